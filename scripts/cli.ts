@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { processIo, type CliIo } from './cli-support.js';
+import { registerBuild } from './commands/build.js';
+import { registerCheck } from './commands/check.js';
+import { registerPack } from './commands/pack.js';
+import { registerUnpack } from './commands/unpack.js';
+
+/** Builds the `cosell` program; each verb lives in its own module under commands/. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('cosell')
+    .description('Co-sell sync: build, check and ship the Partner Center ↔ Dynamics 365 solution')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerBuild(program, io, setExitCode);
+  registerCheck(program, io, setExitCode);
+  registerUnpack(program, io, setExitCode);
+  registerPack(program, io, setExitCode);
+  return program;
+}
+
+/** Runs the CLI with the given arguments (without `node cli.js`) and resolves to the exit code. */
+export async function runCli(args: string[], io: CliIo = processIo()): Promise<number> {
+  let code = 0;
+  const program = createProgram(io, (value) => { code = value; });
+  program.exitOverride();
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    return typeof exitCode === 'number' ? exitCode : 1;
+  }
+  return code;
+}
