@@ -1,7 +1,35 @@
-import type { Command } from 'commander';
-import type { CliIo } from '../cli-support.js';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { runAction, type CliIo } from '../cli-support.js';
+import { buildSolution } from '../build/build-solution.js';
+import { CONFIG_FILE_NAME } from '../../solution/config/config.js';
+import type { PackageType } from '../generate/package.js';
 
-// Placeholder registration so the CLI compiles while this verb is being written.
+export interface BuildCommandOptions {
+  config: string;
+  out: string;
+  packageType: 'managed' | 'unmanaged' | 'both';
+}
+
 export function registerBuild(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program.command('build').description('(in progress)').action(() => { io.err('build: not yet available'); setExitCode(2); });
+  program
+    .command('build')
+    .description('Build the managed and unmanaged solution zips from pac.config.json and the solution model')
+    .option('-c, --config <file>', 'project configuration', CONFIG_FILE_NAME)
+    .option('-o, --out <dir>', 'folder that receives the zips', 'out')
+    .addOption(new Option('-p, --package-type <type>', 'which zips to build').choices(['managed', 'unmanaged', 'both']).default('both'))
+    .action(async (options: BuildCommandOptions) => {
+      setExitCode(await runAction(io, async () => {
+        const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
+        const built = await buildSolution({
+          configFile: path.resolve(io.cwd, options.config),
+          outDir: path.resolve(io.cwd, options.out),
+          types,
+        });
+        for (const file of built) {
+          io.out(`${file.type.padEnd(9)} ${path.relative(io.cwd, file.path)}  ${file.bytes.length} bytes  sha256 ${file.sha256}`);
+        }
+        return 0;
+      }));
+    });
 }

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { loadConfig } from '../../solution/config/config.js';
+import { buildCoSellModel, type ModelExtensions } from '../../solution/cosell.js';
+import type { SolutionModel } from '../../solution/model.js';
+import { validateModel } from '../../solution/validate.js';
+import { writeFilesAtomic } from '../io/atomic.js';
+import { writeZip } from '../io/zip.js';
+import { generatePackage, packageFileName, type PackageType } from '../generate/package.js';
+
+export const MODEL_SOURCE = 'solution/cosell.ts';
+
+export interface BuiltPackage {
+  type: PackageType;
+  fileName: string;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+/** Model → validated model → zip bytes for each package type. Pure: no file is read or written. */
+export function buildPackages(model: SolutionModel, types: readonly PackageType[]): BuiltPackage[] {
+  validateModel(model, MODEL_SOURCE);
+  return types.map((type) => {
+    const bytes = writeZip(generatePackage(model, type));
+    return { type, fileName: packageFileName(model, type), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+}
+
+export interface BuildOptions {
+  configFile: string;
+  outDir: string;
+  types: readonly PackageType[];
+  extensions?: ModelExtensions;
+}
+
+/**
+ * The `build` job: read the config, build every package in memory, and only then write them all
+ * (atomically), so a bad config or model leaves `out/` exactly as it was.
+ */
+export async function buildSolution(options: BuildOptions): Promise<Array<BuiltPackage & { path: string }>> {
+  const config = await loadConfig(options.configFile);
+  const model = buildCoSellModel(config, options.extensions);
+  const built = buildPackages(model, options.types);
+  const files = built.map((item) => ({ ...item, path: path.join(options.outDir, item.fileName) }));
+  await writeFilesAtomic(files.map((file) => ({ path: file.path, data: file.bytes })));
+  return files;
+}

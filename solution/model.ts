@@ -1,0 +1,186 @@
+import type { Labels } from './labels.js';
+
+/**
+ * The typed solution model: the single source of truth for every schema name, label and id in the
+ * package. Generators turn it into XML/JSON; later parts (flows, PCF, simulator) read names from it.
+ */
+
+export type RequiredLevel = 'none' | 'recommended' | 'required';
+
+export interface ChoiceOption {
+  /** Stable key the flows' value maps use (e.g. Partner Center's enum value). */
+  readonly key: string;
+  readonly value: number;
+  readonly label: Labels;
+}
+
+/** A global choice (option set), root component type 9. */
+export interface GlobalChoice {
+  readonly schemaName: string;
+  readonly label: Labels;
+  readonly description: Labels;
+  readonly options: readonly ChoiceOption[];
+}
+
+interface ColumnBase {
+  /** Schema name with the publisher prefix, e.g. `pcs_ReferralIdentifier`. */
+  readonly schemaName: string;
+  /** Lower-case schema name, used by the Web API, forms and flows. */
+  readonly logicalName: string;
+  readonly label: Labels;
+  readonly description: Labels;
+  readonly requiredLevel: RequiredLevel;
+  readonly audit: boolean;
+}
+
+export type Column =
+  | (ColumnBase & { readonly kind: 'boolean'; readonly defaultValue: boolean; readonly trueLabel: Labels; readonly falseLabel: Labels })
+  | (ColumnBase & { readonly kind: 'text'; readonly format: 'text' | 'url'; readonly maxLength: number })
+  | (ColumnBase & { readonly kind: 'memo'; readonly maxLength: number })
+  | (ColumnBase & { readonly kind: 'choice'; readonly multiSelect: boolean; readonly choice: GlobalChoice; readonly defaultValue?: number })
+  | (ColumnBase & { readonly kind: 'datetime' })
+  | (ColumnBase & { readonly kind: 'lookup'; readonly targetEntity: string });
+
+export type ColumnKind = Column['kind'];
+
+export interface EntityKey {
+  readonly schemaName: string;
+  readonly logicalName: string;
+  readonly label: Labels;
+  /** Logical names of the key's columns. */
+  readonly columns: readonly string[];
+}
+
+/** A Microsoft-owned table the solution extends (root type 1, behavior 2: shell only). */
+export interface ExtendedTable {
+  readonly kind: 'extended';
+  /** Schema name as Dataverse spells it (`Opportunity`). */
+  readonly schemaName: string;
+  readonly logicalName: string;
+  readonly label: Labels;
+  readonly collectionLabel: Labels;
+  readonly columns: readonly Column[];
+  readonly keys: readonly EntityKey[];
+}
+
+/** A table the solution creates (root type 1, behavior 0). */
+export interface CustomTable {
+  readonly kind: 'custom';
+  readonly schemaName: string;
+  readonly logicalName: string;
+  readonly entitySetName: string;
+  readonly label: Labels;
+  readonly collectionLabel: Labels;
+  readonly description: Labels;
+  /** The primary name column (`PrimaryName` display mask). */
+  readonly primaryName: Column & { kind: 'text' };
+  readonly columns: readonly Column[];
+  readonly keys: readonly EntityKey[];
+}
+
+export type Table = ExtendedTable | CustomTable;
+
+/** A 1:N relationship; the lookup column lives on the referencing (child) table. */
+export interface Relationship {
+  readonly schemaName: string;
+  /** Schema name of the parent table (`Opportunity`). */
+  readonly referencedEntity: string;
+  /** Schema name of the child table. */
+  readonly referencingEntity: string;
+  /** Schema name of the lookup column on the child. */
+  readonly referencingAttribute: string;
+  readonly cascade: 'parental' | 'referential';
+  readonly description: Labels;
+}
+
+export type EnvironmentVariableType = 'String' | 'Number' | 'Boolean' | 'JSON';
+
+export interface EnvironmentVariable {
+  readonly schemaName: string;
+  readonly type: EnvironmentVariableType;
+  readonly label: Labels;
+  readonly description: Labels;
+  /** The default value only: current values are per environment and never shipped. */
+  readonly defaultValue: string | number | boolean;
+}
+
+export interface ConnectionReference {
+  readonly logicalName: string;
+  readonly displayName: string;
+  /** The connector's api name, e.g. `shared_partnercenterref`. */
+  readonly apiName: string;
+  readonly description: string;
+}
+
+/** A field placed in the Partner Center form section. */
+export interface FormField {
+  readonly column: string;
+  readonly readOnly: boolean;
+}
+
+export interface FormSection {
+  readonly name: string;
+  readonly label: Labels;
+  readonly fields: readonly FormField[];
+}
+
+/**
+ * How the Partner Center section reaches the opportunity form: as a new main form owned by this
+ * solution (full FormXml), or added to an existing form the user names (diff FormXml,
+ * `solutionaction="Added"`, which is how Dataverse merges into a Microsoft-owned form).
+ */
+export type FormPlacement =
+  | { readonly mode: 'newMainForm'; readonly formId: string; readonly name: Labels }
+  | { readonly mode: 'existingForm'; readonly formId: string; readonly tabId: string; readonly columnIndex: number };
+
+export interface OpportunityForm {
+  readonly entity: string;
+  readonly placement: FormPlacement;
+  readonly section: FormSection;
+}
+
+/** A cloud flow (modern flow, workflow category 5); the flows issue fills the list. */
+export interface CloudFlow {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** The whole `Workflows/<file>.json` document. */
+  readonly document: unknown;
+  readonly primaryEntity?: string;
+}
+
+/** A PCF code component (root type 66); the PCF issue fills the list. */
+export interface CodeComponent {
+  /** `<prefix>_<namespace>.<constructor>`. */
+  readonly name: string;
+  /** Files under `Controls/<name>/` (ControlManifest.xml first). */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array }>;
+}
+
+export interface Publisher {
+  readonly uniqueName: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly prefix: string;
+  readonly optionValuePrefix: number;
+}
+
+export interface SolutionInfo {
+  readonly uniqueName: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly version: string;
+}
+
+export interface SolutionModel {
+  readonly publisher: Publisher;
+  readonly solution: SolutionInfo;
+  readonly tables: readonly Table[];
+  readonly choices: readonly GlobalChoice[];
+  readonly relationships: readonly Relationship[];
+  readonly environmentVariables: readonly EnvironmentVariable[];
+  readonly connectionReferences: readonly ConnectionReference[];
+  readonly forms: readonly OpportunityForm[];
+  readonly flows: readonly CloudFlow[];
+  readonly controls: readonly CodeComponent[];
+}

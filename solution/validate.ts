@@ -1,0 +1,114 @@
+import { UserError, UserErrors } from '../scripts/errors.js';
+import { LANGUAGES, type Labels } from './labels.js';
+import type { Column, SolutionModel } from './model.js';
+
+/** The XSD caps entity and attribute names at 50 characters (EntityAttributeNameBaseType). */
+export const MAX_ENTITY_OR_COLUMN_NAME = 50;
+export const MAX_COMPONENT_NAME = 100;
+const MAX_TEXT_LENGTH = 4000;
+const MAX_MEMO_LENGTH = 1048576;
+
+/**
+ * Checks the rules Dataverse enforces on import (and a few it would silently mis-handle) before any
+ * XML is written, so a bad model fails with a pointer to the field instead of a rejected import.
+ */
+export function validateModel(model: SolutionModel, source: string): void {
+  const errors: UserError[] = [];
+  const fail = (where: string, problem: string, fix: string): void => { errors.push(new UserError(source, where, problem, fix)); };
+  const prefix = `${model.publisher.prefix}_`;
+
+  const requireLabels = (where: string, value: Labels): void => {
+    for (const language of LANGUAGES) {
+      if (!value[language] || value[language].trim() === '') {
+        fail(`${where}[${language}]`, `has no label for language ${language}`, `give the ${language === 1033 ? 'English' : 'Traditional Chinese'} text; every label needs both 1033 and 1028`);
+      }
+    }
+  };
+  const requirePrefix = (where: string, schemaName: string, limit: number): void => {
+    if (!schemaName.toLowerCase().startsWith(prefix.toLowerCase())) {
+      fail(where, `"${schemaName}" does not start with the publisher prefix "${prefix}"`, `rename it to "${prefix}${schemaName.replace(/^[^_]*_/, '')}"`);
+    }
+    if (schemaName.length > limit) fail(where, `"${schemaName}" is ${schemaName.length} characters, more than ${limit}`, 'shorten the name');
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(schemaName)) fail(where, `"${schemaName}" has characters Dataverse does not allow in a schema name`, 'use letters, digits and underscores only');
+  };
+  const unique = (kind: string, items: ReadonlyArray<{ where: string; name: string }>): void => {
+    const seen = new Map<string, string>();
+    for (const item of items) {
+      const key = item.name.toLowerCase();
+      const first = seen.get(key);
+      if (first) fail(item.where, `${kind} "${item.name}" is defined twice (also at ${first})`, 'give each one its own schema name');
+      else seen.set(key, item.where);
+    }
+  };
+
+  const checkColumn = (where: string, column: Column): void => {
+    requirePrefix(`${where}.schemaName`, column.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
+    if (column.logicalName !== column.schemaName.toLowerCase()) fail(`${where}.logicalName`, `"${column.logicalName}" is not the lower-case schema name`, `use "${column.schemaName.toLowerCase()}"`);
+    requireLabels(`${where}.label`, column.label);
+    if (column.kind === 'text' && (column.maxLength < 1 || column.maxLength > MAX_TEXT_LENGTH)) fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_TEXT_LENGTH}`, 'use a memo column for longer text');
+    if (column.kind === 'memo' && (column.maxLength < 1 || column.maxLength > MAX_MEMO_LENGTH)) fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_MEMO_LENGTH}`, 'lower the maximum length');
+    if (column.kind === 'boolean') { requireLabels(`${where}.trueLabel`, column.trueLabel); requireLabels(`${where}.falseLabel`, column.falseLabel); }
+    if (column.kind === 'choice' && !model.choices.includes(column.choice)) fail(`${where}.choice`, `uses choice "${column.choice.schemaName}" that is not in the model's choices`, 'add the choice to model.choices');
+  };
+
+  model.tables.forEach((table, t) => {
+    const where = `tables[${t}]`;
+    requireLabels(`${where}.label`, table.label);
+    requireLabels(`${where}.collectionLabel`, table.collectionLabel);
+    const columns = table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns;
+    if (table.kind === 'custom') requirePrefix(`${where}.schemaName`, table.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
+    columns.forEach((column, c) => checkColumn(`${where}.columns[${c}]`, column));
+    unique('column', columns.map((column, c) => ({ where: `${where}.columns[${c}]`, name: column.schemaName })));
+    table.keys.forEach((key, k) => {
+      requirePrefix(`${where}.keys[${k}].schemaName`, key.schemaName, MAX_COMPONENT_NAME);
+      for (const name of key.columns) {
+        if (!columns.some((column) => column.logicalName === name)) fail(`${where}.keys[${k}].columns`, `names column "${name}" that the table does not have`, 'list logical names of columns defined on the table');
+      }
+    });
+  });
+  unique('table', model.tables.map((table, t) => ({ where: `tables[${t}]`, name: table.schemaName })));
+
+  model.choices.forEach((choice, c) => {
+    const where = `choices[${c}]`;
+    requirePrefix(`${where}.schemaName`, choice.schemaName, MAX_COMPONENT_NAME);
+    requireLabels(`${where}.label`, choice.label);
+    const low = model.publisher.optionValuePrefix * 10000;
+    choice.options.forEach((option, o) => {
+      requireLabels(`${where}.options[${o}].label`, option.label);
+      if (option.value < low || option.value > low + 9999) fail(`${where}.options[${o}].value`, `${option.value} is outside the publisher's range ${low}–${low + 9999}`, 'number options from optionValuePrefix × 10000');
+    });
+    unique('option value', choice.options.map((option, o) => ({ where: `${where}.options[${o}]`, name: String(option.value) })));
+  });
+  unique('choice', model.choices.map((choice, c) => ({ where: `choices[${c}]`, name: choice.schemaName })));
+
+  model.environmentVariables.forEach((variable, v) => {
+    const where = `environmentVariables[${v}]`;
+    requirePrefix(`${where}.schemaName`, variable.schemaName, MAX_COMPONENT_NAME);
+    requireLabels(`${where}.label`, variable.label);
+    const expected = variable.type === 'Boolean' ? 'boolean' : variable.type === 'Number' ? 'number' : 'string';
+    if (typeof variable.defaultValue !== expected) fail(`${where}.defaultValue`, `${JSON.stringify(variable.defaultValue)} is not a ${expected} for a ${variable.type} variable`, `give a ${expected} default`);
+  });
+  unique('environment variable', model.environmentVariables.map((variable, v) => ({ where: `environmentVariables[${v}]`, name: variable.schemaName })));
+
+  model.connectionReferences.forEach((reference, r) => {
+    requirePrefix(`connectionReferences[${r}].logicalName`, reference.logicalName, MAX_COMPONENT_NAME);
+    if (!/^shared_[a-z0-9]+$/.test(reference.apiName)) fail(`connectionReferences[${r}].apiName`, `"${reference.apiName}" is not a connector api name`, 'use the shared_<api> name, e.g. shared_commondataserviceforapps');
+  });
+  unique('connection reference', model.connectionReferences.map((reference, r) => ({ where: `connectionReferences[${r}]`, name: reference.logicalName })));
+
+  model.relationships.forEach((relationship, r) => requirePrefix(`relationships[${r}].schemaName`, relationship.schemaName, MAX_COMPONENT_NAME));
+  unique('relationship', model.relationships.map((relationship, r) => ({ where: `relationships[${r}]`, name: relationship.schemaName })));
+
+  model.forms.forEach((form, f) => {
+    const table = model.tables.find((candidate) => candidate.logicalName === form.entity);
+    requireLabels(`forms[${f}].section.label`, form.section.label);
+    form.section.fields.forEach((field, i) => {
+      const columns = table ? (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns) : [];
+      if (!columns.some((column) => column.logicalName === field.column)) fail(`forms[${f}].section.fields[${i}]`, `places column "${field.column}" that the ${form.entity} table of the model does not have`, 'add the column to the table or remove the field');
+    });
+  });
+  unique('flow', model.flows.map((flow, i) => ({ where: `flows[${i}]`, name: flow.id })));
+  model.controls.forEach((control, c) => requirePrefix(`controls[${c}].name`, control.name, MAX_COMPONENT_NAME));
+
+  if (errors.length > 0) throw new UserErrors(errors);
+}
