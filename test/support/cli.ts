@@ -1,0 +1,13 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CliIo } from '../../scripts/cli-support.js';
+
+/** A CliIo that records what a command prints, for asserting exact output. */
+export function captureIo(cwd: string): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { cwd, stdout, stderr, out: (text) => { stdout.push(text); }, err: (text) => { stderr.push(text); } };
+}
+
+export const tempDir = (label: string): Promise<string> => mkdtemp(path.join(tmpdir(), `cosell-${label}-`));
