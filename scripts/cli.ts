@@ -10,7 +10,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   const program = new Command('cosell')
     .description('Co-sell sync: build, check and ship the Partner Center ↔ Dynamics 365 solution')
     .showHelpAfterError()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // Set before the verbs are added so they inherit it: commander then throws instead of exiting.
+    .exitOverride();
   registerBuild(program, io, setExitCode);
   registerCheck(program, io, setExitCode);
   registerUnpack(program, io, setExitCode);
@@ -22,7 +24,6 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
 export async function runCli(args: string[], io: CliIo = processIo()): Promise<number> {
   let code = 0;
   const program = createProgram(io, (value) => { code = value; });
-  program.exitOverride();
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {

@@ -1,0 +1,53 @@
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { runCli } from '../../scripts/cli.js';
+import { projectFile } from '../../solution/paths.js';
+import { captureIo, tempDir } from '../support/cli.js';
+
+async function project(): Promise<string> {
+  const dir = await tempDir('build');
+  await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
+  return dir;
+}
+
+describe('cosell build', () => {
+  test('writes the managed and unmanaged zips into out/', async () => {
+    const dir = await project();
+    const io = captureIo(dir);
+    expect(await runCli(['build'], io)).toBe(0);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['CoSellSync_1_0_0_0.zip', 'CoSellSync_1_0_0_0_managed.zip']);
+    expect(io.stdout.join('\n')).toMatch(/^managed {3}out\/CoSellSync_1_0_0_0_managed\.zip {2}\d+ bytes {2}sha256 [0-9a-f]{64}/m);
+  });
+
+  test('--package-type managed builds only the managed zip', async () => {
+    const dir = await project();
+    expect(await runCli(['build', '--package-type', 'managed', '--out', 'dist-zips'], captureIo(dir))).toBe(0);
+    expect(await readdir(path.join(dir, 'dist-zips'))).toEqual(['CoSellSync_1_0_0_0_managed.zip']);
+  });
+
+  test('a bad config exits non-zero with the field and fix, and leaves out/ untouched', async () => {
+    const dir = await project();
+    expect(await runCli(['build'], captureIo(dir))).toBe(0);
+    const before = await readFile(path.join(dir, 'out', 'CoSellSync_1_0_0_0_managed.zip'));
+    const config = JSON.parse(await readFile(path.join(dir, 'pac.config.json'), 'utf8'));
+    config.publisher.customizationPrefix = 'mscrm';
+    config.solution.version = '1.0.0.1';
+    await writeFile(path.join(dir, 'pac.config.json'), JSON.stringify(config));
+    const io = captureIo(dir);
+    expect(await runCli(['build'], io)).toBe(1);
+    const message = io.stderr.join('\n');
+    expect(message).toContain('pac.config.json /publisher/customizationPrefix: "mscrm" must match pattern');
+    expect(message).toContain('fix: use 2–8 lower-case letters or digits');
+    expect(message).not.toMatch(/\n\s+at /);
+    expect((await readdir(path.join(dir, 'out'))).sort()).toEqual(['CoSellSync_1_0_0_0.zip', 'CoSellSync_1_0_0_0_managed.zip']);
+    expect((await readFile(path.join(dir, 'out', 'CoSellSync_1_0_0_0_managed.zip'))).equals(before)).toBe(true);
+  });
+
+  test('every subcommand has --help', async () => {
+    for (const command of ['build', 'check', 'unpack', 'pack']) {
+      const io = captureIo(process.cwd());
+      expect(await runCli([command, '--help'], io)).toBe(0);
+      expect(io.stdout.join('')).toContain(`Usage: cosell ${command}`);
+    }
+  });
+});
