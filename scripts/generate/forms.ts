@@ -51,7 +51,7 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
   systemform.ele('IntroducedVersion').txt(INTRODUCED_VERSION);
   systemform.ele('FormPresentation').txt('1');
   systemform.ele('FormActivationState').txt('1');
-  const formElement = systemform.ele('form', form.placement.mode === 'newMainForm' ? { headerdensity: 'HighWithControls' } : {});
+  const formElement = systemform.ele('form');
   const tabs = formElement.ele('tabs');
 
   if (form.placement.mode === 'newMainForm') {

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { validateConfig } from '../solution/config/config.js';
+import { buildCoSellModel } from '../solution/cosell.js';
+import { labels } from '../solution/labels.js';
+import type { Column, SolutionModel } from '../solution/model.js';
+import { projectFile } from '../solution/paths.js';
+import { buildPackages } from './build/build-solution.js';
+import { checkSolution } from './check/check-solution.js';
+import { readZip } from './io/zip.js';
+
+/**
+ * `npm run bench`: median wall time of the full build (model → managed + unmanaged zips, in memory)
+ * and of `check` on the managed zip, for the default model and for models grown 10× and 100× with
+ * synthetic text columns, so growth is visible. Printed as a table; nothing is asserted.
+ */
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function syntheticColumns(count: number, prefix: string): Column[] {
+  return Array.from({ length: count }, (_, index) => {
+    const stem = `Synthetic${String(index).padStart(5, '0')}`;
+    return {
+      kind: 'text', format: 'text', maxLength: 100, requiredLevel: 'none', audit: true,
+      schemaName: `${prefix}_${stem}`, logicalName: `${prefix}_${stem}`.toLowerCase(),
+      label: labels(`Synthetic column ${index}`, `合成欄位 ${index}`), description: labels('Benchmark filler', '基準測試填充'),
+    } satisfies Column;
+  });
+}
+
+function model(scale: number): SolutionModel {
+  const config = validateConfig(JSON.parse(readFileSync(projectFile('pac.config.json'), 'utf8')), 'pac.config.json');
+  const base = buildCoSellModel(config);
+  const columns = base.tables.reduce((sum, table) => sum + table.columns.length + (table.kind === 'custom' ? 1 : 0), 0);
+  return buildCoSellModel(config, { extraOpportunityColumns: syntheticColumns(columns * (scale - 1), config.publisher.customizationPrefix) });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function time(body: () => unknown | Promise<unknown>): Promise<number> {
+  await body(); // warm-up: compiles the XSDs and JIT-warms the generators
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const start = performance.now();
+    await body();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+async function main(): Promise<void> {
+  const rows: string[][] = [];
+  for (const scale of [1, 10, 100]) {
+    const solution = model(scale);
+    const columns = solution.tables.reduce((sum, table) => sum + table.columns.length + (table.kind === 'custom' ? 1 : 0), 0);
+    const [managed] = buildPackages(solution, ['managed']);
+    const entries = readZip(managed!.bytes, 'bench');
+    const build = await time(() => buildPackages(solution, ['managed', 'unmanaged']));
+    const check = await time(() => checkSolution(entries, 'bench'));
+    rows.push([`${scale}×`, String(columns), `${(managed!.bytes.length / 1024).toFixed(1)} KiB`, build.toFixed(1), check.toFixed(1)]);
+  }
+  const header = ['model', 'custom columns', 'managed zip', 'build both zips (ms, median)', 'check managed zip (ms, median)'];
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(`median of ${RUNS} runs after one warm-up; node ${process.version}`);
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+main().catch((error) => { console.error(error); process.exitCode = 1; });
