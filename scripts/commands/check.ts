@@ -1,7 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
-import type { CliIo } from '../cli-support.js';
+import { runAction, type CliIo } from '../cli-support.js';
+import { checkSolutionZip } from '../check/check-solution.js';
+import { exitCodeOf, formatJson, formatText, toResult, type CheckResult } from '../check/report.js';
+import { finding } from '../check/rules/common.js';
 
-// Placeholder registration so the CLI compiles while this verb is being written.
+interface CheckCommandOptions {
+  json?: boolean;
+}
+
+/**
+ * `cosell check <zip...> [--json]`: offline validation of Dataverse solution zips (ours or real exports).
+ * Exit code 1 when any zip has a Critical or High finding.
+ */
 export function registerCheck(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
-  program.command('check').description('(in progress)').action(() => { io.err('check: not yet available'); setExitCode(2); });
+  program
+    .command('check')
+    .description('Check solution zips offline for what a Dataverse import would reject (severities as `pac solution check`)')
+    .argument('<zip...>', 'solution zip files: built by `cosell build` or exported from Dataverse')
+    .option('--json', 'print one JSON document { results: [{ file, findings, counts }] }')
+    .action(async (zips: string[], options: CheckCommandOptions) => {
+      setExitCode(await runAction(io, async () => {
+        const results: CheckResult[] = [];
+        for (const zip of zips) results.push(toResult(zip, await checkFile(path.resolve(io.cwd, zip), zip)));
+        io.out(options.json ? formatJson(results) : formatText(results));
+        return exitCodeOf(results);
+      }));
+    });
+}
+
+/** A file that cannot be read is reported like a damaged zip, so every other zip is still checked. */
+async function checkFile(file: string, label: string) {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return [finding('Critical', 'zip-unreadable', `${label} cannot be read (${code})`, { fix: 'check the path; it must name an existing .zip file' })];
+  }
+  return checkSolutionZip(bytes, label);
 }
