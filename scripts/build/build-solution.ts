@@ -5,7 +5,9 @@ import { buildCoSellModel, type ModelExtensions } from '../../solution/cosell.js
 import type { SolutionModel } from '../../solution/model.js';
 import { validateModel } from '../../solution/validate.js';
 import { writeFilesAtomic } from '../io/atomic.js';
-import { writeZip } from '../io/zip.js';
+import { readZip, writeZip } from '../io/zip.js';
+import { checkSolution, isBlocking, type Finding } from '../check/check-solution.js';
+import { UserError } from '../errors.js';
 import { generatePackage, packageFileName, type PackageType } from '../generate/package.js';
 
 export const MODEL_SOURCE = 'solution/cosell.ts';
@@ -31,6 +33,24 @@ export interface BuildOptions {
   outDir: string;
   types: readonly PackageType[];
   extensions?: ModelExtensions;
+  /** Run `check` on each zip before writing it (default). */
+  check?: boolean;
+}
+
+/**
+ * Runs `check` on a built zip and refuses it when Dataverse would reject it, so a generator or model
+ * mistake stops the build instead of reaching an import.
+ */
+export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
+  const findings = await checkSolution(readZip(item.bytes, item.fileName), item.fileName);
+  const blocking = findings.filter(isBlocking);
+  if (blocking.length > 0) {
+    const lines = blocking.map((f) => `  ${f.severity} ${f.rule}: ${f.entry ?? ''} ${f.message}`);
+    throw new UserError(MODEL_SOURCE, undefined,
+      `builds a package that Dataverse would reject (${item.fileName}):\n${lines.join('\n')}`,
+      'correct the model or flow named above; `cosell check --json` on a --no-check build shows every detail');
+  }
+  return findings;
 }
 
 /**
@@ -41,6 +61,7 @@ export async function buildSolution(options: BuildOptions): Promise<Array<BuiltP
   const config = await loadConfig(options.configFile);
   const model = buildCoSellModel(config, options.extensions);
   const built = buildPackages(model, options.types);
+  if (options.check !== false) for (const item of built) await assertImportable(item);
   const files = built.map((item) => ({ ...item, path: path.join(options.outDir, item.fileName) }));
   await writeFilesAtomic(files.map((file) => ({ path: file.path, data: file.bytes })));
   return files;

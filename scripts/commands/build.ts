@@ -9,6 +9,7 @@ export interface BuildCommandOptions {
   config: string;
   out: string;
   packageType: 'managed' | 'unmanaged' | 'both';
+  check: boolean;
 }
 
 export function registerBuild(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -18,6 +19,7 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
     .option('-c, --config <file>', 'project configuration', CONFIG_FILE_NAME)
     .option('-o, --out <dir>', 'folder that receives the zips', 'out')
     .addOption(new Option('-p, --package-type <type>', 'which zips to build').choices(['managed', 'unmanaged', 'both']).default('both'))
+    .option('--no-check', 'write the zips without running `check` on them first')
     .action(async (options: BuildCommandOptions) => {
       setExitCode(await runAction(io, async () => {
         const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
@@ -25,6 +27,7 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
           configFile: path.resolve(io.cwd, options.config),
           outDir: path.resolve(io.cwd, options.out),
           types,
+          check: options.check,
         });
         for (const file of built) {
           io.out(`${file.type.padEnd(9)} ${path.relative(io.cwd, file.path)}  ${file.bytes.length} bytes  sha256 ${file.sha256}`);

@@ -51,3 +51,21 @@ describe('cosell build', () => {
     }
   });
 });
+
+describe('cosell build runs check before writing', () => {
+  test('a flow using an undeclared connection reference stops the build and writes nothing', async () => {
+    const { buildSolution } = await import('../../scripts/build/build-solution.js');
+    const { componentId } = await import('../../solution/ids.js');
+    const dir = await project();
+    const flow = {
+      id: componentId('workflow', 'bad-flow'), name: 'Bad Flow', description: '',
+      document: { properties: { connectionReferences: { shared_x: { runtimeSource: 'embedded', connection: { connectionReferenceLogicalName: 'pcs_Missing' }, api: { name: 'shared_x' } } },
+        definition: { triggers: {}, actions: {} } }, schemaVersion: '1.0.0.0' },
+    };
+    const options = { configFile: path.join(dir, 'pac.config.json'), outDir: path.join(dir, 'out'), types: ['managed'] as const, extensions: { flows: [flow] } };
+    await expect(buildSolution(options)).rejects.toThrow(/would reject[\s\S]*connection-reference-undeclared[\s\S]*pcs_Missing/);
+    await expect(readdir(path.join(dir, 'out'))).rejects.toThrow(/ENOENT/);
+    const written = await buildSolution({ ...options, check: false });
+    expect(written).toHaveLength(1);
+  });
+});
