@@ -8,7 +8,7 @@ import { writeFilesAtomic } from '../io/atomic.js';
 import { readZip, writeZip } from '../io/zip.js';
 import { checkSolution, isBlocking, type Finding } from '../check/check-solution.js';
 import { UserError } from '../errors.js';
-import { generatePackage, packageFileName, type PackageType } from '../generate/package.js';
+import { generatePackages, packageFileName, type PackageType } from '../generate/package.js';
 
 export const MODEL_SOURCE = 'solution/cosell.ts';
 
@@ -22,8 +22,9 @@ export interface BuiltPackage {
 /** Model → validated model → zip bytes for each package type. Pure: no file is read or written. */
 export function buildPackages(model: SolutionModel, types: readonly PackageType[]): BuiltPackage[] {
   validateModel(model, MODEL_SOURCE);
-  return types.map((type) => {
-    const bytes = writeZip(generatePackage(model, type));
+  const packages = generatePackages(model, types);
+  return types.map((type, index) => {
+    const bytes = writeZip(packages[index]!);
     return { type, fileName: packageFileName(model, type), bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
   });
 }

@@ -22,18 +22,25 @@ export const flowJson = (document: unknown): string => JSON.stringify(document, 
  * variable values.
  */
 export function generatePackage(model: SolutionModel, type: PackageType): ZipEntry[] {
-  const entries: ZipEntry[] = [
-    { name: CUSTOMIZATIONS_XML, data: encodeText(customizationsXml(model)) },
-    { name: SOLUTION_XML, data: encodeText(solutionXml(model, type === 'managed')) },
-  ];
+  return generatePackages(model, [type])[0]!;
+}
+
+/** Several package types at once: the parts they share (all but solution.xml) are generated once. */
+export function generatePackages(model: SolutionModel, types: readonly PackageType[]): ZipEntry[][] {
+  const shared: ZipEntry[] = [{ name: CUSTOMIZATIONS_XML, data: encodeText(customizationsXml(model)) }];
   for (const variable of model.environmentVariables) {
-    entries.push({ name: environmentVariableDefinitionPath(variable.schemaName), data: encodeText(environmentVariableDefinitionXml(variable)) });
+    shared.push({ name: environmentVariableDefinitionPath(variable.schemaName), data: encodeText(environmentVariableDefinitionXml(variable)) });
   }
-  for (const flow of model.flows) entries.push({ name: flowFileName(flow), data: encodeText(flowJson(flow.document)) });
+  for (const flow of model.flows) shared.push({ name: flowFileName(flow), data: encodeText(flowJson(flow.document)) });
   for (const control of model.controls) {
     const folder = controlManifestPath(control.name).replace(/\/ControlManifest\.xml$/, '');
-    for (const file of control.files) entries.push({ name: `${folder}/${file.path}`, data: file.data });
+    for (const file of control.files) shared.push({ name: `${folder}/${file.path}`, data: file.data });
   }
-  entries.push({ name: CONTENT_TYPES_ENTRY, data: encodeText(contentTypesXml(entries.map((entry) => entry.name))) });
-  return canonicalEntryOrder(entries);
+  const names = [...shared.map((entry) => entry.name), SOLUTION_XML, CONTENT_TYPES_ENTRY];
+  const contentTypes: ZipEntry = { name: CONTENT_TYPES_ENTRY, data: encodeText(contentTypesXml(names)) };
+  return types.map((type) => canonicalEntryOrder([
+    ...shared,
+    { name: SOLUTION_XML, data: encodeText(solutionXml(model, type === 'managed')) },
+    contentTypes,
+  ]));
 }
