@@ -5,24 +5,12 @@ import { child, childrenNamed, childText, descendants, parseXmlTree, select, typ
  * What the rules look at: the zip entries plus the parsed solution.xml / customizations.xml reduced
  * to the components the rules cross-check. Built once per zip; rules never parse these files again.
  */
-export const SOLUTION_XML = 'solution.xml';
-export const CUSTOMIZATIONS_XML = 'customizations.xml';
-export const CONTENT_TYPES_XML = '[Content_Types].xml';
-export const ENV_VAR_FOLDER = 'environmentvariabledefinitions/';
-export const ENV_VAR_DEFINITION_FILE = 'environmentvariabledefinition.xml';
-export const ENV_VAR_VALUES_FILE = 'environmentvariablevalues.json';
+import { CONTENT_TYPES_ENTRY, CUSTOMIZATIONS_XML, ENV_VAR_DEFINITION_FILE, ENV_VAR_FOLDER, ENV_VAR_VALUES_FILE, SOLUTION_XML } from '../package/entries.js';
 
-/** Root component type codes the rules cross-check (solution-format §1.3.1). */
-export const ComponentType = {
-  Entity: 1,
-  Attribute: 2,
-  OptionSet: 9,
-  Relationship: 10,
-  Workflow: 29,
-  SystemForm: 60,
-  WebResource: 61,
-  CustomControl: 66,
-} as const;
+export { CUSTOMIZATIONS_XML, SOLUTION_XML, CONTENT_TYPES_ENTRY as CONTENT_TYPES_XML };
+const ENV_VAR_FOLDER_PREFIX = `${ENV_VAR_FOLDER}/`;
+
+export { ComponentType } from '../package/component-types.js';
 
 export interface RootComponent {
   /** Numeric type, undefined when the attribute is not an integer. */
@@ -240,11 +228,11 @@ function readRelationship(el: XElement): RelationshipNode {
 function readEnvVars(entries: readonly ZipEntry[]): EnvVarDefinition[] {
   const names = new Set(entries.map((entry) => entry.name));
   return entries
-    .filter((entry) => entry.name.startsWith(ENV_VAR_FOLDER) && entry.name.endsWith(`/${ENV_VAR_DEFINITION_FILE}`))
+    .filter((entry) => entry.name.startsWith(ENV_VAR_FOLDER_PREFIX) && entry.name.endsWith(`/${ENV_VAR_DEFINITION_FILE}`))
     .map((entry) => {
-      const folder = entry.name.slice(ENV_VAR_FOLDER.length, -(ENV_VAR_DEFINITION_FILE.length + 1));
+      const folder = entry.name.slice(ENV_VAR_FOLDER_PREFIX.length, -(ENV_VAR_DEFINITION_FILE.length + 1));
       const parsed = parseXmlTree(entry.data, entry.name);
-      const valuesEntry = `${ENV_VAR_FOLDER}${folder}/${ENV_VAR_VALUES_FILE}`;
+      const valuesEntry = `${ENV_VAR_FOLDER_PREFIX}${folder}/${ENV_VAR_VALUES_FILE}`;
       return {
         folder,
         entry: entry.name,

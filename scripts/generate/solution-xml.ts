@@ -1,12 +1,8 @@
 import { braced } from '../../solution/ids.js';
 import { BASE_LANGUAGE, LANGUAGES, sameLabel, type Labels } from '../../solution/labels.js';
 import type { SolutionModel } from '../../solution/model.js';
+import { ComponentType, RootBehavior } from '../package/component-types.js';
 import { newXmlDocument, serializeXml, type XMLBuilder } from '../xml.js';
-
-/** Root component type codes (solutioncomponent.componenttype) of what we ship. */
-export const RootComponentType = { Entity: 1, OptionSet: 9, Workflow: 29, SystemForm: 60, CustomControl: 66 } as const;
-/** RootComponent behavior: 0 include subcomponents, 2 shell only. */
-export const RootBehavior = { IncludeSubcomponents: 0, Shell: 2 } as const;
 
 /** Header values of the exporting org: a 2024 online org, as in E3. */
 export const EXPORT_ORG_VERSION = '9.2.24043.234';
@@ -28,12 +24,12 @@ export interface RootComponent {
 export function rootComponents(model: SolutionModel): RootComponent[] {
   const roots: RootComponent[] = [];
   for (const table of model.tables) {
-    roots.push({ type: RootComponentType.Entity, schemaName: table.logicalName, behavior: table.kind === 'extended' ? RootBehavior.Shell : RootBehavior.IncludeSubcomponents });
+    roots.push({ type: ComponentType.Entity, schemaName: table.logicalName, behavior: table.kind === 'extended' ? RootBehavior.Shell : RootBehavior.IncludeSubcomponents });
   }
-  for (const choice of model.choices) roots.push({ type: RootComponentType.OptionSet, schemaName: choice.schemaName, behavior: RootBehavior.IncludeSubcomponents });
-  for (const flow of model.flows) roots.push({ type: RootComponentType.Workflow, id: braced(flow.id), behavior: RootBehavior.IncludeSubcomponents });
-  for (const form of model.forms) roots.push({ type: RootComponentType.SystemForm, id: braced(form.placement.formId), behavior: RootBehavior.IncludeSubcomponents });
-  for (const control of model.controls) roots.push({ type: RootComponentType.CustomControl, schemaName: control.name, behavior: RootBehavior.IncludeSubcomponents });
+  for (const choice of model.choices) roots.push({ type: ComponentType.OptionSet, schemaName: choice.schemaName, behavior: RootBehavior.IncludeSubcomponents });
+  for (const flow of model.flows) roots.push({ type: ComponentType.Workflow, id: braced(flow.id), behavior: RootBehavior.IncludeSubcomponents });
+  for (const form of model.forms) roots.push({ type: ComponentType.SystemForm, id: braced(form.placement.formId), behavior: RootBehavior.IncludeSubcomponents });
+  for (const control of model.controls) roots.push({ type: ComponentType.CustomControl, schemaName: control.name, behavior: RootBehavior.IncludeSubcomponents });
   return roots;
 }
 

@@ -1,9 +1,17 @@
 /** Root entries every solution zip must hold (import fails with "The solution file is invalid" otherwise). */
+import { CONTENT_TYPES_ENTRY } from './content-types.js';
+
 export const SOLUTION_XML = 'solution.xml';
 export const CUSTOMIZATIONS_XML = 'customizations.xml';
-export { CONTENT_TYPES_ENTRY } from './content-types.js';
+export { CONTENT_TYPES_ENTRY };
 
-const ROOT_ORDER = ['customizations.xml', '[Content_Types].xml', 'solution.xml'];
+/** `environmentvariabledefinitions/<schemaname>/…`: one folder per environment variable definition. */
+export const ENV_VAR_FOLDER = 'environmentvariabledefinitions';
+export const ENV_VAR_DEFINITION_FILE = 'environmentvariabledefinition.xml';
+/** A shipped current value; a managed package should not carry one. */
+export const ENV_VAR_VALUES_FILE = 'environmentvariablevalues.json';
+
+const ROOT_ORDER = [CUSTOMIZATIONS_XML, CONTENT_TYPES_ENTRY, SOLUTION_XML];
 
 /**
  * The entry order of every zip we write (build and pack alike): the three root files in the order

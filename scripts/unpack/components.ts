@@ -90,8 +90,7 @@ export const TOP_LEVEL_ORDER: readonly string[] = [
 export const ENTITY_CHILD_ORDER: readonly string[] = ['Name', 'EntityInfo', 'FormXml', 'SavedQueries', 'RibbonDiffXml'];
 
 /** Zip root entries. */
-export const ZIP_SOLUTION = 'solution.xml';
-export const ZIP_CUSTOMIZATIONS = 'customizations.xml';
+export { SOLUTION_XML as ZIP_SOLUTION, CUSTOMIZATIONS_XML as ZIP_CUSTOMIZATIONS } from '../package/entries.js';
 
 /** Element names inside customizations.xml. */
 export const EL = {
