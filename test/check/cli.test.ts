@@ -3,11 +3,10 @@ import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
 import { writeZip } from '../../scripts/io/zip.js';
 import { captureIo, tempDir } from '../support/cli.js';
-import { APPROVALS, CONTOSO, fixtureEntries, REAL_SOLUTIONS, replaceIn, sharedAvailable } from './helpers.js';
+import { APPROVALS, CONTOSO, fixtureEntries, REAL_SOLUTIONS, replaceIn } from './helpers.js';
 
-const describeShared = sharedAvailable() ? describe : describe.skip;
 
-describeShared('cosell check (CLI)', () => {
+describe('cosell check (CLI)', () => {
   test('--json on a real export: one JSON document, exit 0 (no Critical/High)', async () => {
     const file = path.join(REAL_SOLUTIONS, CONTOSO);
     const io = captureIo(REAL_SOLUTIONS);

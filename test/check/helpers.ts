@@ -1,23 +1,20 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkSolution } from '../../scripts/check/check-solution.js';
 import type { Finding, Severity } from '../../scripts/check/types.js';
 import { decodeText, encodeText, readZip, type ZipEntry } from '../../scripts/io/zip.js';
-import { projectFile } from '../../solution/paths.js';
 
-/** The shared reference material next to the project (absent for users of the tool; tests need it). */
-export const SHARED = path.resolve(projectFile(), '..', 'shared');
-export const REAL_SOLUTIONS = path.join(SHARED, 'fixtures', 'real-solutions');
-export const SHARED_SCHEMAS = path.join(SHARED, 'schemas');
+export { REAL_SOLUTIONS, SHARED, SHARED_SCHEMAS } from '../support/fixtures.js';
+import { REAL_SOLUTIONS, requireShared } from '../support/fixtures.js';
 
 export const APPROVALS = 'ApprovalsConnectorSetup.zip';
 export const AI_BUILDER = 'AIBuilderPromptsDataverse_1_0_0_1_managed.zip';
 export const CONTOSO = 'Contoso_sample_1_0_0_1_managed.zip';
 export const SECONDARY_RECORD_SOURCE = 'SecondaryRecordSource_managed';
 
-export const realZipNames = (): string[] => readdirSync(REAL_SOLUTIONS).filter((name) => name.endsWith('.zip')).sort();
+export const realZipNames = (): string[] => (requireShared(), readdirSync(REAL_SOLUTIONS).filter((name) => name.endsWith('.zip')).sort());
 
-export const fixtureEntries = (zip: string): ZipEntry[] => readZip(readFileSync(path.join(REAL_SOLUTIONS, zip)), zip);
+export const fixtureEntries = (zip: string): ZipEntry[] => (requireShared(), readZip(readFileSync(path.join(REAL_SOLUTIONS, zip)), zip));
 
 /**
  * The SecondaryRecordSource export as zip entries. The fixture omits the web resource's file (its
@@ -72,4 +69,3 @@ export function findingsOf(findings: readonly Finding[], rule: string, severity:
   return findings.filter((f) => f.rule === rule && f.severity === severity);
 }
 
-export const sharedAvailable = (): boolean => existsSync(REAL_SOLUTIONS);

@@ -2,10 +2,9 @@ import { checkSolutionZip } from '../../scripts/check/check-solution.js';
 import type { Finding } from '../../scripts/check/types.js';
 import { encodeText, writeZip, type ZipEntry } from '../../scripts/io/zip.js';
 import {
-  AI_BUILDER, APPROVALS, blocking, check, fixtureEntries, renameEntry, replaceIn, sharedAvailable, summary, textOf, withEntry, withoutEntry,
+  AI_BUILDER, APPROVALS, blocking, check, fixtureEntries, renameEntry, replaceIn, summary, textOf, withEntry, withoutEntry,
 } from './helpers.js';
 
-const describeShared = sharedAvailable() ? describe : describe.skip;
 
 /**
  * Mutation catalogue: start from a real export that passes, break one thing in memory, and assert the
@@ -36,7 +35,7 @@ async function expectFinding(entries: readonly ZipEntry[], expected: string, opt
   return findings;
 }
 
-describeShared('mutation catalogue', () => {
+describe('mutation catalogue', () => {
   // --- the zip itself ------------------------------------------------------------------------------
   test('not-a-zip bytes → zip-unreadable / Critical', async () => {
     const findings = await checkSolutionZip(encodeText('this is not a zip file at all'), 'random.zip');

@@ -1,10 +1,9 @@
 import { writeZip } from '../../scripts/io/zip.js';
 import { checkSolutionZip } from '../../scripts/check/check-solution.js';
 import {
-  AI_BUILDER, APPROVALS, blocking, check, CONTOSO, fixtureEntries, realZipNames, secondaryRecordSourceEntries, sharedAvailable, summary,
+  AI_BUILDER, APPROVALS, blocking, check, CONTOSO, fixtureEntries, realZipNames, secondaryRecordSourceEntries, summary,
 } from './helpers.js';
 
-const describeShared = sharedAvailable() ? describe : describe.skip;
 
 /**
  * Every real Dataverse export imported fine, so the checker must find nothing Critical or High in
@@ -17,7 +16,7 @@ const describeShared = sharedAvailable() ? describe : describe.skip;
  * - AIBuilderPromptsDataverse (managed): nothing.
  * - SecondaryRecordSource (managed diff forms on account): nothing.
  */
-describeShared('real exports pass the check', () => {
+describe('real exports pass the check', () => {
   test('the fixture folder still holds the three real zips this test knows', () => {
     expect(realZipNames()).toEqual([AI_BUILDER, APPROVALS, CONTOSO]);
   });

@@ -8,7 +8,7 @@ import { contentTypesXml } from '../../scripts/package/content-types.js';
 import { canonicalEntryOrder } from '../../scripts/package/entries.js';
 import { newXmlDocument, serializeXml } from '../../scripts/xml.js';
 
-export const FIXTURES = path.resolve(process.cwd(), '..', 'shared', 'fixtures', 'real-solutions');
+export { REAL_SOLUTIONS as FIXTURES } from '../support/fixtures.js';
 export const REAL_ZIPS = [
   'ApprovalsConnectorSetup.zip',
   'AIBuilderPromptsDataverse_1_0_0_1_managed.zip',
