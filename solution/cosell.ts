@@ -1,9 +1,11 @@
 import { componentId } from './ids.js';
 import { labels, type Labels } from './labels.js';
 import type { PacConfig } from './config/config.js';
-import type {
-  ChoiceOption, CloudFlow, CodeComponent, Column, ConnectionReference, CustomTable, EnvironmentVariable, ExtendedTable,
-  FormPlacement, GlobalChoice, OpportunityForm, Relationship, RequiredLevel, SolutionModel,
+import {
+  ViewKind,
+  type ChoiceOption, type CloudFlow, type CodeComponent, type Column, type ConnectionReference, type CustomTable, type EnvironmentVariable,
+  type ExtendedTable, type FormPlacement, type GlobalChoice, type OpportunityForm, type Relationship, type RequiredLevel, type SolutionModel,
+  type View,
 } from './model.js';
 
 /**
@@ -181,6 +183,8 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
 
   const S = SolutionTable;
   const solutionTableSchema = name(S.Table);
+  const solutionTableLogical = solutionTableSchema.toLowerCase();
+  const solutionColumns = [name(S.Name), name(S.SolutionIdentifier), name(S.Opportunity)].map((column) => column.toLowerCase());
   const solutions: CustomTable = {
     kind: 'custom',
     schemaName: solutionTableSchema,
@@ -203,6 +207,12 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       label: labels('Opportunity and solution key', '商機與解決方案索引鍵'),
       columns: [name(S.Opportunity).toLowerCase(), name(S.SolutionIdentifier).toLowerCase()],
     }],
+    views: standardViews(solutionTableLogical, labels('Partner Center Solutions', '合作夥伴中心解決方案'), solutionColumns),
+    form: {
+      id: componentId('systemform', `${solutionTableLogical}:main`),
+      label: labels('Information', '資訊'),
+      fields: [...solutionColumns, 'ownerid'],
+    },
   };
   const relationship: Relationship = {
     schemaName: name(S.Relationship),
@@ -254,6 +264,13 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
         { column: columnName(C.MicrosoftCrmIdentifier), readOnly: true },
         { column: columnName(C.Audit), readOnly: true },
       ],
+      subgrid: {
+        name: `${solutionTableLogical}_grid`,
+        label: labels('Partner Center Solutions', '合作夥伴中心解決方案'),
+        targetEntity: solutionTableLogical,
+        relationship: relationship.schemaName,
+        viewId: solutions.views.find((view) => view.queryType === ViewKind.Associated)!.id,
+      },
     },
   };
 
@@ -280,6 +297,24 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
     flows: extensions.flows ?? [],
     controls: extensions.controls ?? [],
   };
+}
+
+/**
+ * The system views Dataverse exports for every custom table (observed in AIB): active and inactive
+ * public views, advanced find, associated (used by subgrids), lookup and quick find.
+ */
+export function standardViews(table: string, plural: ReturnType<typeof labels>, columns: readonly string[]): View[] {
+  const view = (key: string, queryType: View['queryType'], isDefault: boolean, label: ReturnType<typeof labels>, stateCode: 0 | 1, extra: Partial<View> = {}): View =>
+    ({ id: componentId('savedquery', `${table}:${key}`), queryType, isDefault, label, columns, stateCode, ...extra });
+  return [
+    view('active', ViewKind.Public, true, labels(`Active ${plural[1033]}`, `使用中的${plural[1028]}`), 0),
+    view('inactive', ViewKind.Public, false, labels(`Inactive ${plural[1033]}`, `非使用中的${plural[1028]}`), 1),
+    view('advancedfind', ViewKind.AdvancedFind, true, labels(`${plural[1033]} Advanced Find View`, `${plural[1028]}進階尋找檢視`), 0),
+    view('associated', ViewKind.Associated, true, labels(`${plural[1033]} Associated View`, `${plural[1028]}關聯檢視`), 0),
+    view('lookup', ViewKind.Lookup, true, labels(`${plural[1033]} Lookup View`, `${plural[1028]}查詢檢視`), 0, { columns: columns.slice(0, 1) }),
+    view('quickfind', ViewKind.QuickFind, true, labels(`Quick Find Active ${plural[1033]}`, `快速尋找使用中的${plural[1028]}`), 0,
+      { quickFindColumns: columns.slice(0, 2) }),
+  ];
 }
 
 const stripBraces = (guid: string): string => guid.replace(/^\{|\}$/g, '').toLowerCase();

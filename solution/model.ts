@@ -63,6 +63,31 @@ export interface ExtendedTable {
   readonly keys: readonly EntityKey[];
 }
 
+/** System view kinds and their savedquery querytype codes (as exports write them). */
+export const ViewKind = { Public: 0, AdvancedFind: 1, Associated: 2, QuickFind: 4, Lookup: 64 } as const;
+
+/** A system view (savedquery) of a table the solution creates. */
+export interface View {
+  readonly id: string;
+  readonly queryType: (typeof ViewKind)[keyof typeof ViewKind];
+  readonly isDefault: boolean;
+  readonly label: Labels;
+  /** Logical names of the columns shown, first one is the link column. */
+  readonly columns: readonly string[];
+  /** statecode the view lists (0 active, 1 inactive). */
+  readonly stateCode: 0 | 1;
+  /** Columns searched by quick find (quick find views only). */
+  readonly quickFindColumns?: readonly string[];
+}
+
+/** The main form of a table the solution creates. */
+export interface TableForm {
+  readonly id: string;
+  readonly label: Labels;
+  /** Logical names of the columns on the form, in order. */
+  readonly fields: readonly string[];
+}
+
 /** A table the solution creates (root type 1, behavior 0). */
 export interface CustomTable {
   readonly kind: 'custom';
@@ -76,6 +101,8 @@ export interface CustomTable {
   readonly primaryName: Column & { kind: 'text' };
   readonly columns: readonly Column[];
   readonly keys: readonly EntityKey[];
+  readonly views: readonly View[];
+  readonly form: TableForm;
 }
 
 export type Table = ExtendedTable | CustomTable;
@@ -118,10 +145,22 @@ export interface FormField {
   readonly readOnly: boolean;
 }
 
+/** A grid of related rows (e.g. the opportunity's Partner Center solutions) placed in a form section. */
+export interface FormSubgrid {
+  readonly name: string;
+  readonly label: Labels;
+  /** Logical name of the related table. */
+  readonly targetEntity: string;
+  /** Schema name of the 1:N relationship. */
+  readonly relationship: string;
+  readonly viewId: string;
+}
+
 export interface FormSection {
   readonly name: string;
   readonly label: Labels;
   readonly fields: readonly FormField[];
+  readonly subgrid?: FormSubgrid;
 }
 
 /**

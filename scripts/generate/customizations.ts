@@ -3,7 +3,9 @@ import { BASE_LANGUAGE, LANGUAGES } from '../../solution/labels.js';
 import type { CloudFlow, CustomTable, EntityKey, GlobalChoice, Relationship, SolutionModel, Table } from '../../solution/model.js';
 import { newXmlDocument, serializeXml, type XMLBuilder } from '../xml.js';
 import { customColumn, systemColumns } from './attributes.js';
-import { formXml } from './forms.js';
+import { formXml, tableFormXml } from './forms.js';
+import { savedQueries } from './views.js';
+import { sortedBy } from '../package/order.js';
 import { INTRODUCED_VERSION, elements, labelList } from './xml-parts.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -19,10 +21,10 @@ export const controlManifestPath = (controlName: string): string => `Controls/${
 export function customizationsXml(model: SolutionModel): string {
   const root = newXmlDocument().ele('ImportExportXml', { 'xmlns:xsi': XSI });
   const entities = root.ele('Entities');
-  for (const table of model.tables) entityNode(entities, table, model);
+  for (const table of sortedBy(model.tables, (item) => item.schemaName)) entityNode(entities, table, model);
   root.ele('Roles');
   const workflows = root.ele('Workflows');
-  for (const flow of model.flows) workflowNode(workflows, flow);
+  for (const flow of sortedBy(model.flows, flowFileName)) workflowNode(workflows, flow);
   root.ele('FieldSecurityProfiles');
   root.ele('Templates');
   root.ele('EntityMaps');
@@ -31,9 +33,9 @@ export function customizationsXml(model: SolutionModel): string {
   for (const relationship of model.relationships) relationshipNode(relationships, relationship);
   root.ele('OrganizationSettings');
   const optionsets = root.ele('optionsets');
-  for (const choice of model.choices) globalChoice(optionsets, choice);
+  for (const choice of sortedBy(model.choices, (item) => item.schemaName)) globalChoice(optionsets, choice);
   const controls = root.ele('CustomControls');
-  for (const control of model.controls) {
+  for (const control of sortedBy(model.controls, (item) => item.name)) {
     const node = controls.ele('CustomControl');
     node.ele('Name').txt(control.name);
     node.ele('FileName').txt(`/${controlManifestPath(control.name)}`);
@@ -69,11 +71,16 @@ function entityNode(parent: XMLBuilder, table: Table, model: SolutionModel): voi
   if (table.kind === 'custom') systemColumns(attributes, table);
   if (table.keys.length > 0) entityKeys(info, table.keys);
   if (table.kind === 'custom') customEntityFlags(info, table);
-  const forms = model.forms.filter((form) => form.entity === table.logicalName);
-  if (forms.length > 0) {
-    const formXmlNode = entity.ele('FormXml');
-    for (const form of forms) formXml(formXmlNode, form, model);
+  // Main forms in one <forms type="main"> group, by formid: the order `pack` restores.
+  const mainForms: Array<{ id: string; write: (group: XMLBuilder) => void }> = model.forms
+    .filter((form) => form.entity === table.logicalName)
+    .map((form) => ({ id: braced(form.placement.formId), write: (group) => formXml(group, form, model) }));
+  if (table.kind === 'custom') mainForms.push({ id: braced(table.form.id), write: (group) => tableFormXml(group, table) });
+  if (mainForms.length > 0) {
+    const group = entity.ele('FormXml').ele('forms', { type: 'main' });
+    for (const form of sortedBy(mainForms, (item) => item.id)) form.write(group);
   }
+  if (table.kind === 'custom') savedQueries(entity, table);
 }
 
 /** Alternate keys sit after `</attributes>` and before EntitySetName (open-points §2, observed in BA). */

@@ -1,5 +1,5 @@
 import { braced, componentId } from '../../solution/ids.js';
-import type { Column, FormField, OpportunityForm, SolutionModel, Table } from '../../solution/model.js';
+import type { Column, CustomTable, FormField, FormSubgrid, OpportunityForm, SolutionModel, Table } from '../../solution/model.js';
 import type { XMLBuilder } from '../xml.js';
 import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
 import { labels } from '../../solution/labels.js';
@@ -14,7 +14,12 @@ export const ControlClass = {
   MultiSelectPicklist: '{4AA28AB7-9C13-4F57-A73D-AD894D048B5F}',
   Lookup: '{270BD3DB-D9AF-4782-9025-509E298DEC0A}',
   DateTime: '{5B773807-9FB2-42DB-97C3-7A91EFF8ADFF}',
+  Money: '{533B9E00-756B-4312-95A0-DC888637AC78}',
+  Subgrid: '{E7A81278-8635-4D9E-8D4D-59480B391C5B}',
 } as const;
+
+/** Rows a subgrid shows before paging. */
+const SUBGRID_ROWS = 4;
 
 export function controlClassFor(column: Column): string {
   switch (column.kind) {
@@ -31,14 +36,14 @@ export function controlClassFor(column: Column): string {
 const OVERVIEW_FIELDS: ReadonlyArray<{ column: string; classId: string; label: ReturnType<typeof labels> }> = [
   { column: 'name', classId: ControlClass.TextBox, label: labels('Topic', '主旨') },
   { column: 'parentaccountid', classId: ControlClass.Lookup, label: labels('Account', '帳戶') },
-  { column: 'estimatedvalue', classId: '{533B9E00-756B-4312-95A0-DC888637AC78}', label: labels('Est. Revenue', '預估營收') },
+  { column: 'estimatedvalue', classId: ControlClass.Money, label: labels('Est. Revenue', '預估營收') },
   { column: 'estimatedclosedate', classId: ControlClass.DateTime, label: labels('Est. Close Date', '預估結束日期') },
 ];
 
 const tableColumns = (table: Table): readonly Column[] => (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns);
 
 /**
- * The `<forms type="main">` content of one form. A new main form is full FormXml owned by this
+ * One `<systemform>` of `<forms type="main">`. A new main form is full FormXml owned by this
  * solution; an existing form gets a diff: only the path to the target tab, with the new section marked
  * `solutionaction="Added"` (D4: Dataverse merges it into the form instead of replacing it).
  */
@@ -46,7 +51,7 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
   const table = model.tables.find((candidate) => candidate.logicalName === form.entity);
   if (!table) throw new Error(`form for unknown table ${form.entity}`);
   const stable = (part: string): string => braced(componentId('form-part', `${form.placement.formId}:${form.section.name}:${part}`));
-  const systemform = parent.ele('forms', { type: 'main' }).ele('systemform');
+  const systemform = parent.ele('systemform');
   systemform.ele('formid').txt(braced(form.placement.formId));
   systemform.ele('IntroducedVersion').txt(INTRODUCED_VERSION);
   systemform.ele('FormPresentation').txt('1');
@@ -90,6 +95,52 @@ function partnerCenterSection(
   labelList(section, 'labels', 'label', form.section.label);
   const rows = section.ele('rows');
   for (const field of form.section.fields) fieldCell(rows, field, columns, stable);
+  if (form.section.subgrid) subgridCell(rows, form.section.subgrid, stable);
+}
+
+function subgridCell(rows: XMLBuilder, subgrid: FormSubgrid, stable: (part: string) => string): void {
+  const cell = rows.ele('row').ele('cell', { id: stable(`cell:${subgrid.name}`), showlabel: 'true', rowspan: String(SUBGRID_ROWS), colspan: '1', auto: 'false' });
+  labelList(cell, 'labels', 'label', subgrid.label);
+  const parameters = cell.ele('control', { id: subgrid.name, classid: ControlClass.Subgrid, uniqueid: stable(`control:${subgrid.name}`) }).ele('parameters');
+  for (const [name, value] of [
+    ['ViewId', braced(subgrid.viewId)], ['IsUserView', 'false'], ['RelationshipName', subgrid.relationship],
+    ['TargetEntityType', subgrid.targetEntity], ['AutoExpand', 'Fixed'], ['EnableQuickFind', 'false'], ['EnableViewPicker', 'false'],
+    ['EnableJumpBar', 'false'], ['ChartGridMode', 'Grid'], ['IsUserChart', 'false'], ['EnableChartPicker', 'false'],
+    ['RecordsPerPage', String(SUBGRID_ROWS)],
+  ] as const) parameters.ele(name).txt(value);
+}
+
+/** System columns a custom table's form may show besides the model's columns. */
+const SYSTEM_FIELDS: Readonly<Record<string, { classId: string; label: ReturnType<typeof labels> }>> = {
+  ownerid: { classId: ControlClass.Lookup, label: labels('Owner', '擁有者') },
+};
+
+/** The main form (`<systemform>`) of a table the solution creates: full FormXml, one tab, one section. */
+export function tableFormXml(parent: XMLBuilder, table: CustomTable): void {
+  const stable = (part: string): string => braced(componentId('form-part', `${table.form.id}:${part}`));
+  const systemform = parent.ele('systemform');
+  systemform.ele('formid').txt(braced(table.form.id));
+  systemform.ele('IntroducedVersion').txt(INTRODUCED_VERSION);
+  systemform.ele('FormPresentation').txt('1');
+  systemform.ele('FormActivationState').txt('1');
+  const tab = systemform.ele('form').ele('tabs').ele('tab', { name: 'general', id: stable('tab'), IsUserDefined: '0', verticallayout: 'true' });
+  labelList(tab, 'labels', 'label', labels('General', '一般'));
+  const section = tab.ele('columns').ele('column', { width: '100%' }).ele('sections')
+    .ele('section', { name: 'general', showlabel: 'false', showbar: 'false', IsUserDefined: '0', id: stable('section') });
+  labelList(section, 'labels', 'label', labels('General', '一般'));
+  const rows = section.ele('rows');
+  const columns = tableColumns(table);
+  for (const name of table.form.fields) {
+    const column = columns.find((candidate) => candidate.logicalName === name);
+    const system = SYSTEM_FIELDS[name];
+    if (!column && !system) throw new Error(`form field ${name} is not a column of ${table.logicalName}`);
+    const cell = rows.ele('row').ele('cell', { id: stable(`cell:${name}`) });
+    labelList(cell, 'labels', 'label', column ? column.label : system!.label);
+    cell.ele('control', { id: name, classid: column ? controlClassFor(column) : system!.classId, datafieldname: name });
+  }
+  systemform.ele('IsCustomizable').txt('1');
+  systemform.ele('CanBeDeleted').txt('1');
+  labelList(systemform, 'LocalizedNames', 'LocalizedName', table.form.label);
 }
 
 function fieldCell(rows: XMLBuilder, field: FormField, columns: readonly Column[], stable: (part: string) => string): void {

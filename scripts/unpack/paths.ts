@@ -1,16 +1,6 @@
 import { UserError } from '../errors.js';
 
-/**
- * The order pack writes repeated components in (and so the order a generator must use for
- * pack(unpack(zip)) to give back the same bytes): ascending by identifier, compared lower-cased first and
- * then exactly, so that the result does not depend on the file system's listing order or case rules.
- */
-export function compareNames(a: string, b: string): number {
-  const la = a.toLowerCase();
-  const lb = b.toLowerCase();
-  if (la !== lb) return la < lb ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareNames } from '../package/order.js';
 
 // Characters Windows refuses in file names, plus control characters.
 const UNSAFE_SEGMENT = /[<>:"|?*\\/\u0000-\u001f]/;

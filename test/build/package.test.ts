@@ -74,6 +74,29 @@ describe('generated solution package', () => {
     expect(xml).toContain('<label description="Microsoft 合作夥伴中心" languagecode="1028" />');
   });
 
+  test('the solutions table ships its main form and the standard system views', () => {
+    const doc = XmlDocument.fromString(text(managed, 'customizations.xml'));
+    const entity = '/ImportExportXml/Entities/Entity[Name="pcs_PartnerCenterSolution"]';
+    const types = (doc.find(`${entity}/SavedQueries/savedqueries/savedquery/querytype`) as XmlElement[]).map((e) => Number(e.content)).sort((a, b) => a - b);
+    expect(types).toEqual([0, 0, 1, 2, 4, 64]);
+    const quickFind = (doc.find(`${entity}//savedquery[isquickfindquery="1"]//filter[@isquickfindfields="1"]/condition`) as XmlElement[]).map((e) => e.attr('attribute')?.value);
+    expect(quickFind).toEqual(['pcs_name', 'pcs_solutionidentifier']);
+    const fields = (doc.find(`${entity}/FormXml/forms[@type="main"]/systemform//control`) as XmlElement[]).map((e) => e.attr('datafieldname')?.value);
+    expect(fields).toEqual(['pcs_name', 'pcs_solutionidentifier', 'pcs_opportunity', 'ownerid']);
+    doc.dispose();
+  });
+
+  test('the Partner Center section lists the solutions in a subgrid on the associated view', () => {
+    const solutions = model.tables.find((table) => table.kind === 'custom')!;
+    const associated = solutions.kind === 'custom' ? solutions.views.find((view) => view.queryType === 2)! : undefined;
+    const doc = XmlDocument.fromString(text(managed, 'customizations.xml'));
+    const grid = doc.get('//section[@name="pcs_microsoftpartnercenter"]//control[@id="pcs_partnercentersolution_grid"]') as XmlElement;
+    expect(grid.get('parameters/ViewId')?.content).toBe(`{${associated!.id}}`);
+    expect(grid.get('parameters/RelationshipName')?.content).toBe('pcs_Opportunity_PartnerCenterSolution');
+    expect(grid.get('parameters/TargetEntityType')?.content).toBe('pcs_partnercentersolution');
+    doc.dispose();
+  });
+
   test('read-only fields are disabled on the form and hidden bookkeeping is not on it', () => {
     const xml = text(managed, 'customizations.xml');
     expect(xml).toMatch(/<control id="pcs_referralidentifier" [^>]*disabled="true"/);
