@@ -7,6 +7,8 @@ export const MAX_ENTITY_OR_COLUMN_NAME = 50;
 export const MAX_COMPONENT_NAME = 100;
 const MAX_TEXT_LENGTH = 4000;
 const MAX_MEMO_LENGTH = 1048576;
+/** System columns every user-owned custom table has (views and forms may show them). */
+const SYSTEM_COLUMNS = ['createdon', 'createdby', 'modifiedon', 'modifiedby', 'ownerid', 'statecode', 'statuscode'];
 
 /**
  * Checks the rules Dataverse enforces on import (and a few it would silently mis-handle) before any
@@ -59,6 +61,19 @@ export function validateModel(model: SolutionModel, source: string): void {
     if (table.kind === 'custom') requirePrefix(`${where}.schemaName`, table.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
     columns.forEach((column, c) => checkColumn(`${where}.columns[${c}]`, column));
     unique('column', columns.map((column, c) => ({ where: `${where}.columns[${c}]`, name: column.schemaName })));
+    if (table.kind === 'custom') {
+      const known = new Set([...columns.map((column) => column.logicalName), ...SYSTEM_COLUMNS]);
+      table.views.forEach((view, v) => {
+        requireLabels(`${where}.views[${v}].label`, view.label);
+        for (const name of [...view.columns, ...(view.quickFindColumns ?? [])]) {
+          if (!known.has(name)) fail(`${where}.views[${v}].columns`, `shows column "${name}" that the table does not have`, 'list logical names of the table\'s columns');
+        }
+      });
+      table.form.fields.forEach((name, i) => {
+        if (!known.has(name)) fail(`${where}.form.fields[${i}]`, `places column "${name}" that the table does not have`, 'list logical names of the table\'s columns');
+      });
+      unique('view id', table.views.map((view, v) => ({ where: `${where}.views[${v}]`, name: view.id })));
+    }
     table.keys.forEach((key, k) => {
       requirePrefix(`${where}.keys[${k}].schemaName`, key.schemaName, MAX_COMPONENT_NAME);
       for (const name of key.columns) {
@@ -102,6 +117,16 @@ export function validateModel(model: SolutionModel, source: string): void {
   model.forms.forEach((form, f) => {
     const table = model.tables.find((candidate) => candidate.logicalName === form.entity);
     requireLabels(`forms[${f}].section.label`, form.section.label);
+    const subgrid = form.section.subgrid;
+    if (subgrid) {
+      const target = model.tables.find((candidate) => candidate.logicalName === subgrid.targetEntity);
+      if (!model.relationships.some((relationship) => relationship.schemaName === subgrid.relationship)) {
+        fail(`forms[${f}].section.subgrid.relationship`, `names relationship "${subgrid.relationship}" that the model does not have`, 'use the schema name of a relationship in model.relationships');
+      }
+      if (!target || target.kind !== 'custom' || !target.views.some((view) => view.id === subgrid.viewId)) {
+        fail(`forms[${f}].section.subgrid.viewId`, `names view ${subgrid.viewId} that table "${subgrid.targetEntity}" does not have`, 'use the id of one of the target table\'s views');
+      }
+    }
     form.section.fields.forEach((field, i) => {
       const columns = table ? (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns) : [];
       if (!columns.some((column) => column.logicalName === field.column)) fail(`forms[${f}].section.fields[${i}]`, `places column "${field.column}" that the ${form.entity} table of the model does not have`, 'add the column to the table or remove the field');

@@ -107,6 +107,19 @@ describe('the co-sell solution model', () => {
     expect(problems(withOpportunityColumns(model, [column])).join('\n')).toContain('more than 50');
   });
 
+  test('a view showing an unknown column and a subgrid on an unknown view are refused', () => {
+    const broken: SolutionModel = {
+      ...model,
+      tables: model.tables.map((table) => (table.kind === 'custom'
+        ? { ...table, views: table.views.map((view, i) => (i === 0 ? { ...view, columns: [...view.columns, 'pcs_nothere'] } : view)) }
+        : table)),
+      forms: model.forms.map((form) => ({ ...form, section: { ...form.section, subgrid: { ...form.section.subgrid!, viewId: componentId('savedquery', 'none') } } })),
+    };
+    const found = problems(broken).join('\n');
+    expect(found).toContain('tables[1].views[0].columns: shows column "pcs_nothere"');
+    expect(found).toContain('forms[0].section.subgrid.viewId: names view');
+  });
+
   test('an option value outside the publisher range is refused', () => {
     const config = defaultConfig();
     const built = buildCoSellModel(config);
