@@ -1,13 +1,10 @@
 import { BASE_LANGUAGE, LANGUAGES, type Labels } from '../../solution/labels.js';
-import type { EnvironmentVariable, EnvironmentVariableType } from '../../solution/model.js';
+import type { EnvironmentVariable } from '../../solution/model.js';
+import { EnvironmentVariableTypeCode } from '../package/component-types.js';
 import { newXmlDocument, serializeXml, type XMLBuilder } from '../xml.js';
 import { INTRODUCED_VERSION } from './xml-parts.js';
 import { ENV_VAR_DEFINITION_FILE, ENV_VAR_FOLDER } from '../package/entries.js';
 
-/** environmentvariabledefinition.type option values (E5 confirms 100000000/1/2). */
-export const EnvironmentVariableTypeCode: Record<EnvironmentVariableType, number> = {
-  String: 100000000, Number: 100000001, Boolean: 100000002, JSON: 100000003,
-};
 
 export const environmentVariableDefinitionPath = (schemaName: string): string =>
   `${ENV_VAR_FOLDER}/${schemaName}/${ENV_VAR_DEFINITION_FILE}`;

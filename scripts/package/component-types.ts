@@ -12,3 +12,13 @@ export const ComponentType = {
 
 /** RootComponent behavior: 0 include subcomponents, 1 do not include subcomponents, 2 shell only. */
 export const RootBehavior = { IncludeSubcomponents: 0, ExcludeSubcomponents: 1, Shell: 2 } as const;
+
+/** environmentvariabledefinition.type option values (solution-format §1.5; E5 confirms the first three). */
+export const EnvironmentVariableTypeCode = {
+  String: 100000000,
+  Number: 100000001,
+  Boolean: 100000002,
+  JSON: 100000003,
+  DataSource: 100000004,
+  Secret: 100000005,
+} as const;

@@ -1,20 +1,17 @@
 import { decodeText } from '../../io/zip.js';
+import { EnvironmentVariableTypeCode } from '../../package/component-types.js';
 import type { EnvVarDefinition, SolutionPackage } from '../package.js';
 import type { Finding } from '../types.js';
 import { childText, type XElement } from '../xml-tree.js';
 import { finding, lower, type RuleContext } from './common.js';
 
 const DEFINITION_ROOT = 'environmentvariabledefinition';
-/** environmentvariabledefinition.type option values (solution-format §1.5). */
-export const EnvVarType = {
-  String: '100000000',
-  Number: '100000001',
-  Boolean: '100000002',
-  Json: '100000003',
-  DataSource: '100000004',
-  Secret: '100000005',
+const EnvVarType = {
+  Boolean: String(EnvironmentVariableTypeCode.Boolean),
+  Number: String(EnvironmentVariableTypeCode.Number),
+  Json: String(EnvironmentVariableTypeCode.JSON),
 } as const;
-const TYPES: readonly string[] = Object.values(EnvVarType);
+const TYPES: readonly string[] = Object.values(EnvironmentVariableTypeCode).map(String);
 const BOOLEAN_VALUES = ['yes', 'no'];
 /** Flow parameter names the platform uses itself (D2). */
 const RESERVED_NAMES = ['$authentication', '$connections'];
