@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadConfig } from '../../solution/config/config.js';
 import { buildCoSellModel, type ModelExtensions } from '../../solution/cosell.js';
+import { withFlows } from '../../flows/index.js';
 import type { SolutionModel } from '../../solution/model.js';
 import { validateModel } from '../../solution/validate.js';
 import { writeFilesAtomic } from '../io/atomic.js';
@@ -60,7 +61,7 @@ export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
  */
 export async function buildSolution(options: BuildOptions): Promise<Array<BuiltPackage & { path: string }>> {
   const config = await loadConfig(options.configFile);
-  const model = buildCoSellModel(config, options.extensions);
+  const model = withFlows(buildCoSellModel(config, options.extensions));
   const built = buildPackages(model, options.types);
   if (options.check !== false) for (const item of built) await assertImportable(item);
   const files = built.map((item) => ({ ...item, path: path.join(options.outDir, item.fileName) }));

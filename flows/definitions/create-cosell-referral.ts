@@ -1,0 +1,142 @@
+import type { CloudFlow } from '../../solution/model.js';
+import { dataverse, partnerCenter } from '../connectors.js';
+import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { ACCOUNT_MAP, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, outbound, REFERRAL_LINK_PREFIX, resolveColumn, type FieldMap } from '../mapping.js';
+import { columnList, columnValue, CHECK_MARK, CROSS_MARK, opportunityFingerprint, outboundColumns, sharedFields, unmarkedName } from '../sync-expressions.js';
+import { appendToStringVariable, childResponse, compose, initializeVariable, manualTrigger, query, select, setVariable } from '../wdl/actions.js';
+import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
+import { body, call, concat, empty, equals, Expr, item, not, outputs, result, triggerBody, utcNow, variables, type Arg } from '../wdl/expr.js';
+import type { Value } from '../wdl/value.js';
+
+export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
+
+/**
+ * Create Co-sell Referral – Dynamics 365 to Partner Center (child): reads the opportunity, its account,
+ * contact and solutions, validates what Partner Center requires before calling it, creates the referral
+ * (externalReferenceId = opportunity id) and writes the referral id, link, ETag and fingerprint back.
+ * Any failure goes to Audit, and with Checkmark on the name gets ✘ instead of ✔.
+ */
+export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
+  const flow = new FlowBuilder({ key: Flow.CreateCoSellReferral.key, name: Flow.CreateCoSellReferral.name,
+    description: 'Creates the Partner Center co-sell referral for an opportunity and records the result on it.' });
+  const dv = ctx.connection(flow, 'Dataverse');
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  const checkmark = ctx.environmentVariable(flow, 'Checkmark');
+  flow.trigger('manual', manualTrigger([
+    { key: CreateCoSellReferralInput.OpportunityId, title: 'Opportunity ID', type: 'string', description: 'The opportunity to share with Partner Center', required: true },
+  ]));
+  const opportunityId = triggerBody().get(CreateCoSellReferralInput.OpportunityId);
+  const top = flow.actions;
+  top.add('Initialize_audit', initializeVariable('Audit', 'string', ''));
+  top.add('Initialize_referral', initializeVariable('Referral', 'object', {}));
+  top.add('Initialize_contacts', initializeVariable('Contacts', 'array', []));
+
+  top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => {
+    const selectColumns = columnList(['name', 'description', 'estimatedclosedate', '_parentaccountid_value', '_parentcontactid_value',
+      ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility'), ctx.column('Audit'), ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr)]);
+    scope.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'));
+    const opportunity = body('Get_opportunity');
+    const countryColumn = ctx.environmentVariable(flow, 'CustomerCountryCodeField');
+    scope.add('Get_account', dataverse.getRow(dv, EntitySet.account, call('coalesce', opportunity.get('_parentaccountid_value'), '00000000-0000-0000-0000-000000000000')));
+    const account = body('Get_account');
+    scope.add('List_solutions', dataverse.listRows(dv, {
+      entitySet: ctx.solutions.entitySetName, select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+      filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
+    }));
+    scope.condition('If_opportunity_has_contact', 'The customer contact Partner Center needs when Microsoft help is requested',
+      not(empty(call('coalesce', opportunity.get('_parentcontactid_value'), ''))), (yes) => {
+        yes.add('Get_contact', dataverse.getRow(dv, EntitySet.contact, opportunity.get('_parentcontactid_value'), outbound(CONTACT_MAP).map((f) => column(ctx, flow, f) as string)));
+        yes.add('Keep_contact', setVariable('Contacts', call('createArray', body('Get_contact'))));
+      });
+    const contacts = variables('Contacts');
+    const country = new Expr(`${account.text}?[${countryColumn.text}]`);
+    const help = call('coalesce', opportunity.get(ctx.column('HowCanMicrosoftHelp')), '');
+    const currency = opportunity.get('transactioncurrencyid', 'isocurrencycode');
+    const checks: Array<[Arg, string]> = [
+      [call('and', equals(call('length', call('coalesce', country, '')), 2), equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, ''))), 'The customer account needs a two-letter ISO 3166 country code.'],
+      [call('greater', call('length', body('List_solutions').get('value')), 0), 'Add at least one Partner Center solution to the opportunity.'],
+      [call('or', empty(help), call('greater', call('length', contacts), 0)), 'A customer contact is required when Microsoft help is requested.'],
+      [not(empty(call('coalesce', currency, ''))), 'The opportunity needs a currency.'],
+    ];
+    scope.add('Validation_errors', compose(call('createArray', ...checks.map(([ok, message]) => call('if', ok, '', message))), 'One message per rule Partner Center enforces'));
+    scope.add('Failed_rules', query(outputs('Validation_errors'), not(empty(item()))));
+    scope.condition('If_valid', 'Call Partner Center only with a referral it will accept', empty(body('Failed_rules')), (valid) => {
+      valid.add('Customer_team', select(contacts, Object.fromEntries(outbound(CONTACT_MAP).map((field) =>
+        [field.path.join('.'), item().get(column(ctx, flow, field) as string)]))));
+      valid.add('Solutions', select(body('List_solutions').get('value'), { id: item().get(ctx.solutionColumn('SolutionIdentifier')), name: item().get(ctx.solutionColumn('Name')), type: 'Name' }));
+      valid.add('Help_requested', select(call('split', help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
+      const referralBody: Record<string, Value> = {
+        name: unmarkedName(opportunity.get('name')),
+        externalReferenceId: opportunityId,
+        type: 'Shared',
+        qualification: 'SalesQualified',
+        customerProfile: {
+          ...nested(ctx, flow, ACCOUNT_MAP, account),
+          team: body('Customer_team'),
+        },
+        consent: {
+          consentToShareReferralWithMicrosoftSellers: call('or', call('not', empty(help)), call('coalesce', opportunity.get(ctx.column('ReferralVisibility')), false)),
+          consentToContact: true,
+        },
+        details: {
+          notes: call('coalesce', opportunity.get('description'), ''),
+          dealValue: call('float', call('coalesce', columnValue(ctx, flow, opportunity, sharedFields().find((f) => f.key === 'dealValue')!), 0)),
+          currency,
+          closingDateTime: call('formatDateTime', opportunity.get('estimatedclosedate'), "yyyy-MM-ddT00:00:00Z"),
+          requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
+        },
+        target: call('createArray'),
+      };
+      valid.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
+      valid.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+    }, (invalid) => {
+      invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
+    });
+  });
+  top.scope('Catch_errors', 'Records why the call failed', (scope) => {
+    scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
+    scope.add('Record_failure', appendToStringVariable('Audit', call('string', call('first', body('Failed_actions')).get('error', 'message'))));
+  }, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
+
+  const succeeded = empty(variables('Audit'));
+  const name = call('coalesce', body('Get_opportunity').get('name'), '');
+  top.condition('If_referral_created', 'Write the outcome on the opportunity', succeeded, (ok) => {
+    const referral = variables('Referral');
+    ok.add('Write_referral_to_opportunity', dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
+      name: call('if', checkmark, concat(CHECK_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+      [ctx.column('ReferralIdentifier')]: referral.get('id'),
+      [ctx.column('ReferralLink')]: concat(REFERRAL_LINK_PREFIX, referral.get('id')),
+      [ctx.column('PartnerCenterETag')]: referral.get('eTag'),
+      [ctx.column('LastSyncedHash')]: opportunityFingerprint(ctx, flow, body('Get_opportunity')),
+      [ctx.column('LastSyncedOn')]: utcNow(),
+      [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
+    }));
+  }, (failed) => {
+    failed.add('Write_failure_to_opportunity', dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
+      name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+      [ctx.column('Audit')]: concat(utcNow(), ' Referral not created: ', variables('Audit')),
+    }));
+  }, { after: { Synchronizing_referrals: ['Succeeded', 'Failed', 'TimedOut'], Catch_errors: ['Succeeded', 'Skipped'] } });
+  top.add('Respond_to_the_caller', childResponse(
+    { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
+    { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } }));
+  return { id: flowId('CreateCoSellReferral'), name: Flow.CreateCoSellReferral.name, description: flow.identity.description, document: flow.build() };
+}
+
+function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string | Expr {
+  return resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(flow, name));
+}
+
+/** A referral sub-object (customer profile) from the outbound rows of a map, nesting by path. */
+function nested(ctx: FlowContext, flow: FlowBuilder, map: readonly FieldMap[], row: Expr): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const field of outbound(map)) {
+    let cursor = out;
+    field.path.slice(0, -1).forEach((segment) => {
+      cursor[segment] ??= {};
+      cursor = cursor[segment] as Record<string, Value>;
+    });
+    cursor[field.path[field.path.length - 1]!] = columnValue(ctx, flow, row, field);
+  }
+  return out;
+}

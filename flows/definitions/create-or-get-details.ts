@@ -1,0 +1,121 @@
+import type { CloudFlow } from '../../solution/model.js';
+import { bindKey, dataverse } from '../connectors.js';
+import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { ACCOUNT_MAP, CONTACT_MAP, inbound, odataString, resolveColumn, valueAt, type FieldMap } from '../mapping.js';
+import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
+import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
+import { FlowBuilder } from '../wdl/builder.js';
+import { and, body, call, concat, empty, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
+import type { Value } from '../wdl/value.js';
+
+/** Input keys of this child flow (designer-style), used by its callers. */
+export const CreateOrGetDetailsInput = { ReferralJson: 'text', RecordType: 'text_1' } as const;
+export const RecordType = { Opportunity: 'opportunity', Lead: 'lead' } as const;
+
+/**
+ * [Customize] Create or Get Details from Dynamics 365: the one flow users are meant to edit. Given a
+ * referral, it finds or creates the customer account (company name + postal code) and contact (email),
+ * then creates or updates the opportunity (upsert on the Referral Identifier key) or a lead.
+ */
+export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
+  const flow = new FlowBuilder({ key: Flow.CreateOrGetDetails.key, name: Flow.CreateOrGetDetails.name,
+    description: 'Creates or updates the account, contact and opportunity or lead for a Partner Center referral. Edit this flow to change how records are created.' });
+  const dv = ctx.connection(flow, 'Dataverse');
+  flow.trigger('manual', manualTrigger([
+    { key: CreateOrGetDetailsInput.ReferralJson, title: 'Referral (JSON)', type: 'string', description: 'The Partner Center referral as JSON', required: true },
+    { key: CreateOrGetDetailsInput.RecordType, title: 'Record type', type: 'string', description: 'opportunity or lead', required: true },
+  ]));
+  const top = flow.actions;
+  top.add('Initialize_account_id', initializeVariable('AccountId', 'string', ''));
+  top.add('Initialize_contact_id', initializeVariable('ContactId', 'string', ''));
+  top.add('Initialize_record_id', initializeVariable('RecordId', 'string', ''));
+  top.add('Referral', compose(call('json', triggerBody().get(CreateOrGetDetailsInput.ReferralJson)), 'The referral this run writes'));
+  const referral = outputs('Referral');
+  const customer = referral.get('customerProfile');
+  const member = call('first', call('coalesce', customer.get('team'), call('createArray')));
+
+  top.scope('Create_or_get_customer_account', 'Matches the account by company name and postal code, or creates it', (scope) => {
+    scope.add('Find_account', dataverse.listRows(dv, {
+      entitySet: EntitySet.account, select: ['accountid'], top: 1,
+      filter: concat('name eq ', odataString(customer.get('name')), ' and address1_postalcode eq ', odataString(customer.get('address', 'postalCode'))).at,
+    }));
+    scope.condition('If_account_exists', 'Use the matched account, else create it', call('not', empty(body('Find_account').get('value'))), (yes) => {
+      yes.add('Use_existing_account', setVariable('AccountId', call('first', body('Find_account').get('value')).get('accountid')));
+    }, (no) => {
+      const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
+      no.add('Account_fields', compose(fields.fixed));
+      no.add('Create_customer_account', dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)));
+      no.add('Use_new_account', setVariable('AccountId', body('Create_customer_account').get('accountid')));
+    });
+  });
+
+  top.scope('Create_or_get_customer_contact', 'Matches the customer contact by email, or creates it under the account', (scope) => {
+    scope.condition('If_referral_has_contact', 'Only when the referral names a customer contact with an email', call('not', empty(call('coalesce', member.get('email'), ''))), (yes) => {
+      yes.add('Find_contact', dataverse.listRows(dv, {
+        entitySet: EntitySet.contact, select: ['contactid'], top: 1, filter: concat('emailaddress1 eq ', odataString(member.get('email'))).at,
+      }));
+      yes.condition('If_contact_exists', 'Use the matched contact, else create it', call('not', empty(body('Find_contact').get('value'))), (found) => {
+        found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
+      }, (missing) => {
+        const item: Record<string, Value> = {};
+        for (const field of inbound(CONTACT_MAP)) item[column(ctx, flow, field)] = valueAt(member, field.path);
+        item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
+        missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
+        missing.add('Use_new_contact', setVariable('ContactId', body('Create_customer_contact').get('contactid')));
+      });
+    });
+  });
+
+  top.condition('If_opportunity', 'Co-sell referrals become opportunities; other referrals become leads',
+    equals(triggerBody().get(CreateOrGetDetailsInput.RecordType), RecordType.Opportunity), (yes) => {
+      const fields = opportunityFieldsFromReferral(ctx, referral);
+      yes.add('Opportunity_fields', compose({
+        ...fields.fixed,
+        [ctx.column('SyncWithPartnerCenter')]: true,
+        [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
+      }));
+      yes.add('Create_or_update_opportunity', dataverse.upsertRowObject(dv, EntitySet.opportunity,
+        concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
+        call('if', empty(variables('ContactId')), withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
+          call('setProperty', withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic), bindKey('parentcontactid'), concat('/contacts(', variables('ContactId'), ')')))));
+      yes.add('Use_opportunity', setVariable('RecordId', body('Create_or_update_opportunity').get('opportunityid')));
+    }, (no) => {
+      no.add('Find_lead', dataverse.listRows(dv, {
+        entitySet: EntitySet.lead, select: ['leadid'], top: 1,
+        filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
+      }));
+      no.condition('If_lead_exists', 'Leads are matched by topic and company', and(call('not', empty(body('Find_lead').get('value')))), (found) => {
+        found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
+      }, (missing) => {
+        missing.add('Create_a_new_lead', dataverse.createRow(dv, EntitySet.lead, {
+          subject: referral.get('name'), companyname: customer.get('name'),
+          firstname: member.get('firstName'), lastname: call('coalesce', member.get('lastName'), customer.get('name')),
+          emailaddress1: member.get('email'), telephone1: member.get('phoneNumber'),
+          description: referral.get('details', 'notes'), estimatedvalue: referral.get('details', 'dealValue'),
+        }));
+        missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
+      });
+    });
+
+  top.add('Respond_to_the_caller', childResponse(
+    { recordid: variables('RecordId'), accountid: variables('AccountId'), contactid: variables('ContactId') },
+    { recordid: { type: 'string', title: 'recordid' }, accountid: { type: 'string', title: 'accountid' }, contactid: { type: 'string', title: 'contactid' } }));
+  return { id: flowId('CreateOrGetDetails'), name: Flow.CreateOrGetDetails.name, description: flow.identity.description, document: flow.build() };
+}
+
+function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string {
+  const resolved = resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(flow, name));
+  if (resolved instanceof Expr) throw new Error(`contact map field ${field.key} cannot use an environment variable column`);
+  return resolved;
+}
+
+/** Account fields from the customer profile: fixed columns, and env-var-named ones added with setProperty. */
+function mappedFields(ctx: FlowContext, flow: FlowBuilder, map: readonly FieldMap[], source: Expr) {
+  const fixed: Record<string, Expr> = {};
+  const dynamic: Array<{ field: FieldMap; value: Expr }> = [];
+  for (const field of inbound(map)) {
+    if ('environmentVariable' in field.target) dynamic.push({ field, value: valueAt(source, field.path) });
+    else fixed[column(ctx, flow, field)] = valueAt(source, field.path);
+  }
+  return { fixed, dynamic };
+}

@@ -1,0 +1,86 @@
+import type { CloudFlow } from '../../solution/model.js';
+import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
+import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
+import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
+import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
+import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
+import { and, body, call, concat, equals, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
+
+/** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
+export const MAX_PATCH_ATTEMPTS = 3;
+
+/**
+ * Dynamics 365 to Partner Center: when a mapped column of a synced opportunity changes, patch the
+ * referral. Echoes of the sync's own writes are skipped (equal fingerprint). The PATCH carries
+ * If-Match; on 412 the referral is re-read for its new ETag and the patch retried (our replace
+ * operations merge onto the newer referral), a bounded number of times.
+ */
+export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
+  const flow = new FlowBuilder({ key: Flow.DynamicsToPartnerCenter.key, name: Flow.DynamicsToPartnerCenter.name,
+    description: 'Sends changes of a synced opportunity to its Partner Center referral.' });
+  const dv = ctx.connection(flow, 'Dataverse');
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  const checkmark = ctx.environmentVariable(flow, 'Checkmark');
+  const watched = [...outboundColumns(ctx, flow), 'statecode', ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility')];
+  const filtering = columnList(watched);
+  flow.trigger('When_a_synced_opportunity_changes', dataverse.rowTrigger(dv, {
+    message: RowTriggerMessage.Modified, entity: 'opportunity',
+    filteringAttributes: typeof filtering === 'string' ? filtering.split(',') : filtering,
+    filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+    runAs: RowTriggerRunAs.FlowOwner,
+  }));
+
+  const top = flow.actions;
+  top.add('Initialize_attempts', initializeVariable('Attempts', 'integer', 0));
+  top.add('Initialize_done', initializeVariable('Done', 'boolean', false));
+  top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
+  top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get('body/opportunityid')));
+  const opportunity = body('Get_opportunity');
+  top.add('Initialize_etag', initializeVariable('ETag', 'string', call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
+  top.add('Fingerprint', compose(opportunityFingerprint(ctx, flow, opportunity), 'The shared fields as the sync last wrote or read them'));
+  const state = opportunity.get('statecode');
+  top.condition('If_only_an_echo', "Skip the sync's own writes: same fingerprint and still open",
+    and(equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))), equals(state, OPPORTUNITY_STATE.Open)), (echo) => {
+      echo.add('Stop_echo', terminate('Succeeded'));
+    });
+  top.add('Field_operations', compose(patchOperations(ctx, flow, opportunity)));
+  top.add('Close_operations', compose(call('if', equals(state, OPPORTUNITY_STATE.Won),
+    call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won }])),
+    call('if', equals(state, OPPORTUNITY_STATE.Lost),
+      call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost }])),
+      call('createArray')))));
+  top.until('Until_the_referral_is_updated', 'Patch with If-Match; on 412 re-read the ETag and try again',
+    or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)), { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' }, (loop) => {
+      loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
+        call('union', outputs('Field_operations'), outputs('Close_operations')), variables('ETag')));
+      loop.add('Patched', setVariable('Done', true));
+      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', body('Patch_referral').get('eTag'), variables('ETag'))));
+      loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
+        equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
+          stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
+          stale.add('Use_current_etag', setVariable('ETag', body('Reread_referral').get('eTag')));
+          stale.add('Count_attempt', incrementVariable('Attempts', 1));
+        }, (other) => {
+          other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
+          other.add('Give_up', setVariable('Done', true));
+        }, { after: { Patch_referral: FAILED_OR_TIMED_OUT } });
+    });
+  const name = call('coalesce', opportunity.get('name'), '');
+  top.condition('If_patched', 'Record the outcome on the opportunity', and(variables('Done'), equals(variables('Outcome'), '')), (ok) => {
+    ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+      name: call('if', checkmark, concat(CHECK_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+      [ctx.column('PartnerCenterETag')]: variables('ETag'),
+      [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
+      [ctx.column('LastSyncedOn')]: utcNow(),
+    }));
+  }, (failed) => {
+    failed.add('Record_failure', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+      name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+      [ctx.column('Audit')]: concat(utcNow(), ' Referral not updated: ', call('if', equals(variables('Outcome'), ''),
+        concat('Partner Center kept answering 412 after ', String(MAX_PATCH_ATTEMPTS), ' attempts'), variables('Outcome')), '\n',
+        call('coalesce', opportunity.get(ctx.column('Audit')), '')),
+    }));
+  });
+  return { id: flowId('DynamicsToPartnerCenter'), name: Flow.DynamicsToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: 'opportunity' };
+}

@@ -1,0 +1,54 @@
+import { partnerCenter, dataverse } from '../connectors.js';
+import { EntitySet, flowId, type FlowContext } from '../context.js';
+import { choiceOf, mapChoiceToOption, odataString, TERMINAL_SUBSTATUSES } from '../mapping.js';
+import { optionValue, referralFingerprint } from '../sync-expressions.js';
+import { compose, runChildFlow } from '../wdl/actions.js';
+import type { Container, FlowBuilder } from '../wdl/builder.js';
+import { and, body, call, concat, empty, equals, not, or, type Expr } from '../wdl/expr.js';
+import { CreateOrGetDetailsInput, RecordType } from './create-or-get-details.js';
+
+/** Partner Center's referral type of a co-sell (shared) referral. */
+const SHARED = 'Shared';
+
+/**
+ * The inbound path both the webhook flow and the reconciliation run for one referral id: re-read the
+ * referral (never trust a payload), keep co-sell referrals (others become leads when "Sync only co-sell"
+ * is No), leave opportunities in a terminal state alone, skip when nothing mapped changed, and hand the
+ * referral to the [Customize] flow that writes Dynamics. `suffix` keeps action names unique.
+ */
+export function addInboundSync(container: Container, ctx: FlowContext, flow: FlowBuilder, referralId: Expr, suffix = ''): void {
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  const dv = ctx.connection(flow, 'Dataverse');
+  const syncOnlyCoSell = ctx.environmentVariable(flow, 'SyncOnlyCoSell');
+  const name = (base: string): string => `${base}${suffix}`;
+
+  const getReferral = container.add(name('Get_referral'), { ...partnerCenter.getReferral(pc, referralId), description: 'Re-reads the referral by id: the event payload carries none' });
+  const referral = body(getReferral);
+  const isCoSell = equals(referral.get('type'), SHARED);
+  container.condition(name('If_referral_is_wanted'), 'Co-sell referrals always; other referrals only when Sync only co-sell opportunities is No',
+    or(isCoSell, not(syncOnlyCoSell)), (wanted) => {
+      const existing = wanted.add(name('Find_synced_opportunity'), dataverse.listRows(dv, {
+        entitySet: EntitySet.opportunity, top: 1,
+        select: ['opportunityid', ctx.column('LastSyncedHash'), ctx.column('ReferralSubstatus')],
+        filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(referral.get('id'))).at,
+      }));
+      const row = call('first', body(existing).get('value'));
+      const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+      const terminal = or(...TERMINAL_SUBSTATUSES.map((key) => equals(row.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))));
+      const unchanged = and(
+        equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(referral)),
+        equals(row.get(ctx.column('ReferralSubstatus')), mapChoiceToOption(substatus, referral.get('substatus'))),
+      );
+      wanted.condition(name('If_dynamics_needs_the_change'), 'Skip opportunities already closed (terminal sub-status) and referrals whose mapped fields are unchanged',
+        or(empty(body(existing).get('value')), and(not(terminal), not(unchanged))), (write) => {
+          write.add(name('Create_or_update_records'), runChildFlow(flowId('CreateOrGetDetails'), {
+            [CreateOrGetDetailsInput.ReferralJson]: call('string', referral),
+            [CreateOrGetDetailsInput.RecordType]: call('if', isCoSell, RecordType.Opportunity, RecordType.Lead),
+          }));
+        }, (skip) => {
+          skip.add(name('Nothing_to_write'), compose(concat('Referral ', referral.get('id'), ' needs no change in Dynamics 365')));
+        });
+    }, (skip) => {
+      skip.add(name('Not_a_co_sell_referral'), compose(concat('Referral ', referral.get('id'), ' is not co-sell; Sync only co-sell opportunities is Yes')));
+    });
+}

@@ -1,0 +1,56 @@
+import type { CloudFlow } from '../../solution/model.js';
+import { Flow, flowId, type FlowContext } from '../context.js';
+import { compose, httpRequestTrigger, httpResponse, runChildFlow, terminate } from '../wdl/actions.js';
+import { FlowBuilder } from '../wdl/builder.js';
+import { and, call, equals, or, outputs, triggerBody } from '../wdl/expr.js';
+import { addInboundSync } from './inbound-sync.js';
+import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
+
+/** The webhook ResourceUri of a referral: a fixed prefix and the referral GUID. */
+export const REFERRAL_RESOURCE_PREFIX = 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/';
+const GUID_LENGTH = 36;
+export const ReferralEvent = {
+  Created: 'referral-created', Updated: 'referral-updated', RelatedCreated: 'related-referral-created', RelatedUpdated: 'related-referral-updated',
+} as const;
+
+/** The Partner Center webhook payload (partner-center §3). */
+export const WEBHOOK_PAYLOAD_SCHEMA = {
+  type: 'object',
+  properties: {
+    EventName: { type: 'string' }, ResourceUri: { type: 'string' }, ResourceName: { type: 'string' },
+    AuditUri: { type: ['string', 'null'] }, ResourceChangeUtcDate: { type: 'string' },
+  },
+  required: ['EventName', 'ResourceUri'],
+};
+
+/**
+ * Partner Center to Dynamics 365: receives Partner Center webhook events. The payload carries no
+ * referral: the id is taken from ResourceUri after checking its shape, and the referral is re-read.
+ * Microsoft's side of a shared referral (related-referral events) goes to its own child flow.
+ */
+export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
+  const flow = new FlowBuilder({ key: Flow.PartnerCenterToDynamics.key, name: Flow.PartnerCenterToDynamics.name,
+    description: 'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.' });
+  flow.trigger('manual', httpRequestTrigger(WEBHOOK_PAYLOAD_SCHEMA));
+  const top = flow.actions;
+  const uri = call('coalesce', triggerBody().get('ResourceUri'), '');
+  top.add('Referral_id', compose(call('last', call('split', uri, '/')), 'The referral id: the last segment of ResourceUri'));
+  const id = outputs('Referral_id');
+  const event = triggerBody().get('EventName');
+  const known = or(...Object.values(ReferralEvent).map((name) => equals(event, name)));
+  const wellFormed = and(call('startsWith', call('toLower', uri), REFERRAL_RESOURCE_PREFIX), equals(call('length', id), GUID_LENGTH),
+    equals(call('length', call('split', id, '-')), 5));
+  top.condition('If_the_event_is_a_referral_event', 'Refuse anything that is not a referral event with a well-formed referral URI', and(known, wellFormed), (valid) => {
+    valid.add('Accept_the_event', httpResponse(202, { accepted: true }));
+    valid.condition('If_Microsoft_side', "related-referral events carry Microsoft's side of a shared referral",
+      or(equals(event, ReferralEvent.RelatedCreated), equals(event, ReferralEvent.RelatedUpdated)), (related) => {
+        related.add('Apply_Microsoft_updates', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: id }));
+      }, (own) => {
+        own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) => addInboundSync(scope, ctx, flow, id));
+      });
+  }, (invalid) => {
+    invalid.add('Reject_the_event', httpResponse(400, { error: 'not a referral event with a well-formed ResourceUri' }));
+    invalid.add('Stop', terminate('Cancelled'));
+  });
+  return { id: flowId('PartnerCenterToDynamics'), name: Flow.PartnerCenterToDynamics.name, description: flow.identity.description, document: flow.build() };
+}

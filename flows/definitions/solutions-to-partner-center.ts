@@ -1,0 +1,44 @@
+import type { CloudFlow } from '../../solution/model.js';
+import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
+import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { select } from '../wdl/actions.js';
+import { FlowBuilder } from '../wdl/builder.js';
+import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
+
+/**
+ * Dynamics 365 Microsoft Solutions to Partner Center: when a solution row of an opportunity is added,
+ * changed or removed, the opportunity's whole solution list replaces the referral's
+ * details/requirements/solutions (Partner Center needs at least one on a co-sell referral).
+ */
+export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
+  const flow = new FlowBuilder({ key: Flow.SolutionsToPartnerCenter.key, name: Flow.SolutionsToPartnerCenter.name,
+    description: "Sends an opportunity's Partner Center solutions to its referral when they change." });
+  const dv = ctx.connection(flow, 'Dataverse');
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  const lookup = `_${ctx.solutionColumn('Opportunity')}_value`;
+  flow.trigger('When_a_solution_row_changes', dataverse.rowTrigger(dv, {
+    message: RowTriggerMessage.Any, entity: ctx.solutions.logicalName, runAs: RowTriggerRunAs.FlowOwner,
+  }));
+  const top = flow.actions;
+  top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get(`body/${lookup}`),
+    ['opportunityid', ctx.column('ReferralIdentifier'), ctx.column('PartnerCenterETag'), ctx.column('Audit')]));
+  const opportunity = body('Get_opportunity');
+  top.condition('If_the_opportunity_has_a_referral', 'Only opportunities already shared with Partner Center',
+    not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))), (shared) => {
+      shared.add('List_solutions', dataverse.listRows(dv, {
+        entitySet: ctx.solutions.entitySetName, select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+        filter: concat(`${lookup} eq `, opportunity.get('opportunityid')).at,
+      }));
+      shared.add('Solution_tags', select(body('List_solutions').get('value'), {
+        id: item().get(ctx.solutionColumn('SolutionIdentifier')), name: item().get(ctx.solutionColumn('Name')), type: 'Name',
+      }));
+      shared.add('Replace_referral_solutions', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
+        [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
+        call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
+      shared.add('Record_new_etag', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+        [ctx.column('PartnerCenterETag')]: body('Replace_referral_solutions').get('eTag'),
+        [ctx.column('LastSyncedOn')]: utcNow(),
+      }));
+    });
+  return { id: flowId('SolutionsToPartnerCenter'), name: Flow.SolutionsToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: ctx.solutions.logicalName };
+}

@@ -1,0 +1,115 @@
+import { ChoiceName, EnvironmentVariableName, OpportunityColumn } from '../solution/cosell.js';
+import type { GlobalChoice, SolutionModel } from '../solution/model.js';
+import { call, Expr, type Arg } from './wdl/expr.js';
+
+/**
+ * The one field mapping between a Partner Center referral and Dynamics 365: referral ↔ opportunity,
+ * customer profile ↔ account, customer team member ↔ contact, with the value maps. Every flow builds
+ * its expressions from these tables, so adding a row here changes every flow that moves that data.
+ */
+
+export type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
+export type FieldType = 'text' | 'number' | 'date' | 'choice';
+
+/**
+ * Where a value lives on the Dynamics side: a standard column, one of the solution's own opportunity
+ * columns (resolved with the publisher prefix), or a column named by an environment variable.
+ */
+export type ColumnRef =
+  | { readonly column: string }
+  | { readonly own: keyof typeof OpportunityColumn }
+  | { readonly environmentVariable: keyof typeof EnvironmentVariableName };
+
+export interface FieldMap {
+  readonly key: string;
+  /** Path inside the referral JSON (or the customer profile / team member for account and contact maps). */
+  readonly path: readonly string[];
+  readonly target: ColumnRef;
+  readonly direction: Direction;
+  readonly type: FieldType;
+  /** For choices: the global choice whose option keys equal the Partner Center enum values. */
+  readonly choice?: keyof typeof ChoiceName;
+}
+
+const column = (name: string): ColumnRef => ({ column: name });
+
+/** Referral ↔ opportunity. Our own columns are named by stem and resolved with the publisher prefix. */
+export const OPPORTUNITY_MAP: readonly FieldMap[] = [
+  { key: 'name', path: ['name'], target: column('name'), direction: 'both', type: 'text' },
+  { key: 'dealValue', path: ['details', 'dealValue'], target: { environmentVariable: 'DealValueField' }, direction: 'both', type: 'number' },
+  { key: 'closingDate', path: ['details', 'closingDateTime'], target: column('estimatedclosedate'), direction: 'both', type: 'date' },
+  { key: 'notes', path: ['details', 'notes'], target: column('description'), direction: 'both', type: 'text' },
+  { key: 'referralId', path: ['id'], target: { own: 'ReferralIdentifier' }, direction: 'toDynamics', type: 'text' },
+  { key: 'status', path: ['status'], target: { own: 'ReferralStatus' }, direction: 'toDynamics', type: 'choice', choice: 'ReferralStatus' },
+  { key: 'substatus', path: ['substatus'], target: { own: 'ReferralSubstatus' }, direction: 'toDynamics', type: 'choice', choice: 'ReferralSubstatus' },
+  { key: 'eTag', path: ['eTag'], target: { own: 'PartnerCenterETag' }, direction: 'toDynamics', type: 'text' },
+];
+
+/** Customer profile ↔ account (the account is matched by name + postal code). */
+export const ACCOUNT_MAP: readonly FieldMap[] = [
+  { key: 'companyName', path: ['name'], target: column('name'), direction: 'both', type: 'text' },
+  { key: 'addressLine1', path: ['address', 'addressLine1'], target: column('address1_line1'), direction: 'both', type: 'text' },
+  { key: 'addressLine2', path: ['address', 'addressLine2'], target: column('address1_line2'), direction: 'both', type: 'text' },
+  { key: 'city', path: ['address', 'city'], target: column('address1_city'), direction: 'both', type: 'text' },
+  { key: 'state', path: ['address', 'state'], target: column('address1_stateorprovince'), direction: 'both', type: 'text' },
+  { key: 'postalCode', path: ['address', 'postalCode'], target: column('address1_postalcode'), direction: 'both', type: 'text' },
+  { key: 'country', path: ['address', 'country'], target: { environmentVariable: 'CustomerCountryCodeField' }, direction: 'both', type: 'text' },
+];
+
+/** Customer team member ↔ contact (the contact is matched by email). */
+export const CONTACT_MAP: readonly FieldMap[] = [
+  { key: 'firstName', path: ['firstName'], target: column('firstname'), direction: 'both', type: 'text' },
+  { key: 'lastName', path: ['lastName'], target: column('lastname'), direction: 'both', type: 'text' },
+  { key: 'email', path: ['email'], target: column('emailaddress1'), direction: 'both', type: 'text' },
+  { key: 'phone', path: ['phoneNumber'], target: column('telephone1'), direction: 'both', type: 'text' },
+];
+
+/** Opportunity state ↔ referral status/substatus for closing deals (opportunity statecode: 0 Open, 1 Won, 2 Lost). */
+export const OPPORTUNITY_STATE = { Open: 0, Won: 1, Lost: 2 } as const;
+export const CLOSED_STATUS = { status: 'Closed', won: 'Won', lost: 'Lost' } as const;
+/** Terminal referral sub-statuses: Partner Center allows no further update (partner-center §1.8). */
+export const TERMINAL_SUBSTATUSES = ['Won', 'Lost', 'Declined', 'Expired'] as const;
+
+/** How the help options travel in the referral (UNVERIFIED attribute type; the API documents only the attributes list). */
+export const HELP_ATTRIBUTE_TYPE = 'HelpType';
+
+/** The referral link shown on the opportunity (inferred from the Partner Center dashboard URL shape). */
+export const REFERRAL_LINK_PREFIX = 'https://partner.microsoft.com/dashboard/referrals/v2/leads/';
+
+/** Resolves a mapping's target to a column logical name (fixed) or an expression (from an env var parameter). */
+export function resolveColumn(target: ColumnRef, prefix: string, environmentVariable: (name: keyof typeof EnvironmentVariableName) => Expr): string | Expr {
+  if ('environmentVariable' in target) return environmentVariable(target.environmentVariable);
+  if ('own' in target) return ownColumn(prefix, target.own);
+  return target.column;
+}
+
+/** Logical name of one of the solution's own opportunity columns. */
+export const ownColumn = (prefix: string, stem: keyof typeof OpportunityColumn): string => `${prefix}_${OpportunityColumn[stem]}`.toLowerCase();
+
+/** `source?['a']?['b']` for a mapping path. */
+export const valueAt = (source: Expr, path: readonly string[]): Expr => source.get(...path);
+
+export const inbound = (map: readonly FieldMap[]): FieldMap[] => map.filter((field) => field.direction !== 'toPartnerCenter');
+export const outbound = (map: readonly FieldMap[]): FieldMap[] => map.filter((field) => field.direction !== 'toDynamics');
+
+export function choiceOf(model: SolutionModel, name: keyof typeof ChoiceName): GlobalChoice {
+  const schemaName = `${model.publisher.prefix}_${ChoiceName[name]}`.toLowerCase();
+  const choice = model.choices.find((candidate) => candidate.schemaName === schemaName);
+  if (!choice) throw new Error(`mapping uses choice ${schemaName}, which the model does not define`);
+  return choice;
+}
+
+/**
+ * A value map as one expression: the Partner Center enum value → the option value (or the reverse),
+ * built as a nested if() chain so an unknown value maps to null instead of failing the flow.
+ */
+export function mapChoiceToOption(choice: GlobalChoice, value: Arg): Expr {
+  return choice.options.reduceRight<Expr>((otherwise, option) => call('if', call('equals', value, option.key), option.value, otherwise), new Expr('null'));
+}
+
+export function mapOptionToChoice(choice: GlobalChoice, value: Arg): Expr {
+  return choice.options.reduceRight<Expr>((otherwise, option) => call('if', call('equals', value, option.value), option.key, otherwise), new Expr('null'));
+}
+
+/** An OData string literal from an expression: quotes doubled, so names like O'Brien cannot break a $filter. */
+export const odataString = (value: Arg): Expr => call('concat', "'", call('replace', call('string', value), "'", "''"), "'");

@@ -1,0 +1,111 @@
+import type { GlobalChoice } from '../solution/model.js';
+import { choiceOf, mapChoiceToOption, OPPORTUNITY_MAP, outbound, REFERRAL_LINK_PREFIX, resolveColumn, valueAt, type FieldMap } from './mapping.js';
+import type { FlowContext } from './context.js';
+import type { FlowBuilder } from './wdl/builder.js';
+import { call, concat, Expr, type Arg } from './wdl/expr.js';
+
+/**
+ * Expressions derived from the field mapping that several flows share: the fingerprint that detects
+ * echoes of the sync's own writes, the opportunity fields written from a referral, the JSON Patch
+ * operations sent to Partner Center.
+ */
+
+export const CHECK_MARK = '✔';
+export const CROSS_MARK = '✘';
+
+/** The opportunity name without a ✔/✘ mark the sync added. */
+export const unmarkedName = (name: Arg): Expr =>
+  call('trim', call('replace', call('replace', call('coalesce', name, ''), CHECK_MARK, ''), CROSS_MARK, ''));
+
+/** A value normalised the same way on both sides, so equal data gives an equal fingerprint. */
+function normalise(field: FieldMap, value: Expr): Expr {
+  switch (field.type) {
+    case 'number': return call('string', call('float', call('coalesce', value, 0)));
+    case 'date': return call('if', call('empty', value), '', call('formatDateTime', value, 'yyyy-MM-dd'));
+    case 'text': return field.key === 'name' ? unmarkedName(value) : call('coalesce', value, '');
+    case 'choice': return call('string', call('coalesce', value, ''));
+  }
+}
+
+/** The fields both sides own (direction `both` of the opportunity map). */
+export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => field.direction === 'both');
+
+/**
+ * The fingerprint of the shared fields: WDL has no hash function, so it is the base64 of the
+ * normalised values as a JSON array; equality is all the sync needs.
+ */
+export const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
+
+export const referralFingerprint = (referral: Expr): Expr => fingerprint(sharedFields().map((field) => normalise(field, valueAt(referral, field.path))));
+
+export function opportunityFingerprint(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Expr {
+  return fingerprint(sharedFields().map((field) => normalise(field, columnValue(ctx, builder, opportunity, field))));
+}
+
+/** `row?['column']`, or `row?[parameters('…')]` when an environment variable names the column. */
+export function columnValue(ctx: FlowContext, builder: FlowBuilder, row: Expr, field: FieldMap): Expr {
+  const column = resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name));
+  return column instanceof Expr ? new Expr(`${row.text}?[${column.text}]`) : row.get(column);
+}
+
+/** The logical names the outbound map reads (for $select and trigger filtering attributes), env-var columns as expressions. */
+export function outboundColumns(ctx: FlowContext, builder: FlowBuilder): Array<string | Expr> {
+  return outbound(OPPORTUNITY_MAP).map((field) => resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name)));
+}
+
+/** A comma list of columns, some named by env vars: a plain string when all are fixed, else a concat() expression. */
+export function columnList(columns: ReadonlyArray<string | Expr>): string | Expr {
+  if (columns.every((column) => typeof column === 'string')) return columns.join(',');
+  const parts: Arg[] = [];
+  columns.forEach((column, index) => {
+    if (index > 0) parts.push(',');
+    parts.push(column);
+  });
+  return concat(...parts);
+}
+
+/**
+ * The opportunity fields written from a referral (inbound map), as a Compose input object; the
+ * env-var-named deal value column is added afterwards with setProperty (a parameter key cannot be dynamic).
+ */
+export function opportunityFieldsFromReferral(ctx: FlowContext, referral: Expr): { fixed: Record<string, Expr>; dynamic: Array<{ field: FieldMap; value: Expr }> } {
+  const fixed: Record<string, Expr> = {};
+  const dynamic: Array<{ field: FieldMap; value: Expr }> = [];
+  for (const field of OPPORTUNITY_MAP.filter((candidate) => candidate.direction !== 'toPartnerCenter')) {
+    let value = valueAt(referral, field.path);
+    if (field.type === 'choice' && field.choice) value = mapChoiceToOption(choiceOf(ctx.model, field.choice), value);
+    if (field.type === 'date') value = call('if', call('empty', value), null, call('formatDateTime', value, 'yyyy-MM-dd'));
+    if ('environmentVariable' in field.target) dynamic.push({ field, value });
+    else fixed[resolveColumn(field.target, ctx.prefix, () => { throw new Error('unreachable'); }) as string] = value;
+  }
+  fixed[ctx.column('ReferralLink')] = concat(REFERRAL_LINK_PREFIX, referral.get('id'));
+  fixed[ctx.column('LastSyncedHash')] = referralFingerprint(referral);
+  fixed[ctx.column('LastSyncedOn')] = call('utcNow');
+  return { fixed, dynamic };
+}
+
+/** setProperty() chain adding the env-var-named columns to an object expression. */
+export function withDynamicColumns(ctx: FlowContext, builder: FlowBuilder, base: Expr, dynamic: Array<{ field: FieldMap; value: Expr }>): Expr {
+  return dynamic.reduce<Expr>((object, { field, value }) => {
+    const column = resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name));
+    return call('setProperty', object, column, value);
+  }, base);
+}
+
+/** JSON Patch `replace` operations for the outbound shared fields, read from an opportunity row. */
+export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Array<Record<string, Expr | string>> {
+  return sharedFields().map((field) => {
+    const raw = columnValue(ctx, builder, opportunity, field);
+    const value = field.key === 'name' ? unmarkedName(raw)
+      : field.type === 'date' ? call('if', call('empty', raw), null, call('formatDateTime', raw, "yyyy-MM-ddT00:00:00Z"))
+        : field.type === 'number' ? call('float', call('coalesce', raw, 0)) : call('coalesce', raw, '');
+    return { op: 'replace', path: `/${field.path.join('/')}`, value };
+  });
+}
+
+/** The option value of a choice key (e.g. the sub-status `Won`), for comparisons in expressions. */
+export const optionValue = (choice: GlobalChoice, key: string): number => {
+  const option = choice.options.find((candidate) => candidate.key === key);
+  if (!option) throw new Error(`choice ${choice.schemaName} has no option ${key}`);
+  return option.value;
+};
