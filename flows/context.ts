@@ -1,7 +1,8 @@
 import { ConnectionReferenceName, EnvironmentVariableName, OpportunityColumn } from '../solution/cosell.js';
+import { UserError } from '../scripts/errors.js';
 import { componentId } from '../solution/ids.js';
 import type { CustomTable, SolutionModel } from '../solution/model.js';
-import { ownColumn } from './mapping.js';
+import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, OPPORTUNITY_MAP, ownColumn, PARTNER_CENTER_ENUMS, type FieldMap } from './mapping.js';
 import type { FlowBuilder } from './wdl/builder.js';
 import type { Expr } from './wdl/expr.js';
 
@@ -38,11 +39,16 @@ export class FlowContext {
     const solutions = model.tables.find((table): table is CustomTable => table.kind === 'custom');
     if (!solutions) throw new Error('the model has no Partner Center solutions table');
     this.solutions = solutions;
+    validateMapping(model);
   }
 
-  /** Logical name of one of our opportunity columns. */
+  /** Logical name of one of our opportunity columns (the model must define it). */
   column(stem: keyof typeof OpportunityColumn): string {
-    return ownColumn(this.prefix, stem);
+    const name = ownColumn(this.prefix, stem);
+    if (!opportunityColumns(this.model).has(name)) {
+      throw new UserError(MAPPING_SOURCE, stem, `names opportunity column ${name}, which the solution model does not define`, 'add the column to solution/cosell.ts or correct the flow');
+    }
+    return name;
   }
 
   /** Logical name of a column of the solutions table, by stem. */
@@ -63,4 +69,41 @@ export class FlowContext {
     if (!variable) throw new Error(`environment variable ${schemaName} is not in the model`);
     return builder.environmentVariable(variable);
   }
+}
+
+const MAPPING_SOURCE = 'flows/mapping.ts';
+
+const opportunityColumns = (model: SolutionModel): Set<string> =>
+  new Set(model.tables.filter((table) => table.logicalName === 'opportunity').flatMap((table) => table.columns.map((column) => column.logicalName)));
+
+/**
+ * The mapping refers to the model: our own columns must exist, and a value map must have an option
+ * for every Partner Center enum value, or the build stops here instead of a flow failing at run time.
+ */
+function validateMapping(model: SolutionModel): void {
+  const columns = opportunityColumns(model);
+  const check = (table: string, map: readonly FieldMap[]): void => {
+    for (const field of map) {
+      if ('own' in field.target) {
+        const name = ownColumn(model.publisher.prefix, field.target.own);
+        if (!columns.has(name)) {
+          throw new UserError(MAPPING_SOURCE, `${table} ${field.key}`, `maps ${field.path.join('.')} to ${name}, a column the solution model does not define`,
+            'add the column to the opportunity table in solution/cosell.ts or map to an existing one');
+        }
+      }
+      if (field.choice) {
+        const choice = choiceOf(model, field.choice);
+        const enumName = field.choice as keyof typeof PARTNER_CENTER_ENUMS;
+        for (const value of PARTNER_CENTER_ENUMS[enumName] ?? []) {
+          if (!choice.options.some((option) => option.key === value)) {
+            throw new UserError(MAPPING_SOURCE, `${table} ${field.key}`, `value map to ${choice.schemaName} has no option for the Partner Center value "${value}"`,
+              `add an option with key "${value}" to the ${choice.schemaName} choice`);
+          }
+        }
+      }
+    }
+  };
+  check('OPPORTUNITY_MAP', OPPORTUNITY_MAP);
+  check('ACCOUNT_MAP', ACCOUNT_MAP);
+  check('CONTACT_MAP', CONTACT_MAP);
 }

@@ -64,6 +64,12 @@ export const CONTACT_MAP: readonly FieldMap[] = [
   { key: 'phone', path: ['phoneNumber'], target: column('telephone1'), direction: 'both', type: 'text' },
 ];
 
+/** Partner Center enum values the value maps must cover (partner-center §2.2; None means "no value"). */
+export const PARTNER_CENTER_ENUMS: Readonly<Record<'ReferralStatus' | 'ReferralSubstatus', readonly string[]>> = {
+  ReferralStatus: ['New', 'Active', 'Closed'],
+  ReferralSubstatus: ['Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'],
+};
+
 /** Opportunity state ↔ referral status/substatus for closing deals (opportunity statecode: 0 Open, 1 Won, 2 Lost). */
 export const OPPORTUNITY_STATE = { Open: 0, Won: 1, Lost: 2 } as const;
 export const CLOSED_STATUS = { status: 'Closed', won: 'Won', lost: 'Lost' } as const;
