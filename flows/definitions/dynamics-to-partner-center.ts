@@ -1,11 +1,11 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
-import { CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
-import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
+import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
+import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
-import { and, body, call, concat, equals, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
+import { FAILED_OR_TIMED_OUT, FlowBuilder, type Container } from '../wdl/builder.js';
+import { and, body, call, concat, equals, not, or, outputs, triggerOutputs, utcNow, variables, type Expr } from '../wdl/expr.js';
 
 /** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
 export const MAX_PATCH_ATTEMPTS = 3;
@@ -40,8 +40,11 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_etag', initializeVariable('ETag', 'string', call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
   top.add('Fingerprint', compose(opportunityFingerprint(ctx, flow, opportunity), 'The shared fields as the sync last wrote or read them'));
   const state = opportunity.get('statecode');
-  top.condition('If_only_an_echo', "Skip the sync's own writes: same fingerprint and still open",
-    and(equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))), equals(state, OPPORTUNITY_STATE.Open)), (echo) => {
+  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+  const status = choiceOf(ctx.model, 'ReferralStatus');
+  const closedInPartnerCenter = or(...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) => equals(opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))));
+  top.condition('If_only_an_echo', "Skip the sync's own writes: same fingerprint, and the close (if any) already sent",
+    and(equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))), or(equals(state, OPPORTUNITY_STATE.Open), closedInPartnerCenter)), (echo) => {
       echo.add('Stop_echo', terminate('Succeeded'));
     });
   top.add('Field_operations', compose(patchOperations(ctx, flow, opportunity)));
@@ -67,20 +70,34 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
         }, { after: { Patch_referral: FAILED_OR_TIMED_OUT } });
     });
   const name = call('coalesce', opportunity.get('name'), '');
+  const id = opportunity.get('opportunityid');
+  // The name is a watched column: it is written only when its mark must change, so a repeated
+  // outcome does not trigger this flow again (Dataverse fires on every write of a watched column).
+  const mark = (container: Container, action: string, symbol: string): void => {
+    container.condition(`If_name_needs_${action}`, `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
+      and(checkmark, not(call('startsWith', name, symbol))), (yes) => {
+        yes.add(`Mark_name_${action}`, dataverse.updateRow(dv, EntitySet.opportunity, id, { name: concat(symbol, ' ', unmarkedName(name)) }));
+      });
+  };
+  const closed = (key: string): Expr => call('if', equals(state, OPPORTUNITY_STATE.Won), optionValue(status, CLOSED_STATUS.status),
+    call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(status, CLOSED_STATUS.status), opportunity.get(key)));
   top.condition('If_patched', 'Record the outcome on the opportunity', and(variables('Done'), equals(variables('Outcome'), '')), (ok) => {
-    ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-      name: call('if', checkmark, concat(CHECK_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+    ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, id, {
       [ctx.column('PartnerCenterETag')]: variables('ETag'),
       [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
       [ctx.column('LastSyncedOn')]: utcNow(),
+      [ctx.column('ReferralStatus')]: closed(ctx.column('ReferralStatus')),
+      [ctx.column('ReferralSubstatus')]: call('if', equals(state, OPPORTUNITY_STATE.Won), optionValue(substatus, CLOSED_STATUS.won),
+        call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(substatus, CLOSED_STATUS.lost), opportunity.get(ctx.column('ReferralSubstatus')))),
     }));
+    mark(ok, 'success', CHECK_MARK);
   }, (failed) => {
-    failed.add('Record_failure', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-      name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+    failed.add('Record_failure', dataverse.updateRow(dv, EntitySet.opportunity, id, {
       [ctx.column('Audit')]: concat(utcNow(), ' Referral not updated: ', call('if', equals(variables('Outcome'), ''),
         concat('Partner Center kept answering 412 after ', String(MAX_PATCH_ATTEMPTS), ' attempts'), variables('Outcome')), '\n',
         call('coalesce', opportunity.get(ctx.column('Audit')), '')),
     }));
+    mark(failed, 'failure', CROSS_MARK);
   });
   return { id: flowId('DynamicsToPartnerCenter'), name: Flow.DynamicsToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: 'opportunity' };
 }

@@ -231,3 +231,22 @@ describe('the other flows', () => {
     expect(actions.Events.inputs).toContain('referral-created,referral-updated,related-referral-created,related-referral-updated');
   });
 });
+
+describe('loop prevention in Dynamics 365 to Partner Center', () => {
+  const { definition } = flowNamed('Dynamics 365 to Partner Center');
+  const actions = allActions(definition);
+
+  test('the name (a watched column) is written only when its mark must change', () => {
+    expect(actions.Record_sync.inputs.parameters['item/name']).toBeUndefined();
+    expect(actions.Record_failure.inputs.parameters['item/name']).toBeUndefined();
+    expect(actions.If_name_needs_failure.expression).toBe(
+      "@and(parameters('Checkmark (pcs_Checkmark)'), not(startsWith(coalesce(body('Get_opportunity')?['name'], ''), '✘')))");
+    expect(actions.Mark_name_success.inputs.parameters['item/name']).toContain("concat('✔', ' '");
+  });
+
+  test('a closed opportunity is an echo once its close reached Partner Center', () => {
+    const won = model.choices.find((c) => c.schemaName === 'pcs_referralsubstatus')!.options.find((o) => o.key === 'Won')!.value;
+    expect(actions.If_only_an_echo.expression).toContain(`equals(body('Get_opportunity')?['pcs_referralsubstatus'], ${won})`);
+    expect(actions.Record_sync.inputs.parameters['item/pcs_referralsubstatus']).toContain(`${won}`);
+  });
+});
