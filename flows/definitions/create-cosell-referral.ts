@@ -30,6 +30,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_audit', initializeVariable('Audit', 'string', ''));
   top.add('Initialize_referral', initializeVariable('Referral', 'object', {}));
   top.add('Initialize_contacts', initializeVariable('Contacts', 'array', []));
+  top.add('Initialize_account', initializeVariable('Account', 'object', {}));
 
   top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => {
     const selectColumns = columnList(['name', 'description', 'estimatedclosedate', '_parentaccountid_value', '_parentcontactid_value',
@@ -37,8 +38,12 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
     scope.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'));
     const opportunity = body('Get_opportunity');
     const countryColumn = ctx.environmentVariable(flow, 'CustomerCountryCodeField');
-    scope.add('Get_account', dataverse.getRow(dv, EntitySet.account, call('coalesce', opportunity.get('_parentaccountid_value'), '00000000-0000-0000-0000-000000000000')));
-    const account = body('Get_account');
+    const accountId = call('coalesce', opportunity.get('_parentaccountid_value'), '');
+    scope.condition('If_opportunity_has_account', 'The customer account the referral describes', not(empty(accountId)), (yes) => {
+      yes.add('Get_account', dataverse.getRow(dv, EntitySet.account, accountId));
+      yes.add('Keep_account', setVariable('Account', body('Get_account')));
+    });
+    const account = variables('Account');
     scope.add('List_solutions', dataverse.listRows(dv, {
       entitySet: ctx.solutions.entitySetName, select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
       filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
@@ -53,6 +58,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
     const help = call('coalesce', opportunity.get(ctx.column('HowCanMicrosoftHelp')), '');
     const currency = opportunity.get('transactioncurrencyid', 'isocurrencycode');
     const checks: Array<[Arg, string]> = [
+      [not(empty(accountId)), 'The opportunity needs a customer account.'],
       [call('and', equals(call('length', call('coalesce', country, '')), 2), equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, ''))), 'The customer account needs a two-letter ISO 3166 country code.'],
       [call('greater', call('length', body('List_solutions').get('value')), 0), 'Add at least one Partner Center solution to the opportunity.'],
       [call('or', empty(help), call('greater', call('length', contacts), 0)), 'A customer contact is required when Microsoft help is requested.'],

@@ -143,6 +143,8 @@ describe('Create Co-sell Referral – Dynamics 365 to Partner Center', () => {
     expect(rules).toContain('at least one Partner Center solution');
     expect(rules).toContain('customer contact is required when Microsoft help is requested');
     expect(rules).toContain('needs a currency');
+    expect(rules).toContain('needs a customer account');
+    expect(actions.Get_account.inputs.parameters.recordId).toBe("@coalesce(body('Get_opportunity')?['_parentaccountid_value'], '')");
     expect(actions.If_valid.expression).toBe("@empty(body('Failed_rules'))");
   });
 
