@@ -5,7 +5,7 @@ import { ACCOUNT_MAP, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, outbound, REFERRAL_LINK_
 import { columnList, columnValue, CHECK_MARK, CROSS_MARK, opportunityFingerprint, outboundColumns, sharedFields, unmarkedName } from '../sync-expressions.js';
 import { appendToStringVariable, childResponse, compose, initializeVariable, manualTrigger, query, select, setVariable } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
-import { body, call, concat, empty, equals, Expr, item, not, outputs, result, triggerBody, utcNow, variables, type Arg } from '../wdl/expr.js';
+import { type Arg, body, call, concat, empty, emptyArray, equals, Expr, item, not, outputs, result, triggerBody, utcNow, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
 export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
@@ -91,7 +91,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
           closingDateTime: call('formatDateTime', opportunity.get('estimatedclosedate'), "yyyy-MM-ddT00:00:00Z"),
           requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
         },
-        target: call('createArray'),
+        target: emptyArray(),
       };
       valid.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
       valid.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));

@@ -5,7 +5,7 @@ import { ACCOUNT_MAP, CONTACT_MAP, inbound, odataString, resolveColumn, valueAt,
 import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
 import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
 import { FlowBuilder } from '../wdl/builder.js';
-import { and, body, call, concat, empty, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
+import { and, body, call, concat, empty, emptyArray, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
 /** Input keys of this child flow (designer-style), used by its callers. */
@@ -32,7 +32,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
   top.add('Referral', compose(call('json', triggerBody().get(CreateOrGetDetailsInput.ReferralJson)), 'The referral this run writes'));
   const referral = outputs('Referral');
   const customer = referral.get('customerProfile');
-  const member = call('first', call('coalesce', customer.get('team'), call('createArray')));
+  const member = call('first', call('coalesce', customer.get('team'), emptyArray()));
 
   top.scope('Create_or_get_customer_account', 'Matches the account by company name and postal code, or creates it', (scope) => {
     scope.add('Find_account', dataverse.listRows(dv, {

@@ -5,7 +5,7 @@ import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
 import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, FlowBuilder, type Container } from '../wdl/builder.js';
-import { and, body, call, concat, equals, not, or, outputs, triggerOutputs, utcNow, variables, type Expr } from '../wdl/expr.js';
+import { and, body, call, concat, emptyArray, equals, type Expr, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
 
 /** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
 export const MAX_PATCH_ATTEMPTS = 3;
@@ -52,7 +52,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won }])),
     call('if', equals(state, OPPORTUNITY_STATE.Lost),
       call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost }])),
-      call('createArray')))));
+      emptyArray()))));
   top.until('Until_the_referral_is_updated', 'Patch with If-Match; on 412 re-read the ETag and try again',
     or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)), { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' }, (loop) => {
       loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),

@@ -81,3 +81,6 @@ export const string = (a: Arg): Expr => call('string', a);
 export const length = (a: Arg): Expr => call('length', a);
 export const ifElse = (condition: Arg, then: Arg, otherwise: Arg): Expr => call('if', condition, then, otherwise);
 export const raw = (text: string): Expr => new Expr(text);
+
+/** An empty array: createArray() needs at least one item, so WDL spells it json('[]'). */
+export const emptyArray = (): Expr => call('json', '[]');
