@@ -7,6 +7,8 @@ import type { Column, SolutionModel } from '../solution/model.js';
 import { projectFile } from '../solution/paths.js';
 import { buildPackages } from './build/build-solution.js';
 import { checkSolution } from './check/check-solution.js';
+import { buildFlows, withFlows } from '../flows/index.js';
+import { validateFlowDocument } from '../flows/validate/index.js';
 import { readZip } from './io/zip.js';
 
 /**
@@ -32,7 +34,7 @@ function model(scale: number): SolutionModel {
   const config = validateConfig(JSON.parse(readFileSync(projectFile('pac.config.json'), 'utf8')), 'pac.config.json');
   const base = buildCoSellModel(config);
   const columns = base.tables.reduce((sum, table) => sum + table.columns.length + (table.kind === 'custom' ? 1 : 0), 0);
-  return buildCoSellModel(config, { extraOpportunityColumns: syntheticColumns(columns * (scale - 1), config.publisher.customizationPrefix) });
+  return withFlows(buildCoSellModel(config, { extraOpportunityColumns: syntheticColumns(columns * (scale - 1), config.publisher.customizationPrefix) }));
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -59,6 +61,13 @@ async function main(): Promise<void> {
     const check = await time(() => checkSolution(entries, 'bench'));
     rows.push([`${scale}×`, String(columns), `${(managed!.bytes.length / 1024).toFixed(1)} KiB`, build.toFixed(1), check.toFixed(1)]);
   }
+  const base = model(1);
+  const references = new Set(base.connectionReferences.map((reference) => reference.logicalName));
+  const variables = new Set(base.environmentVariables.map((variable) => variable.schemaName));
+  const generate = await time(() => buildFlows({ ...base, flows: [] }));
+  const validate = await time(() => base.flows.map((flow) => validateFlowDocument(flow.document, { flowName: flow.name, connectionReferences: references, environmentVariables: variables })));
+  const flowActions = base.flows.reduce((sum, flow) => sum + JSON.stringify(flow.document).split('"runAfter"').length - 1, 0);
+
   const header = ['model', 'custom columns', 'managed zip', 'build both zips (ms, median)', 'check managed zip (ms, median)'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
@@ -66,6 +75,14 @@ async function main(): Promise<void> {
   console.log(line(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
+  console.log('');
+  const flowHeader = ['flows', 'actions', 'generate all flows (ms, median)', 'validate all flows (ms, median)'];
+  const flowRow = [String(base.flows.length), String(flowActions), generate.toFixed(1), validate.toFixed(1)];
+  const flowWidths = flowHeader.map((title, i) => Math.max(title.length, flowRow[i]!.length));
+  const flowLine = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(flowWidths[i]!)).join(' | ')} |`;
+  console.log(flowLine(flowHeader));
+  console.log(`|${flowWidths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  console.log(flowLine(flowRow));
 }
 
 main().catch((error) => { console.error(error); process.exitCode = 1; });
