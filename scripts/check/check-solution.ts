@@ -6,6 +6,7 @@ import { checkCrossReferences } from './rules/cross-references.js';
 import { checkCustomizationsXsd } from './rules/customizations-xsd.js';
 import { checkDuplicates } from './rules/duplicates.js';
 import { checkEnvVars } from './rules/env-vars.js';
+import { checkFlowDefinitions } from './rules/flow-definitions.js';
 import { checkFlows } from './rules/flows.js';
 import { checkForms } from './rules/forms.js';
 import { checkNames } from './rules/names.js';
@@ -23,6 +24,7 @@ const RULES: ReadonlyArray<readonly [string, Rule]> = [
   ['customizations-xsd', checkCustomizationsXsd],
   ['cross-references', checkCrossReferences],
   ['flows', checkFlows],
+  ['flow-definitions', checkFlowDefinitions],
   ['env-vars', checkEnvVars],
   ['names', checkNames],
   ['forms', checkForms],
