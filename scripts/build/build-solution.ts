@@ -47,7 +47,7 @@ export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
   const findings = await checkSolution(readZip(item.bytes, item.fileName), item.fileName);
   const blocking = findings.filter(isBlocking);
   if (blocking.length > 0) {
-    const lines = blocking.map((f) => `  ${f.severity} ${f.rule}: ${f.entry ?? ''} ${f.message}`);
+    const lines = blocking.map((f) => `  ${f.severity} ${f.rule}: ${[f.entry, f.where].filter(Boolean).join(' ')}: ${f.message}`);
     throw new UserError(MODEL_SOURCE, undefined,
       `builds a package that Dataverse would reject (${item.fileName}):\n${lines.join('\n')}`,
       'correct the model or flow named above; `cosell check --json` on a --no-check build shows every detail');

@@ -71,3 +71,12 @@ describe('check on our own build', () => {
     expect(findings.find((f) => f.severity === 'Medium')!.message).toMatch(/pcs_Checkmark|value/);
   });
 });
+
+describe('check on the full build with the co-sell flows', () => {
+  test('the nine flows pass every check rule, the flow validator included', async () => {
+    const { withFlows } = await import('../../flows/index.js');
+    const full = withFlows(defaultModel());
+    expect(full.flows).toHaveLength(9);
+    for (const type of ['managed', 'unmanaged'] as const) expect(await checkSolution(generatePackage(full, type), type)).toEqual([]);
+  });
+});

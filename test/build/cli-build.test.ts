@@ -69,3 +69,29 @@ describe('cosell build runs check before writing', () => {
     expect(written).toHaveLength(1);
   });
 });
+
+describe('cosell build refuses a flow that would fail in Power Automate', () => {
+  test('an expression error names the flow, the action path and the problem; nothing is written', async () => {
+    const { buildSolution } = await import('../../scripts/build/build-solution.js');
+    const { componentId } = await import('../../solution/ids.js');
+    const dir = await project();
+    const flow = {
+      id: componentId('workflow', 'broken-expression'), name: 'Broken Expression', description: '',
+      document: { properties: { connectionReferences: {}, definition: {
+        $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+        contentVersion: '1.0.0.0', parameters: {},
+        triggers: { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } },
+        actions: {
+          Compose_name: { type: 'Compose', runAfter: {}, inputs: "@concat('a', body('Not_there'))" },
+          Broken: { type: 'Compose', runAfter: { Compose_name: ['Succeeded'] }, inputs: "@concat('it's')" },
+        },
+      } }, schemaVersion: '1.0.0.0' },
+    };
+    const error = await buildSolution({ configFile: path.join(dir, 'pac.config.json'), outDir: path.join(dir, 'out'), types: ['managed'], extensions: { flows: [flow] } })
+      .then(() => undefined, (caught: Error) => caught);
+    expect(error?.message).toMatch(/flow-reference-unknown: Workflows\/BrokenExpression-[0-9A-F-]+\.json \$\.properties\.definition\.actions\.Compose_name\.inputs/);
+    expect(error?.message).toMatch(/flow-expression-syntax: .*\$\.properties\.definition\.actions\.Broken\.inputs/);
+    expect(error?.message).toContain('Broken Expression');
+    await expect(readdir(path.join(dir, 'out'))).rejects.toThrow(/ENOENT/);
+  });
+});
