@@ -3,7 +3,7 @@ import { UserError } from '../scripts/errors.js';
 import { componentId } from '../solution/ids.js';
 import type { CustomTable, SolutionModel } from '../solution/model.js';
 import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, OPPORTUNITY_MAP, ownColumn, PARTNER_CENTER_ENUMS, type FieldMap } from './mapping.js';
-import type { FlowBuilder } from './wdl/builder.js';
+import { FlowBuilder } from './wdl/builder.js';
 import type { Expr } from './wdl/expr.js';
 
 /** The flows, by stable key (ids derive from it) and display name (Microsoft's names, for familiarity). */
@@ -20,6 +20,10 @@ export const Flow = {
 } as const;
 
 export type FlowKey = keyof typeof Flow;
+
+/** A builder for one of the flows, with its stable key and display name. */
+export const newFlow = (flow: FlowKey, description: string): FlowBuilder =>
+  new FlowBuilder({ key: Flow[flow].key, name: Flow[flow].name, description });
 
 /** The workflow id of a flow, known before the flow is built (parents call children by id). */
 export const flowId = (flow: FlowKey): string => componentId('workflow', Flow[flow].key);

@@ -1,10 +1,10 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { ACCOUNT_MAP, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, outbound, REFERRAL_LINK_PREFIX, resolveColumn, type FieldMap } from '../mapping.js';
 import { columnList, columnValue, CHECK_MARK, CROSS_MARK, opportunityFingerprint, outboundColumns, sharedFields, unmarkedName } from '../sync-expressions.js';
 import { appendToStringVariable, childResponse, compose, initializeVariable, manualTrigger, query, select, setVariable } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
+import { FAILED_OR_TIMED_OUT, type FlowBuilder } from '../wdl/builder.js';
 import { type Arg, body, call, concat, empty, emptyArray, equals, Expr, item, not, outputs, result, triggerBody, utcNow, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
@@ -17,8 +17,7 @@ export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
  * Any failure goes to Audit, and with Checkmark on the name gets ✘ instead of ✔.
  */
 export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.CreateCoSellReferral.key, name: Flow.CreateCoSellReferral.name,
-    description: 'Creates the Partner Center co-sell referral for an opportunity and records the result on it.' });
+  const flow = newFlow('CreateCoSellReferral', 'Creates the Partner Center co-sell referral for an opportunity and records the result on it.');
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const checkmark = ctx.environmentVariable(flow, 'Checkmark');
@@ -126,7 +125,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   top.add('Respond_to_the_caller', childResponse(
     { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
     { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } }));
-  return { id: flowId('CreateCoSellReferral'), name: Flow.CreateCoSellReferral.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }
 
 function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string | Expr {

@@ -1,10 +1,10 @@
 import type { CloudFlow } from '../../solution/model.js';
+import type { FlowBuilder } from '../wdl/builder.js';
 import { bindKey, dataverse } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { ACCOUNT_MAP, CONTACT_MAP, inbound, odataString, resolveColumn, valueAt, type FieldMap } from '../mapping.js';
 import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
 import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { and, body, call, concat, empty, emptyArray, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
@@ -18,8 +18,7 @@ export const RecordType = { Opportunity: 'opportunity', Lead: 'lead' } as const;
  * then creates or updates the opportunity (upsert on the Referral Identifier key) or a lead.
  */
 export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.CreateOrGetDetails.key, name: Flow.CreateOrGetDetails.name,
-    description: 'Creates or updates the account, contact and opportunity or lead for a Partner Center referral. Edit this flow to change how records are created.' });
+  const flow = newFlow('CreateOrGetDetails', 'Creates or updates the account, contact and opportunity or lead for a Partner Center referral. Edit this flow to change how records are created.');
   const dv = ctx.connection(flow, 'Dataverse');
   flow.trigger('manual', manualTrigger([
     { key: CreateOrGetDetailsInput.ReferralJson, title: 'Referral (JSON)', type: 'string', description: 'The Partner Center referral as JSON', required: true },
@@ -100,7 +99,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
   top.add('Respond_to_the_caller', childResponse(
     { recordid: variables('RecordId'), accountid: variables('AccountId'), contactid: variables('ContactId') },
     { recordid: { type: 'string', title: 'recordid' }, accountid: { type: 'string', title: 'accountid' }, contactid: { type: 'string', title: 'contactid' } }));
-  return { id: flowId('CreateOrGetDetails'), name: Flow.CreateOrGetDetails.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }
 
 function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string {

@@ -1,10 +1,10 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
 import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, FlowBuilder, type Container } from '../wdl/builder.js';
+import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
 import { and, body, call, concat, emptyArray, equals, type Expr, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
 
 /** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
@@ -17,8 +17,7 @@ export const MAX_PATCH_ATTEMPTS = 3;
  * operations merge onto the newer referral), a bounded number of times.
  */
 export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.DynamicsToPartnerCenter.key, name: Flow.DynamicsToPartnerCenter.name,
-    description: 'Sends changes of a synced opportunity to its Partner Center referral.' });
+  const flow = newFlow('DynamicsToPartnerCenter', 'Sends changes of a synced opportunity to its Partner Center referral.');
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const checkmark = ctx.environmentVariable(flow, 'Checkmark');
@@ -99,5 +98,5 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     }));
     mark(failed, 'failure', CROSS_MARK);
   });
-  return { id: flowId('DynamicsToPartnerCenter'), name: Flow.DynamicsToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: 'opportunity' };
+  return flow.toCloudFlow('opportunity');
 }

@@ -1,9 +1,8 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { odataString } from '../mapping.js';
 import { childResponse, manualTrigger } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { body, call, concat, empty, items, not, triggerBody, utcNow } from '../wdl/expr.js';
 
 export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
@@ -14,8 +13,7 @@ export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
  * (accepted, declined…) as an Audit line. Our referral is found through the shared engagement id.
  */
 export function buildMicrosoftReferralUpdatesFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.MicrosoftUpdates.key, name: Flow.MicrosoftUpdates.name,
-    description: "Applies Microsoft's side of a shared co-sell referral (CRM identifier, acceptance) to the opportunity." });
+  const flow = newFlow('MicrosoftUpdates', "Applies Microsoft's side of a shared co-sell referral (CRM identifier, acceptance) to the opportunity.");
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const dv = ctx.connection(flow, 'Dataverse');
   flow.trigger('manual', manualTrigger([
@@ -44,5 +42,5 @@ export function buildMicrosoftReferralUpdatesFlow(ctx: FlowContext): CloudFlow {
       });
     });
   top.add('Respond_to_the_caller', childResponse({ engagementid: microsoft.get('engagementId') }, { engagementid: { type: 'string', title: 'engagementid' } }));
-  return { id: flowId('MicrosoftUpdates'), name: Flow.MicrosoftUpdates.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }

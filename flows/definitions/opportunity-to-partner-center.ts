@@ -1,8 +1,7 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
-import { Flow, flowId, type FlowContext } from '../context.js';
+import { flowId, type FlowContext, newFlow } from '../context.js';
 import { runChildFlow } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { triggerOutputs } from '../wdl/expr.js';
 import { CreateCoSellReferralInput } from './create-cosell-referral.js';
 
@@ -12,8 +11,7 @@ import { CreateCoSellReferralInput } from './create-cosell-referral.js';
  * The row filter makes Dataverse skip every other change, so the flow does not even run for them.
  */
 export function buildOpportunityToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.OpportunityToPartnerCenter.key, name: Flow.OpportunityToPartnerCenter.name,
-    description: 'Creates the Partner Center referral when an opportunity is marked Sync with Partner Center.' });
+  const flow = newFlow('OpportunityToPartnerCenter', 'Creates the Partner Center referral when an opportunity is marked Sync with Partner Center.');
   const dv = ctx.connection(flow, 'Dataverse');
   flow.trigger('When_an_opportunity_is_marked_for_sync', dataverse.rowTrigger(dv, {
     message: RowTriggerMessage.AddedOrModified,
@@ -25,5 +23,5 @@ export function buildOpportunityToPartnerCenterFlow(ctx: FlowContext): CloudFlow
   flow.actions.add('Create_co_sell_referral', runChildFlow(flowId('CreateCoSellReferral'), {
     [CreateCoSellReferralInput.OpportunityId]: triggerOutputs().get('body/opportunityid'),
   }));
-  return { id: flowId('OpportunityToPartnerCenter'), name: Flow.OpportunityToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: 'opportunity' };
+  return flow.toCloudFlow('opportunity');
 }

@@ -1,7 +1,6 @@
 import type { CloudFlow } from '../../solution/model.js';
-import { Flow, flowId, type FlowContext } from '../context.js';
+import { flowId, type FlowContext, newFlow } from '../context.js';
 import { compose, httpRequestTrigger, httpResponse, runChildFlow, terminate } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { and, call, equals, or, outputs, triggerBody } from '../wdl/expr.js';
 import { addInboundSync } from './inbound-sync.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
@@ -29,8 +28,7 @@ export const WEBHOOK_PAYLOAD_SCHEMA = {
  * Microsoft's side of a shared referral (related-referral events) goes to its own child flow.
  */
 export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.PartnerCenterToDynamics.key, name: Flow.PartnerCenterToDynamics.name,
-    description: 'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.' });
+  const flow = newFlow('PartnerCenterToDynamics', 'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.');
   flow.trigger('manual', httpRequestTrigger(WEBHOOK_PAYLOAD_SCHEMA));
   const top = flow.actions;
   const uri = call('coalesce', triggerBody().get('ResourceUri'), '');
@@ -52,5 +50,5 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
     invalid.add('Reject_the_event', httpResponse(400, { error: 'not a referral event with a well-formed ResourceUri' }));
     invalid.add('Stop', terminate('Cancelled'));
   });
-  return { id: flowId('PartnerCenterToDynamics'), name: Flow.PartnerCenterToDynamics.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }

@@ -1,8 +1,7 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { incrementVariable, initializeVariable, recurrenceTrigger, setVariable, compose } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { body, call, concat, equals, items, not, outputs, variables } from '../wdl/expr.js';
 import { addInboundSync } from './inbound-sync.js';
 
@@ -22,8 +21,7 @@ const FIRST_RUN_DAYS = 14;
  * grows with what changed, not with all referrals.
  */
 export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.Reconciliation.key, name: Flow.Reconciliation.name,
-    description: 'Every hour, brings in referrals changed since the last sync, in case a webhook event was lost.' });
+  const flow = newFlow('Reconciliation', 'Every hour, brings in referrals changed since the last sync, in case a webhook event was lost.');
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   flow.trigger('Recurrence', recurrenceTrigger('Hour', 1));
@@ -47,5 +45,5 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
       loop.add('Next_page', incrementVariable('Skip', RECONCILIATION_PAGE));
       loop.add('More_pages', setVariable('MorePages', equals(call('length', body('List_changed_referrals').get('value')), RECONCILIATION_PAGE)));
     });
-  return { id: flowId('Reconciliation'), name: Flow.Reconciliation.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }

@@ -1,8 +1,7 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
-import { EntitySet, Flow, flowId, type FlowContext } from '../context.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { select } from '../wdl/actions.js';
-import { FlowBuilder } from '../wdl/builder.js';
 import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
@@ -11,8 +10,7 @@ import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '..
  * details/requirements/solutions (Partner Center needs at least one on a co-sell referral).
  */
 export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.SolutionsToPartnerCenter.key, name: Flow.SolutionsToPartnerCenter.name,
-    description: "Sends an opportunity's Partner Center solutions to its referral when they change." });
+  const flow = newFlow('SolutionsToPartnerCenter', "Sends an opportunity's Partner Center solutions to its referral when they change.");
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const lookup = `_${ctx.solutionColumn('Opportunity')}_value`;
@@ -40,5 +38,5 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
         [ctx.column('LastSyncedOn')]: utcNow(),
       }));
     });
-  return { id: flowId('SolutionsToPartnerCenter'), name: Flow.SolutionsToPartnerCenter.name, description: flow.identity.description, document: flow.build(), primaryEntity: ctx.solutions.logicalName };
+  return flow.toCloudFlow(ctx.solutions.logicalName);
 }

@@ -1,8 +1,8 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { partnerCenterEvents } from '../connectors.js';
-import { Flow, flowId, type FlowContext } from '../context.js';
+import { type FlowContext, newFlow } from '../context.js';
 import { compose, manualTrigger } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, FlowBuilder } from '../wdl/builder.js';
+import { FAILED_OR_TIMED_OUT } from '../wdl/builder.js';
 import { body, call, concat, empty, equals, not, outputs, triggerBody } from '../wdl/expr.js';
 import { ReferralEvent } from './partner-center-to-dynamics.js';
 
@@ -15,8 +15,7 @@ export const DEFAULT_EVENTS = Object.values(ReferralEvent).join(',');
  * when Overwrite is set, and reports what it did.
  */
 export function buildWebhookRegistrationFlow(ctx: FlowContext): CloudFlow {
-  const flow = new FlowBuilder({ key: Flow.WebhookRegistration.key, name: Flow.WebhookRegistration.name,
-    description: 'Registers the Partner Center webhook that calls "Partner Center to Dynamics 365".' });
+  const flow = newFlow('WebhookRegistration', 'Registers the Partner Center webhook that calls "Partner Center to Dynamics 365".');
   const events = ctx.connection(flow, 'PartnerCenterEvents');
   flow.trigger('manual', manualTrigger([
     { key: WebhookRegistrationInput.Endpoint, title: 'Http Trigger Endpoint', type: 'string', description: 'The HTTP POST URL of the "Partner Center to Dynamics 365" trigger', required: true },
@@ -45,5 +44,5 @@ export function buildWebhookRegistrationFlow(ctx: FlowContext): CloudFlow {
   top.add('Report', compose({ endpoint: triggerBody().get(WebhookRegistrationInput.Endpoint), events: outputs('Events'), previous: current }));
   top.add('Registration_failed', compose('The registration call failed; check the Partner Center Events connection and the events'),
     { after: { If_a_registration_exists: FAILED_OR_TIMED_OUT } });
-  return { id: flowId('WebhookRegistration'), name: Flow.WebhookRegistration.name, description: flow.identity.description, document: flow.build() };
+  return flow.toCloudFlow();
 }

@@ -1,5 +1,5 @@
 import { componentId } from '../../solution/ids.js';
-import type { ConnectionReference, EnvironmentVariable } from '../../solution/model.js';
+import type { CloudFlow, ConnectionReference, EnvironmentVariable } from '../../solution/model.js';
 import { Expr, parameters } from './expr.js';
 import {
   WORKFLOW_SCHEMA, type ActionDefinition, type ConnectionReferenceUse, type FlowDocument, type Json, type ParameterDefinition,
@@ -170,6 +170,11 @@ export class FlowBuilder {
     this.claimName(name);
     this.triggerDefinitions[name] = { ...definition, metadata: { operationMetadataId: this.metadataId(name) } };
     return name;
+  }
+
+  /** The flow as the solution model carries it. */
+  toCloudFlow(primaryEntity?: string): CloudFlow {
+    return { id: this.id, name: this.identity.name, description: this.identity.description, document: this.build(), ...(primaryEntity ? { primaryEntity } : {}) };
   }
 
   build(): FlowDocument {
