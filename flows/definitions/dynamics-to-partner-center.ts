@@ -2,7 +2,7 @@ import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
-import { CHECK_MARK, CROSS_MARK, columnList, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
+import { CHECK_MARK, CROSS_MARK, columnList, newETag, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
 import { and, body, call, concat, emptyArray, equals, type Expr, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
@@ -57,7 +57,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
         call('union', outputs('Field_operations'), outputs('Close_operations')), variables('ETag')));
       loop.add('Patched', setVariable('Done', true));
-      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', body('Patch_referral').get('eTag'), variables('ETag'))));
+      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
       loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
         equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
           stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));

@@ -1,9 +1,13 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
-import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { incrementVariable, initializeVariable, recurrenceTrigger, setVariable, compose } from '../wdl/actions.js';
+import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
+import { compose, incrementVariable, initializeVariable, recurrenceTrigger, runChildFlow, setVariable } from '../wdl/actions.js';
+import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 import { body, call, concat, equals, items, not, outputs, variables } from '../wdl/expr.js';
 import { addInboundSync } from './inbound-sync.js';
+
+/** Partner Center's organization id for Microsoft (invitedBy / owner of Microsoft's side of a shared referral). */
+export const MICROSOFT_ORGANIZATION_ID = 'msft';
 
 /** Referrals per page: the API's `$top`. */
 export const RECONCILIATION_PAGE = 100;
@@ -40,8 +44,13 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
       loop.add('List_changed_referrals', partnerCenter.listReferrals(pc, {
         filter: concat('updatedDateTime ge ', outputs('Watermark')), top: RECONCILIATION_PAGE, skip: variables('Skip'), orderBy: 'updatedDateTime asc',
       }));
-      loop.foreach('For_each_changed_referral', 'Each referral goes through the webhook flow\'s path', body('List_changed_referrals').get('value'),
-        (each) => addInboundSync(each, ctx, flow, items('For_each_changed_referral').get('id'), '_reconciled'));
+      loop.foreach('For_each_changed_referral', 'Each referral goes through the webhook flow\'s path', body('List_changed_referrals').get('value'), (each) => {
+        const referral = items('For_each_changed_referral');
+        each.condition('If_Microsoft_owns_the_referral', "Microsoft's related referral carries its side of a shared deal, as related-referral events do",
+          equals(referral.get('organizationId'), MICROSOFT_ORGANIZATION_ID), (microsoft) => {
+            microsoft.add('Apply_Microsoft_updates_reconciled', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: referral.get('id') }));
+          }, (own) => addInboundSync(own, ctx, flow, referral.get('id'), '_reconciled'));
+      });
       loop.add('Next_page', incrementVariable('Skip', RECONCILIATION_PAGE));
       loop.add('More_pages', setVariable('MorePages', equals(call('length', body('List_changed_referrals').get('value')), RECONCILIATION_PAGE)));
     });

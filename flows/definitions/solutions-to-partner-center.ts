@@ -2,6 +2,7 @@ import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { select } from '../wdl/actions.js';
+import { newETag } from '../sync-expressions.js';
 import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
@@ -34,7 +35,7 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
         [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
         call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
       shared.add('Record_new_etag', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-        [ctx.column('PartnerCenterETag')]: body('Replace_referral_solutions').get('eTag'),
+        [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
         [ctx.column('LastSyncedOn')]: utcNow(),
       }));
     });

@@ -23,8 +23,9 @@ export function buildWebhookRegistrationFlow(ctx: FlowContext): CloudFlow {
     { key: WebhookRegistrationInput.Overwrite, title: 'Overwrite existing trigger endpoints if present', type: 'boolean', description: 'Replace a registration that points elsewhere', required: false },
   ]));
   const top = flow.actions;
-  top.add('Events', compose(call('split', call('if', empty(call('coalesce', triggerBody().get(WebhookRegistrationInput.Events), '')),
-    DEFAULT_EVENTS, triggerBody().get(WebhookRegistrationInput.Events)), ','), 'The events to register'));
+  // Event names hold no spaces: removing them accepts "a, b" as typed by hand.
+  top.add('Events', compose(call('split', call('replace', call('if', empty(call('coalesce', triggerBody().get(WebhookRegistrationInput.Events), '')),
+    DEFAULT_EVENTS, triggerBody().get(WebhookRegistrationInput.Events)), ' ', ''), ','), 'The events to register'));
   top.add('Read_current_registration', partnerCenterEvents.viewRegistration(events));
   top.add('Registration_state', compose(call('coalesce', body('Read_current_registration').get('WebhookUrl'), '')), { after: { Read_current_registration: ['Succeeded', 'Failed'] } });
   const current = outputs('Registration_state');

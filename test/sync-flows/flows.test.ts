@@ -252,3 +252,24 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
     expect(actions.Record_sync.inputs.parameters['item/pcs_referralsubstatus']).toContain(`${won}`);
   });
 });
+
+describe('details the Partner Center contract imposes', () => {
+  test('the new ETag after a PATCH comes from the body or, on 204, from the ETag header', () => {
+    const actions = allActions(flowNamed('Dynamics 365 to Partner Center').definition);
+    expect(actions.Keep_new_etag.inputs.value).toBe(
+      "@coalesce(coalesce(body('Patch_referral')?['eTag'], outputs('Patch_referral')?['headers']?['ETag'], outputs('Patch_referral')?['headers']?['etag']), variables('ETag'))");
+    const solutions = allActions(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').definition);
+    expect(solutions.Record_new_etag.inputs.parameters['item/pcs_partnercenteretag']).toContain("outputs('Replace_referral_solutions')?['headers']?['ETag']");
+  });
+
+  test('reconciliation sends Microsoft-owned referrals to the Microsoft updates child', () => {
+    const actions = allActions(flowNamed('Partner Center Reconciliation').definition);
+    expect(actions.If_Microsoft_owns_the_referral.expression).toBe("@equals(items('For_each_changed_referral')?['organizationId'], 'msft')");
+    expect(actions.Apply_Microsoft_updates_reconciled.inputs.host.workflowReferenceName).toBe(flowId('MicrosoftUpdates'));
+  });
+
+  test('event names typed with spaces are accepted', () => {
+    const actions = allActions(flowNamed('Partner Center Webhook Registration').definition);
+    expect(actions.Events.inputs).toMatch(/^@split\(replace\(if\(.*\), ' ', ''\), ','\)$/);
+  });
+});
