@@ -1,7 +1,7 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { ACCOUNT_MAP, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, outbound, REFERRAL_LINK_PREFIX, resolveColumn, type FieldMap } from '../mapping.js';
+import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, mapChoiceToOption, outbound, REFERRAL_LINK_PREFIX, resolveColumn, type FieldMap } from '../mapping.js';
 import { columnList, columnValue, CHECK_MARK, CROSS_MARK, opportunityFingerprint, outboundColumns, sharedFields, unmarkedName } from '../sync-expressions.js';
 import { appendToStringVariable, childResponse, compose, initializeVariable, manualTrigger, query, select, setVariable } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type FlowBuilder } from '../wdl/builder.js';
@@ -112,6 +112,8 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
       [ctx.column('ReferralIdentifier')]: referral.get('id'),
       [ctx.column('ReferralLink')]: concat(REFERRAL_LINK_PREFIX, referral.get('id')),
       [ctx.column('PartnerCenterETag')]: referral.get('eTag'),
+      [ctx.column('ReferralStatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralStatus'), referral.get('status')),
+      [ctx.column('ReferralSubstatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralSubstatus'), referral.get('substatus')),
       [ctx.column('LastSyncedHash')]: opportunityFingerprint(ctx, flow, body('Get_opportunity')),
       [ctx.column('LastSyncedOn')]: utcNow(),
       [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
