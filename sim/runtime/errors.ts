@@ -1,0 +1,38 @@
+/**
+ * Errors the evaluator and the runtime raise. `TemplateError` is what Logic Apps reports as
+ * `InvalidTemplate` (a bad expression, a type error in a function, a missing property…): it fails the
+ * action, and a runAfter-Failed branch may handle it. `UnimplementedFunctionError` marks a gap of the
+ * simulator itself (a catalogued function it does not implement): it stops the whole run, so a flow
+ * never silently runs on a default value.
+ */
+export class TemplateError extends Error {
+  readonly code: string = 'InvalidTemplate';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+export class UnimplementedFunctionError extends TemplateError {
+  constructor(readonly functionName: string) {
+    super(`The template language function '${functionName}' is in the WDL catalogue but not implemented by the flow simulator`);
+    this.name = 'UnimplementedFunctionError';
+  }
+}
+
+/** A flow definition the runtime cannot execute as written (unknown action type, broken runAfter…). */
+export class DefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+/** An action failure with a Logic-Apps-like code (ValidationFailed, BadRequest, ActionFailed…). */
+export class ActionError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+    this.name = 'ActionError';
+  }
+}
