@@ -4,6 +4,7 @@ import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
 import { registerPack } from './commands/pack.js';
 import { registerUnpack } from './commands/unpack.js';
+import { registerSimulate } from './commands/simulate.js';
 
 /** Builds the `cosell` program; each verb lives in its own module under commands/. */
 export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -17,6 +18,7 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   registerCheck(program, io, setExitCode);
   registerUnpack(program, io, setExitCode);
   registerPack(program, io, setExitCode);
+  registerSimulate(program, io, setExitCode);
   return program;
 }
 

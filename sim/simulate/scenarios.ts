@@ -1,0 +1,282 @@
+import type { Simulation } from './session.js';
+
+/** One checked outcome of a scenario. */
+export interface Expectation {
+  description: string;
+  pass: boolean;
+  /** What was seen, when it was not what was expected. */
+  actual?: string;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** Environment variable current values for this scenario, by schema name suffix (the prefix is added). */
+  environment?: Record<string, unknown>;
+  run(sim: Simulation, world: World): Promise<Expectation[]>;
+}
+
+/** Names the scenarios use, resolved with the publisher prefix. */
+export interface World {
+  prefix: string;
+  column(stem: string): string;
+  /** Option value of a choice key (e.g. the help option WorkloadSpecificValueProposition). */
+  option(choice: string, key: string): number;
+}
+
+const PRODUCT_SOLUTION = { name: 'Contoso Copilot Accelerator', id: 'SOL-34104-EBB' };
+
+/** A Partner Center solution row of an opportunity, as a seller adds it in the subgrid. */
+function addSolution(sim: Simulation, world: World, opportunityId: string, solution: { name: string; id: string }): void {
+  sim.dataverse.userCreate(`${world.prefix}_partnercentersolutions`, {
+    [world.column('Name')]: solution.name, [world.column('SolutionIdentifier')]: solution.id,
+    [`${world.prefix}_Opportunity@odata.bind`]: `/opportunities(${opportunityId})`,
+  });
+}
+
+const expect = (description: string, pass: boolean, actual?: unknown): Expectation =>
+  ({ description, pass, ...(pass ? {} : { actual: typeof actual === 'string' ? actual : JSON.stringify(actual) }) });
+
+type Row = Record<string, unknown>;
+
+/** A seller's opportunity with an account (country US), a contact and one solution, not yet synced. */
+function sellerOpportunity(sim: Simulation, world: World, options: { country?: string | null; solution?: boolean; contact?: boolean; name?: string } = {}): string {
+  const dv = sim.dataverse;
+  const account = dv.userCreate('accounts', {
+    name: 'Contoso Pharmaceuticals', address1_line1: '1 Main St', address1_city: 'Seattle', address1_postalcode: '98101',
+    address1_country: options.country === undefined ? 'US' : options.country,
+  }) as Row;
+  const contact = options.contact === false ? undefined : dv.userCreate('contacts', { firstname: 'Ann', lastname: "O'Brien", emailaddress1: 'ann@contoso.example' }) as Row;
+  const opportunity = dv.userCreate('opportunities', {
+    name: options.name ?? 'Copilot rollout 🤝 <phase 1>', estimatedvalue: 250000, estimatedclosedate: '2025-06-30', description: 'Rollout to 5,000 seats',
+    'parentaccountid@odata.bind': `/accounts(${String(account.accountid)})`,
+    ...(contact ? { 'parentcontactid@odata.bind': `/contacts(${String(contact.contactid)})` } : {}),
+  }) as Row;
+  const id = String(opportunity.opportunityid);
+  if (options.solution !== false) addSolution(sim, world, id, PRODUCT_SOLUTION);
+  return id;
+}
+
+async function markForSync(sim: Simulation, world: World, id: string, help = true): Promise<Row> {
+  sim.dataverse.userUpdate('opportunities', id, {
+    [world.column('SyncWithPartnerCenter')]: true,
+    ...(help ? { [world.column('HowCanMicrosoftHelp')]: String(world.option('howcanmicrosofthelp', 'ProofOfConceptOrDemo')) } : {}),
+  });
+  await sim.settle();
+  return sim.dataverse.row('opportunities', id) as Row;
+}
+
+const opportunityByReferral = (sim: Simulation, world: World, referralId: string): Row | undefined =>
+  sim.dataverse.rows('opportunities').find((row) => row[world.column('ReferralIdentifier')] === referralId);
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'cosell-referral-created',
+    title: 'A seller marks an opportunity for sync and asks Microsoft for help → the co-sell referral is created with solutions and contact',
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world);
+      const opportunity = await markForSync(sim, world, id);
+      const referralId = String(opportunity[world.column('ReferralIdentifier')] ?? '');
+      const referral = sim.partnerCenter.referral(referralId) as Row | undefined;
+      const details = (referral?.details ?? {}) as { requirements?: { solutions?: Row[] }; dealValue?: number };
+      const team = ((referral?.customerProfile ?? {}) as { team?: Row[] }).team ?? [];
+      return [
+        expect('a referral exists in Partner Center', referral !== undefined, referralId),
+        expect('its externalReferenceId is the opportunity id', referral?.externalReferenceId === id, referral?.externalReferenceId),
+        expect('it carries the opportunity\'s solution', details.requirements?.solutions?.[0]?.id === PRODUCT_SOLUTION.id, details.requirements),
+        expect('it carries the customer contact', team[0]?.lastName === "O'Brien", team),
+        expect('the deal value travelled', details.dealValue === 250000, details.dealValue),
+        expect('the opportunity name is marked ✔ and keeps its text', opportunity.name === '✔ Copilot rollout 🤝 <phase 1>', opportunity.name),
+        expect('the referral name has no mark', referral?.name === 'Copilot rollout 🤝 <phase 1>', referral?.name),
+        expect('the referral link is written', String(opportunity[world.column('ReferralLink')] ?? '').endsWith(referralId), opportunity[world.column('ReferralLink')]),
+      ];
+    },
+  },
+  {
+    name: 'validation-failures',
+    title: 'Missing country code, solution and contact → Audit says why, ✘ on the name, nothing sent',
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world, { country: null, solution: false, contact: false, name: 'Incomplete deal' });
+      const before = sim.partnerCenter.referrals().length;
+      const opportunity = await markForSync(sim, world, id);
+      const audit = String(opportunity[world.column('Audit')] ?? '');
+      return [
+        expect('no referral was created', sim.partnerCenter.referrals().length === before, sim.partnerCenter.referrals().length),
+        expect('Audit names the missing country code', audit.includes('ISO 3166 country code'), audit),
+        expect('Audit names the missing solution', audit.includes('at least one Partner Center solution'), audit),
+        expect('Audit names the missing contact', audit.includes('customer contact is required'), audit),
+        expect('the name is marked ✘', opportunity.name === '✘ Incomplete deal', opportunity.name),
+      ];
+    },
+  },
+  {
+    name: 'microsoft-shares-referral',
+    title: 'Microsoft shares a co-sell referral → an opportunity is created; the account is matched by name + postal code',
+    async run(sim, world) {
+      sim.dataverse.userCreate('accounts', { name: "Fabrikam O'Hara Ltd", address1_postalcode: '10115', address1_country: 'DE' });
+      const accountsBefore = sim.dataverse.rows('accounts').length;
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({
+        name: 'Fabrikam data estate 🚀',
+        customerProfile: { name: "Fabrikam O'Hara Ltd", address: { addressLine1: 'Unter den Linden 1', city: 'Berlin', state: '', postalCode: '10115', country: 'DE' },
+          team: [{ firstName: 'Jonas', lastName: 'Weber', email: 'jonas@fabrikam.example', phoneNumber: '+49 30 1234' }] },
+      }) as Row;
+      await sim.settle();
+      const opportunity = opportunityByReferral(sim, world, String(shared.id));
+      const account = sim.dataverse.rows('accounts').find((row) => row.name === "Fabrikam O'Hara Ltd");
+      const second = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Northwind expansion', customerProfile: { name: 'Northwind Traders', address: { addressLine1: '2 Pier', city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' }, team: [] } }) as Row;
+      await sim.settle();
+      const northwind = sim.dataverse.rows('accounts').find((row) => row.name === 'Northwind Traders');
+      return [
+        expect('an opportunity holds the referral id', opportunity !== undefined, sim.dataverse.rows('opportunities').map((row) => row.name)),
+        expect('its name is the referral name', opportunity?.name === 'Fabrikam data estate 🚀', opportunity?.name),
+        expect('the existing account was matched, not duplicated', opportunity?._parentaccountid_value === account?.accountid && sim.dataverse.rows('accounts').length === accountsBefore + 1, sim.dataverse.rows('accounts').map((row) => row.name)),
+        expect('an unknown customer gets a new account with its country', northwind?.address1_country === 'AU', northwind),
+        expect('the second referral made its own opportunity', opportunityByReferral(sim, world, String(second.id)) !== undefined, second.id),
+        expect('Sync with Partner Center is Yes on arrivals', opportunity?.[world.column('SyncWithPartnerCenter')] === true, opportunity?.[world.column('SyncWithPartnerCenter')]),
+      ];
+    },
+  },
+  {
+    name: 'microsoft-accepts',
+    title: 'Microsoft accepts our co-sell referral → the Microsoft CRM identifier is written',
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world);
+      const opportunity = await markForSync(sim, world, id);
+      sim.partnerCenter.microsoftResponds(String(opportunity[world.column('ReferralIdentifier')]), 'Accepted', { crmId: '7-ABC123' });
+      await sim.settle();
+      const after = sim.dataverse.row('opportunities', id) as Row;
+      return [
+        expect('the Microsoft CRM identifier is on the opportunity', after[world.column('MicrosoftCrmIdentifier')] === '7-ABC123', after[world.column('MicrosoftCrmIdentifier')]),
+        expect('Audit records Microsoft\'s answer', String(after[world.column('Audit')] ?? '').includes('Microsoft referral Active/Accepted'), after[world.column('Audit')]),
+      ];
+    },
+  },
+  {
+    name: 'updates-both-ways',
+    title: 'Updates both ways, including a 412 conflict with a Partner Center edit',
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world);
+      const opportunity = await markForSync(sim, world, id);
+      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 300000 });
+      await sim.settle();
+      const afterOutbound = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Edited in Partner Center' }]);
+      const staleCalls = sim.partnerCenter.calls.length;
+      await sim.settle();
+      const afterInbound = sim.dataverse.row('opportunities', id) as Row;
+      sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 320000 });
+      await sim.settle();
+      const conflict = sim.partnerCenter.calls.slice(staleCalls).some((call) => call.status === 412);
+      const final = sim.partnerCenter.referral(referralId) as { details: { dealValue: number; notes: string } };
+      return [
+        expect('a Dynamics change reached the referral', afterOutbound.details.dealValue === 300000, afterOutbound.details),
+        expect('a Partner Center change reached the opportunity', afterInbound.description === 'Edited in Partner Center', afterInbound.description),
+        expect('the later Dynamics change got through', final.details.dealValue === 320000, final.details),
+        expect('no 412 was left unresolved', !conflict || final.details.dealValue === 320000, sim.partnerCenter.calls.slice(staleCalls).map((call) => call.status)),
+      ];
+    },
+  },
+  {
+    name: 'won-closes-both-sides',
+    title: 'Won closes the referral and stops sync',
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world);
+      const opportunity = await markForSync(sim, world, id);
+      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      sim.dataverse.userUpdate('opportunities', id, { statecode: 1, statuscode: 3 });
+      await sim.settle();
+      const referral = sim.partnerCenter.referral(referralId) as Row;
+      const runsBefore = sim.runs().length;
+      sim.dataverse.userUpdate('opportunities', id, { description: 'after the win' });
+      await sim.settle();
+      const closed = sim.dataverse.row('opportunities', id) as Row;
+      return [
+        expect('the referral is Closed/Won', referral.status === 'Closed' && referral.substatus === 'Won', `${String(referral.status)}/${String(referral.substatus)}`),
+        expect('the opportunity records the Won sub-status', closed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'), closed[world.column('ReferralSubstatus')]),
+        expect('the flows came to rest (no loop)', sim.runs().length - runsBefore < 5, sim.runs().length - runsBefore),
+      ];
+    },
+  },
+  {
+    name: 'solutions-changed',
+    title: "A solution added to a shared opportunity replaces the referral's solution list",
+    async run(sim, world) {
+      const id = sellerOpportunity(sim, world);
+      const opportunity = await markForSync(sim, world, id);
+      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      addSolution(sim, world, id, { name: 'Contoso Data Platform', id: 'SOL-15974-MQF' });
+      await sim.settle();
+      const solutions = ((sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions).map((s) => s.id).sort();
+      return [expect('the referral lists both solutions', JSON.stringify(solutions) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), solutions)];
+    },
+  },
+  {
+    name: 'sync-only-cosell-yes',
+    title: 'Sync only co-sell opportunities = Yes: a non-co-sell referral is left out',
+    async run(sim, world) {
+      const independent = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' }) as Row;
+      await sim.settle();
+      return [
+        expect('no opportunity was made', opportunityByReferral(sim, world, String(independent.id)) === undefined, independent.id),
+        expect('no lead was made', sim.dataverse.rows('leads').length === 0, sim.dataverse.rows('leads').length),
+      ];
+    },
+  },
+  {
+    name: 'sync-only-cosell-no',
+    title: 'Sync only co-sell opportunities = No: a non-co-sell referral becomes a lead',
+    environment: { SyncOnlyCoSell: false },
+    async run(sim) {
+      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' });
+      await sim.settle();
+      const lead = sim.dataverse.rows('leads')[0];
+      return [expect('a lead holds the referral', lead?.subject === 'Marketplace lead', sim.dataverse.rows('leads'))];
+    },
+  },
+  {
+    name: 'checkmark-off',
+    title: 'Checkmark = No: names are never marked',
+    environment: { Checkmark: false },
+    async run(sim, world) {
+      const ok = await markForSync(sim, world, sellerOpportunity(sim, world, { name: 'Plain name' }));
+      const failed = await markForSync(sim, world, sellerOpportunity(sim, world, { name: 'Plain failure', solution: false }));
+      return [
+        expect('a synced name has no ✔', ok.name === 'Plain name', ok.name),
+        expect('a failed name has no ✘', failed.name === 'Plain failure', failed.name),
+      ];
+    },
+  },
+  {
+    name: 'dropped-webhook-reconciled',
+    title: 'A dropped webhook is healed by the hourly reconciliation',
+    async run(sim, world) {
+      sim.partnerCenter.faults.dropDeliveries(1);
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Lost in transit' }) as Row;
+      await sim.settle();
+      const missing = opportunityByReferral(sim, world, String(shared.id)) === undefined;
+      sim.clock.advance(60 * 60 * 1000);
+      await sim.runScheduled();
+      return [
+        expect('the dropped event left Dynamics without the opportunity', missing),
+        expect('reconciliation brought it in', opportunityByReferral(sim, world, String(shared.id)) !== undefined, sim.dataverse.rows('opportunities').map((row) => row.name)),
+      ];
+    },
+  },
+  {
+    name: 'webhook-registration-overwrite',
+    title: 'Webhook registration: kept without Overwrite, replaced with it',
+    async run(sim) {
+      await sim.runManual('Partner Center Webhook Registration', { text: 'https://example.invalid/old', boolean: true });
+      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: false });
+      const kept = sim.partnerCenter.webhookRegistration()?.WebhookUrl;
+      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+      const replaced = sim.partnerCenter.webhookRegistration();
+      return [
+        expect('without Overwrite the existing registration is kept', kept === 'https://example.invalid/old', kept),
+        expect('with Overwrite it points at the flow', replaced?.WebhookUrl === sim.webhookUrl, replaced?.WebhookUrl),
+        expect('all four referral events are registered', replaced?.WebhookEvents.length === 4, replaced?.WebhookEvents),
+      ];
+    },
+  },
+];

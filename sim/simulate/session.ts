@@ -1,0 +1,174 @@
+import type { SolutionModel } from '../../solution/model.js';
+import type { ZipEntry } from '../../scripts/io/zip.js';
+import type { ConnectorRequest, ConnectorResponse, FlowRun } from '../contracts.js';
+import { DataverseEmulator, dataverseConnector } from '../dataverse/index.js';
+import { PartnerCenterEmulator, partnerCenterConnector } from '../partner-center/index.js';
+import { VirtualClock } from '../runtime/clock.js';
+import { FlowRuntime, type HttpEndpoint } from '../runtime/runtime.js';
+import { environmentValuesFromZip, flowsFromZip, type PackagedFlow } from './package-flows.js';
+
+const DATAVERSE_API = 'shared_commondataserviceforapps';
+const PARTNER_CENTER_APIS = ['shared_partnercenterref', 'shared_partnercenterevents'];
+/**
+ * Virtual round-trip time of one connector call, so the timeline shows how long a change takes to reach
+ * the other side. Rehearsal assumptions, not measurements of the real services.
+ */
+export const CONNECTOR_LATENCY_MS = { Dataverse: 40, 'Partner Center': 150 } as const;
+/** Rounds of "deliver webhooks, let triggered flows finish" before a session counts as stuck (a loop). */
+const MAX_SETTLE_ROUNDS = 50;
+
+export interface SessionOptions {
+  /** The built solution zip's entries: the flows run exactly as packaged. */
+  entries: readonly ZipEntry[];
+  label: string;
+  /** The solution model: the Dataverse emulator's metadata (a column missing from the package is missing here). */
+  model: SolutionModel;
+  /** Current values for environment variables, by schema name, over the package's defaults. */
+  environment?: Record<string, unknown>;
+  start?: string;
+}
+
+/** A connector call as the session saw it, for the timeline and the per-change call counts. */
+export interface ConnectorCall {
+  at: string;
+  api: 'Dataverse' | 'Partner Center';
+  operationId: string;
+  statusCode: number;
+}
+
+/**
+ * One offline rehearsal: a virtual clock, both emulators on 127.0.0.1, and the packaged flows in the
+ * runtime, wired as in a tenant: Dataverse row triggers fire the flows, Partner Center delivers its
+ * webhooks to the HTTP-triggered flow's real endpoint, connector calls go over HTTP to the emulators.
+ */
+export class Simulation {
+  readonly clock: VirtualClock;
+  readonly partnerCenter: PartnerCenterEmulator;
+  readonly dataverse: DataverseEmulator;
+  readonly runtime: FlowRuntime;
+  readonly flows: PackagedFlow[];
+  readonly connectorCalls: ConnectorCall[] = [];
+  private endpoint: HttpEndpoint | undefined;
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly failures: unknown[] = [];
+
+  private constructor(options: SessionOptions) {
+    this.clock = new VirtualClock(options.start ?? '2025-03-03T09:00:00.000Z');
+    this.partnerCenter = new PartnerCenterEmulator({ clock: this.clock });
+    this.dataverse = new DataverseEmulator({ model: options.model, clock: this.clock });
+    const toDataverse = dataverseConnector(this.dataverse);
+    const toPartnerCenter = partnerCenterConnector(this.partnerCenter);
+    this.runtime = new FlowRuntime({
+      clock: this.clock,
+      environmentVariables: { ...environmentValuesFromZip(options.entries, options.label), ...options.environment },
+      connectors: { call: (request) => this.route(request, toDataverse, toPartnerCenter) },
+    });
+    this.flows = flowsFromZip(options.entries, options.label);
+  }
+
+  static async start(options: SessionOptions): Promise<Simulation> {
+    const simulation = new Simulation(options);
+    await simulation.partnerCenter.start();
+    await simulation.dataverse.start();
+    for (const flow of simulation.flows) simulation.runtime.register(flow);
+    for (const { flowId, subscription } of simulation.runtime.rowSubscriptions()) {
+      simulation.dataverse.subscribe(subscription, async (change) => { await simulation.track(simulation.runtime.runRowTrigger(flowId, change)); });
+    }
+    const receiver = simulation.flows.find((flow) => triggerKind(flow) === 'Http');
+    if (receiver) simulation.endpoint = await simulation.runtime.startHttpEndpoint(receiver.id);
+    return simulation;
+  }
+
+  /** The URL Partner Center's webhook must call (the HTTP-triggered flow's endpoint). */
+  get webhookUrl(): string {
+    if (!this.endpoint) throw new Error('the package has no HTTP-triggered flow');
+    return this.endpoint.url;
+  }
+
+  flow(name: string): PackagedFlow {
+    const flow = this.flows.find((candidate) => candidate.name === name);
+    if (!flow) throw new Error(`the package has no flow named "${name}"`);
+    return flow;
+  }
+
+  /** Runs an instant (manual) flow as a user would, with its trigger inputs. */
+  async runManual(name: string, inputs: Record<string, unknown>): Promise<FlowRun> {
+    const run = await this.track(this.runtime.runManual(this.flow(name).id, inputs));
+    await this.settle();
+    return run;
+  }
+
+  /** Fires every recurrence-triggered flow once (what a scheduled hour would do). */
+  async runScheduled(): Promise<FlowRun[]> {
+    const runs: FlowRun[] = [];
+    for (const { flowId } of this.runtime.recurrences()) runs.push(await this.track(this.runtime.runRecurrence(flowId)));
+    await this.settle();
+    return runs;
+  }
+
+  /**
+   * Lets the world come to rest: deliver queued webhooks, wait for triggered flows and the writes they
+   * make (which may trigger more), until nothing is left. A loop that never rests is reported.
+   */
+  async settle(): Promise<void> {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
+      await this.partnerCenter.flushDeliveries();
+      await this.runtime.idle();
+      await this.dataverse.settle();
+      if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      await this.runtime.idle();
+      if (this.pending.size === 0 && this.partnerCenter.pendingDeliveries === 0 && (await this.quiet())) {
+        if (this.failures.length > 0) throw new AggregateError(this.failures.splice(0), 'a triggered flow run crashed the runtime');
+        return;
+      }
+    }
+    throw new Error(`the flows did not come to rest after ${MAX_SETTLE_ROUNDS} rounds: a trigger loop?`);
+  }
+
+  /** True when the last round started nothing new (no run finished since the previous look). */
+  private lastRunCount = -1;
+  private async quiet(): Promise<boolean> {
+    const count = this.runtime.history().length;
+    const quiet = count === this.lastRunCount;
+    this.lastRunCount = count;
+    return quiet;
+  }
+
+  runs(): FlowRun[] {
+    return this.runtime.history();
+  }
+
+  async stop(): Promise<void> {
+    await this.endpoint?.close();
+    await this.dataverse.stop();
+    await this.partnerCenter.stop();
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    const tracked = promise.catch((error: unknown) => { this.failures.push(error); throw error; });
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked)).catch(() => undefined);
+    return tracked;
+  }
+
+  private async route(request: ConnectorRequest, toDataverse: (r: ConnectorRequest) => Promise<ConnectorResponse>,
+    toPartnerCenter: (r: ConnectorRequest) => Promise<ConnectorResponse>): Promise<ConnectorResponse> {
+    const dataverse = request.apiName === DATAVERSE_API;
+    if (!dataverse && !PARTNER_CENTER_APIS.includes(request.apiName)) {
+      return { statusCode: 404, headers: {}, body: { error: { code: 'ConnectorNotFound', message: `no emulator serves ${request.apiName}` } } };
+    }
+    const api = dataverse ? 'Dataverse' : 'Partner Center';
+    const at = this.clock.now().toISOString();
+    await this.clock.sleep(CONNECTOR_LATENCY_MS[api]);
+    const response = await (dataverse ? toDataverse(request) : toPartnerCenter(request));
+    this.connectorCalls.push({ at, api, operationId: request.operationId, statusCode: response.statusCode });
+    return response;
+  }
+}
+
+function triggerKind(flow: PackagedFlow): string | undefined {
+  const triggers = (flow.document as { properties?: { definition?: { triggers?: Record<string, { type?: string; kind?: string }> } } })
+    .properties?.definition?.triggers ?? {};
+  const trigger = Object.values(triggers)[0];
+  return trigger?.type === 'Request' ? trigger.kind : trigger?.type;
+}
