@@ -62,6 +62,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
       [call('greater', call('length', body('List_solutions').get('value')), 0), 'Add at least one Partner Center solution to the opportunity.'],
       [call('or', empty(help), call('greater', call('length', contacts), 0)), 'A customer contact is required when Microsoft help is requested.'],
       [not(empty(call('coalesce', currency, ''))), 'The opportunity needs a currency.'],
+      [not(empty(call('coalesce', opportunity.get('estimatedclosedate'), ''))), 'The opportunity needs an estimated close date.'],
     ];
     scope.add('Validation_errors', compose(call('createArray', ...checks.map(([ok, message]) => call('if', ok, '', message))), 'One message per rule Partner Center enforces'));
     scope.add('Failed_rules', query(outputs('Validation_errors'), not(empty(item()))));
@@ -87,20 +88,26 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
           notes: call('coalesce', opportunity.get('description'), ''),
           dealValue: call('float', call('coalesce', columnValue(ctx, flow, opportunity, sharedFields().find((f) => f.key === 'dealValue')!), 0)),
           currency,
-          closingDateTime: call('formatDateTime', opportunity.get('estimatedclosedate'), "yyyy-MM-ddT00:00:00Z"),
+          closingDateTime: call('formatDateTime', call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')), "yyyy-MM-ddT00:00:00Z"),
           requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
         },
         target: emptyArray(),
       };
-      valid.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
-      valid.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+      valid.scope('Call_Partner_Center', 'Its own scope, so a failure keeps Partner Center\'s error message', (call_) => {
+        call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
+        call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+      });
     }, (invalid) => {
       invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
     });
   });
   top.scope('Catch_errors', 'Records why the call failed', (scope) => {
+    // result() lists first-level actions only: the failed call's own message is in Call_Partner_Center's results.
     scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
-    scope.add('Record_failure', appendToStringVariable('Audit', call('string', call('first', body('Failed_actions')).get('error', 'message'))));
+    scope.add('Failed_calls', query(call('coalesce', result('Call_Partner_Center'), emptyArray()), equals(item().get('status'), 'Failed')));
+    const failedCall = call('first', body('Failed_calls'));
+    scope.add('Record_failure', appendToStringVariable('Audit', call('string', call('coalesce',
+      failedCall.get('outputs', 'body', 'error', 'message'), failedCall.get('error', 'message'), call('first', body('Failed_actions')).get('error', 'message')))));
   }, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
 
   const succeeded = empty(variables('Audit'));

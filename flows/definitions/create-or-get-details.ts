@@ -44,7 +44,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
       const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
       no.add('Account_fields', compose(fields.fixed));
       no.add('Create_customer_account', dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)));
-      no.add('Use_new_account', setVariable('AccountId', body('Create_customer_account').get('accountid')));
+      no.add('Use_new_account', setVariable('AccountId', call('coalesce', body('Create_customer_account').get('accountid'), '')));
     });
   });
 
@@ -60,7 +60,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
         for (const field of inbound(CONTACT_MAP)) item[column(ctx, flow, field)] = valueAt(member, field.path);
         item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
         missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
-        missing.add('Use_new_contact', setVariable('ContactId', body('Create_customer_contact').get('contactid')));
+        missing.add('Use_new_contact', setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')));
       });
     });
   });

@@ -61,7 +61,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
         equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
           stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
-          stale.add('Use_current_etag', setVariable('ETag', body('Reread_referral').get('eTag')));
+          stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
           stale.add('Count_attempt', incrementVariable('Attempts', 1));
         }, (other) => {
           other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));

@@ -69,6 +69,17 @@ async function markForSync(sim: Simulation, world: World, id: string, help = tru
 const opportunityByReferral = (sim: Simulation, world: World, referralId: string): Row | undefined =>
   sim.dataverse.rows('opportunities').find((row) => row[world.column('ReferralIdentifier')] === referralId);
 
+/** Posts raw bytes to the webhook flow's endpoint, as anyone who learns its URL could. */
+async function post(url: string, body: string, headers: Record<string, string> = {}): Promise<number> {
+  const response = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Everything both sides hold, to prove a request changed nothing. */
+const snapshot = (sim: Simulation): string =>
+  JSON.stringify([sim.partnerCenter.referrals(), ...['opportunities', 'accounts', 'contacts', 'leads'].map((set) => sim.dataverse.rows(set))]);
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'cosell-referral-created',
@@ -260,6 +271,34 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         expect('the dropped event left Dynamics without the opportunity', missing),
         expect('reconciliation brought it in', opportunityByReferral(sim, world, String(shared.id)) !== undefined, sim.dataverse.rows('opportunities').map((row) => row.name)),
+      ];
+    },
+  },
+  {
+    name: 'forged-webhooks',
+    title: 'Malformed or forged webhook requests change nothing on either side',
+    async run(sim) {
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Genuine referral' }) as Row;
+      await sim.settle();
+      const before = snapshot(sim);
+      const event = (resourceUri: string, name = 'referral-updated') =>
+        JSON.stringify({ EventName: name, ResourceUri: resourceUri, ResourceName: 'referral', AuditUri: null, ResourceChangeUtcDate: '2025-03-03T09:00:00Z' });
+      const statuses = {
+        invalidJson: await post(sim.webhookUrl, '{"EventName": "referral-updated", '),
+        wrongUriShape: await post(sim.webhookUrl, event('https://evil.example/referrals/../../accounts')),
+        notAReferralEvent: await post(sim.webhookUrl, event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`, 'invoice-ready')),
+        unknownReferral: await post(sim.webhookUrl, event('https://api.partnercenter.microsoft.com/engagements/v1/referrals/00000000-0000-4000-8000-000000000000'),
+          { Authorization: 'Signature Zm9yZ2Vk' }),
+        forgedPayloadForRealReferral: await post(sim.webhookUrl, JSON.stringify({ ...JSON.parse(event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`)), name: 'Hacked', details: { dealValue: 1 } })),
+        hugeBody: await post(sim.webhookUrl, JSON.stringify({ EventName: 'referral-updated', ResourceUri: 'x', padding: 'x'.repeat(2_000_000) })),
+      };
+      await sim.settle();
+      return [
+        expect('invalid JSON is refused before any run (400)', statuses.invalidJson === 400, statuses),
+        expect('a ResourceUri of the wrong shape is refused (400)', statuses.wrongUriShape === 400, statuses),
+        expect('an event that is not a referral event is refused (400)', statuses.notAReferralEvent === 400, statuses),
+        expect('a huge body is refused (400)', statuses.hugeBody === 400, statuses),
+        expect('nothing changed on either side: the payload is never trusted, the referral is re-read', snapshot(sim) === before, 'state differs'),
       ];
     },
   },

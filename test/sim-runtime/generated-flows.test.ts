@@ -186,7 +186,7 @@ describe('generated flows run as is', () => {
       expectExecutable(child);
       expect(parent.status).toBe('Succeeded');
       expect(child.status).toBe('Succeeded');
-      expect(action(child, 'Synchronizing_referrals/If_valid/Create_Microsoft_referral').status).toBe('Succeeded');
+      expect(action(child, 'Synchronizing_referrals/If_valid/Call_Partner_Center/Create_Microsoft_referral').status).toBe('Succeeded');
       const [create] = connectors.called('CreateReferral');
       expect(create).toMatchObject({ apiName: 'shared_partnercenterref', connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals' });
       expect((create!.parameters as Json).Referral).toMatchObject({
@@ -224,7 +224,7 @@ describe('generated flows run as is', () => {
       expectExecutable(child);
       expect(connectors.called('CreateReferral')).toHaveLength(0);
       expect(statuses(child)).toMatchObject({
-        'Synchronizing_referrals/If_valid/Create_Microsoft_referral': 'Skipped',
+        'Synchronizing_referrals/If_valid/Call_Partner_Center/Create_Microsoft_referral': 'Skipped',
         'Synchronizing_referrals/If_valid/Record_validation_errors': 'Succeeded',
         'If_referral_created/Write_failure_to_opportunity': 'Succeeded',
       });
@@ -249,9 +249,9 @@ describe('generated flows run as is', () => {
       expectExecutable(child);
       expect(child.status).toBe('Succeeded');
       expect(statuses(child)).toMatchObject({ Synchronizing_referrals: 'Failed', Catch_errors: 'Succeeded', 'If_referral_created/Write_failure_to_opportunity': 'Succeeded' });
-      // result() reports first-level actions only, so the audit carries If_valid's generic error, not Partner Center's message.
+      // Partner Center's own message reaches the audit: the call has its own scope (result() lists first-level actions only).
       const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
-      expect((write!.parameters as Json)['item/pcs_audit']).toBe('2024-05-01T09:00:00.0000000Z Referral not created: An action failed. No dependent actions succeeded.');
+      expect((write!.parameters as Json)['item/pcs_audit']).toBe('2024-05-01T09:00:00.0000000Z Referral not created: Customer country is invalid');
     });
   });
 
