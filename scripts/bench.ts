@@ -9,6 +9,7 @@ import { buildPackages } from './build/build-solution.js';
 import { checkSolution } from './check/check-solution.js';
 import { buildFlows, withFlows } from '../flows/index.js';
 import { validateFlowDocument } from '../flows/validate/index.js';
+import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/bench.js';
 import { readZip } from './io/zip.js';
 
 /**
@@ -83,6 +84,29 @@ async function main(): Promise<void> {
   console.log(flowLine(flowHeader));
   console.log(`|${flowWidths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   console.log(flowLine(flowRow));
+
+  const [built] = buildPackages(base, ['managed']);
+  const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
+  console.log('');
+  printTable(['scenario', 'result', 'flow runs', 'Partner Center calls', 'Dataverse calls', 'virtual ms'], await scenarioRows(input));
+  console.log('');
+  printTable(['synced change', 'Partner Center reads/writes vs minimum', 'PC calls', 'Dataverse calls', 'virtual latency to the remote write'], await perChangeRows(input));
+  console.log('');
+  const volumes = (process.env.BENCH_VOLUMES ?? '1000,10000').split(',').map(Number);
+  const volumeRows: string[][] = [];
+  for (const count of volumes) {
+    const { ms, opportunities } = await inboundVolume(input, count);
+    volumeRows.push([String(count), (ms / 1000).toFixed(1), (ms / count).toFixed(2), String(opportunities)]);
+  }
+  printTable(['referrals shared', 'wall time end to end (s)', 'ms per referral', 'opportunities in Dynamics'], volumeRows);
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
 }
 
 main().catch((error) => { console.error(error); process.exitCode = 1; });
