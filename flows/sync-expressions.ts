@@ -92,14 +92,22 @@ export function withDynamicColumns(ctx: FlowContext, builder: FlowBuilder, base:
   }, base);
 }
 
-/** JSON Patch `replace` operations for the outbound shared fields, read from an opportunity row. */
+/**
+ * JSON Patch `replace` operations for the outbound shared fields, each flagged `changed` when its value
+ * differs from the last synced one (read back from the fingerprint): sending only changed fields lets
+ * a concurrent Partner Center edit of another field survive (the merge after a 412).
+ */
 export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Array<Record<string, Expr | string>> {
-  return sharedFields().map((field) => {
+  // A fingerprint is base64 of a JSON array, so it starts with "W" ("["); anything else (empty, edited by
+  // hand) counts as "nothing synced yet" and every field is sent.
+  const stored = call('coalesce', opportunity.get(ctx.column('LastSyncedHash')), '');
+  const lastSynced = call('if', call('startsWith', stored, 'W'), call('json', call('base64ToString', stored)), call('json', '[]'));
+  return sharedFields().map((field, index) => {
     const raw = columnValue(ctx, builder, opportunity, field);
     const value = field.key === 'name' ? unmarkedName(raw)
       : field.type === 'date' ? call('if', call('empty', raw), null, call('formatDateTime', raw, "yyyy-MM-ddT00:00:00Z"))
         : field.type === 'number' ? call('float', call('coalesce', raw, 0)) : call('coalesce', raw, '');
-    return { op: 'replace', path: `/${field.path.join('/')}`, value };
+    return { op: 'replace', path: `/${field.path.join('/')}`, value, changed: call('not', call('equals', normalise(field, raw), lastSynced.get(index))) };
   });
 }
 

@@ -3,9 +3,9 @@ import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '..
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
 import { CHECK_MARK, CROSS_MARK, columnList, newETag, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
-import { compose, incrementVariable, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
+import { compose, incrementVariable, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
-import { and, body, call, concat, emptyArray, equals, type Expr, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
+import { and, body, call, concat, emptyArray, equals, type Expr, item, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
 
 /** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
 export const MAX_PATCH_ATTEMPTS = 3;
@@ -46,27 +46,35 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     and(equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))), or(equals(state, OPPORTUNITY_STATE.Open), closedInPartnerCenter)), (echo) => {
       echo.add('Stop_echo', terminate('Succeeded'));
     });
-  top.add('Field_operations', compose(patchOperations(ctx, flow, opportunity)));
+  top.add('All_field_operations', compose(patchOperations(ctx, flow, opportunity)));
+  top.add('Changed_fields', query(outputs('All_field_operations'), equals(item().get('changed'), true)));
+  top.add('Field_operations', select(body('Changed_fields'), { op: item().get('op'), path: item().get('path'), value: item().get('value') }));
   top.add('Close_operations', compose(call('if', equals(state, OPPORTUNITY_STATE.Won),
     call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won }])),
     call('if', equals(state, OPPORTUNITY_STATE.Lost),
       call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost }])),
       emptyArray()))));
-  top.until('Until_the_referral_is_updated', 'Patch with If-Match; on 412 re-read the ETag and try again',
-    or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)), { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' }, (loop) => {
-      loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
-        call('union', outputs('Field_operations'), outputs('Close_operations')), variables('ETag')));
-      loop.add('Patched', setVariable('Done', true));
-      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
-      loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
-        equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
-          stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
-          stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
-          stale.add('Count_attempt', incrementVariable('Attempts', 1));
-        }, (other) => {
-          other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
-          other.add('Give_up', setVariable('Done', true));
-        }, { after: { Patch_referral: FAILED_OR_TIMED_OUT } });
+  top.add('Operations', compose(call('union', body('Field_operations'), outputs('Close_operations')), 'Only the fields changed since the last sync, plus a close'));
+  top.condition('If_there_is_something_to_send', 'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
+    not(call('empty', outputs('Operations'))), (send) => {
+      send.until('Until_the_referral_is_updated', 'Patch with If-Match; on 412 re-read the ETag and try again',
+        or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)), { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' }, (loop) => {
+          loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
+            outputs('Operations'), variables('ETag')));
+          loop.add('Patched', setVariable('Done', true));
+          loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
+          loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
+            equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
+              stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
+              stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
+              stale.add('Count_attempt', incrementVariable('Attempts', 1));
+            }, (other) => {
+              other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
+              other.add('Give_up', setVariable('Done', true));
+            }, { after: { Patch_referral: FAILED_OR_TIMED_OUT } });
+        });
+    }, (nothing) => {
+      nothing.add('Nothing_to_send', setVariable('Done', true));
     });
   const name = call('coalesce', opportunity.get('name'), '');
   const id = opportunity.get('opportunityid');

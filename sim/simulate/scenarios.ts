@@ -164,7 +164,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'updates-both-ways',
-    title: 'Updates both ways, including a 412 conflict with a Partner Center edit',
+    title: 'Updates both ways, and a 412 conflict merged: an unseen Partner Center edit survives a Dynamics change',
     async run(sim, world) {
       const id = sellerOpportunity(sim, world);
       const opportunity = await markForSync(sim, world, id);
@@ -173,18 +173,23 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const afterOutbound = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
       sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Edited in Partner Center' }]);
-      const staleCalls = sim.partnerCenter.calls.length;
       await sim.settle();
       const afterInbound = sim.dataverse.row('opportunities', id) as Row;
+      // A second Partner Center edit whose webhook is lost: Dynamics keeps a stale ETag.
+      sim.partnerCenter.faults.dropDeliveries(1);
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Second edit, unseen by Dynamics' }]);
+      await sim.settle();
+      const callsBefore = sim.partnerCenter.calls.length;
       sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 320000 });
       await sim.settle();
-      const conflict = sim.partnerCenter.calls.slice(staleCalls).some((call) => call.status === 412);
+      const statuses = sim.partnerCenter.calls.slice(callsBefore).map((call) => call.status);
       const final = sim.partnerCenter.referral(referralId) as { details: { dealValue: number; notes: string } };
       return [
         expect('a Dynamics change reached the referral', afterOutbound.details.dealValue === 300000, afterOutbound.details),
         expect('a Partner Center change reached the opportunity', afterInbound.description === 'Edited in Partner Center', afterInbound.description),
+        expect('the stale ETag got a 412, then a re-read and a retry', statuses.includes(412) && statuses.filter((status) => status === 200 || status === 204).length >= 2, statuses),
         expect('the later Dynamics change got through', final.details.dealValue === 320000, final.details),
-        expect('no 412 was left unresolved', !conflict || final.details.dealValue === 320000, sim.partnerCenter.calls.slice(staleCalls).map((call) => call.status)),
+        expect('the unseen Partner Center edit survived (only changed fields are sent)', final.details.notes === 'Second edit, unseen by Dynamics', final.details.notes),
       ];
     },
   },

@@ -276,10 +276,10 @@ describe('generated flows run as is', () => {
       { op: 'replace', path: '/details/notes', value: 'Move to Azure' },
     ]);
     expect(statuses(run)).toMatchObject({
-      'Until_the_referral_is_updated/Patch_referral#0': 'Failed',
-      'Until_the_referral_is_updated/If_the_referral_changed_meanwhile#0': 'Succeeded',
-      'Until_the_referral_is_updated/Patch_referral#1': 'Succeeded',
-      Until_the_referral_is_updated: 'Succeeded',
+      'If_there_is_something_to_send/Until_the_referral_is_updated/Patch_referral#0': 'Failed',
+      'If_there_is_something_to_send/Until_the_referral_is_updated/If_the_referral_changed_meanwhile#0': 'Succeeded',
+      'If_there_is_something_to_send/Until_the_referral_is_updated/Patch_referral#1': 'Succeeded',
+      'If_there_is_something_to_send/Until_the_referral_is_updated': 'Succeeded',
       'If_patched/Record_sync': 'Succeeded',
     });
     const [recordSync] = connectors.called('UpdateOnlyRecord', 'opportunities');

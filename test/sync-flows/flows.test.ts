@@ -191,8 +191,11 @@ describe('Dynamics 365 to Partner Center', () => {
   });
 
   test('sends every shared field of the mapping as a replace operation', () => {
-    const paths = (actions.Field_operations.inputs as any[]).map((op) => op.path);
-    expect(paths).toEqual(OPPORTUNITY_MAP.filter((f) => f.direction === 'both').map((f) => `/${f.path.join('/')}`));
+    const operations = actions.All_field_operations.inputs as any[];
+    expect(operations.map((op) => op.path)).toEqual(OPPORTUNITY_MAP.filter((f) => f.direction === 'both').map((f) => `/${f.path.join('/')}`));
+    expect(operations[1].changed).toContain("if(startsWith(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''), 'W'), json(base64ToString(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''))), json('[]'))?[1]");
+    expect(actions.Changed_fields.inputs.where).toBe("@equals(item()?['changed'], true)");
+    expect(actions.Patch_referral.inputs.parameters.Referral).toBe("@outputs('Operations')");
   });
 });
 
