@@ -280,6 +280,22 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'unanswered-referral-expires',
+    title: 'An inbound referral left unanswered for 14 days expires in Partner Center, and Dynamics follows',
+    async run(sim, world) {
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Nobody answered' }) as Row;
+      await sim.settle();
+      await sim.partnerCenter.advance(15 * 24 * 60 * 60 * 1000);
+      await sim.settle();
+      const referral = sim.partnerCenter.referral(String(shared.id)) as Row;
+      const opportunity = opportunityByReferral(sim, world, String(shared.id));
+      return [
+        expect('Partner Center closed it as Expired', referral.status === 'Closed' && referral.substatus === 'Expired', `${String(referral.status)}/${String(referral.substatus)}`),
+        expect('the opportunity records the Expired sub-status', opportunity?.[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Expired'), opportunity?.[world.column('ReferralSubstatus')]),
+      ];
+    },
+  },
+  {
     name: 'forged-webhooks',
     title: 'Malformed or forged webhook requests change nothing on either side',
     async run(sim) {
