@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
 import { validateConfig } from '../solution/config/config.js';
 import { buildCoSellModel } from '../solution/cosell.js';
 import { labels } from '../solution/labels.js';
@@ -85,6 +88,9 @@ async function main(): Promise<void> {
   console.log(`|${flowWidths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   console.log(flowLine(flowRow));
 
+  console.log('');
+  printTable(['PCF control', 'production build (s)', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'], [pcfRow()]);
+
   const [built] = buildPackages(base, ['managed']);
   const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
   console.log('');
@@ -99,6 +105,23 @@ async function main(): Promise<void> {
     volumeRows.push([String(count), (ms / 1000).toFixed(1), (ms / count).toFixed(2), String(opportunities)]);
   }
   printTable(['referrals shared', 'wall time end to end (s)', 'ms per referral', 'opportunities in Dynamics'], volumeRows);
+}
+
+/**
+ * One production build of the PCF control (`pcf-scripts build --buildMode production`, telemetry off) and
+ * the size of the bundle.js it writes: a virtual control gets React and Fluent from the platform.
+ */
+function pcfRow(): string[] {
+  const pcf = projectFile('pcf');
+  const name = 'PartnerCenterSection (virtual)';
+  if (!existsSync(path.join(pcf, 'node_modules', 'pcf-scripts'))) return [name, 'pcf/node_modules missing: npm ci --prefix pcf', '', '', ''];
+  const start = performance.now();
+  const run = spawnSync('npm', ['run', 'build', '--silent'], { cwd: pcf, env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: 'true' }, encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  if (run.status !== 0) return [name, `build failed (exit ${run.status})`, '', '', ''];
+  const bundle = readFileSync(path.join(pcf, 'out', 'controls', 'PartnerCenterSection', 'bundle.js'));
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+  return [name, seconds.toFixed(1), kb(bundle.length), kb(gzipSync(bundle).length), `${((bundle.length / (385 * 1024)) * 100).toFixed(1)} %`];
 }
 
 function printTable(header: string[], rows: string[][]): void {

@@ -4,7 +4,7 @@ import type { PacConfig } from './config/config.js';
 import {
   ViewKind,
   type ChoiceOption, type CloudFlow, type CodeComponent, type Column, type ConnectionReference, type CustomTable, type EnvironmentVariable,
-  type ExtendedTable, type FormPlacement, type GlobalChoice, type OpportunityForm, type Relationship, type RequiredLevel, type SolutionModel,
+  type ExtendedTable, type FormPlacement, type GlobalChoice, type OpportunityForm, type Relationship, type RequiredLevel, type SectionControl, type SolutionModel,
   type View,
 } from './model.js';
 
@@ -67,6 +67,26 @@ export const ConnectorApi = {
 } as const;
 
 export const OPPORTUNITY = { schemaName: 'Opportunity', logicalName: 'opportunity' } as const;
+
+/** The PCF code component that draws the Partner Center section (`pcf/`): manifest namespace and constructor. */
+export const PartnerCenterControl = { Namespace: 'CoSell', Constructor: 'PartnerCenterSection' } as const;
+
+/** `<prefix>_<namespace>.<constructor>`: the CustomControl name, its Controls/ folder and the form's customControl name. */
+export const partnerCenterControlName = (prefix: string): string =>
+  `${prefix}_${PartnerCenterControl.Namespace}.${PartnerCenterControl.Constructor}`;
+
+/**
+ * The control's bound properties on our own opportunity columns: each property is named after its
+ * column stem (`SyncWithPartnerCenter` binds `<prefix>_syncwithpartnercenter`).
+ */
+export const SECTION_CONTROL_COLUMNS = [
+  OpportunityColumn.SyncWithPartnerCenter, OpportunityColumn.ReferralIdentifier, OpportunityColumn.ReferralLink,
+  OpportunityColumn.HowCanMicrosoftHelp, OpportunityColumn.ReferralVisibility, OpportunityColumn.ReferralStatus,
+  OpportunityColumn.ReferralSubstatus, OpportunityColumn.MicrosoftCrmIdentifier, OpportunityColumn.Audit,
+] as const;
+
+/** The control's bound properties on standard opportunity lookups (property name → column logical name). */
+export const SectionLookupProperty = { CustomerAccount: 'parentaccountid', CustomerContact: 'parentcontactid' } as const;
 export const REFERRAL_ID_KEY = 'key_ReferralIdentifier';
 export const PARTNER_CENTER_SECTION = 'MicrosoftPartnerCenter';
 
@@ -246,6 +266,17 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
   ];
 
   const columnName = (stem: string): string => name(stem).toLowerCase();
+  const controlName = partnerCenterControlName(prefix);
+  const sectionControl: SectionControl | undefined = extensions.controls?.some((control) => control.name === controlName)
+    ? {
+      control: controlName,
+      anchor: columnName(C.SyncWithPartnerCenter),
+      bindings: [
+        ...SECTION_CONTROL_COLUMNS.map((stem) => ({ property: stem, column: columnName(stem) })),
+        ...Object.entries(SectionLookupProperty).map(([property, column]) => ({ property, column })),
+      ],
+    }
+    : undefined;
   const form: OpportunityForm = {
     entity: OPPORTUNITY.logicalName,
     placement: formPlacement(config, prefix),
@@ -271,6 +302,7 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
         relationship: relationship.schemaName,
         viewId: solutions.views.find((view) => view.queryType === ViewKind.Associated)!.id,
       },
+      ...(sectionControl ? { control: sectionControl } : {}),
     },
   };
 

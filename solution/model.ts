@@ -156,11 +156,34 @@ export interface FormSubgrid {
   readonly viewId: string;
 }
 
+/** A code component property bound to a column of the form's table. */
+export interface ControlBinding {
+  /** Manifest property name (`<property name=…>`). */
+  readonly property: string;
+  /** Logical name of the column it is bound to. */
+  readonly column: string;
+}
+
+/**
+ * A code component that draws the section: it replaces the classic control of the anchor field's cell
+ * (controlDescription with the classic fallback and one customControl per form factor), and the other
+ * fields stay on the form as hidden cells so their values load and field security applies.
+ */
+export interface SectionControl {
+  /** `CodeComponent.name` of a control in `SolutionModel.controls`. */
+  readonly control: string;
+  /** Logical name of the section field whose cell shows the control (one of `fields`). */
+  readonly anchor: string;
+  /** Bound properties, each with its column. */
+  readonly bindings: readonly ControlBinding[];
+}
+
 export interface FormSection {
   readonly name: string;
   readonly label: Labels;
   readonly fields: readonly FormField[];
   readonly subgrid?: FormSubgrid;
+  readonly control?: SectionControl;
 }
 
 /**
@@ -188,12 +211,23 @@ export interface CloudFlow {
   readonly primaryEntity?: string;
 }
 
-/** A PCF code component (root type 66); the PCF issue fills the list. */
+/** A `<property>` of a control manifest, as the form binding needs it. */
+export interface ControlProperty {
+  readonly name: string;
+  readonly usage: 'bound' | 'input' | 'output';
+  /** The `of-type`, or the types of its `of-type-group`. */
+  readonly types: readonly string[];
+  readonly required: boolean;
+}
+
+/** A PCF code component (root type 66). */
 export interface CodeComponent {
   /** `<prefix>_<namespace>.<constructor>`. */
   readonly name: string;
   /** Files under `Controls/<name>/` (ControlManifest.xml first). */
   readonly files: ReadonlyArray<{ readonly path: string; readonly data: Uint8Array }>;
+  /** The manifest's properties (read from ControlManifest.xml); forms bind by them. */
+  readonly properties?: readonly ControlProperty[];
 }
 
 export interface Publisher {

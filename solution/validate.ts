@@ -131,9 +131,31 @@ export function validateModel(model: SolutionModel, source: string): void {
       const columns = table ? (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns) : [];
       if (!columns.some((column) => column.logicalName === field.column)) fail(`forms[${f}].section.fields[${i}]`, `places column "${field.column}" that the ${form.entity} table of the model does not have`, 'add the column to the table or remove the field');
     });
+    const sectionControl = form.section.control;
+    if (sectionControl) {
+      const where = `forms[${f}].section.control`;
+      const component = model.controls.find((control) => control.name === sectionControl.control);
+      if (!component) fail(`${where}.control`, `names code component "${sectionControl.control}" that model.controls does not have`, 'add the built control to the model (run the pcf build) or remove the section control');
+      if (!form.section.fields.some((field) => field.column === sectionControl.anchor)) fail(`${where}.anchor`, `"${sectionControl.anchor}" is not a field of the section`, 'anchor the control on one of the section fields');
+      sectionControl.bindings.forEach((binding, b) => {
+        const property = component?.properties?.find((candidate) => candidate.name === binding.property);
+        if (component?.properties && (!property || property.usage !== 'bound')) {
+          fail(`${where}.bindings[${b}]`, `binds "${binding.property}", which is not a bound property of ${component.name}'s ControlManifest.xml`, 'add the property (usage="bound") to the manifest or remove the binding');
+        }
+      });
+    }
   });
   unique('flow', model.flows.map((flow, i) => ({ where: `flows[${i}]`, name: flow.id })));
-  model.controls.forEach((control, c) => requirePrefix(`controls[${c}].name`, control.name, MAX_COMPONENT_NAME));
+  model.controls.forEach((control, c) => {
+    const where = `controls[${c}].name`;
+    if (!control.name.toLowerCase().startsWith(prefix.toLowerCase())) fail(where, `"${control.name}" does not start with the publisher prefix "${prefix}"`, `name it ${prefix}<namespace>.<constructor>`);
+    if (control.name.length > MAX_COMPONENT_NAME) fail(where, `"${control.name}" is ${control.name.length} characters, more than ${MAX_COMPONENT_NAME}`, 'shorten the manifest namespace or constructor');
+    // <prefix>_<namespace>.<constructor>: the manifest namespace may hold dots, the constructor is alphanumeric.
+    if (!/^[A-Za-z][A-Za-z0-9]*_[A-Za-z][A-Za-z0-9.]*\.[A-Za-z][A-Za-z0-9]*$/.test(control.name)) {
+      fail(where, `"${control.name}" is not <prefix>_<namespace>.<constructor>`, 'use the manifest namespace (letters, digits, dots) and constructor (letters and digits)');
+    }
+  });
+  unique('code component', model.controls.map((control, c) => ({ where: `controls[${c}]`, name: control.name })));
 
   if (errors.length > 0) throw new UserErrors(errors);
 }

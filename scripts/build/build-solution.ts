@@ -10,6 +10,7 @@ import { readZip, writeZip } from '../io/zip.js';
 import { checkSolution, isBlocking, type Finding } from '../check/check-solution.js';
 import { UserError } from '../errors.js';
 import { generatePackages, packageFileName, type PackageType } from '../generate/package.js';
+import { readBuiltControl } from './pcf-control.js';
 
 export const MODEL_SOURCE = 'solution/cosell.ts';
 
@@ -37,6 +38,13 @@ export interface BuildOptions {
   extensions?: ModelExtensions;
   /** Run `check` on each zip before writing it (default). */
   check?: boolean;
+  /**
+   * Folder of the built PCF control (`pcf/out/controls/PartnerCenterSection`): packaged and bound on the
+   * form section. Without it the section keeps its classic field controls.
+   */
+  pcfControlDir?: string;
+  /** How to name that folder in messages (the path as the user gave it). */
+  pcfControlShown?: string;
 }
 
 /**
@@ -61,7 +69,13 @@ export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
  */
 export async function buildSolution(options: BuildOptions): Promise<Array<BuiltPackage & { path: string }>> {
   const config = await loadConfig(options.configFile);
-  const model = withFlows(buildCoSellModel(config, options.extensions));
+  const control = options.pcfControlDir
+    ? await readBuiltControl(options.pcfControlDir, config.publisher.customizationPrefix, options.pcfControlShown)
+    : undefined;
+  const extensions: ModelExtensions = control
+    ? { ...options.extensions, controls: [...(options.extensions?.controls ?? []), control] }
+    : options.extensions ?? {};
+  const model = withFlows(buildCoSellModel(config, extensions));
   const built = buildPackages(model, options.types);
   if (options.check !== false) for (const item of built) await assertImportable(item);
   const files = built.map((item) => ({ ...item, path: path.join(options.outDir, item.fileName) }));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
 import { buildSolution } from '../build/build-solution.js';
+import { PCF_CONTROL_OUT } from '../build/pcf-control.js';
 import { CONFIG_FILE_NAME } from '../../solution/config/config.js';
 import type { PackageType } from '../generate/package.js';
 
@@ -10,6 +11,8 @@ export interface BuildCommandOptions {
   out: string;
   packageType: 'managed' | 'unmanaged' | 'both';
   check: boolean;
+  /** Folder of the built PCF control, or false (`--no-pcf`). */
+  pcf: string | false;
 }
 
 export function registerBuild(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -20,6 +23,8 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
     .option('-o, --out <dir>', 'folder that receives the zips', 'out')
     .addOption(new Option('-p, --package-type <type>', 'which zips to build').choices(['managed', 'unmanaged', 'both']).default('both'))
     .option('--no-check', 'write the zips without running `check` on them first')
+    .option('--pcf <dir>', 'folder of the built PCF control (`npm run pcf:build` writes it)', PCF_CONTROL_OUT)
+    .option('--no-pcf', 'leave the PCF control out: the Partner Center section keeps its classic field controls')
     .action(async (options: BuildCommandOptions) => {
       setExitCode(await runAction(io, async () => {
         const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
@@ -28,6 +33,7 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
           outDir: path.resolve(io.cwd, options.out),
           types,
           check: options.check,
+          ...(options.pcf !== false ? { pcfControlDir: path.resolve(io.cwd, options.pcf), pcfControlShown: options.pcf } : {}),
         });
         for (const file of built) {
           io.out(`${file.type.padEnd(9)} ${path.relative(io.cwd, file.path)}  ${file.bytes.length} bytes  sha256 ${file.sha256}`);

@@ -1,5 +1,5 @@
 import { braced, componentId } from '../../solution/ids.js';
-import type { Column, CustomTable, FormField, FormSubgrid, OpportunityForm, SolutionModel, Table } from '../../solution/model.js';
+import type { CodeComponent, Column, CustomTable, FormField, FormSubgrid, OpportunityForm, SectionControl, SolutionModel, Table } from '../../solution/model.js';
 import type { XMLBuilder } from '../xml.js';
 import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
 import { labels } from '../../solution/labels.js';
@@ -77,6 +77,7 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
     const sections = tab.ele('columns').ele('column', { id: String(form.placement.columnIndex), solutionaction: 'Modified' }).ele('sections');
     partnerCenterSection(sections, form, tableColumns(table), stable, { solutionaction: 'Added' });
   }
+  if (form.section.control) controlDescriptions(formElement, form.section.control, model, tableColumns(table), stable);
 
   systemform.ele('IsCustomizable').txt('1');
   systemform.ele('CanBeDeleted').txt('1');
@@ -94,8 +95,83 @@ function partnerCenterSection(
   });
   labelList(section, 'labels', 'label', form.section.label);
   const rows = section.ele('rows');
-  for (const field of form.section.fields) fieldCell(rows, field, columns, stable);
+  const control = form.section.control;
+  if (control) {
+    // The control draws the whole section in the anchor's cell; the other fields stay as hidden cells
+    // (their columns load, field security and business rules apply, the classic controls are the fallback).
+    const anchor = form.section.fields.find((field) => field.column === control.anchor);
+    if (!anchor) throw new Error(`section control anchor ${control.anchor} is not a field of the section`);
+    fieldCell(rows, anchor, columns, stable, { showlabel: 'false' });
+    for (const field of form.section.fields) if (field !== anchor) fieldCell(rows, field, columns, stable, { visible: 'false' });
+    for (const binding of control.bindings) {
+      if (form.section.fields.some((field) => field.column === binding.column)) continue;
+      hiddenBoundCell(rows, form.section.name, binding.column, columns, stable);
+    }
+  } else {
+    for (const field of form.section.fields) fieldCell(rows, field, columns, stable);
+  }
   if (form.section.subgrid) subgridCell(rows, form.section.subgrid, stable);
+}
+
+/** Form factors a model-driven app distinguishes: 0 web, 1 tablet, 2 phone. */
+export const FORM_FACTORS = ['0', '1', '2'] as const;
+
+/** The `of-type` a column of this kind is bound with (the manifest property must declare it). */
+export function ofTypeFor(column: Column): string {
+  switch (column.kind) {
+    case 'boolean': return 'TwoOptions';
+    case 'text': return column.format === 'url' ? 'SingleLine.URL' : 'SingleLine.Text';
+    case 'memo': return 'Multiple';
+    case 'choice': return column.multiSelect ? 'MultiSelectOptionSet' : 'OptionSet';
+    case 'datetime': return 'DateAndTime.DateAndTime';
+    case 'lookup': return 'Lookup.Simple';
+  }
+}
+
+/** A binding's `type`: the column's of-type when the model has the column, else the property's single declared type. */
+function bindingType(component: CodeComponent, property: string, column: Column | undefined): string {
+  const declared = component.properties?.find((candidate) => candidate.name === property)?.types ?? [];
+  if (column) {
+    const type = ofTypeFor(column);
+    if (declared.length > 0 && !declared.includes(type)) {
+      throw new Error(`${component.name} property ${property} accepts ${declared.join(', ')}, not ${type} (column ${column.logicalName})`);
+    }
+    return type;
+  }
+  if (declared.length === 1) return declared[0]!;
+  throw new Error(`${component.name} property ${property}: cannot tell the of-type of its column (declared: ${declared.join(', ') || 'none'})`);
+}
+
+/**
+ * `<controlDescriptions>`: the classic control of the anchor cell first (the fallback), then the code
+ * component once per form factor, each bound property as `<property type="of-type">column</property>`.
+ */
+function controlDescriptions(formElement: XMLBuilder, control: SectionControl, model: SolutionModel, columns: readonly Column[], stable: (part: string) => string): void {
+  const component = model.controls.find((candidate) => candidate.name === control.control);
+  if (!component) throw new Error(`section control ${control.control} is not in model.controls`);
+  const anchor = columns.find((column) => column.logicalName === control.anchor);
+  if (!anchor) throw new Error(`section control anchor ${control.anchor} is not a column of the model`);
+  const description = formElement.ele('controlDescriptions').ele('controlDescription', { forControl: stable(`control:${control.anchor}`) });
+  description.ele('customControl', { id: controlClassFor(anchor) }).ele('parameters').ele('datafieldname').txt(control.anchor);
+  const parameters = control.bindings.map((binding) => ({
+    ...binding, type: bindingType(component, binding.property, columns.find((column) => column.logicalName === binding.column)),
+  }));
+  for (const formFactor of FORM_FACTORS) {
+    const node = description.ele('customControl', { formFactor, name: component.name }).ele('parameters');
+    for (const parameter of parameters) node.ele(parameter.property, { type: parameter.type }).txt(parameter.column);
+  }
+}
+
+/** A hidden cell for a bound column the section does not show (e.g. a standard lookup), so the form loads it. */
+function hiddenBoundCell(rows: XMLBuilder, section: string, column: string, columns: readonly Column[], stable: (part: string) => string): void {
+  const known = columns.find((candidate) => candidate.logicalName === column);
+  // Ids keyed by the section too: the same column may have a visible cell elsewhere on the form.
+  const cell = rows.ele('row').ele('cell', { id: stable(`cell:${section}:${column}`), showlabel: 'true', visible: 'false' });
+  labelList(cell, 'labels', 'label', known ? known.label : labels(column, column));
+  cell.ele('control', {
+    id: `${section}_${column}`, classid: known ? controlClassFor(known) : ControlClass.Lookup, datafieldname: column, disabled: 'true',
+    uniqueid: stable(`control:${section}:${column}`),
+  });
 }
 
 function subgridCell(rows: XMLBuilder, subgrid: FormSubgrid, stable: (part: string) => string): void {
@@ -143,10 +219,10 @@ export function tableFormXml(parent: XMLBuilder, table: CustomTable): void {
   labelList(systemform, 'LocalizedNames', 'LocalizedName', table.form.label);
 }
 
-function fieldCell(rows: XMLBuilder, field: FormField, columns: readonly Column[], stable: (part: string) => string): void {
+function fieldCell(rows: XMLBuilder, field: FormField, columns: readonly Column[], stable: (part: string) => string, cellAttributes: Record<string, string> = {}): void {
   const column = columns.find((candidate) => candidate.logicalName === field.column);
   if (!column) throw new Error(`form field ${field.column} is not a column of the model`);
-  const cell = rows.ele('row').ele('cell', { id: stable(`cell:${field.column}`), showlabel: 'true' });
+  const cell = rows.ele('row').ele('cell', { id: stable(`cell:${field.column}`), showlabel: 'true', ...cellAttributes });
   labelList(cell, 'labels', 'label', column.label);
   cell.ele('control', {
     id: field.column, classid: controlClassFor(column), datafieldname: field.column, disabled: field.readOnly ? 'true' : 'false',

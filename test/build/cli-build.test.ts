@@ -3,10 +3,13 @@ import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
 import { projectFile } from '../../solution/paths.js';
 import { captureIo, tempDir } from '../support/cli.js';
+import { writeProjectControl } from '../pcf/support.js';
 
+/** A project folder: the shipped config and a built PCF control where `cosell build` looks for it. */
 async function project(): Promise<string> {
   const dir = await tempDir('build');
   await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
+  await writeProjectControl(dir);
   return dir;
 }
 

@@ -1,0 +1,143 @@
+import * as React from 'react';
+import { Badge, FluentProvider, Link, Switch, Text, useId, webLightTheme, type Theme } from '@fluentui/react-components';
+import type { SectionData } from '../data';
+import { coSellCheck, type Loaded, type SolutionRow } from '../model/blockers';
+import type { FormChanges, FormState } from '../model/form';
+import { referralHref } from '../model/link';
+import { statusBadges } from '../model/status';
+import type { Translate } from '../model/strings';
+import { AuditList } from './AuditList';
+import { Blockers } from './Blockers';
+import { HelpChoices } from './HelpChoices';
+import { SolutionsList } from './SolutionsList';
+import { useStyles } from './styles';
+
+export interface SectionProps {
+  readonly form: FormState;
+  readonly t: Translate;
+  readonly data: SectionData;
+  readonly onChange: (changes: FormChanges) => void;
+  /** The form's Fluent v9 theme (`context.fluentDesignLanguage.tokenTheme`); the web light theme otherwise. */
+  readonly theme?: Partial<Theme>;
+}
+
+/** Loads a value for a key (none without a key); a failure is a state, not an exception. */
+function useLoaded<T>(load: (key: string) => Promise<T>, key: string | null, reload = 0): Loaded<T> {
+  const [state, setState] = React.useState<Loaded<T>>(key ? { state: 'loading' } : { state: 'none' });
+  React.useEffect(() => {
+    if (!key) {
+      setState({ state: 'none' });
+      return undefined;
+    }
+    let live = true;
+    setState({ state: 'loading' });
+    Promise.resolve().then(() => load(key)).then(
+      (value) => { if (live) setState({ state: 'ready', value }); },
+      () => { if (live) setState({ state: 'error' }); },
+    );
+    return () => { live = false; };
+  }, [key, reload]); // eslint-disable-line react-hooks/exhaustive-deps
+  return state;
+}
+
+/** A value the user changes here, shown at once and replaced when the form sends a new one. */
+function useEdited<T>(fromForm: T, same: (a: T, b: T) => boolean = Object.is): [T, (value: T) => void] {
+  const [value, setValue] = React.useState(fromForm);
+  const last = React.useRef(fromForm);
+  if (!same(last.current, fromForm)) {
+    last.current = fromForm;
+    if (!same(value, fromForm)) setValue(fromForm);
+  }
+  return [value, setValue];
+}
+
+const sameNumbers = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((item, index) => item === b[index]);
+
+/** The "Microsoft Partner Center" section: the co-sell state at a glance, and what blocks it. */
+export function Section({ form, t, data, onChange, theme }: SectionProps): React.ReactElement {
+  const styles = useStyles();
+  const referralHeading = useId('pcs-referral');
+  const [sync, setSync] = useEdited(form.sync);
+  const [visibility, setVisibility] = useEdited(form.visibility);
+  const [help, setHelp] = useEdited<readonly number[]>(form.help, sameNumbers);
+  const [reload, setReload] = React.useState(0);
+  const solutions = useLoaded((id) => data.solutions(id), form.opportunityId, reload);
+  const countryCode = useLoaded((id) => data.countryCode(id), form.accountId);
+  const check = coSellCheck({ accountId: form.accountId, countryCode, solutions, contactId: form.contactId, help });
+  const badges = statusBadges({ ...form, sync }, t);
+  const href = referralHref(form.referralLink, form.referralId);
+  const access = form.access;
+  const canEdit = (name: keyof FormState['access']): boolean => !form.disabled && access[name].editable && access[name].readable;
+
+  const secured = <Text className={styles.muted}>{t('Field_Secured')}</Text>;
+  return (
+    <FluentProvider theme={theme ?? webLightTheme} dir="ltr">
+      <div className={styles.root} lang={form.locale} data-testid="partner-center-section">
+        <div className={styles.header}>
+          {access.SyncWithPartnerCenter.readable ? (
+            <Switch
+              label={t('Sync_Label')}
+              checked={sync}
+              disabled={!canEdit('SyncWithPartnerCenter')}
+              onChange={(_event, state) => { setSync(state.checked); onChange({ sync: state.checked }); }}
+            />
+          ) : secured}
+          <div className={styles.badges} role="status" aria-label={t('Status_Label')}>
+            {badges.map((item, index) => (
+              <Badge key={index} appearance={item.known ? 'filled' : 'outline'} color={item.color} shape="rounded" data-known={item.known}>
+                {item.label}
+              </Badge>
+            ))}
+          </div>
+        </div>
+
+        {sync ? <Blockers check={check} t={t} /> : null}
+
+        <div className={styles.grid}>
+          <section className={styles.block} aria-labelledby={referralHeading}>
+            <Text as="h3" id={referralHeading} className={styles.heading}>{t('Referral_Label')}</Text>
+            <dl className={styles.facts}>
+              <dt className={styles.term}>{t('Property_ReferralIdentifier')}</dt>
+              <dd className={styles.value}>
+                {!access.ReferralIdentifier.readable ? secured : form.referralId ?? <span className={styles.muted}>{t('Referral_None')}</span>}
+              </dd>
+              <dt className={styles.term}>{t('Property_ReferralLink')}</dt>
+              <dd className={styles.value}>
+                {!access.ReferralLink.readable ? secured : href
+                  ? <Link href={href} target="_blank" rel="noopener noreferrer">{t('Referral_Open', form.referralId ?? '')}</Link>
+                  : <span className={styles.muted}>{t('Referral_NoLink')}</span>}
+              </dd>
+              <dt className={styles.term}>{t('MicrosoftCrm_Label')}</dt>
+              <dd className={styles.value}>
+                {!access.MicrosoftCrmIdentifier.readable ? secured : form.microsoftCrmId ?? <span className={styles.muted}>{t('MicrosoftCrm_Pending')}</span>}
+              </dd>
+            </dl>
+            {access.ReferralVisibility.readable ? (
+              <Switch
+                label={t('Visibility_Label')}
+                checked={visibility}
+                disabled={!canEdit('ReferralVisibility')}
+                onChange={(_event, state) => { setVisibility(state.checked); onChange({ visibility: state.checked }); }}
+              />
+            ) : null}
+          </section>
+
+          <HelpChoices
+            options={form.helpOptions}
+            selected={help}
+            readable={access.HowCanMicrosoftHelp.readable}
+            disabled={!canEdit('HowCanMicrosoftHelp')}
+            t={t}
+            onChange={(next) => { setHelp(next); onChange({ help: next }); }}
+          />
+
+          <SolutionsList solutions={solutions as Loaded<readonly SolutionRow[]>} t={t} onRefresh={() => setReload((value) => value + 1)} />
+        </div>
+
+        {access.Audit.readable
+          ? <AuditList audit={form.audit} locale={form.locale} offsetMinutes={form.offsetMinutes} t={t} />
+          : secured}
+      </div>
+    </FluentProvider>
+  );
+}
