@@ -354,7 +354,11 @@ const stripBraces = (guid: string): string => guid.replace(/^\{|\}$/g, '').toLow
 function formPlacement(config: PacConfig, prefix: string): FormPlacement {
   const form = config.form;
   if (form.mode === 'existingForm') {
-    return { mode: 'existingForm', formId: stripBraces(form.formId), tabId: stripBraces(form.tabId), columnIndex: form.columnIndex ?? 0 };
+    const name = form.formName ?? 'Opportunity';
+    return {
+      mode: 'existingForm', formId: stripBraces(form.formId), tabId: stripBraces(form.tabId), columnIndex: form.columnIndex ?? 0,
+      columnWidth: form.columnWidth ?? '100%', name: labels(name, name),
+    };
   }
   return {
     mode: 'newMainForm',

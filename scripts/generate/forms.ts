@@ -74,16 +74,20 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
     partnerCenterSection(sections, form, tableColumns(table), stable, {});
   } else {
     const tab = tabs.ele('tab', { id: braced(form.placement.tabId), solutionaction: 'Modified' });
-    const sections = tab.ele('columns').ele('column', { id: String(form.placement.columnIndex), solutionaction: 'Modified' }).ele('sections');
+    // The column is only the path to the new section (as SecondaryRecordSource's diff has it): same width and id.
+    const sections = tab.ele('columns').ele('column', { width: form.placement.columnWidth, id: String(form.placement.columnIndex) }).ele('sections');
     partnerCenterSection(sections, form, tableColumns(table), stable, { solutionaction: 'Added' });
   }
   if (form.section.control) controlDescriptions(formElement, form.section.control, model, tableColumns(table), stable);
 
-  systemform.ele('IsCustomizable').txt('1');
-  systemform.ele('CanBeDeleted').txt('1');
   if (form.placement.mode === 'newMainForm') {
+    systemform.ele('IsCustomizable').txt('1');
+    systemform.ele('CanBeDeleted').txt('1');
     labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
     labelList(systemform, 'Descriptions', 'Description', labels('Opportunity form with the Microsoft Partner Center section.', '含 Microsoft 合作夥伴中心區段的商機表單。'));
+  } else {
+    // A diff of a form another solution owns carries its name, as exports of such diffs do.
+    labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
   }
 }
 

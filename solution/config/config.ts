@@ -8,7 +8,7 @@ import { projectFile } from '../paths.js';
 export interface PacConfig {
   publisher: { uniqueName: string; displayName: string; description?: string; customizationPrefix: string; optionValuePrefix: number };
   solution: { uniqueName: string; displayName: string; description?: string; version: string };
-  form: { mode: 'newMainForm'; formName?: string } | { mode: 'existingForm'; formId: string; tabId: string; columnIndex?: number };
+  form: { mode: 'newMainForm'; formName?: string } | { mode: 'existingForm'; formId: string; tabId: string; columnIndex?: number; columnWidth?: string; formName?: string };
   environments?: Partial<Record<'staging' | 'production', { orgUrl: string; tenantId: string; clientId: string }>>;
 }
 

@@ -80,3 +80,12 @@ describe('check on the full build with the co-sell flows', () => {
     for (const type of ['managed', 'unmanaged'] as const) expect(await checkSolution(generatePackage(full, type), type)).toEqual([]);
   });
 });
+
+describe('check on the existing-form (diff) placement', () => {
+  test('the diff form passes every check rule, XSD included', async () => {
+    const model = defaultModel(undefined, (config) => {
+      config.form = { mode: 'existingForm', formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667', tabId: '11111111-2222-3333-4444-555555555555', columnIndex: 1, columnWidth: '33%', formName: 'Opportunity' };
+    });
+    expect(await checkSolution(generatePackage(model, 'managed'), 'diff')).toEqual([]);
+  });
+});
