@@ -216,15 +216,22 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'solutions-changed',
-    title: "A solution added to a shared opportunity replaces the referral's solution list",
+    title: "Solutions added to or deactivated on a shared opportunity replace the referral's solution list",
     async run(sim, world) {
       const id = sellerOpportunity(sim, world);
       const opportunity = await markForSync(sim, world, id);
       const referralId = String(opportunity[world.column('ReferralIdentifier')]);
       addSolution(sim, world, id, { name: 'Contoso Data Platform', id: 'SOL-15974-MQF' });
       await sim.settle();
-      const solutions = ((sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions).map((s) => s.id).sort();
-      return [expect('the referral lists both solutions', JSON.stringify(solutions) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), solutions)];
+      const listed = () => ((sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions).map((s) => s.id).sort();
+      const both = listed();
+      const first = sim.dataverse.rows(`${world.prefix}_partnercentersolutions`).find((row) => row[world.column('SolutionIdentifier')] === PRODUCT_SOLUTION.id)!;
+      sim.dataverse.userUpdate(`${world.prefix}_partnercentersolutions`, String(first[`${world.prefix}_partnercentersolutionid`]), { statecode: 1, statuscode: 2 });
+      await sim.settle();
+      return [
+        expect('the referral lists both solutions', JSON.stringify(both) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), both),
+        expect('a deactivated solution leaves the list', JSON.stringify(listed()) === JSON.stringify(['SOL-15974-MQF']), listed()),
+      ];
     },
   },
   {

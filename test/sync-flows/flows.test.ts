@@ -213,6 +213,10 @@ describe('the other flows', () => {
     expect(definition.triggers.When_a_solution_row_changes.inputs.parameters['subscriptionRequest/entityname']).toBe('pcs_partnercentersolution');
     const patch = allActions(definition).Replace_referral_solutions.inputs.parameters;
     expect(patch.Referral[0]).toEqual({ op: 'replace', path: '/details/requirements/solutions', value: "@body('Solution_tags')" });
+    const actions = allActions(definition);
+    expect(actions.If_the_row_names_its_opportunity.expression).toBe("@not(empty(coalesce(triggerOutputs()?['body/_pcs_opportunity_value'], '')))");
+    expect(actions.List_solutions.inputs.parameters.$filter).toContain("' and statecode eq 0'");
+    expect(actions.No_opportunity_to_update.type).toBe('Compose');
   });
 
   test('Reconciliation: pages through referrals changed since the watermark, through the webhook path', () => {
