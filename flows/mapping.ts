@@ -84,10 +84,12 @@ export const REFERRAL_LINK_PREFIX = 'https://partner.microsoft.com/dashboard/ref
 
 /** Resolves a mapping's target to a column logical name (fixed) or an expression (from an env var parameter). */
 export function resolveColumn(target: ColumnRef, prefix: string, environmentVariable: (name: keyof typeof EnvironmentVariableName) => Expr): string | Expr {
-  if ('environmentVariable' in target) return environmentVariable(target.environmentVariable);
-  if ('own' in target) return ownColumn(prefix, target.own);
-  return target.column;
+  return 'environmentVariable' in target ? environmentVariable(target.environmentVariable) : fixedColumn(target, prefix);
 }
+
+/** The logical name of a target that names its column itself (not through an environment variable). */
+export const fixedColumn = (target: Exclude<ColumnRef, { environmentVariable: unknown }>, prefix: string): string =>
+  'own' in target ? ownColumn(prefix, target.own) : target.column;
 
 /** Logical name of one of the solution's own opportunity columns. */
 export const ownColumn = (prefix: string, stem: keyof typeof OpportunityColumn): string => `${prefix}_${OpportunityColumn[stem]}`.toLowerCase();

@@ -1,5 +1,5 @@
 import type { GlobalChoice } from '../solution/model.js';
-import { choiceOf, mapChoiceToOption, OPPORTUNITY_MAP, outbound, REFERRAL_LINK_PREFIX, resolveColumn, valueAt, type FieldMap } from './mapping.js';
+import { choiceOf, fixedColumn, mapChoiceToOption, OPPORTUNITY_MAP, outbound, REFERRAL_LINK_PREFIX, resolveColumn, valueAt, type FieldMap } from './mapping.js';
 import type { FlowContext } from './context.js';
 import type { FlowBuilder } from './wdl/builder.js';
 import { body, call, concat, Expr, outputs, type Arg } from './wdl/expr.js';
@@ -76,7 +76,7 @@ export function opportunityFieldsFromReferral(ctx: FlowContext, referral: Expr):
     if (field.type === 'choice' && field.choice) value = mapChoiceToOption(choiceOf(ctx.model, field.choice), value);
     if (field.type === 'date') value = call('if', call('empty', value), null, call('formatDateTime', value, 'yyyy-MM-dd'));
     if ('environmentVariable' in field.target) dynamic.push({ field, value });
-    else fixed[resolveColumn(field.target, ctx.prefix, () => { throw new Error('unreachable'); }) as string] = value;
+    else fixed[fixedColumn(field.target, ctx.prefix)] = value;
   }
   fixed[ctx.column('ReferralLink')] = concat(REFERRAL_LINK_PREFIX, referral.get('id'));
   fixed[ctx.column('LastSyncedHash')] = referralFingerprint(referral);

@@ -2,7 +2,7 @@ import type { CloudFlow } from '../../solution/model.js';
 import type { FlowBuilder } from '../wdl/builder.js';
 import { bindKey, dataverse } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { ACCOUNT_MAP, CONTACT_MAP, inbound, odataString, resolveColumn, valueAt, type FieldMap } from '../mapping.js';
+import { ACCOUNT_MAP, CONTACT_MAP, fixedColumn, inbound, odataString, valueAt, type FieldMap } from '../mapping.js';
 import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
 import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
 import { and, body, call, concat, empty, emptyArray, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
@@ -57,7 +57,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
         found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
       }, (missing) => {
         const item: Record<string, Value> = {};
-        for (const field of inbound(CONTACT_MAP)) item[column(ctx, flow, field)] = valueAt(member, field.path);
+        for (const field of inbound(CONTACT_MAP)) item[column(ctx, field)] = valueAt(member, field.path);
         item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
         missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
         missing.add('Use_new_contact', setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')));
@@ -102,10 +102,9 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
   return flow.toCloudFlow();
 }
 
-function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string {
-  const resolved = resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(flow, name));
-  if (resolved instanceof Expr) throw new Error(`contact map field ${field.key} cannot use an environment variable column`);
-  return resolved;
+function column(ctx: FlowContext, field: FieldMap): string {
+  if ('environmentVariable' in field.target) throw new Error(`map field ${field.key} cannot use an environment variable column here`);
+  return fixedColumn(field.target, ctx.prefix);
 }
 
 /** Account fields from the customer profile: fixed columns, and env-var-named ones added with setProperty. */
@@ -114,7 +113,7 @@ function mappedFields(ctx: FlowContext, flow: FlowBuilder, map: readonly FieldMa
   const dynamic: Array<{ field: FieldMap; value: Expr }> = [];
   for (const field of inbound(map)) {
     if ('environmentVariable' in field.target) dynamic.push({ field, value: valueAt(source, field.path) });
-    else fixed[column(ctx, flow, field)] = valueAt(source, field.path);
+    else fixed[column(ctx, field)] = valueAt(source, field.path);
   }
   return { fixed, dynamic };
 }

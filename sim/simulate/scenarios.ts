@@ -66,6 +66,13 @@ async function markForSync(sim: Simulation, world: World, id: string, help = tru
   return sim.dataverse.row('opportunities', id) as Row;
 }
 
+/** A seller's opportunity, marked for sync with help requested, and the referral it got. */
+async function sharedOpportunity(sim: Simulation, world: World): Promise<{ id: string; referralId: string }> {
+  const id = sellerOpportunity(sim, world);
+  const opportunity = await markForSync(sim, world, id);
+  return { id, referralId: String(opportunity[world.column('ReferralIdentifier')]) };
+}
+
 const opportunityByReferral = (sim: Simulation, world: World, referralId: string): Row | undefined =>
   sim.dataverse.rows('opportunities').find((row) => row[world.column('ReferralIdentifier')] === referralId);
 
@@ -151,9 +158,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'microsoft-accepts',
     title: 'Microsoft accepts our co-sell referral → the Microsoft CRM identifier is written',
     async run(sim, world) {
-      const id = sellerOpportunity(sim, world);
-      const opportunity = await markForSync(sim, world, id);
-      sim.partnerCenter.microsoftResponds(String(opportunity[world.column('ReferralIdentifier')]), 'Accepted', { crmId: '7-ABC123' });
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      sim.partnerCenter.microsoftResponds(referralId, 'Accepted', { crmId: '7-ABC123' });
       await sim.settle();
       const after = sim.dataverse.row('opportunities', id) as Row;
       return [
@@ -166,9 +172,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'updates-both-ways',
     title: 'Updates both ways, and a 412 conflict merged: an unseen Partner Center edit survives a Dynamics change',
     async run(sim, world) {
-      const id = sellerOpportunity(sim, world);
-      const opportunity = await markForSync(sim, world, id);
-      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      const { id, referralId } = await sharedOpportunity(sim, world);
       sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 300000 });
       await sim.settle();
       const afterOutbound = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
@@ -197,9 +201,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'won-closes-both-sides',
     title: 'Won closes the referral and stops sync',
     async run(sim, world) {
-      const id = sellerOpportunity(sim, world);
-      const opportunity = await markForSync(sim, world, id);
-      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      const { id, referralId } = await sharedOpportunity(sim, world);
       sim.dataverse.userUpdate('opportunities', id, { statecode: 1, statuscode: 3 });
       await sim.settle();
       const referral = sim.partnerCenter.referral(referralId) as Row;
@@ -218,9 +220,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'solutions-changed',
     title: "Solutions added to or deactivated on a shared opportunity replace the referral's solution list",
     async run(sim, world) {
-      const id = sellerOpportunity(sim, world);
-      const opportunity = await markForSync(sim, world, id);
-      const referralId = String(opportunity[world.column('ReferralIdentifier')]);
+      const { id, referralId } = await sharedOpportunity(sim, world);
       addSolution(sim, world, id, { name: 'Contoso Data Platform', id: 'SOL-15974-MQF' });
       await sim.settle();
       const listed = () => ((sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions).map((s) => s.id).sort();

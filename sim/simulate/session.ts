@@ -111,27 +111,22 @@ export class Simulation {
    * make (which may trigger more), until nothing is left. A loop that never rests is reported.
    */
   async settle(): Promise<void> {
+    // Rest means a full round that finished no new run (a delivery may start one after the waits above).
+    let finishedRuns = -1;
     for (let round = 0; round < MAX_SETTLE_ROUNDS; round += 1) {
       await this.partnerCenter.flushDeliveries();
       await this.runtime.idle();
       await this.dataverse.settle();
       if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
       await this.runtime.idle();
-      if (this.pending.size === 0 && this.partnerCenter.pendingDeliveries === 0 && (await this.quiet())) {
+      const quiet = this.runtime.history().length === finishedRuns;
+      finishedRuns = this.runtime.history().length;
+      if (this.pending.size === 0 && this.partnerCenter.pendingDeliveries === 0 && quiet) {
         if (this.failures.length > 0) throw new AggregateError(this.failures.splice(0), 'a triggered flow run crashed the runtime');
         return;
       }
     }
     throw new Error(`the flows did not come to rest after ${MAX_SETTLE_ROUNDS} rounds: a trigger loop?`);
-  }
-
-  /** True when the last round started nothing new (no run finished since the previous look). */
-  private lastRunCount = -1;
-  private async quiet(): Promise<boolean> {
-    const count = this.runtime.history().length;
-    const quiet = count === this.lastRunCount;
-    this.lastRunCount = count;
-    return quiet;
   }
 
   runs(): FlowRun[] {
