@@ -1,5 +1,5 @@
 import { ConnectionReferenceName, EnvironmentVariableName, OpportunityColumn } from '../solution/cosell.js';
-import { UserError } from '../scripts/errors.js';
+import { UserError } from '../core/errors.js';
 import { componentId } from '../solution/ids.js';
 import type { CustomTable, SolutionModel } from '../solution/model.js';
 import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, OPPORTUNITY_MAP, ownColumn, PARTNER_CENTER_ENUMS, type FieldMap } from './mapping.js';

@@ -7,13 +7,13 @@ import { validateConfig } from '../solution/config/config.js';
 import { buildCoSellModel } from '../solution/cosell.js';
 import { labels } from '../solution/labels.js';
 import type { Column, SolutionModel } from '../solution/model.js';
-import { projectFile } from '../solution/paths.js';
-import { buildPackages } from './build/build-solution.js';
-import { checkSolution } from './check/check-solution.js';
+import { projectFile } from '../core/paths.js';
+import { buildPackages } from '../packaging/build-solution.js';
+import { checkSolution } from '../packaging/check/check-solution.js';
 import { buildFlows, withFlows } from '../flows/index.js';
 import { validateFlowDocument } from '../flows/validate/index.js';
 import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/bench.js';
-import { readZip } from './io/zip.js';
+import { readZip } from '../core/io/zip.js';
 
 /**
  * `npm run bench`: median wall time of the full build (model → managed + unmanaged zips, in memory)

@@ -1,4 +1,4 @@
-import { UserError, UserErrors } from './errors.js';
+import { UserError, UserErrors } from '../core/errors.js';
 
 /** What a command writes to; tests pass their own to assert the exact output. */
 export interface CliIo {

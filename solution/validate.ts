@@ -1,4 +1,4 @@
-import { UserError, UserErrors } from '../scripts/errors.js';
+import { UserError, UserErrors } from '../core/errors.js';
 import { LANGUAGES, type Labels } from './labels.js';
 import type { Column, SolutionModel } from './model.js';
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
-import { buildSolution } from '../build/build-solution.js';
-import { PCF_CONTROL_OUT } from '../build/pcf-control.js';
+import { buildSolution } from '../../packaging/build-solution.js';
+import { PCF_CONTROL_OUT } from '../../packaging/pcf-control.js';
 import { CONFIG_FILE_NAME } from '../../solution/config/config.js';
-import type { PackageType } from '../generate/package.js';
+import type { PackageType } from '../../packaging/generate/package.js';
 
 export interface BuildCommandOptions {
   config: string;

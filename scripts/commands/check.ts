@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
-import { checkSolutionZip } from '../check/check-solution.js';
-import { exitCodeOf, formatJson, formatText, toResult, type CheckResult } from '../check/report.js';
-import { finding } from '../check/rules/common.js';
+import { checkSolutionZip } from '../../packaging/check/check-solution.js';
+import { exitCodeOf, formatJson, formatText, toResult, type CheckResult } from '../../packaging/check/report.js';
+import { finding } from '../../packaging/check/rules/common.js';
 
 interface CheckCommandOptions {
   json?: boolean;

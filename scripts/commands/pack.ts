@@ -2,10 +2,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
-import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { writeZip } from '../io/zip.js';
-import { packSolution } from '../unpack/index.js';
+import { UserError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/io/atomic.js';
+import { writeZip } from '../../core/io/zip.js';
+import { packSolution } from '../../packaging/unpack/index.js';
 
 const PACK_HELP = [
   '',

@@ -3,9 +3,9 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
-import { UserError } from '../errors.js';
-import { readZip } from '../io/zip.js';
-import { SUPPORTED_COMPONENTS, unpackSolution, type UnpackedFile } from '../unpack/index.js';
+import { UserError } from '../../core/errors.js';
+import { readZip } from '../../core/io/zip.js';
+import { SUPPORTED_COMPONENTS, unpackSolution, type UnpackedFile } from '../../packaging/unpack/index.js';
 
 const LAYOUT_HELP = [
   '',

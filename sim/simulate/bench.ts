@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { SolutionModel } from '../../solution/model.js';
-import type { ZipEntry } from '../../scripts/io/zip.js';
+import type { ZipEntry } from '../../core/io/zip.js';
 import { runScenario, worldOf } from './run.js';
 import { SCENARIOS } from './scenarios.js';
 import { Simulation } from './session.js';

@@ -1,9 +1,9 @@
-import { loadPackage, normalizeGuid } from '../../scripts/check/package.js';
-import { childText } from '../../scripts/check/xml-tree.js';
-import { UserError } from '../../scripts/errors.js';
-import { decodeText, type ZipEntry } from '../../scripts/io/zip.js';
-import { EnvironmentVariableTypeCode } from '../../scripts/package/component-types.js';
-import { ENV_VAR_VALUES_FILE } from '../../scripts/package/entries.js';
+import { loadPackage, normalizeGuid } from '../../core/package/reader.js';
+import { childText } from '../../core/xml/tree.js';
+import { UserError } from '../../core/errors.js';
+import { decodeText, type ZipEntry } from '../../core/io/zip.js';
+import { EnvironmentVariableTypeCode } from '../../core/package/component-types.js';
+import { ENV_VAR_VALUES_FILE } from '../../core/package/entries.js';
 
 /** A flow as the zip holds it: what `simulate` runs (the very JSON that is inside the package). */
 export interface PackagedFlow {

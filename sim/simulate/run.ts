@@ -1,5 +1,5 @@
 import type { SolutionModel } from '../../solution/model.js';
-import type { ZipEntry } from '../../scripts/io/zip.js';
+import type { ZipEntry } from '../../core/io/zip.js';
 import type { FlowRun } from '../contracts.js';
 import { SCENARIOS, type Expectation, type Scenario, type World } from './scenarios.js';
 import { Simulation, type ConnectorCall } from './session.js';

@@ -1,5 +1,5 @@
 import type { SolutionModel } from '../../solution/model.js';
-import type { ZipEntry } from '../../scripts/io/zip.js';
+import type { ZipEntry } from '../../core/io/zip.js';
 import type { ConnectorRequest, ConnectorResponse, FlowRun } from '../contracts.js';
 import { DataverseEmulator, dataverseConnector } from '../dataverse/index.js';
 import { PartnerCenterEmulator, partnerCenterConnector } from '../partner-center/index.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { UserError, UserErrors } from '../../scripts/errors.js';
-import { projectFile } from '../paths.js';
+import { UserError, UserErrors } from '../../core/errors.js';
+import { projectFile } from '../../core/paths.js';
 
 /** The project configuration, `pac.config.json`, as validated against `pac.config.schema.json`. */
 export interface PacConfig {

@@ -1,6 +1,6 @@
-import { checkSolution, type Finding } from '../../scripts/check/check-solution.js';
-import { generatePackage } from '../../scripts/generate/package.js';
-import { decodeText, encodeText, type ZipEntry } from '../../scripts/io/zip.js';
+import { checkSolution, type Finding } from '../../packaging/check/check-solution.js';
+import { generatePackage } from '../../packaging/generate/package.js';
+import { decodeText, encodeText, type ZipEntry } from '../../core/io/zip.js';
 import { componentId } from '../../solution/ids.js';
 import { defaultModel } from '../support/model.js';
 

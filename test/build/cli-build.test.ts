@@ -1,7 +1,7 @@
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 import { captureIo, tempDir } from '../support/cli.js';
 import { writeProjectControl } from '../pcf/support.js';
 
@@ -57,7 +57,7 @@ describe('cosell build', () => {
 
 describe('cosell build runs check before writing', () => {
   test('a flow using an undeclared connection reference stops the build and writes nothing', async () => {
-    const { buildSolution } = await import('../../scripts/build/build-solution.js');
+    const { buildSolution } = await import('../../packaging/build-solution.js');
     const { componentId } = await import('../../solution/ids.js');
     const dir = await project();
     const flow = {
@@ -75,7 +75,7 @@ describe('cosell build runs check before writing', () => {
 
 describe('cosell build refuses a flow that would fail in Power Automate', () => {
   test('an expression error names the flow, the action path and the problem; nothing is written', async () => {
-    const { buildSolution } = await import('../../scripts/build/build-solution.js');
+    const { buildSolution } = await import('../../packaging/build-solution.js');
     const { componentId } = await import('../../solution/ids.js');
     const dir = await project();
     const flow = {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, validateConfig } from '../../solution/config/config.js';
-import { UserError, UserErrors } from '../../scripts/errors.js';
+import { UserError, UserErrors } from '../../core/errors.js';
 import { defaultConfig } from '../support/model.js';
 import { tempDir } from '../support/cli.js';
 

@@ -3,7 +3,7 @@ import { componentId } from '../../solution/ids.js';
 import { labels } from '../../solution/labels.js';
 import type { Column, SolutionModel } from '../../solution/model.js';
 import { validateModel } from '../../solution/validate.js';
-import { UserErrors } from '../../scripts/errors.js';
+import { UserErrors } from '../../core/errors.js';
 import { defaultConfig, defaultModel } from '../support/model.js';
 
 function problems(model: SolutionModel): string[] {

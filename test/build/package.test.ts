@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { componentId } from '../../solution/ids.js';
-import { projectFile } from '../../solution/paths.js';
-import { buildPackages } from '../../scripts/build/build-solution.js';
-import { generatePackage, packageFileName } from '../../scripts/generate/package.js';
-import { decodeText, readZip, type ZipEntry } from '../../scripts/io/zip.js';
+import { projectFile } from '../../core/paths.js';
+import { buildPackages } from '../../packaging/build-solution.js';
+import { generatePackage, packageFileName } from '../../packaging/generate/package.js';
+import { decodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { defaultModel } from '../support/model.js';
 
@@ -116,7 +116,7 @@ describe('generated solution package', () => {
   });
 
   test('the zip bytes do not depend on the time zone of the machine', () => {
-    const script = `import('${projectFile('dist/scripts/build/build-solution.js')}').then(async (b) => {
+    const script = `import('${projectFile('dist/packaging/build-solution.js')}').then(async (b) => {
       const { loadConfig } = await import('${projectFile('dist/solution/config/config.js')}');
       const { buildCoSellModel } = await import('${projectFile('dist/solution/cosell.js')}');
       const model = buildCoSellModel(await loadConfig('${projectFile('pac.config.json')}'));

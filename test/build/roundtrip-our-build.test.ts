@@ -1,6 +1,6 @@
-import { packSolution, unpackSolution } from '../../scripts/unpack/index.js';
-import { buildPackages } from '../../scripts/build/build-solution.js';
-import { readZip, writeZip } from '../../scripts/io/zip.js';
+import { packSolution, unpackSolution } from '../../packaging/unpack/index.js';
+import { buildPackages } from '../../packaging/build-solution.js';
+import { readZip, writeZip } from '../../core/io/zip.js';
 import { defaultModel } from '../support/model.js';
 
 describe('unpack → pack of our own build', () => {

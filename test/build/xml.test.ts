@@ -1,5 +1,5 @@
 import { XmlDocument } from 'libxml2-wasm';
-import { newXmlDocument, parseXml, serializeXml } from '../../scripts/xml.js';
+import { newXmlDocument, parseXml, serializeXml } from '../../core/xml/xml.js';
 
 describe('project XML text style', () => {
   const tricky = ['R&amp;D', 'a &#65; b', '&lt;tag&gt;', 'plain & simple', '<&"\'>', '🤝 共同銷售'];

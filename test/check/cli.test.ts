@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { writeZip } from '../../scripts/io/zip.js';
+import { writeZip } from '../../core/io/zip.js';
 import { captureIo, tempDir } from '../support/cli.js';
 import { APPROVALS, CONTOSO, fixtureEntries, REAL_SOLUTIONS, replaceIn } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkSolution } from '../../scripts/check/check-solution.js';
-import type { Finding, Severity } from '../../scripts/check/types.js';
-import { decodeText, encodeText, readZip, type ZipEntry } from '../../scripts/io/zip.js';
+import { checkSolution } from '../../packaging/check/check-solution.js';
+import type { Finding, Severity } from '../../packaging/check/types.js';
+import { decodeText, encodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
 
 export { REAL_SOLUTIONS, SHARED, SHARED_SCHEMAS } from '../support/fixtures.js';
 import { REAL_SOLUTIONS, requireShared } from '../support/fixtures.js';

@@ -1,6 +1,6 @@
-import { checkSolutionZip } from '../../scripts/check/check-solution.js';
-import type { Finding } from '../../scripts/check/types.js';
-import { encodeText, writeZip, type ZipEntry } from '../../scripts/io/zip.js';
+import { checkSolutionZip } from '../../packaging/check/check-solution.js';
+import type { Finding } from '../../packaging/check/types.js';
+import { encodeText, writeZip, type ZipEntry } from '../../core/io/zip.js';
 import {
   AI_BUILDER, APPROVALS, blocking, check, fixtureEntries, renameEntry, replaceIn, summary, textOf, withEntry, withoutEntry,
 } from './helpers.js';

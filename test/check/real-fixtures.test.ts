@@ -1,5 +1,5 @@
-import { writeZip } from '../../scripts/io/zip.js';
-import { checkSolutionZip } from '../../scripts/check/check-solution.js';
+import { writeZip } from '../../core/io/zip.js';
+import { checkSolutionZip } from '../../packaging/check/check-solution.js';
 import {
   AI_BUILDER, APPROVALS, blocking, check, CONTOSO, fixtureEntries, realZipNames, secondaryRecordSourceEntries, summary,
 } from './helpers.js';

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XmlBufferInputProvider, XmlDocument, XmlLibError, XsdValidator, xmlRegisterInputProvider } from 'libxml2-wasm';
-import { loadPatchedMicrosoftXsds, loadValidators, MICROSOFT_XSD_VERSION, validateXml, xsdFolder } from '../../scripts/check/xsd.js';
-import { patchXsd, XSD_PATCHES, type XsdPatch } from '../../scripts/check/xsd-patches.js';
-import { encodeText } from '../../scripts/io/zip.js';
+import { loadPatchedMicrosoftXsds, loadValidators, MICROSOFT_XSD_VERSION, validateXml, xsdFolder } from '../../packaging/check/xsd.js';
+import { patchXsd, XSD_PATCHES, type XsdPatch } from '../../packaging/check/xsd-patches.js';
+import { encodeText } from '../../core/io/zip.js';
 import { SHARED_SCHEMAS } from './helpers.js';
 
 const vendored = path.join(xsdFolder(), MICROSOFT_XSD_VERSION);

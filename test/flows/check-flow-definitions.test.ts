@@ -1,4 +1,4 @@
-import { checkSolution } from '../../scripts/check/check-solution.js';
+import { checkSolution } from '../../packaging/check/check-solution.js';
 import { AI_BUILDER, APPROVALS, CONTOSO, fixtureEntries, replaceIn } from '../check/helpers.js';
 
 /** `cosell check` runs the flow validator on every Workflows/*.json of the zip (rule module flow-definitions). */

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateFlowDocument, type FlowFinding, type FlowValidationContext } from '../../flows/validate/index.js';
-import { loadPackage } from '../../scripts/check/package.js';
-import { decodeText } from '../../scripts/io/zip.js';
+import { loadPackage } from '../../core/package/reader.js';
+import { decodeText } from '../../core/io/zip.js';
 import { AI_BUILDER, APPROVALS, fixtureEntries, REAL_SOLUTIONS } from '../check/helpers.js';
 
 const SCHEMA = 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { PCF_COLUMNS_FILE, pcfColumnsSource, shippedConfig } from '../../scripts/build/pcf-columns.js';
+import { PCF_COLUMNS_FILE, pcfColumnsSource, shippedConfig } from '../../scripts/pcf-columns.js';
 import { buildCoSellModel, OpportunityColumn, SECTION_CONTROL_COLUMNS, SectionLookupProperty } from '../../solution/cosell.js';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 
 describe('pcf/PartnerCenterSection/generated/columns.ts', () => {
   test('is in sync with the solution model (run `npm run pcf:columns` when this fails)', async () => {

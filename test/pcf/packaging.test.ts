@@ -1,11 +1,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkSolution, type Finding } from '../../scripts/check/check-solution.js';
-import { buildPackages } from '../../scripts/build/build-solution.js';
-import { readBuiltControl } from '../../scripts/build/pcf-control.js';
-import { UserError } from '../../scripts/errors.js';
-import { generatePackage } from '../../scripts/generate/package.js';
-import { decodeText, encodeText, type ZipEntry } from '../../scripts/io/zip.js';
+import { checkSolution, type Finding } from '../../packaging/check/check-solution.js';
+import { buildPackages } from '../../packaging/build-solution.js';
+import { readBuiltControl } from '../../packaging/pcf-control.js';
+import { UserError } from '../../core/errors.js';
+import { generatePackage } from '../../packaging/generate/package.js';
+import { decodeText, encodeText, type ZipEntry } from '../../core/io/zip.js';
 import type { PacConfig } from '../../solution/config/config.js';
 import type { CodeComponent } from '../../solution/model.js';
 import { validateModel } from '../../solution/validate.js';
@@ -177,7 +177,7 @@ describe('cosell build with the control', () => {
     const { runCli } = await import('../../scripts/cli.js');
     const { captureIo } = await import('../support/cli.js');
     const { copyFile, readdir } = await import('node:fs/promises');
-    const { projectFile } = await import('../../solution/paths.js');
+    const { projectFile } = await import('../../core/paths.js');
     const dir = await tempDir('pcf-build');
     await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
     const io = captureIo(dir);

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 
 /** The control's source folder (pcf/PartnerCenterSection). */
 export const PCF_SOURCE = projectFile('pcf', 'PartnerCenterSection');

@@ -1,7 +1,7 @@
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 import { captureIo, tempDir } from '../support/cli.js';
 
 describe('cosell simulate', () => {

@@ -1,6 +1,6 @@
 import { withFlows } from '../../flows/index.js';
-import { buildPackages } from '../../scripts/build/build-solution.js';
-import { readZip } from '../../scripts/io/zip.js';
+import { buildPackages } from '../../packaging/build-solution.js';
+import { readZip } from '../../core/io/zip.js';
 import { formatRun } from '../../sim/runtime/format.js';
 import { runScenario } from '../../sim/simulate/run.js';
 import { SCENARIOS } from '../../sim/simulate/scenarios.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 
 /**
  * The team's reference material, checked out beside the project as `../shared` (CI lays it there too).

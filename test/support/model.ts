@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { validateConfig, type PacConfig } from '../../solution/config/config.js';
 import { buildCoSellModel, type ModelExtensions } from '../../solution/cosell.js';
 import type { SolutionModel } from '../../solution/model.js';
-import { projectFile } from '../../solution/paths.js';
+import { projectFile } from '../../core/paths.js';
 
 /** The shipped pac.config.json, parsed fresh for each caller (tests mutate their copy). */
 export function defaultConfig(): PacConfig {

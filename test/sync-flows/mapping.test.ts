@@ -2,7 +2,7 @@ import { buildFlows } from '../../flows/index.js';
 import { odataString } from '../../flows/mapping.js';
 import { call, concat, literalString, quote, tpl, Expr } from '../../flows/wdl/expr.js';
 import type { SolutionModel } from '../../solution/model.js';
-import { UserError } from '../../scripts/errors.js';
+import { UserError } from '../../core/errors.js';
 import { model } from './support.js';
 
 describe('expressions built from referral text', () => {

@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { decodeText, encodeText, readZip, writeZip } from '../../scripts/io/zip.js';
+import { decodeText, encodeText, readZip, writeZip } from '../../core/io/zip.js';
 import { captureIo, FIXTURES, listTree, normalizedXml, rebuildZip, syntheticZip, tempDir } from './helpers.js';
 
 let dir: string;

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { create } from 'xmlbuilder2';
 import type { CliIo } from '../../scripts/cli-support.js';
-import { decodeText, encodeText, writeZip, type ZipEntry } from '../../scripts/io/zip.js';
-import { contentTypesXml } from '../../scripts/package/content-types.js';
-import { canonicalEntryOrder } from '../../scripts/package/entries.js';
-import { newXmlDocument, serializeXml } from '../../scripts/xml.js';
+import { decodeText, encodeText, writeZip, type ZipEntry } from '../../core/io/zip.js';
+import { contentTypesXml } from '../../core/package/content-types.js';
+import { canonicalEntryOrder } from '../../core/package/entries.js';
+import { newXmlDocument, serializeXml } from '../../core/xml/xml.js';
 
 export { REAL_SOLUTIONS as FIXTURES } from '../support/fixtures.js';
 export const REAL_ZIPS = [

@@ -1,6 +1,6 @@
-import { UserError } from '../../scripts/errors.js';
-import { decodeText, encodeText, readZip, type ZipEntry } from '../../scripts/io/zip.js';
-import { packSolution, unpackSolution } from '../../scripts/unpack/index.js';
+import { UserError } from '../../core/errors.js';
+import { decodeText, encodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
+import { packSolution, unpackSolution } from '../../packaging/unpack/index.js';
 import { syntheticZip } from './helpers.js';
 
 const base = (): ZipEntry[] => readZip(syntheticZip(), 'in.zip');

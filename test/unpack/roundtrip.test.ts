@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeText, readZip, writeZip, type ZipEntry } from '../../scripts/io/zip.js';
-import { packSolution, unpackSolution, type UnpackedFile } from '../../scripts/unpack/index.js';
+import { decodeText, readZip, writeZip, type ZipEntry } from '../../core/io/zip.js';
+import { packSolution, unpackSolution, type UnpackedFile } from '../../packaging/unpack/index.js';
 import { FIXTURES, MULTILINE, normalizedXml, REAL_ZIPS, SYNTHETIC_FILES, syntheticZip, text, TRICKY } from './helpers.js';
 
 const toMap = (files: readonly UnpackedFile[]): Map<string, Uint8Array> => new Map(files.map((file) => [file.path, file.data]));

@@ -1,8 +1,8 @@
 import { create } from 'xmlbuilder2';
-import { UserError } from '../../scripts/errors.js';
-import { decodeText } from '../../scripts/io/zip.js';
-import { parseTree, serializeTree } from '../../scripts/unpack/xml-tree.js';
-import { newXmlDocument, serializeXml } from '../../scripts/xml.js';
+import { UserError } from '../../core/errors.js';
+import { decodeText } from '../../core/io/zip.js';
+import { parseTree, serializeTree } from '../../core/xml/dom.js';
+import { newXmlDocument, serializeXml } from '../../core/xml/xml.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 const reserialize = (text: string, declaration = false): string => decodeText(serializeTree(parseTree(text, 'test.xml'), declaration));

@@ -1,0 +1,49 @@
+import { validateFlowDocument } from '../../../flows/validate/index.js';
+import { decodeText } from '../../../core/io/zip.js';
+import { entryNameOf, type SolutionPackage } from '../../../core/package/reader.js';
+import type { Finding } from '../types.js';
+import { finding, type RuleContext } from './common.js';
+
+const WORKFLOWS_FOLDER = 'Workflows/';
+const JSON_EXTENSION = '.json';
+/** `Name-<GUID>.json`: the GUID suffix Dataverse appends to a flow file name. */
+const GUID_SUFFIX = /-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
+
+/**
+ * Cloud flow definitions, action by action (flows/validate): structure, runAfter, expressions,
+ * references, variables, connections and parameters. Every finding is High: the flow fails to save,
+ * to turn on or to run. Connection references and environment variables are not passed to the
+ * validator because rules/flows.ts already checks them against the package, MissingDependencies included.
+ * Files that do not parse are left to rules/flows.ts (flow-json-invalid).
+ */
+export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
+  const names = flowNamesByEntry(pkg);
+  return pkg.entries
+    .filter(({ name }) => name.startsWith(WORKFLOWS_FOLDER) && name.toLowerCase().endsWith(JSON_EXTENSION))
+    .flatMap(({ name, data }) => {
+      const document = parseJson(decodeText(data));
+      if (document === undefined) return [];
+      const flowName = names.get(name) ?? flowNameFromEntry(name);
+      return validateFlowDocument(document, { flowName }).map((problem) =>
+        finding('High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, { entry: name, where: problem.path, fix: problem.fix }));
+    });
+}
+
+/** Display names from customizations.xml, by the entry each Workflow's JsonFileName points to. */
+function flowNamesByEntry(pkg: SolutionPackage): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const workflow of pkg.customizations?.workflows ?? []) {
+    if (workflow.jsonFileName && workflow.name) names.set(entryNameOf(workflow.jsonFileName), workflow.name);
+  }
+  return names;
+}
+
+const flowNameFromEntry = (entry: string): string => entry.slice(WORKFLOWS_FOLDER.length, -JSON_EXTENSION.length).replace(GUID_SUFFIX, '');
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,197 @@
+import { CONTROL_MANIFEST, ofTypesForAttribute, readControlManifest, type ControlManifestInfo } from '../../control-manifest.js';
+import {
+  ComponentType, CUSTOMIZATIONS_XML, declaredMissing, entryNameOf, formElements, normalizeGuid, prefixOf, type EntityNode, type FormNode, type SolutionPackage,
+} from '../../../core/package/reader.js';
+import type { Finding } from '../types.js';
+import { childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
+import { duplicatesBy, finding, listNames, lower, type RuleContext } from './common.js';
+
+const SOLUTION_ACTION = 'solutionaction';
+/** Form nodes whose `id` must be unique within one form. */
+const ID_ELEMENTS = ['tab', 'section', 'cell'];
+
+/** Forms: PCF bindings point at real controls, bound columns exist, ids are unique within the form. */
+export function checkForms({ pkg }: RuleContext): Finding[] {
+  const ownPrefixes = ownPrefixesOf(pkg);
+  const manifests = new ControlManifests(pkg);
+  return (pkg.customizations?.entities ?? []).flatMap((entity) =>
+    entity.forms.filter((form) => form.form).flatMap((form) => [
+      ...checkControlDescriptions(entity, form),
+      ...checkBoundColumns(pkg, entity, form, ownPrefixes),
+      ...checkCustomControlBindings(pkg, entity, form, ownPrefixes, manifests),
+      ...checkFormElementIds(entity, form),
+    ]));
+}
+
+/** The packaged control manifests, parsed once per package, by lower-cased control name. */
+class ControlManifests {
+  private readonly cache = new Map<string, { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined>();
+
+  constructor(private readonly pkg: SolutionPackage) {}
+
+  /** undefined: no such CustomControl in customizations.xml (or its manifest is not in the zip: cross-references reports that). */
+  get(name: string): { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined {
+    const key = lower(name);
+    if (!this.cache.has(key)) this.cache.set(key, this.load(key));
+    return this.cache.get(key);
+  }
+
+  private load(key: string): { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined {
+    const node = this.pkg.customizations?.customControls.find((control) => lower(control.name) === key);
+    if (!node) return undefined;
+    const entryName = node.fileName ? entryNameOf(node.fileName) : `Controls/${node.name}/${CONTROL_MANIFEST}`;
+    const entry = this.pkg.byName.get(entryName);
+    if (!entry) return { entry: entryName };
+    const parsed = parseXmlTree(entry.data, entryName);
+    if (!parsed.ok) return { entry: entryName, problem: `is not well-formed XML (line ${parsed.line}: ${parsed.message})` };
+    const manifest = readControlManifest(parsed.root);
+    return manifest ? { entry: entryName, manifest } : { entry: entryName, problem: 'is not a control manifest (<manifest><control>)' };
+  }
+}
+
+/**
+ * A code component bound on a form (`controlDescription/customControl[@name]`): the control is shipped
+ * (a CustomControl of this package, when it carries our prefix), each parameter is a property of its
+ * packaged ControlManifest.xml, each bound column exists and has a type the property accepts, the
+ * `type` written on the parameter is one the property declares, and no required property is unbound.
+ */
+function checkCustomControlBindings(pkg: SolutionPackage, entity: EntityNode, form: FormNode, ownPrefixes: ReadonlySet<string>, manifests: ControlManifests): Finding[] {
+  const findings: Finding[] = [];
+  const attributes = new Map(entity.attributes.map((attribute) => [lower(attribute.logicalName), attribute]));
+  const uniqueIds = new Set(formElements(form, 'control').map((control) => normalizeGuid(control.attrs.uniqueid ?? '')));
+  // An orphan description (form-control-description-orphan) never shows its control: its binding is moot.
+  const live = formElements(form, 'controlDescription')
+    .filter((description) => isDiffForm(form) || uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')));
+  for (const custom of live.flatMap((description) => description.children.filter((element) => element.name === 'customControl'))) {
+    const name = custom.attrs.name;
+    if (!name) continue; // the classic fallback (by classid)
+    const label = `${formLabel(entity, form)}: custom control ${name}`;
+    const packaged = manifests.get(name);
+    if (!packaged) {
+      const prefix = prefixOf(name);
+      if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.CustomControl, name)) {
+        findings.push(finding('High', 'form-custom-control-unknown', `${label} is not a CustomControl of this package; the form cannot load it`, {
+          entry: CUSTOMIZATIONS_XML, where: custom, fix: `package the control (Controls/${name}/ControlManifest.xml, a <CustomControl> and a type-66 root component) or correct the name`,
+        }));
+      }
+      continue;
+    }
+    if (packaged.problem) {
+      findings.push(finding('High', 'custom-control-manifest-invalid', `${packaged.entry} ${packaged.problem}, so the binding of ${name} cannot work`, {
+        entry: packaged.entry, fix: 'package the ControlManifest.xml that pcf-scripts writes to out/controls/<control>/',
+      }));
+      continue;
+    }
+    const manifest = packaged.manifest;
+    if (!manifest) continue; // manifest file missing: custom-control-manifest-missing (cross-references)
+    const parameters = (custom.children.find((element) => element.name === 'parameters')?.children ?? []);
+    const properties = new Map(manifest.properties.map((property) => [property.name, property]));
+    for (const parameter of parameters) {
+      const property = properties.get(parameter.name);
+      if (!property) {
+        findings.push(finding('High', 'form-control-property-unknown', `${label}: parameter <${parameter.name}> is not a property of ${packaged.entry} (it has ${listNames(manifest.properties.map((p) => p.name))})`, {
+          entry: CUSTOMIZATIONS_XML, where: parameter, fix: 'use the manifest property names, or rebuild and repackage the control',
+        }));
+        continue;
+      }
+      const declaredType = parameter.attrs.type;
+      if (declaredType !== undefined && property.types.length > 0 && !property.types.includes(declaredType)) {
+        findings.push(finding('High', 'form-control-type-mismatch', `${label}: parameter ${parameter.name} says type="${declaredType}", but the manifest declares ${property.types.join(' | ')}`, {
+          entry: CUSTOMIZATIONS_XML, where: parameter, fix: `write type="${property.types[0]}" (the manifest's of-type)`,
+        }));
+      }
+      if (property.usage !== 'bound' || parameter.attrs.static === 'true') continue;
+      const column = parameter.text.trim();
+      const attribute = attributes.get(lower(column));
+      if (!attribute) {
+        const prefix = prefixOf(column);
+        if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.Attribute, column)) {
+          findings.push(finding('High', 'form-control-column-unknown', `${label}: property ${parameter.name} is bound to ${column}, which is not an attribute of ${entity.name} in this package`, {
+            entry: CUSTOMIZATIONS_XML, where: parameter, fix: `add the ${column} attribute to ${entity.name} or bind the property to an existing column`,
+          }));
+        }
+        continue;
+      }
+      const columnTypes = ofTypesForAttribute(childText(attribute.el, 'Type') ?? '', childText(attribute.el, 'Format'));
+      if (columnTypes && property.types.length > 0 && !columnTypes.some((type) => property.types.includes(type))) {
+        findings.push(finding('High', 'form-control-type-mismatch', `${label}: property ${parameter.name} (${property.types.join(' | ')}) is bound to ${column}, a ${columnTypes.join(' | ')} column`, {
+          entry: CUSTOMIZATIONS_XML, where: parameter, fix: `bind ${parameter.name} to a ${property.types.join(' or ')} column, or change the property's of-type in the manifest`,
+        }));
+      }
+    }
+    const bound = new Set(parameters.map((parameter) => parameter.name));
+    const missing = manifest.properties.filter((property) => property.required && property.usage !== 'output' && !bound.has(property.name));
+    if (missing.length > 0) {
+      findings.push(finding('High', 'form-control-property-missing', `${label}: required propert${missing.length === 1 ? 'y' : 'ies'} ${listNames(missing.map((p) => p.name))} not bound; the form editor refuses the control and the runtime gets no value`, {
+        entry: CUSTOMIZATIONS_XML, where: custom, fix: 'add a parameter for each required property',
+      }));
+    }
+  }
+  return findings;
+}
+
+/** A diff form (managed, solutionaction="…") only carries changed nodes: the control may live in the base form. */
+const isDiffForm = (form: FormNode): boolean => hasSolutionAction(form.form);
+const hasSolutionAction = (element: XElement | undefined): boolean =>
+  element !== undefined && (element.attrs[SOLUTION_ACTION] !== undefined || element.children.some(hasSolutionAction));
+
+const formLabel = (entity: EntityNode, form: FormNode): string => `${entity.name} form ${form.formId ?? ''}`.trim();
+
+function checkControlDescriptions(entity: EntityNode, form: FormNode): Finding[] {
+  if (isDiffForm(form)) return [];
+  const uniqueIds = new Set(formElements(form, 'control').map((control) => normalizeGuid(control.attrs.uniqueid ?? '')));
+  return formElements(form, 'controlDescription')
+    .filter((description) => !uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')))
+    .map((description) => finding('Medium', 'form-control-description-orphan',
+      `${formLabel(entity, form)}: controlDescription forControl="${description.attrs.forControl ?? ''}" matches no control uniqueid in the form; the custom control is never shown`, {
+        entry: CUSTOMIZATIONS_XML, where: description, fix: 'set forControl to the uniqueid of the cell control it replaces',
+      }));
+}
+
+/**
+ * A control bound to a column of this solution's own prefix must have that column in the package:
+ * the form depends on it, and the import fails on the missing dependency. Columns with other prefixes
+ * belong to other solutions (MissingDependencies territory) and are not checked.
+ */
+function checkBoundColumns(pkg: SolutionPackage, entity: EntityNode, form: FormNode, ownPrefixes: ReadonlySet<string>): Finding[] {
+  const columns = new Set(entity.attributes.map((attribute) => lower(attribute.logicalName)));
+  const findings: Finding[] = [];
+  for (const control of formElements(form, 'control')) {
+    const column = control.attrs.datafieldname;
+    const prefix = column ? prefixOf(column) : undefined;
+    if (!column || prefix === undefined || !ownPrefixes.has(lower(prefix)) || columns.has(lower(column))) continue;
+    if (declaredMissing(pkg.manifest, ComponentType.Attribute, column)) continue;
+    findings.push(finding('High', 'form-field-unknown', `${formLabel(entity, form)}: control ${control.attrs.id ?? ''} is bound to column ${column}, which is not an attribute of ${entity.name} in this package`, {
+      entry: CUSTOMIZATIONS_XML, where: control, fix: `add the ${column} attribute to ${entity.name} (or correct datafieldname)`,
+    }));
+  }
+  return findings;
+}
+
+function checkFormElementIds(entity: EntityNode, form: FormNode): Finding[] {
+  const findings: Finding[] = [];
+  const check = (name: string, attribute: string): void => {
+    const elements = formElements(form, name);
+    for (const [id, group] of duplicatesBy(elements, (el) => (el.attrs[attribute] ? normalizeGuid(el.attrs[attribute]) : undefined))) {
+      findings.push(finding('High', 'duplicate-form-element-id', `${formLabel(entity, form)}: ${group.length} <${name}> elements share ${attribute} ${id}`, {
+        entry: CUSTOMIZATIONS_XML, where: group[1] ?? form.systemform, fix: `give each <${name}> its own GUID`,
+      }));
+    }
+  };
+  for (const name of ID_ELEMENTS) check(name, 'id');
+  check('control', 'uniqueid');
+  return findings;
+}
+
+/** The publisher prefix plus the prefixes of the custom columns this package defines. */
+function ownPrefixesOf(pkg: SolutionPackage): Set<string> {
+  const prefixes = new Set<string>();
+  if (pkg.manifest?.prefix) prefixes.add(lower(pkg.manifest.prefix));
+  for (const entity of pkg.customizations?.entities ?? []) {
+    for (const attribute of entity.attributes) {
+      const prefix = attribute.isCustom ? prefixOf(attribute.schemaName) : undefined;
+      if (prefix) prefixes.add(lower(prefix));
+    }
+  }
+  return prefixes;
+}

@@ -1,0 +1,94 @@
+import { CUSTOMIZATIONS_XML, prefixOf, type EntityNode, type SolutionPackage } from '../../../core/package/reader.js';
+import type { Finding } from '../types.js';
+import type { XElement } from '../../../core/xml/tree.js';
+import { finding, lower, type RuleContext } from './common.js';
+
+/** CustomizationsSolution.xsd caps table and column names at 50 characters (EntityAttributeNameBaseType). */
+const TABLE_COLUMN_NAME_MAX = 50;
+/** Schema names of connection references and environment variables (solution-format §4.3). */
+const SOLUTION_AWARE_NAME_MAX = 100;
+const PRIMARY_NAME_MASK = 'PrimaryName';
+
+interface CustomName {
+  kind: string;
+  name: string;
+  entry: string;
+  where?: XElement;
+  maxLength?: number;
+}
+
+/**
+ * Custom components are named `<publisher prefix>_<Name>`. No prefix at all is a generator bug (High);
+ * another publisher's prefix imports fine (ApprovalsConnectorSetup uses powercat_ under publisher
+ * prefix cat) but is worth a look (Medium). Lengths are hard limits (Critical).
+ */
+export function checkNames({ pkg }: RuleContext): Finding[] {
+  const publisherPrefix = pkg.manifest?.prefix;
+  return customNames(pkg).flatMap((component) => checkName(component, publisherPrefix));
+}
+
+function checkName(component: CustomName, publisherPrefix: string | undefined): Finding[] {
+  const { kind, name, entry, where, maxLength } = component;
+  const place = { entry, ...(where ? { where } : {}) };
+  const findings: Finding[] = [];
+  if (maxLength !== undefined && name.length > maxLength) {
+    findings.push(finding('Critical', 'name-too-long', `${kind} name ${name} has ${name.length} characters; the limit is ${maxLength}`, {
+      ...place, fix: `shorten it to at most ${maxLength} characters`,
+    }));
+  }
+  const prefix = prefixOf(name);
+  if (prefix === undefined) {
+    findings.push(finding('High', 'name-no-prefix', `custom ${kind} ${name} has no publisher prefix (expected ${publisherPrefix ?? '<prefix>'}_${name})`, {
+      ...place, fix: `name it ${publisherPrefix ?? '<prefix>'}_${name}: custom components carry the publisher's CustomizationPrefix`,
+    }));
+  } else if (publisherPrefix !== undefined && lower(prefix) !== lower(publisherPrefix)) {
+    findings.push(finding('Medium', 'name-prefix-mismatch', `custom ${kind} ${name} uses prefix ${prefix}_ but the publisher's CustomizationPrefix is ${publisherPrefix}`, {
+      ...place, fix: `use ${publisherPrefix}_ for new components (existing ones cannot be renamed once imported)`,
+    }));
+  }
+  return findings;
+}
+
+function customNames(pkg: SolutionPackage): CustomName[] {
+  const names: CustomName[] = [];
+  const customizations = pkg.customizations;
+  const inCustomizations = (kind: string, name: string, where: XElement, extra: Partial<CustomName> = {}): CustomName =>
+    ({ kind, name, entry: CUSTOMIZATIONS_XML, where, ...extra });
+  for (const entity of customizations?.entities ?? []) {
+    if (isCustomEntity(entity)) names.push(inCustomizations('table', entity.name, entity.el, { maxLength: TABLE_COLUMN_NAME_MAX }));
+    for (const attribute of entity.attributes) {
+      if (!attribute.isCustom) continue;
+      names.push(inCustomizations('column', attribute.schemaName, attribute.el, { maxLength: TABLE_COLUMN_NAME_MAX }));
+    }
+  }
+  for (const optionSet of customizations?.optionSets ?? []) names.push(inCustomizations('option set', optionSet.name, optionSet.el));
+  for (const control of customizations?.customControls ?? []) names.push(inCustomizations('custom control', control.name, control.el));
+  for (const reference of customizations?.connectionReferences ?? []) {
+    names.push(inCustomizations('connection reference', reference.name, reference.el, { maxLength: SOLUTION_AWARE_NAME_MAX }));
+  }
+  const customColumns = new Set((customizations?.entities ?? []).flatMap((entity) => entity.attributes.filter((a) => a.isCustom).map((a) => lower(a.schemaName))));
+  for (const relationship of customizations?.relationships ?? []) {
+    // A 1:N is custom when its lookup is a custom column; the system ones of a new table (owner_x,
+    // lk_x_createdby…) carry no publisher prefix. N:N relationships have no such signal and are skipped.
+    const custom = relationship.referencingAttribute !== undefined && customColumns.has(lower(relationship.referencingAttribute));
+    if (custom) names.push(inCustomizations('relationship', relationship.name, relationship.el));
+  }
+  for (const envVar of pkg.envVars) {
+    names.push({
+      kind: 'environment variable', name: envVar.schemaName ?? envVar.folder, entry: envVar.entry,
+      ...(envVar.parsed.ok ? { where: envVar.parsed.root } : {}), maxLength: SOLUTION_AWARE_NAME_MAX,
+    });
+  }
+  return names.filter((component) => component.name !== '');
+}
+
+/**
+ * A table created by a publisher: its primary name column is a custom field (system tables such as
+ * account have IsCustomField 0 there). Shells carry no attributes and are never "custom" here.
+ */
+export function isCustomEntity(entity: EntityNode): boolean {
+  return entity.attributes.some((attribute) => attribute.isCustom && isPrimaryName(attribute.el));
+}
+
+const isPrimaryName = (attribute: XElement): boolean =>
+  attribute.children.some((c) => c.name === 'DisplayMask' && c.text.split('|').includes(PRIMARY_NAME_MASK));
