@@ -13,7 +13,10 @@ export interface FlowForActivation {
 export function childFlowIds(document: unknown): string[] {
   const found: string[] = [];
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     const host = (record.inputs as { host?: { workflowReferenceName?: unknown } } | undefined)?.host;

@@ -13,10 +13,21 @@ const apiId = (apiName: string): string => `/providers/Microsoft.PowerApps/apis/
 const AUTHENTICATION = "@parameters('$authentication')";
 
 /** Retries Partner Center calls on 408/429/5xx, honouring Retry-After (the platform does). */
-export const PARTNER_CENTER_RETRY: RetryPolicy = { type: 'exponential', count: 6, interval: 'PT10S', minimumInterval: 'PT5S', maximumInterval: 'PT1H' };
+export const PARTNER_CENTER_RETRY: RetryPolicy = {
+  type: 'exponential',
+  count: 6,
+  interval: 'PT10S',
+  minimumInterval: 'PT5S',
+  maximumInterval: 'PT1H',
+};
 
-function connectorCall(connectionName: string, apiName: string, operationId: string, parameters: Record<string, Value>,
-  retryPolicy?: RetryPolicy): ActionDefinition {
+function connectorCall(
+  connectionName: string,
+  apiName: string,
+  operationId: string,
+  parameters: Record<string, Value>,
+  retryPolicy?: RetryPolicy,
+): ActionDefinition {
   return {
     type: 'OpenApiConnection',
     inputs: {
@@ -41,26 +52,54 @@ export const DataverseOperation = {
   DeleteRecord: 'DeleteRecord',
 } as const;
 
-export const RowTriggerMessage = { Added: 1, Deleted: 2, Modified: 3, AddedOrModified: 4, AddedOrDeleted: 5, ModifiedOrDeleted: 6, Any: 7 } as const;
+export const RowTriggerMessage = {
+  Added: 1,
+  Deleted: 2,
+  Modified: 3,
+  AddedOrModified: 4,
+  AddedOrDeleted: 5,
+  ModifiedOrDeleted: 6,
+  Any: 7,
+} as const;
 export const RowTriggerScope = { Organization: 4 } as const;
 export const RowTriggerRunAs = { TriggeringUser: 1, RowOwner: 2, FlowOwner: 3 } as const;
 
-export interface ListRows { entitySet: string; select?: readonly string[]; filter?: string; orderBy?: string; top?: number; expand?: string }
+export interface ListRows {
+  entitySet: string;
+  select?: readonly string[];
+  filter?: string;
+  orderBy?: string;
+  top?: number;
+  expand?: string;
+}
 
 export const dataverse = {
-  rowTrigger(connectionName: string, options: {
-    message: number; entity: string; filteringAttributes?: readonly string[] | Expr; filterExpression?: string; runAs?: number;
-  }): TriggerDefinition {
+  rowTrigger(
+    connectionName: string,
+    options: {
+      message: number;
+      entity: string;
+      filteringAttributes?: readonly string[] | Expr;
+      filterExpression?: string;
+      runAs?: number;
+    },
+  ): TriggerDefinition {
     const parameters: Record<string, Value> = {
       'subscriptionRequest/message': options.message,
       'subscriptionRequest/entityname': options.entity,
       'subscriptionRequest/scope': RowTriggerScope.Organization,
     };
     const filtering = options.filteringAttributes;
-    if (filtering !== undefined) parameters['subscriptionRequest/filteringattributes'] = Array.isArray(filtering) ? filtering.join(',') : (filtering as Expr);
+    if (filtering !== undefined)
+      parameters['subscriptionRequest/filteringattributes'] = Array.isArray(filtering) ? filtering.join(',') : (filtering as Expr);
     if (options.filterExpression) parameters['subscriptionRequest/filterexpression'] = options.filterExpression;
     if (options.runAs !== undefined) parameters['subscriptionRequest/runas'] = options.runAs;
-    const { type: _type, ...call } = connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.SubscribeWebhookTrigger, parameters);
+    const { type: _type, ...call } = connectorCall(
+      connectionName,
+      ConnectorApi.Dataverse,
+      DataverseOperation.SubscribeWebhookTrigger,
+      parameters,
+    );
     return { type: 'OpenApiConnectionWebhook', ...call };
   },
   listRows(connectionName: string, options: ListRows): ActionDefinition {
@@ -72,21 +111,38 @@ export const dataverse = {
     if (options.top !== undefined) parameters.$top = options.top;
     return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.ListRecords, parameters);
   },
-  getRow(connectionName: string, entitySet: string, id: Expr, select?: readonly string[] | string | Expr, expand?: string): ActionDefinition {
+  getRow(
+    connectionName: string,
+    entitySet: string,
+    id: Expr,
+    select?: readonly string[] | string | Expr,
+    expand?: string,
+  ): ActionDefinition {
     const parameters: Record<string, Value> = { entityName: entitySet, recordId: id };
     if (select !== undefined) parameters.$select = Array.isArray(select) ? select.join(',') : (select as string | Expr);
     if (expand) parameters.$expand = expand;
     return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.GetItem, parameters);
   },
   createRow(connectionName: string, entitySet: string, item: Record<string, Value>): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.CreateRecord, { entityName: entitySet, ...itemParameters(item) });
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.CreateRecord, {
+      entityName: entitySet,
+      ...itemParameters(item),
+    });
   },
   updateRow(connectionName: string, entitySet: string, id: Expr | string, item: Record<string, Value>): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateOnlyRecord, { entityName: entitySet, recordId: id, ...itemParameters(item) });
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateOnlyRecord, {
+      entityName: entitySet,
+      recordId: id,
+      ...itemParameters(item),
+    });
   },
   /** Upsert: `recordId` may be an alternate key, `key='value'`. */
   upsertRow(connectionName: string, entitySet: string, id: Expr | string, item: Record<string, Value>): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateRecord, { entityName: entitySet, recordId: id, ...itemParameters(item) });
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateRecord, {
+      entityName: entitySet,
+      recordId: id,
+      ...itemParameters(item),
+    });
   },
   /**
    * The same writes with the whole row as one object expression: needed when a column name comes from
@@ -96,10 +152,18 @@ export const dataverse = {
     return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.CreateRecord, { entityName: entitySet, item });
   },
   updateRowObject(connectionName: string, entitySet: string, id: Expr | string, item: Expr): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateOnlyRecord, { entityName: entitySet, recordId: id, item });
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateOnlyRecord, {
+      entityName: entitySet,
+      recordId: id,
+      item,
+    });
   },
   upsertRowObject(connectionName: string, entitySet: string, id: Expr | string, item: Expr): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateRecord, { entityName: entitySet, recordId: id, item });
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.UpdateRecord, {
+      entityName: entitySet,
+      recordId: id,
+      item,
+    });
   },
   deleteRow(connectionName: string, entitySet: string, id: Expr): ActionDefinition {
     return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.DeleteRecord, { entityName: entitySet, recordId: id });
@@ -122,26 +186,63 @@ export const ReferralsOperation = {
 } as const;
 
 /** Parameter keys of the Referrals connector. `Referral` (body) and `if-match` on PatchReferralById are UNVERIFIED. */
-export const ReferralsParameter = { Id: 'id', Body: 'Referral', IfMatch: 'if-match', Filter: '$filter', Top: '$top', Skip: '$skip', OrderBy: '$orderby' } as const;
+export const ReferralsParameter = {
+  Id: 'id',
+  Body: 'Referral',
+  IfMatch: 'if-match',
+  Filter: '$filter',
+  Top: '$top',
+  Skip: '$skip',
+  OrderBy: '$orderby',
+} as const;
 
 export const partnerCenter = {
   getReferral(connectionName: string, id: Expr): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.PartnerCenterReferrals, ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: id }, PARTNER_CENTER_RETRY);
+    return connectorCall(
+      connectionName,
+      ConnectorApi.PartnerCenterReferrals,
+      ReferralsOperation.GetReferralById,
+      { [ReferralsParameter.Id]: id },
+      PARTNER_CENTER_RETRY,
+    );
   },
-  listReferrals(connectionName: string, options: { filter: Expr | string; top: number; skip?: Expr | number; orderBy?: string }): ActionDefinition {
+  listReferrals(
+    connectionName: string,
+    options: { filter: Expr | string; top: number; skip?: Expr | number; orderBy?: string },
+  ): ActionDefinition {
     const parameters: Record<string, Value> = { [ReferralsParameter.Filter]: options.filter, [ReferralsParameter.Top]: options.top };
     if (options.skip !== undefined) parameters[ReferralsParameter.Skip] = options.skip;
     if (options.orderBy) parameters[ReferralsParameter.OrderBy] = options.orderBy;
-    return connectorCall(connectionName, ConnectorApi.PartnerCenterReferrals, ReferralsOperation.GetAllReferrals, parameters, PARTNER_CENTER_RETRY);
+    return connectorCall(
+      connectionName,
+      ConnectorApi.PartnerCenterReferrals,
+      ReferralsOperation.GetAllReferrals,
+      parameters,
+      PARTNER_CENTER_RETRY,
+    );
   },
   createReferral(connectionName: string, referral: Value): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.PartnerCenterReferrals, ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referral }, PARTNER_CENTER_RETRY);
+    return connectorCall(
+      connectionName,
+      ConnectorApi.PartnerCenterReferrals,
+      ReferralsOperation.CreateReferral,
+      { [ReferralsParameter.Body]: referral },
+      PARTNER_CENTER_RETRY,
+    );
   },
   /** JSON Patch (replace/add only) with If-Match for optimistic concurrency; 412 when the ETag is stale. */
   patchReferral(connectionName: string, id: Expr, operations: Value, eTag: Expr): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.PartnerCenterReferrals, ReferralsOperation.PatchReferralById, {
-      [ReferralsParameter.Id]: id, [ReferralsParameter.Body]: operations, [ReferralsParameter.IfMatch]: eTag,
-    }, PARTNER_CENTER_RETRY);
+    return connectorCall(
+      connectionName,
+      ConnectorApi.PartnerCenterReferrals,
+      ReferralsOperation.PatchReferralById,
+      {
+        [ReferralsParameter.Id]: id,
+        [ReferralsParameter.Body]: operations,
+        [ReferralsParameter.IfMatch]: eTag,
+      },
+      PARTNER_CENTER_RETRY,
+    );
   },
 };
 
@@ -149,7 +250,11 @@ export const partnerCenter = {
  * Partner Center Events connector (`shared_partnercenterevents`). UNVERIFIED: its swagger is not public;
  * the operation ids are the Logic Apps SDK method names, the body parameter key is our guess.
  */
-export const EventsOperation = { ViewRegistration: 'ViewRegistration', EventRegistration: 'EventRegistration', UpdateRegistration: 'UpdateRegistration' } as const;
+export const EventsOperation = {
+  ViewRegistration: 'ViewRegistration',
+  EventRegistration: 'EventRegistration',
+  UpdateRegistration: 'UpdateRegistration',
+} as const;
 export const EventsParameter = { Body: 'body' } as const;
 
 export const partnerCenterEvents = {
@@ -157,8 +262,12 @@ export const partnerCenterEvents = {
     return connectorCall(connectionName, ConnectorApi.PartnerCenterEvents, EventsOperation.ViewRegistration, {}, PARTNER_CENTER_RETRY);
   },
   register(connectionName: string, body: Value, overwrite: boolean): ActionDefinition {
-    return connectorCall(connectionName, ConnectorApi.PartnerCenterEvents, overwrite ? EventsOperation.UpdateRegistration : EventsOperation.EventRegistration,
-      { [EventsParameter.Body]: body }, PARTNER_CENTER_RETRY);
+    return connectorCall(
+      connectionName,
+      ConnectorApi.PartnerCenterEvents,
+      overwrite ? EventsOperation.UpdateRegistration : EventsOperation.EventRegistration,
+      { [EventsParameter.Body]: body },
+      PARTNER_CENTER_RETRY,
+    );
   },
 };
-

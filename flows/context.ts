@@ -30,7 +30,11 @@ export const flowId = (flow: FlowKey): string => componentId('workflow', Flow[fl
 
 /** Entity set names of the standard tables the flows touch. */
 export const EntitySet = {
-  opportunity: 'opportunities', account: 'accounts', contact: 'contacts', lead: 'leads', transactioncurrency: 'transactioncurrencies',
+  opportunity: 'opportunities',
+  account: 'accounts',
+  contact: 'contacts',
+  lead: 'leads',
+  transactioncurrency: 'transactioncurrencies',
 } as const;
 
 /** Names from the model every flow needs, resolved once. */
@@ -50,7 +54,12 @@ export class FlowContext {
   column(stem: keyof typeof OpportunityColumn): string {
     const name = ownColumn(this.prefix, stem);
     if (!opportunityColumns(this.model).has(name)) {
-      throw new UserError(MAPPING_SOURCE, stem, `names opportunity column ${name}, which the solution model does not define`, 'add the column to solution/cosell.ts or correct the flow');
+      throw new UserError(
+        MAPPING_SOURCE,
+        stem,
+        `names opportunity column ${name}, which the solution model does not define`,
+        'add the column to solution/cosell.ts or correct the flow',
+      );
     }
     return name;
   }
@@ -78,7 +87,11 @@ export class FlowContext {
 const MAPPING_SOURCE = 'flows/mapping.ts';
 
 const opportunityColumns = (model: SolutionModel): Set<string> =>
-  new Set(model.tables.filter((table) => table.logicalName === 'opportunity').flatMap((table) => table.columns.map((column) => column.logicalName)));
+  new Set(
+    model.tables
+      .filter((table) => table.logicalName === 'opportunity')
+      .flatMap((table) => table.columns.map((column) => column.logicalName)),
+  );
 
 /**
  * The mapping refers to the model: our own columns must exist, and a value map must have an option
@@ -91,8 +104,12 @@ function validateMapping(model: SolutionModel): void {
       if ('own' in field.target) {
         const name = ownColumn(model.publisher.prefix, field.target.own);
         if (!columns.has(name)) {
-          throw new UserError(MAPPING_SOURCE, `${table} ${field.key}`, `maps ${field.path.join('.')} to ${name}, a column the solution model does not define`,
-            'add the column to the opportunity table in solution/cosell.ts or map to an existing one');
+          throw new UserError(
+            MAPPING_SOURCE,
+            `${table} ${field.key}`,
+            `maps ${field.path.join('.')} to ${name}, a column the solution model does not define`,
+            'add the column to the opportunity table in solution/cosell.ts or map to an existing one',
+          );
         }
       }
       if (field.choice) {
@@ -100,8 +117,12 @@ function validateMapping(model: SolutionModel): void {
         const enumName = field.choice as keyof typeof PARTNER_CENTER_ENUMS;
         for (const value of PARTNER_CENTER_ENUMS[enumName] ?? []) {
           if (!choice.options.some((option) => option.key === value)) {
-            throw new UserError(MAPPING_SOURCE, `${table} ${field.key}`, `value map to ${choice.schemaName} has no option for the Partner Center value "${value}"`,
-              `add an option with key "${value}" to the ${choice.schemaName} choice`);
+            throw new UserError(
+              MAPPING_SOURCE,
+              `${table} ${field.key}`,
+              `value map to ${choice.schemaName} has no option for the Partner Center value "${value}"`,
+              `add an option with key "${value}" to the ${choice.schemaName} choice`,
+            );
           }
         }
       }

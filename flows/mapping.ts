@@ -36,12 +36,25 @@ const column = (name: string): ColumnRef => ({ column: name });
 /** Referral ↔ opportunity. Our own columns are named by stem and resolved with the publisher prefix. */
 export const OPPORTUNITY_MAP: readonly FieldMap[] = [
   { key: 'name', path: ['name'], target: column('name'), direction: 'both', type: 'text' },
-  { key: 'dealValue', path: ['details', 'dealValue'], target: { environmentVariable: 'DealValueField' }, direction: 'both', type: 'number' },
+  {
+    key: 'dealValue',
+    path: ['details', 'dealValue'],
+    target: { environmentVariable: 'DealValueField' },
+    direction: 'both',
+    type: 'number',
+  },
   { key: 'closingDate', path: ['details', 'closingDateTime'], target: column('estimatedclosedate'), direction: 'both', type: 'date' },
   { key: 'notes', path: ['details', 'notes'], target: column('description'), direction: 'both', type: 'text' },
   { key: 'referralId', path: ['id'], target: { own: 'ReferralIdentifier' }, direction: 'toDynamics', type: 'text' },
   { key: 'status', path: ['status'], target: { own: 'ReferralStatus' }, direction: 'toDynamics', type: 'choice', choice: 'ReferralStatus' },
-  { key: 'substatus', path: ['substatus'], target: { own: 'ReferralSubstatus' }, direction: 'toDynamics', type: 'choice', choice: 'ReferralSubstatus' },
+  {
+    key: 'substatus',
+    path: ['substatus'],
+    target: { own: 'ReferralSubstatus' },
+    direction: 'toDynamics',
+    type: 'choice',
+    choice: 'ReferralSubstatus',
+  },
   { key: 'eTag', path: ['eTag'], target: { own: 'PartnerCenterETag' }, direction: 'toDynamics', type: 'text' },
 ];
 
@@ -53,7 +66,13 @@ export const ACCOUNT_MAP: readonly FieldMap[] = [
   { key: 'city', path: ['address', 'city'], target: column('address1_city'), direction: 'both', type: 'text' },
   { key: 'state', path: ['address', 'state'], target: column('address1_stateorprovince'), direction: 'both', type: 'text' },
   { key: 'postalCode', path: ['address', 'postalCode'], target: column('address1_postalcode'), direction: 'both', type: 'text' },
-  { key: 'country', path: ['address', 'country'], target: { environmentVariable: 'CustomerCountryCodeField' }, direction: 'both', type: 'text' },
+  {
+    key: 'country',
+    path: ['address', 'country'],
+    target: { environmentVariable: 'CustomerCountryCodeField' },
+    direction: 'both',
+    type: 'text',
+  },
 ];
 
 /** Customer team member ↔ contact (the contact is matched by email). */
@@ -83,7 +102,11 @@ export const HELP_ATTRIBUTE_TYPE = 'HelpType';
 export const REFERRAL_LINK_PREFIX = 'https://partner.microsoft.com/dashboard/referrals/v2/leads/';
 
 /** Resolves a mapping's target to a column logical name (fixed) or an expression (from an env var parameter). */
-export function resolveColumn(target: ColumnRef, prefix: string, environmentVariable: (name: keyof typeof EnvironmentVariableName) => Expr): string | Expr {
+export function resolveColumn(
+  target: ColumnRef,
+  prefix: string,
+  environmentVariable: (name: keyof typeof EnvironmentVariableName) => Expr,
+): string | Expr {
   return 'environmentVariable' in target ? environmentVariable(target.environmentVariable) : fixedColumn(target, prefix);
 }
 
@@ -92,7 +115,8 @@ export const fixedColumn = (target: Exclude<ColumnRef, { environmentVariable: un
   'own' in target ? ownColumn(prefix, target.own) : target.column;
 
 /** Logical name of one of the solution's own opportunity columns. */
-export const ownColumn = (prefix: string, stem: keyof typeof OpportunityColumn): string => `${prefix}_${OpportunityColumn[stem]}`.toLowerCase();
+export const ownColumn = (prefix: string, stem: keyof typeof OpportunityColumn): string =>
+  `${prefix}_${OpportunityColumn[stem]}`.toLowerCase();
 
 /** `source?['a']?['b']` for a mapping path. */
 export const valueAt = (source: Expr, path: readonly string[]): Expr => source.get(...path);
@@ -112,11 +136,17 @@ export function choiceOf(model: SolutionModel, name: keyof typeof ChoiceName): G
  * built as a nested if() chain so an unknown value maps to null instead of failing the flow.
  */
 export function mapChoiceToOption(choice: GlobalChoice, value: Arg): Expr {
-  return choice.options.reduceRight<Expr>((otherwise, option) => call('if', call('equals', value, option.key), option.value, otherwise), new Expr('null'));
+  return choice.options.reduceRight<Expr>(
+    (otherwise, option) => call('if', call('equals', value, option.key), option.value, otherwise),
+    new Expr('null'),
+  );
 }
 
 export function mapOptionToChoice(choice: GlobalChoice, value: Arg): Expr {
-  return choice.options.reduceRight<Expr>((otherwise, option) => call('if', call('equals', value, option.value), option.key, otherwise), new Expr('null'));
+  return choice.options.reduceRight<Expr>(
+    (otherwise, option) => call('if', call('equals', value, option.value), option.key, otherwise),
+    new Expr('null'),
+  );
 }
 
 /** An OData string literal from an expression: quotes doubled, so names like O'Brien cannot break a $filter. */

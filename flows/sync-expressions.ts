@@ -1,5 +1,15 @@
 import type { GlobalChoice } from '../solution/model.js';
-import { choiceOf, fixedColumn, mapChoiceToOption, OPPORTUNITY_MAP, outbound, REFERRAL_LINK_PREFIX, resolveColumn, valueAt, type FieldMap } from './mapping.js';
+import {
+  choiceOf,
+  fixedColumn,
+  mapChoiceToOption,
+  OPPORTUNITY_MAP,
+  outbound,
+  REFERRAL_LINK_PREFIX,
+  resolveColumn,
+  valueAt,
+  type FieldMap,
+} from './mapping.js';
 import type { FlowContext } from './context.js';
 import type { FlowBuilder } from './wdl/builder.js';
 import { body, call, concat, Expr, outputs, type Arg } from './wdl/expr.js';
@@ -20,10 +30,14 @@ export const unmarkedName = (name: Arg): Expr =>
 /** A value normalised the same way on both sides, so equal data gives an equal fingerprint. */
 function normalise(field: FieldMap, value: Expr): Expr {
   switch (field.type) {
-    case 'number': return call('string', call('float', call('coalesce', value, 0)));
-    case 'date': return call('if', call('empty', value), '', call('formatDateTime', value, 'yyyy-MM-dd'));
-    case 'text': return field.key === 'name' ? unmarkedName(value) : call('coalesce', value, '');
-    case 'choice': return call('string', call('coalesce', value, ''));
+    case 'number':
+      return call('string', call('float', call('coalesce', value, 0)));
+    case 'date':
+      return call('if', call('empty', value), '', call('formatDateTime', value, 'yyyy-MM-dd'));
+    case 'text':
+      return field.key === 'name' ? unmarkedName(value) : call('coalesce', value, '');
+    case 'choice':
+      return call('string', call('coalesce', value, ''));
   }
 }
 
@@ -36,7 +50,8 @@ export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => 
  */
 export const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
 
-export const referralFingerprint = (referral: Expr): Expr => fingerprint(sharedFields().map((field) => normalise(field, valueAt(referral, field.path))));
+export const referralFingerprint = (referral: Expr): Expr =>
+  fingerprint(sharedFields().map((field) => normalise(field, valueAt(referral, field.path))));
 
 export function opportunityFingerprint(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Expr {
   return fingerprint(sharedFields().map((field) => normalise(field, columnValue(ctx, builder, opportunity, field))));
@@ -50,7 +65,9 @@ export function columnValue(ctx: FlowContext, builder: FlowBuilder, row: Expr, f
 
 /** The logical names the outbound map reads (for $select and trigger filtering attributes), env-var columns as expressions. */
 export function outboundColumns(ctx: FlowContext, builder: FlowBuilder): Array<string | Expr> {
-  return outbound(OPPORTUNITY_MAP).map((field) => resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name)));
+  return outbound(OPPORTUNITY_MAP).map((field) =>
+    resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name)),
+  );
 }
 
 /** A comma list of columns, some named by env vars: a plain string when all are fixed, else a concat() expression. */
@@ -68,7 +85,10 @@ export function columnList(columns: ReadonlyArray<string | Expr>): string | Expr
  * The opportunity fields written from a referral (inbound map), as a Compose input object; the
  * env-var-named deal value column is added afterwards with setProperty (a parameter key cannot be dynamic).
  */
-export function opportunityFieldsFromReferral(ctx: FlowContext, referral: Expr): { fixed: Record<string, Expr>; dynamic: Array<{ field: FieldMap; value: Expr }> } {
+export function opportunityFieldsFromReferral(
+  ctx: FlowContext,
+  referral: Expr,
+): { fixed: Record<string, Expr>; dynamic: Array<{ field: FieldMap; value: Expr }> } {
   const fixed: Record<string, Expr> = {};
   const dynamic: Array<{ field: FieldMap; value: Expr }> = [];
   for (const field of OPPORTUNITY_MAP.filter((candidate) => candidate.direction !== 'toPartnerCenter')) {
@@ -85,7 +105,12 @@ export function opportunityFieldsFromReferral(ctx: FlowContext, referral: Expr):
 }
 
 /** setProperty() chain adding the env-var-named columns to an object expression. */
-export function withDynamicColumns(ctx: FlowContext, builder: FlowBuilder, base: Expr, dynamic: Array<{ field: FieldMap; value: Expr }>): Expr {
+export function withDynamicColumns(
+  ctx: FlowContext,
+  builder: FlowBuilder,
+  base: Expr,
+  dynamic: Array<{ field: FieldMap; value: Expr }>,
+): Expr {
   return dynamic.reduce<Expr>((object, { field, value }) => {
     const column = resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name));
     return call('setProperty', object, column, value);
@@ -104,10 +129,20 @@ export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportun
   const lastSynced = call('if', call('startsWith', stored, 'W'), call('json', call('base64ToString', stored)), call('json', '[]'));
   return sharedFields().map((field, index) => {
     const raw = columnValue(ctx, builder, opportunity, field);
-    const value = field.key === 'name' ? unmarkedName(raw)
-      : field.type === 'date' ? call('if', call('empty', raw), null, call('formatDateTime', raw, "yyyy-MM-ddT00:00:00Z"))
-        : field.type === 'number' ? call('float', call('coalesce', raw, 0)) : call('coalesce', raw, '');
-    return { op: 'replace', path: `/${field.path.join('/')}`, value, changed: call('not', call('equals', normalise(field, raw), lastSynced.get(index))) };
+    const value =
+      field.key === 'name'
+        ? unmarkedName(raw)
+        : field.type === 'date'
+          ? call('if', call('empty', raw), null, call('formatDateTime', raw, 'yyyy-MM-ddT00:00:00Z'))
+          : field.type === 'number'
+            ? call('float', call('coalesce', raw, 0))
+            : call('coalesce', raw, '');
+    return {
+      op: 'replace',
+      path: `/${field.path.join('/')}`,
+      value,
+      changed: call('not', call('equals', normalise(field, raw), lastSynced.get(index))),
+    };
   });
 }
 

@@ -56,9 +56,12 @@ export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
   const blocking = findings.filter(isBlocking);
   if (blocking.length > 0) {
     const lines = blocking.map((f) => `  ${f.severity} ${f.rule}: ${[f.entry, f.where].filter(Boolean).join(' ')}: ${f.message}`);
-    throw new UserError(MODEL_SOURCE, undefined,
+    throw new UserError(
+      MODEL_SOURCE,
+      undefined,
       `builds a package that Dataverse would reject (${item.fileName}):\n${lines.join('\n')}`,
-      'correct the model or flow named above; `cosell check --json` on a --no-check build shows every detail');
+      'correct the model or flow named above; `cosell check --json` on a --no-check build shows every detail',
+    );
   }
   return findings;
 }
@@ -74,7 +77,7 @@ export async function buildSolution(options: BuildOptions): Promise<Array<BuiltP
     : undefined;
   const extensions: ModelExtensions = control
     ? { ...options.extensions, controls: [...(options.extensions?.controls ?? []), control] }
-    : options.extensions ?? {};
+    : (options.extensions ?? {});
   const model = withFlows(buildCoSellModel(config, extensions));
   const built = buildPackages(model, options.types);
   if (options.check !== false) for (const item of built) await assertImportable(item);

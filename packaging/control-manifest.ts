@@ -23,16 +23,22 @@ const RESOURCE_ELEMENTS = new Set(['code', 'css', 'resx', 'img', 'html']);
 
 /** An attribute (own property only: `constructor` must not read Object.prototype.constructor). */
 const attr = (element: XElement, name: string): string | undefined =>
-  (Object.prototype.hasOwnProperty.call(element.attrs, name) ? element.attrs[name] : undefined);
+  Object.prototype.hasOwnProperty.call(element.attrs, name) ? element.attrs[name] : undefined;
 
 /** Reads the `<manifest><control>` tree; undefined when the root is not a control manifest. */
 export function readControlManifest(root: XElement): ControlManifestInfo | undefined {
   const control = root.name === 'manifest' ? child(root, 'control') : undefined;
   if (!control) return undefined;
-  const groups = new Map(childrenNamed(control, 'type-group').map((group) => [group.attrs.name ?? '', childrenNamed(group, 'type').map((type) => type.text.trim())]));
+  const groups = new Map(
+    childrenNamed(control, 'type-group').map((group) => [
+      group.attrs.name ?? '',
+      childrenNamed(group, 'type').map((type) => type.text.trim()),
+    ]),
+  );
   const properties = childrenNamed(control, 'property').map((property): ControlProperty => {
     const usage = property.attrs.usage ?? '';
-    const types = property.attrs['of-type'] !== undefined ? [property.attrs['of-type']] : groups.get(property.attrs['of-type-group'] ?? '') ?? [];
+    const types =
+      property.attrs['of-type'] !== undefined ? [property.attrs['of-type']] : (groups.get(property.attrs['of-type-group'] ?? '') ?? []);
     return {
       name: property.attrs.name ?? '',
       usage: (USAGES.has(usage) ? usage : 'input') as ControlProperty['usage'],
@@ -60,29 +66,46 @@ export function readControlManifest(root: XElement): ControlManifestInfo | undef
  */
 export function ofTypesForAttribute(type: string, format: string | undefined): readonly string[] | undefined {
   switch (type.toLowerCase()) {
-    case 'bit': return ['TwoOptions'];
+    case 'bit':
+      return ['TwoOptions'];
     case 'nvarchar':
     case 'string': {
       const byFormat: Record<string, string> = {
-        text: 'SingleLine.Text', url: 'SingleLine.URL', email: 'SingleLine.Email', phone: 'SingleLine.Phone',
-        textarea: 'SingleLine.TextArea', tickersymbol: 'SingleLine.Ticker',
+        text: 'SingleLine.Text',
+        url: 'SingleLine.URL',
+        email: 'SingleLine.Email',
+        phone: 'SingleLine.Phone',
+        textarea: 'SingleLine.TextArea',
+        tickersymbol: 'SingleLine.Ticker',
       };
       return [byFormat[(format ?? 'text').toLowerCase()] ?? 'SingleLine.Text'];
     }
     case 'ntext':
-    case 'memo': return ['Multiple'];
+    case 'memo':
+      return ['Multiple'];
     case 'picklist':
     case 'state':
-    case 'status': return ['OptionSet'];
-    case 'multiselectpicklist': return ['MultiSelectOptionSet'];
-    case 'datetime': return (format ?? '').toLowerCase() === 'date' ? ['DateAndTime.DateOnly'] : ['DateAndTime.DateAndTime'];
-    case 'int': return ['Whole.None'];
-    case 'decimal': return ['Decimal'];
-    case 'float': return ['FP'];
-    case 'money': return ['Currency'];
-    case 'lookup': return ['Lookup.Simple'];
-    case 'customer': return ['Lookup.Customer'];
-    case 'owner': return ['Lookup.Owner'];
-    default: return undefined;
+    case 'status':
+      return ['OptionSet'];
+    case 'multiselectpicklist':
+      return ['MultiSelectOptionSet'];
+    case 'datetime':
+      return (format ?? '').toLowerCase() === 'date' ? ['DateAndTime.DateOnly'] : ['DateAndTime.DateAndTime'];
+    case 'int':
+      return ['Whole.None'];
+    case 'decimal':
+      return ['Decimal'];
+    case 'float':
+      return ['FP'];
+    case 'money':
+      return ['Currency'];
+    case 'lookup':
+      return ['Lookup.Simple'];
+    case 'customer':
+      return ['Lookup.Customer'];
+    case 'owner':
+      return ['Lookup.Owner'];
+    default:
+      return undefined;
   }
 }

@@ -27,18 +27,29 @@ export async function readBuiltControl(dir: string, prefix: string, shownDir = d
   const parsed = parseXmlTree(manifestBytes, manifestPath);
   const manifest = parsed.ok ? readControlManifest(parsed.root) : undefined;
   if (!manifest) {
-    throw new UserError(path.join(shownDir, CONTROL_MANIFEST), parsed.ok ? undefined : `line ${parsed.line}`,
-      parsed.ok ? 'is not a PCF control manifest (<manifest><control>)' : `is not well-formed XML (${parsed.message})`, RUN_PCF_BUILD);
+    throw new UserError(
+      path.join(shownDir, CONTROL_MANIFEST),
+      parsed.ok ? undefined : `line ${parsed.line}`,
+      parsed.ok ? 'is not a PCF control manifest (<manifest><control>)' : `is not well-formed XML (${parsed.message})`,
+      RUN_PCF_BUILD,
+    );
   }
   if (manifest.namespace !== PartnerCenterControl.Namespace || manifest.constructor !== PartnerCenterControl.Constructor) {
-    throw new UserError(path.join(shownDir, CONTROL_MANIFEST), 'manifest/control',
+    throw new UserError(
+      path.join(shownDir, CONTROL_MANIFEST),
+      'manifest/control',
       `is control ${manifest.namespace}.${manifest.constructor}, not ${PartnerCenterControl.Namespace}.${PartnerCenterControl.Constructor}`,
-      'point the build at pcf/out/controls/PartnerCenterSection');
+      'point the build at pcf/out/controls/PartnerCenterSection',
+    );
   }
   const paths = [...new Set(manifest.resourceFiles.filter((file) => file !== CONTROL_MANIFEST))];
   if (!paths.includes(BUNDLE)) {
-    throw new UserError(path.join(shownDir, CONTROL_MANIFEST), 'manifest/control/resources',
-      `names no ${BUNDLE} (code path: ${manifest.resourceFiles[0] ?? 'none'}): this is the input manifest, not the built one`, RUN_PCF_BUILD);
+    throw new UserError(
+      path.join(shownDir, CONTROL_MANIFEST),
+      'manifest/control/resources',
+      `names no ${BUNDLE} (code path: ${manifest.resourceFiles[0] ?? 'none'}): this is the input manifest, not the built one`,
+      RUN_PCF_BUILD,
+    );
   }
   const files: Array<{ path: string; data: Uint8Array }> = [{ path: CONTROL_MANIFEST, data: manifestBytes }];
   for (const file of paths) {

@@ -27,9 +27,15 @@ function syntheticColumns(count: number, prefix: string): Column[] {
   return Array.from({ length: count }, (_, index) => {
     const stem = `Synthetic${String(index).padStart(5, '0')}`;
     return {
-      kind: 'text', format: 'text', maxLength: 100, requiredLevel: 'none', audit: true,
-      schemaName: `${prefix}_${stem}`, logicalName: `${prefix}_${stem}`.toLowerCase(),
-      label: labels(`Synthetic column ${index}`, `合成欄位 ${index}`), description: labels('Benchmark filler', '基準測試填充'),
+      kind: 'text',
+      format: 'text',
+      maxLength: 100,
+      requiredLevel: 'none',
+      audit: true,
+      schemaName: `${prefix}_${stem}`,
+      logicalName: `${prefix}_${stem}`.toLowerCase(),
+      label: labels(`Synthetic column ${index}`, `合成欄位 ${index}`),
+      description: labels('Benchmark filler', '基準測試填充'),
     } satisfies Column;
   });
 }
@@ -38,7 +44,9 @@ function model(scale: number): SolutionModel {
   const config = validateConfig(JSON.parse(readFileSync(projectFile('pac.config.json'), 'utf8')), 'pac.config.json');
   const base = buildCoSellModel(config);
   const columns = base.tables.reduce((sum, table) => sum + table.columns.length + (table.kind === 'custom' ? 1 : 0), 0);
-  return withFlows(buildCoSellModel(config, { extraOpportunityColumns: syntheticColumns(columns * (scale - 1), config.publisher.customizationPrefix) }));
+  return withFlows(
+    buildCoSellModel(config, { extraOpportunityColumns: syntheticColumns(columns * (scale - 1), config.publisher.customizationPrefix) }),
+  );
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -69,7 +77,11 @@ async function main(): Promise<void> {
   const references = new Set(base.connectionReferences.map((reference) => reference.logicalName));
   const variables = new Set(base.environmentVariables.map((variable) => variable.schemaName));
   const generate = await time(() => buildFlows({ ...base, flows: [] }));
-  const validate = await time(() => base.flows.map((flow) => validateFlowDocument(flow.document, { flowName: flow.name, connectionReferences: references, environmentVariables: variables })));
+  const validate = await time(() =>
+    base.flows.map((flow) =>
+      validateFlowDocument(flow.document, { flowName: flow.name, connectionReferences: references, environmentVariables: variables }),
+    ),
+  );
   const flowActions = base.flows.reduce((sum, flow) => sum + JSON.stringify(flow.document).split('"runAfter"').length - 1, 0);
 
   const header = ['model', 'custom columns', 'managed zip', 'build both zips (ms, median)', 'check managed zip (ms, median)'];
@@ -89,14 +101,20 @@ async function main(): Promise<void> {
   console.log(flowLine(flowRow));
 
   console.log('');
-  printTable(['PCF control', 'production build (s)', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'], [pcfRow()]);
+  printTable(
+    ['PCF control', 'production build (s)', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'],
+    [pcfRow()],
+  );
 
   const [built] = buildPackages(base, ['managed']);
   const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
   console.log('');
   printTable(['scenario', 'result', 'flow runs', 'Partner Center calls', 'Dataverse calls', 'virtual ms'], await scenarioRows(input));
   console.log('');
-  printTable(['synced change', 'Partner Center reads/writes vs minimum', 'PC calls', 'Dataverse calls', 'virtual latency to the remote write'], await perChangeRows(input));
+  printTable(
+    ['synced change', 'Partner Center reads/writes vs minimum', 'PC calls', 'Dataverse calls', 'virtual latency to the remote write'],
+    await perChangeRows(input),
+  );
   console.log('');
   const volumes = (process.env.BENCH_VOLUMES ?? '1000,10000').split(',').map(Number);
   const volumeRows: string[][] = [];
@@ -114,14 +132,25 @@ async function main(): Promise<void> {
 function pcfRow(): string[] {
   const pcf = projectFile('pcf');
   const name = 'PartnerCenterSection (virtual)';
-  if (!existsSync(path.join(pcf, 'node_modules', 'pcf-scripts'))) return [name, 'pcf/node_modules missing: npm ci --prefix pcf', '', '', ''];
+  if (!existsSync(path.join(pcf, 'node_modules', 'pcf-scripts')))
+    return [name, 'pcf/node_modules missing: npm ci --prefix pcf', '', '', ''];
   const start = performance.now();
-  const run = spawnSync('npm', ['run', 'build', '--silent'], { cwd: pcf, env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: 'true' }, encoding: 'utf8' });
+  const run = spawnSync('npm', ['run', 'build', '--silent'], {
+    cwd: pcf,
+    env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: 'true' },
+    encoding: 'utf8',
+  });
   const seconds = (performance.now() - start) / 1000;
   if (run.status !== 0) return [name, `build failed (exit ${run.status})`, '', '', ''];
   const bundle = readFileSync(path.join(pcf, 'out', 'controls', 'PartnerCenterSection', 'bundle.js'));
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
-  return [name, seconds.toFixed(1), kb(bundle.length), kb(gzipSync(bundle).length), `${((bundle.length / (385 * 1024)) * 100).toFixed(1)} %`];
+  return [
+    name,
+    seconds.toFixed(1),
+    kb(bundle.length),
+    kb(gzipSync(bundle).length),
+    `${((bundle.length / (385 * 1024)) * 100).toFixed(1)} %`,
+  ];
 }
 
 function printTable(header: string[], rows: string[][]): void {
@@ -132,4 +161,7 @@ function printTable(header: string[], rows: string[][]): void {
   for (const row of rows) console.log(line(row));
 }
 
-main().catch((error) => { console.error(error); process.exitCode = 1; });
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -25,7 +25,9 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
 /** Runs the CLI with the given arguments (without `node cli.js`) and resolves to the exit code. */
 export async function runCli(args: string[], io: CliIo = processIo()): Promise<number> {
   let code = 0;
-  const program = createProgram(io, (value) => { code = value; });
+  const program = createProgram(io, (value) => {
+    code = value;
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {

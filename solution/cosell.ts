@@ -3,8 +3,21 @@ import { labels, type Labels } from './labels.js';
 import type { PacConfig } from './config/config.js';
 import {
   ViewKind,
-  type ChoiceOption, type CloudFlow, type CodeComponent, type Column, type ConnectionReference, type CustomTable, type EnvironmentVariable,
-  type ExtendedTable, type FormPlacement, type GlobalChoice, type OpportunityForm, type Relationship, type RequiredLevel, type SectionControl, type SolutionModel,
+  type ChoiceOption,
+  type CloudFlow,
+  type CodeComponent,
+  type Column,
+  type ConnectionReference,
+  type CustomTable,
+  type EnvironmentVariable,
+  type ExtendedTable,
+  type FormPlacement,
+  type GlobalChoice,
+  type OpportunityForm,
+  type Relationship,
+  type RequiredLevel,
+  type SectionControl,
+  type SolutionModel,
   type View,
 } from './model.js';
 
@@ -80,9 +93,15 @@ export const partnerCenterControlName = (prefix: string): string =>
  * column stem (`SyncWithPartnerCenter` binds `<prefix>_syncwithpartnercenter`).
  */
 export const SECTION_CONTROL_COLUMNS = [
-  OpportunityColumn.SyncWithPartnerCenter, OpportunityColumn.ReferralIdentifier, OpportunityColumn.ReferralLink,
-  OpportunityColumn.HowCanMicrosoftHelp, OpportunityColumn.ReferralVisibility, OpportunityColumn.ReferralStatus,
-  OpportunityColumn.ReferralSubstatus, OpportunityColumn.MicrosoftCrmIdentifier, OpportunityColumn.Audit,
+  OpportunityColumn.SyncWithPartnerCenter,
+  OpportunityColumn.ReferralIdentifier,
+  OpportunityColumn.ReferralLink,
+  OpportunityColumn.HowCanMicrosoftHelp,
+  OpportunityColumn.ReferralVisibility,
+  OpportunityColumn.ReferralStatus,
+  OpportunityColumn.ReferralSubstatus,
+  OpportunityColumn.MicrosoftCrmIdentifier,
+  OpportunityColumn.Audit,
 ] as const;
 
 /** The control's bound properties on standard opportunity lookups (property name → column logical name). */
@@ -140,50 +159,143 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
   const valuePrefix = config.publisher.optionValuePrefix;
 
   const column = <K extends Column['kind']>(
-    stem: string, kind: K, label: Labels, description: Labels,
+    stem: string,
+    kind: K,
+    label: Labels,
+    description: Labels,
     extra: Omit<Extract<Column, { kind: K }>, 'kind' | 'schemaName' | 'logicalName' | 'label' | 'description' | 'requiredLevel' | 'audit'>,
     requiredLevel: RequiredLevel = 'none',
   ): Extract<Column, { kind: K }> =>
-    ({ kind, schemaName: name(stem), logicalName: name(stem).toLowerCase(), label, description, requiredLevel, audit: true, ...extra }) as Extract<Column, { kind: K }>;
+    ({
+      kind,
+      schemaName: name(stem),
+      logicalName: name(stem).toLowerCase(),
+      label,
+      description,
+      requiredLevel,
+      audit: true,
+      ...extra,
+    }) as Extract<Column, { kind: K }>;
 
-  const choice = (stem: string, label: Labels, description: Labels, entries: ReadonlyArray<[string, Labels]>): GlobalChoice =>
-    ({ schemaName: name(stem).toLowerCase(), label, description, options: choiceOptions(valuePrefix, entries) });
+  const choice = (stem: string, label: Labels, description: Labels, entries: ReadonlyArray<[string, Labels]>): GlobalChoice => ({
+    schemaName: name(stem).toLowerCase(),
+    label,
+    description,
+    options: choiceOptions(valuePrefix, entries),
+  });
 
-  const helpChoice = choice(ChoiceName.HowCanMicrosoftHelp, labels('How can Microsoft help?', 'Microsoft 可以如何協助？'),
-    labels('The help a co-sell referral asks of Microsoft, as Partner Center lists it.', '共同銷售推薦向 Microsoft 請求的協助，與合作夥伴中心的選項一致。'), HELP_OPTIONS);
-  const statusChoice = choice(ChoiceName.ReferralStatus, labels('Referral Status', '推薦狀態'),
-    labels('Partner Center referral status.', '合作夥伴中心推薦狀態。'), STATUS_OPTIONS);
-  const substatusChoice = choice(ChoiceName.ReferralSubstatus, labels('Referral Sub-status', '推薦子狀態'),
-    labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'), SUBSTATUS_OPTIONS);
+  const helpChoice = choice(
+    ChoiceName.HowCanMicrosoftHelp,
+    labels('How can Microsoft help?', 'Microsoft 可以如何協助？'),
+    labels(
+      'The help a co-sell referral asks of Microsoft, as Partner Center lists it.',
+      '共同銷售推薦向 Microsoft 請求的協助，與合作夥伴中心的選項一致。',
+    ),
+    HELP_OPTIONS,
+  );
+  const statusChoice = choice(
+    ChoiceName.ReferralStatus,
+    labels('Referral Status', '推薦狀態'),
+    labels('Partner Center referral status.', '合作夥伴中心推薦狀態。'),
+    STATUS_OPTIONS,
+  );
+  const substatusChoice = choice(
+    ChoiceName.ReferralSubstatus,
+    labels('Referral Sub-status', '推薦子狀態'),
+    labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'),
+    SUBSTATUS_OPTIONS,
+  );
 
   const C = OpportunityColumn;
   const opportunityColumns: Column[] = [
-    column(C.SyncWithPartnerCenter, 'boolean', labels('Sync with Partner Center', '與合作夥伴中心同步'),
-      labels('Yes to create and keep a Partner Center co-sell referral for this opportunity.', '選「是」即為此商機建立並同步合作夥伴中心共同銷售推薦。'),
-      { defaultValue: false, trueLabel: YES, falseLabel: NO }),
-    column(C.ReferralIdentifier, 'text', labels('Referral Identifier', '推薦識別碼'),
-      labels('Id of the Partner Center referral; written by the sync.', '合作夥伴中心推薦的識別碼，由同步寫入。'), { format: 'text', maxLength: 100 }),
-    column(C.ReferralLink, 'text', labels('Referral Link', '推薦連結'),
-      labels('Link to the referral in Partner Center.', '合作夥伴中心中此推薦的連結。'), { format: 'url', maxLength: 500 }),
-    column(C.HowCanMicrosoftHelp, 'choice', labels('How can Microsoft help?', 'Microsoft 可以如何協助？'), helpChoice.description,
-      { multiSelect: true, choice: helpChoice }),
-    column(C.Products, 'text', labels('Products', '產品'),
-      labels('Partner Center solution ids, kept for compatibility with the earlier connector.', '合作夥伴中心解決方案識別碼，為相容舊版連接器而保留。'), { format: 'text', maxLength: 4000 }),
-    column(C.Audit, 'memo', labels('Audit', '稽核'),
-      labels('What the sync did and why it failed, newest first.', '同步的處理紀錄與失敗原因，最新的在最前。'), { maxLength: 100000 }),
-    column(C.ReferralVisibility, 'boolean', labels('Referral Visibility', '推薦可見度'),
+    column(
+      C.SyncWithPartnerCenter,
+      'boolean',
+      labels('Sync with Partner Center', '與合作夥伴中心同步'),
+      labels(
+        'Yes to create and keep a Partner Center co-sell referral for this opportunity.',
+        '選「是」即為此商機建立並同步合作夥伴中心共同銷售推薦。',
+      ),
+      { defaultValue: false, trueLabel: YES, falseLabel: NO },
+    ),
+    column(
+      C.ReferralIdentifier,
+      'text',
+      labels('Referral Identifier', '推薦識別碼'),
+      labels('Id of the Partner Center referral; written by the sync.', '合作夥伴中心推薦的識別碼，由同步寫入。'),
+      { format: 'text', maxLength: 100 },
+    ),
+    column(
+      C.ReferralLink,
+      'text',
+      labels('Referral Link', '推薦連結'),
+      labels('Link to the referral in Partner Center.', '合作夥伴中心中此推薦的連結。'),
+      { format: 'url', maxLength: 500 },
+    ),
+    column(C.HowCanMicrosoftHelp, 'choice', labels('How can Microsoft help?', 'Microsoft 可以如何協助？'), helpChoice.description, {
+      multiSelect: true,
+      choice: helpChoice,
+    }),
+    column(
+      C.Products,
+      'text',
+      labels('Products', '產品'),
+      labels(
+        'Partner Center solution ids, kept for compatibility with the earlier connector.',
+        '合作夥伴中心解決方案識別碼，為相容舊版連接器而保留。',
+      ),
+      { format: 'text', maxLength: 4000 },
+    ),
+    column(
+      C.Audit,
+      'memo',
+      labels('Audit', '稽核'),
+      labels('What the sync did and why it failed, newest first.', '同步的處理紀錄與失敗原因，最新的在最前。'),
+      { maxLength: 100000 },
+    ),
+    column(
+      C.ReferralVisibility,
+      'boolean',
+      labels('Referral Visibility', '推薦可見度'),
       labels('Yes to make the referral visible to Microsoft sellers.', '選「是」讓 Microsoft 銷售人員看得到此推薦。'),
-      { defaultValue: false, trueLabel: YES, falseLabel: NO }),
-    column(C.MicrosoftCrmIdentifier, 'text', labels('Microsoft CRM Identifier', 'Microsoft CRM 識別碼'),
-      labels("Id of Microsoft's side of a shared referral.", '共用推薦中 Microsoft 端的識別碼。'), { format: 'text', maxLength: 100 }),
+      { defaultValue: false, trueLabel: YES, falseLabel: NO },
+    ),
+    column(
+      C.MicrosoftCrmIdentifier,
+      'text',
+      labels('Microsoft CRM Identifier', 'Microsoft CRM 識別碼'),
+      labels("Id of Microsoft's side of a shared referral.", '共用推薦中 Microsoft 端的識別碼。'),
+      { format: 'text', maxLength: 100 },
+    ),
     column(C.ReferralStatus, 'choice', statusChoice.label, statusChoice.description, { multiSelect: false, choice: statusChoice }),
-    column(C.ReferralSubstatus, 'choice', substatusChoice.label, substatusChoice.description, { multiSelect: false, choice: substatusChoice }),
-    column(C.PartnerCenterETag, 'text', labels('Partner Center ETag', '合作夥伴中心 ETag'),
-      labels('ETag of the referral as last read; sent as If-Match.', '最後讀取的推薦 ETag，更新時作為 If-Match 送出。'), { format: 'text', maxLength: 200 }),
-    column(C.LastSyncedHash, 'memo', labels('Last Synced Fingerprint', '最後同步指紋'),
-      labels("The shared fields as of the last sync; equal on the next change means it is the sync's own write (an echo).", '最後同步時共用欄位的指紋；下次變更時相同即為同步自身寫入的回聲。'), { maxLength: 20000 }),
-    column(C.LastSyncedOn, 'datetime', labels('Last Synced On', '最後同步時間'),
-      labels('When the sync last wrote this opportunity.', '同步最後寫入此商機的時間。'), {}),
+    column(C.ReferralSubstatus, 'choice', substatusChoice.label, substatusChoice.description, {
+      multiSelect: false,
+      choice: substatusChoice,
+    }),
+    column(
+      C.PartnerCenterETag,
+      'text',
+      labels('Partner Center ETag', '合作夥伴中心 ETag'),
+      labels('ETag of the referral as last read; sent as If-Match.', '最後讀取的推薦 ETag，更新時作為 If-Match 送出。'),
+      { format: 'text', maxLength: 200 },
+    ),
+    column(
+      C.LastSyncedHash,
+      'memo',
+      labels('Last Synced Fingerprint', '最後同步指紋'),
+      labels(
+        "The shared fields as of the last sync; equal on the next change means it is the sync's own write (an echo).",
+        '最後同步時共用欄位的指紋；下次變更時相同即為同步自身寫入的回聲。',
+      ),
+      { maxLength: 20000 },
+    ),
+    column(
+      C.LastSyncedOn,
+      'datetime',
+      labels('Last Synced On', '最後同步時間'),
+      labels('When the sync last wrote this opportunity.', '同步最後寫入此商機的時間。'),
+      {},
+    ),
     ...(extensions.extraOpportunityColumns ?? []),
   ];
   const opportunity: ExtendedTable = {
@@ -193,12 +305,14 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
     label: labels('Opportunity', '商機'),
     collectionLabel: labels('Opportunities', '商機'),
     columns: opportunityColumns,
-    keys: [{
-      schemaName: name(REFERRAL_ID_KEY),
-      logicalName: name(REFERRAL_ID_KEY).toLowerCase(),
-      label: labels('Referral Identifier key', '推薦識別碼索引鍵'),
-      columns: [name(C.ReferralIdentifier).toLowerCase()],
-    }],
+    keys: [
+      {
+        schemaName: name(REFERRAL_ID_KEY),
+        logicalName: name(REFERRAL_ID_KEY).toLowerCase(),
+        label: labels('Referral Identifier key', '推薦識別碼索引鍵'),
+        columns: [name(C.ReferralIdentifier).toLowerCase()],
+      },
+    ],
   };
 
   const S = SolutionTable;
@@ -212,21 +326,44 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
     entitySetName: `${solutionTableSchema.toLowerCase()}s`,
     label: labels('Partner Center Solution', '合作夥伴中心解決方案'),
     collectionLabel: labels('Partner Center Solutions', '合作夥伴中心解決方案'),
-    description: labels('A Partner Center solution offered on a co-sell opportunity (a co-sell referral needs at least one).',
-      '共同銷售商機所提供的合作夥伴中心解決方案（共同銷售推薦至少需要一個）。'),
-    primaryName: column(S.Name, 'text', labels('Solution Name', '解決方案名稱'), NO_DESCRIPTION, { format: 'text', maxLength: 200 }, 'required'),
+    description: labels(
+      'A Partner Center solution offered on a co-sell opportunity (a co-sell referral needs at least one).',
+      '共同銷售商機所提供的合作夥伴中心解決方案（共同銷售推薦至少需要一個）。',
+    ),
+    primaryName: column(
+      S.Name,
+      'text',
+      labels('Solution Name', '解決方案名稱'),
+      NO_DESCRIPTION,
+      { format: 'text', maxLength: 200 },
+      'required',
+    ),
     columns: [
-      column(S.SolutionIdentifier, 'text', labels('Solution Identifier', '解決方案識別碼'),
-        labels('Id of the solution in Partner Center.', '此解決方案在合作夥伴中心的識別碼。'), { format: 'text', maxLength: 100 }, 'required'),
-      column(S.Opportunity, 'lookup', labels('Opportunity', '商機'), labels('The opportunity this solution is offered on.', '提供此解決方案的商機。'),
-        { targetEntity: OPPORTUNITY.logicalName }, 'required'),
+      column(
+        S.SolutionIdentifier,
+        'text',
+        labels('Solution Identifier', '解決方案識別碼'),
+        labels('Id of the solution in Partner Center.', '此解決方案在合作夥伴中心的識別碼。'),
+        { format: 'text', maxLength: 100 },
+        'required',
+      ),
+      column(
+        S.Opportunity,
+        'lookup',
+        labels('Opportunity', '商機'),
+        labels('The opportunity this solution is offered on.', '提供此解決方案的商機。'),
+        { targetEntity: OPPORTUNITY.logicalName },
+        'required',
+      ),
     ],
-    keys: [{
-      schemaName: name(S.Key),
-      logicalName: name(S.Key).toLowerCase(),
-      label: labels('Opportunity and solution key', '商機與解決方案索引鍵'),
-      columns: [name(S.Opportunity).toLowerCase(), name(S.SolutionIdentifier).toLowerCase()],
-    }],
+    keys: [
+      {
+        schemaName: name(S.Key),
+        logicalName: name(S.Key).toLowerCase(),
+        label: labels('Opportunity and solution key', '商機與解決方案索引鍵'),
+        columns: [name(S.Opportunity).toLowerCase(), name(S.SolutionIdentifier).toLowerCase()],
+      },
+    ],
     views: standardViews(solutionTableLogical, labels('Partner Center Solutions', '合作夥伴中心解決方案'), solutionColumns),
     form: {
       id: componentId('systemform', `${solutionTableLogical}:main`),
@@ -245,37 +382,78 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
 
   const E = EnvironmentVariableName;
   const environmentVariables: EnvironmentVariable[] = [
-    { schemaName: name(E.Checkmark), type: 'Boolean', defaultValue: true, label: labels('Checkmark', '勾選標記'),
-      description: labels('Yes to mark the opportunity name ✔ when a sync succeeds and ✘ when it fails.', '選「是」在同步成功時於商機名稱標上 ✔，失敗時標上 ✘。') },
-    { schemaName: name(E.SyncOnlyCoSell), type: 'Boolean', defaultValue: true, label: labels('Sync only co-sell opportunities', '僅同步共同銷售商機'),
-      description: labels('Yes to sync only co-sell referrals; No also brings other referrals in as leads.', '選「是」僅同步共同銷售推薦；選「否」時其他推薦會以潛在客戶匯入。') },
-    { schemaName: name(E.DealValueField), type: 'String', defaultValue: 'estimatedvalue', label: labels('Deal value field', '交易金額欄位'),
-      description: labels('Logical name of the opportunity column holding the deal value.', '存放交易金額的商機欄位邏輯名稱。') },
-    { schemaName: name(E.CustomerCountryCodeField), type: 'String', defaultValue: 'address1_country', label: labels('Customer country code field', '客戶國家代碼欄位'),
-      description: labels('Logical name of the account column holding the ISO 3166 two-letter country code.', '存放 ISO 3166 兩碼國家代碼的帳戶欄位邏輯名稱。') },
+    {
+      schemaName: name(E.Checkmark),
+      type: 'Boolean',
+      defaultValue: true,
+      label: labels('Checkmark', '勾選標記'),
+      description: labels(
+        'Yes to mark the opportunity name ✔ when a sync succeeds and ✘ when it fails.',
+        '選「是」在同步成功時於商機名稱標上 ✔，失敗時標上 ✘。',
+      ),
+    },
+    {
+      schemaName: name(E.SyncOnlyCoSell),
+      type: 'Boolean',
+      defaultValue: true,
+      label: labels('Sync only co-sell opportunities', '僅同步共同銷售商機'),
+      description: labels(
+        'Yes to sync only co-sell referrals; No also brings other referrals in as leads.',
+        '選「是」僅同步共同銷售推薦；選「否」時其他推薦會以潛在客戶匯入。',
+      ),
+    },
+    {
+      schemaName: name(E.DealValueField),
+      type: 'String',
+      defaultValue: 'estimatedvalue',
+      label: labels('Deal value field', '交易金額欄位'),
+      description: labels('Logical name of the opportunity column holding the deal value.', '存放交易金額的商機欄位邏輯名稱。'),
+    },
+    {
+      schemaName: name(E.CustomerCountryCodeField),
+      type: 'String',
+      defaultValue: 'address1_country',
+      label: labels('Customer country code field', '客戶國家代碼欄位'),
+      description: labels(
+        'Logical name of the account column holding the ISO 3166 two-letter country code.',
+        '存放 ISO 3166 兩碼國家代碼的帳戶欄位邏輯名稱。',
+      ),
+    },
   ];
 
   const R = ConnectionReferenceName;
   const connectionReferences: ConnectionReference[] = [
-    { logicalName: name(R.PartnerCenterReferrals), apiName: ConnectorApi.PartnerCenterReferrals,
-      displayName: `${config.solution.displayName} | Partner Center Referrals`, description: 'Reads, creates and updates Partner Center referrals.' },
-    { logicalName: name(R.PartnerCenterEvents), apiName: ConnectorApi.PartnerCenterEvents,
-      displayName: `${config.solution.displayName} | Partner Center Events`, description: 'Registers the Partner Center webhook for referral events.' },
-    { logicalName: name(R.Dataverse), apiName: ConnectorApi.Dataverse,
-      displayName: `${config.solution.displayName} | Dataverse`, description: 'Reads and writes opportunities, accounts, contacts and solutions.' },
+    {
+      logicalName: name(R.PartnerCenterReferrals),
+      apiName: ConnectorApi.PartnerCenterReferrals,
+      displayName: `${config.solution.displayName} | Partner Center Referrals`,
+      description: 'Reads, creates and updates Partner Center referrals.',
+    },
+    {
+      logicalName: name(R.PartnerCenterEvents),
+      apiName: ConnectorApi.PartnerCenterEvents,
+      displayName: `${config.solution.displayName} | Partner Center Events`,
+      description: 'Registers the Partner Center webhook for referral events.',
+    },
+    {
+      logicalName: name(R.Dataverse),
+      apiName: ConnectorApi.Dataverse,
+      displayName: `${config.solution.displayName} | Dataverse`,
+      description: 'Reads and writes opportunities, accounts, contacts and solutions.',
+    },
   ];
 
   const columnName = (stem: string): string => name(stem).toLowerCase();
   const controlName = partnerCenterControlName(prefix);
   const sectionControl: SectionControl | undefined = extensions.controls?.some((control) => control.name === controlName)
     ? {
-      control: controlName,
-      anchor: columnName(C.SyncWithPartnerCenter),
-      bindings: [
-        ...SECTION_CONTROL_COLUMNS.map((stem) => ({ property: stem, column: columnName(stem) })),
-        ...Object.entries(SectionLookupProperty).map(([property, column]) => ({ property, column })),
-      ],
-    }
+        control: controlName,
+        anchor: columnName(C.SyncWithPartnerCenter),
+        bindings: [
+          ...SECTION_CONTROL_COLUMNS.map((stem) => ({ property: stem, column: columnName(stem) })),
+          ...Object.entries(SectionLookupProperty).map(([property, column]) => ({ property, column })),
+        ],
+      }
     : undefined;
   const form: OpportunityForm = {
     entity: OPPORTUNITY.logicalName,
@@ -336,16 +514,25 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
  * public views, advanced find, associated (used by subgrids), lookup and quick find.
  */
 export function standardViews(table: string, plural: ReturnType<typeof labels>, columns: readonly string[]): View[] {
-  const view = (key: string, queryType: View['queryType'], isDefault: boolean, label: ReturnType<typeof labels>, stateCode: 0 | 1, extra: Partial<View> = {}): View =>
-    ({ id: componentId('savedquery', `${table}:${key}`), queryType, isDefault, label, columns, stateCode, ...extra });
+  const view = (
+    key: string,
+    queryType: View['queryType'],
+    isDefault: boolean,
+    label: ReturnType<typeof labels>,
+    stateCode: 0 | 1,
+    extra: Partial<View> = {},
+  ): View => ({ id: componentId('savedquery', `${table}:${key}`), queryType, isDefault, label, columns, stateCode, ...extra });
   return [
     view('active', ViewKind.Public, true, labels(`Active ${plural[1033]}`, `使用中的${plural[1028]}`), 0),
     view('inactive', ViewKind.Public, false, labels(`Inactive ${plural[1033]}`, `非使用中的${plural[1028]}`), 1),
     view('advancedfind', ViewKind.AdvancedFind, true, labels(`${plural[1033]} Advanced Find View`, `${plural[1028]}進階尋找檢視`), 0),
     view('associated', ViewKind.Associated, true, labels(`${plural[1033]} Associated View`, `${plural[1028]}關聯檢視`), 0),
-    view('lookup', ViewKind.Lookup, true, labels(`${plural[1033]} Lookup View`, `${plural[1028]}查詢檢視`), 0, { columns: columns.slice(0, 1) }),
-    view('quickfind', ViewKind.QuickFind, true, labels(`Quick Find Active ${plural[1033]}`, `快速尋找使用中的${plural[1028]}`), 0,
-      { quickFindColumns: columns.slice(0, 2) }),
+    view('lookup', ViewKind.Lookup, true, labels(`${plural[1033]} Lookup View`, `${plural[1028]}查詢檢視`), 0, {
+      columns: columns.slice(0, 1),
+    }),
+    view('quickfind', ViewKind.QuickFind, true, labels(`Quick Find Active ${plural[1033]}`, `快速尋找使用中的${plural[1028]}`), 0, {
+      quickFindColumns: columns.slice(0, 2),
+    }),
   ];
 }
 
@@ -356,13 +543,19 @@ function formPlacement(config: PacConfig, prefix: string): FormPlacement {
   if (form.mode === 'existingForm') {
     const name = form.formName ?? 'Opportunity';
     return {
-      mode: 'existingForm', formId: stripBraces(form.formId), tabId: stripBraces(form.tabId), columnIndex: form.columnIndex ?? 0,
-      columnWidth: form.columnWidth ?? '100%', name: labels(name, name),
+      mode: 'existingForm',
+      formId: stripBraces(form.formId),
+      tabId: stripBraces(form.tabId),
+      columnIndex: form.columnIndex ?? 0,
+      columnWidth: form.columnWidth ?? '100%',
+      name: labels(name, name),
     };
   }
   return {
     mode: 'newMainForm',
     formId: componentId('systemform', `${prefix}:opportunity:main:${PARTNER_CENTER_SECTION}`),
-    name: form.formName ? labels(form.formName, form.formName) : labels('Opportunity – Microsoft Partner Center', '商機 – Microsoft 合作夥伴中心'),
+    name: form.formName
+      ? labels(form.formName, form.formName)
+      : labels('Opportunity – Microsoft Partner Center', '商機 – Microsoft 合作夥伴中心'),
   };
 }

@@ -193,7 +193,14 @@ export interface FormSection {
  */
 export type FormPlacement =
   | { readonly mode: 'newMainForm'; readonly formId: string; readonly name: Labels }
-  | { readonly mode: 'existingForm'; readonly formId: string; readonly tabId: string; readonly columnIndex: number; readonly columnWidth: string; readonly name: Labels };
+  | {
+      readonly mode: 'existingForm';
+      readonly formId: string;
+      readonly tabId: string;
+      readonly columnIndex: number;
+      readonly columnWidth: string;
+      readonly name: Labels;
+    };
 
 export interface OpportunityForm {
   readonly entity: string;

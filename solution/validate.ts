@@ -16,22 +16,34 @@ const SYSTEM_COLUMNS = ['createdon', 'createdby', 'modifiedon', 'modifiedby', 'o
  */
 export function validateModel(model: SolutionModel, source: string): void {
   const errors: UserError[] = [];
-  const fail = (where: string, problem: string, fix: string): void => { errors.push(new UserError(source, where, problem, fix)); };
+  const fail = (where: string, problem: string, fix: string): void => {
+    errors.push(new UserError(source, where, problem, fix));
+  };
   const prefix = `${model.publisher.prefix}_`;
 
   const requireLabels = (where: string, value: Labels): void => {
     for (const language of LANGUAGES) {
       if (!value[language] || value[language].trim() === '') {
-        fail(`${where}[${language}]`, `has no label for language ${language}`, `give the ${language === 1033 ? 'English' : 'Traditional Chinese'} text; every label needs both 1033 and 1028`);
+        fail(
+          `${where}[${language}]`,
+          `has no label for language ${language}`,
+          `give the ${language === 1033 ? 'English' : 'Traditional Chinese'} text; every label needs both 1033 and 1028`,
+        );
       }
     }
   };
   const requirePrefix = (where: string, schemaName: string, limit: number): void => {
     if (!schemaName.toLowerCase().startsWith(prefix.toLowerCase())) {
-      fail(where, `"${schemaName}" does not start with the publisher prefix "${prefix}"`, `rename it to "${prefix}${schemaName.replace(/^[^_]*_/, '')}"`);
+      fail(
+        where,
+        `"${schemaName}" does not start with the publisher prefix "${prefix}"`,
+        `rename it to "${prefix}${schemaName.replace(/^[^_]*_/, '')}"`,
+      );
     }
-    if (schemaName.length > limit) fail(where, `"${schemaName}" is ${schemaName.length} characters, more than ${limit}`, 'shorten the name');
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(schemaName)) fail(where, `"${schemaName}" has characters Dataverse does not allow in a schema name`, 'use letters, digits and underscores only');
+    if (schemaName.length > limit)
+      fail(where, `"${schemaName}" is ${schemaName.length} characters, more than ${limit}`, 'shorten the name');
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(schemaName))
+      fail(where, `"${schemaName}" has characters Dataverse does not allow in a schema name`, 'use letters, digits and underscores only');
   };
   const unique = (kind: string, items: ReadonlyArray<{ where: string; name: string }>): void => {
     const seen = new Map<string, string>();
@@ -45,12 +57,23 @@ export function validateModel(model: SolutionModel, source: string): void {
 
   const checkColumn = (where: string, column: Column): void => {
     requirePrefix(`${where}.schemaName`, column.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
-    if (column.logicalName !== column.schemaName.toLowerCase()) fail(`${where}.logicalName`, `"${column.logicalName}" is not the lower-case schema name`, `use "${column.schemaName.toLowerCase()}"`);
+    if (column.logicalName !== column.schemaName.toLowerCase())
+      fail(`${where}.logicalName`, `"${column.logicalName}" is not the lower-case schema name`, `use "${column.schemaName.toLowerCase()}"`);
     requireLabels(`${where}.label`, column.label);
-    if (column.kind === 'text' && (column.maxLength < 1 || column.maxLength > MAX_TEXT_LENGTH)) fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_TEXT_LENGTH}`, 'use a memo column for longer text');
-    if (column.kind === 'memo' && (column.maxLength < 1 || column.maxLength > MAX_MEMO_LENGTH)) fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_MEMO_LENGTH}`, 'lower the maximum length');
-    if (column.kind === 'boolean') { requireLabels(`${where}.trueLabel`, column.trueLabel); requireLabels(`${where}.falseLabel`, column.falseLabel); }
-    if (column.kind === 'choice' && !model.choices.includes(column.choice)) fail(`${where}.choice`, `uses choice "${column.choice.schemaName}" that is not in the model's choices`, 'add the choice to model.choices');
+    if (column.kind === 'text' && (column.maxLength < 1 || column.maxLength > MAX_TEXT_LENGTH))
+      fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_TEXT_LENGTH}`, 'use a memo column for longer text');
+    if (column.kind === 'memo' && (column.maxLength < 1 || column.maxLength > MAX_MEMO_LENGTH))
+      fail(`${where}.maxLength`, `${column.maxLength} is outside 1–${MAX_MEMO_LENGTH}`, 'lower the maximum length');
+    if (column.kind === 'boolean') {
+      requireLabels(`${where}.trueLabel`, column.trueLabel);
+      requireLabels(`${where}.falseLabel`, column.falseLabel);
+    }
+    if (column.kind === 'choice' && !model.choices.includes(column.choice))
+      fail(
+        `${where}.choice`,
+        `uses choice "${column.choice.schemaName}" that is not in the model's choices`,
+        'add the choice to model.choices',
+      );
   };
 
   model.tables.forEach((table, t) => {
@@ -60,28 +83,52 @@ export function validateModel(model: SolutionModel, source: string): void {
     const columns = table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns;
     if (table.kind === 'custom') requirePrefix(`${where}.schemaName`, table.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
     columns.forEach((column, c) => checkColumn(`${where}.columns[${c}]`, column));
-    unique('column', columns.map((column, c) => ({ where: `${where}.columns[${c}]`, name: column.schemaName })));
+    unique(
+      'column',
+      columns.map((column, c) => ({ where: `${where}.columns[${c}]`, name: column.schemaName })),
+    );
     if (table.kind === 'custom') {
       const known = new Set([...columns.map((column) => column.logicalName), ...SYSTEM_COLUMNS]);
       table.views.forEach((view, v) => {
         requireLabels(`${where}.views[${v}].label`, view.label);
         for (const name of [...view.columns, ...(view.quickFindColumns ?? [])]) {
-          if (!known.has(name)) fail(`${where}.views[${v}].columns`, `shows column "${name}" that the table does not have`, 'list logical names of the table\'s columns');
+          if (!known.has(name))
+            fail(
+              `${where}.views[${v}].columns`,
+              `shows column "${name}" that the table does not have`,
+              "list logical names of the table's columns",
+            );
         }
       });
       table.form.fields.forEach((name, i) => {
-        if (!known.has(name)) fail(`${where}.form.fields[${i}]`, `places column "${name}" that the table does not have`, 'list logical names of the table\'s columns');
+        if (!known.has(name))
+          fail(
+            `${where}.form.fields[${i}]`,
+            `places column "${name}" that the table does not have`,
+            "list logical names of the table's columns",
+          );
       });
-      unique('view id', table.views.map((view, v) => ({ where: `${where}.views[${v}]`, name: view.id })));
+      unique(
+        'view id',
+        table.views.map((view, v) => ({ where: `${where}.views[${v}]`, name: view.id })),
+      );
     }
     table.keys.forEach((key, k) => {
       requirePrefix(`${where}.keys[${k}].schemaName`, key.schemaName, MAX_COMPONENT_NAME);
       for (const name of key.columns) {
-        if (!columns.some((column) => column.logicalName === name)) fail(`${where}.keys[${k}].columns`, `names column "${name}" that the table does not have`, 'list logical names of columns defined on the table');
+        if (!columns.some((column) => column.logicalName === name))
+          fail(
+            `${where}.keys[${k}].columns`,
+            `names column "${name}" that the table does not have`,
+            'list logical names of columns defined on the table',
+          );
       }
     });
   });
-  unique('table', model.tables.map((table, t) => ({ where: `tables[${t}]`, name: table.schemaName })));
+  unique(
+    'table',
+    model.tables.map((table, t) => ({ where: `tables[${t}]`, name: table.schemaName })),
+  );
 
   model.choices.forEach((choice, c) => {
     const where = `choices[${c}]`;
@@ -90,29 +137,61 @@ export function validateModel(model: SolutionModel, source: string): void {
     const low = model.publisher.optionValuePrefix * 10000;
     choice.options.forEach((option, o) => {
       requireLabels(`${where}.options[${o}].label`, option.label);
-      if (option.value < low || option.value > low + 9999) fail(`${where}.options[${o}].value`, `${option.value} is outside the publisher's range ${low}–${low + 9999}`, 'number options from optionValuePrefix × 10000');
+      if (option.value < low || option.value > low + 9999)
+        fail(
+          `${where}.options[${o}].value`,
+          `${option.value} is outside the publisher's range ${low}–${low + 9999}`,
+          'number options from optionValuePrefix × 10000',
+        );
     });
-    unique('option value', choice.options.map((option, o) => ({ where: `${where}.options[${o}]`, name: String(option.value) })));
+    unique(
+      'option value',
+      choice.options.map((option, o) => ({ where: `${where}.options[${o}]`, name: String(option.value) })),
+    );
   });
-  unique('choice', model.choices.map((choice, c) => ({ where: `choices[${c}]`, name: choice.schemaName })));
+  unique(
+    'choice',
+    model.choices.map((choice, c) => ({ where: `choices[${c}]`, name: choice.schemaName })),
+  );
 
   model.environmentVariables.forEach((variable, v) => {
     const where = `environmentVariables[${v}]`;
     requirePrefix(`${where}.schemaName`, variable.schemaName, MAX_COMPONENT_NAME);
     requireLabels(`${where}.label`, variable.label);
     const expected = variable.type === 'Boolean' ? 'boolean' : variable.type === 'Number' ? 'number' : 'string';
-    if (typeof variable.defaultValue !== expected) fail(`${where}.defaultValue`, `${JSON.stringify(variable.defaultValue)} is not a ${expected} for a ${variable.type} variable`, `give a ${expected} default`);
+    if (typeof variable.defaultValue !== expected)
+      fail(
+        `${where}.defaultValue`,
+        `${JSON.stringify(variable.defaultValue)} is not a ${expected} for a ${variable.type} variable`,
+        `give a ${expected} default`,
+      );
   });
-  unique('environment variable', model.environmentVariables.map((variable, v) => ({ where: `environmentVariables[${v}]`, name: variable.schemaName })));
+  unique(
+    'environment variable',
+    model.environmentVariables.map((variable, v) => ({ where: `environmentVariables[${v}]`, name: variable.schemaName })),
+  );
 
   model.connectionReferences.forEach((reference, r) => {
     requirePrefix(`connectionReferences[${r}].logicalName`, reference.logicalName, MAX_COMPONENT_NAME);
-    if (!/^shared_[a-z0-9]+$/.test(reference.apiName)) fail(`connectionReferences[${r}].apiName`, `"${reference.apiName}" is not a connector api name`, 'use the shared_<api> name, e.g. shared_commondataserviceforapps');
+    if (!/^shared_[a-z0-9]+$/.test(reference.apiName))
+      fail(
+        `connectionReferences[${r}].apiName`,
+        `"${reference.apiName}" is not a connector api name`,
+        'use the shared_<api> name, e.g. shared_commondataserviceforapps',
+      );
   });
-  unique('connection reference', model.connectionReferences.map((reference, r) => ({ where: `connectionReferences[${r}]`, name: reference.logicalName })));
+  unique(
+    'connection reference',
+    model.connectionReferences.map((reference, r) => ({ where: `connectionReferences[${r}]`, name: reference.logicalName })),
+  );
 
-  model.relationships.forEach((relationship, r) => requirePrefix(`relationships[${r}].schemaName`, relationship.schemaName, MAX_COMPONENT_NAME));
-  unique('relationship', model.relationships.map((relationship, r) => ({ where: `relationships[${r}]`, name: relationship.schemaName })));
+  model.relationships.forEach((relationship, r) =>
+    requirePrefix(`relationships[${r}].schemaName`, relationship.schemaName, MAX_COMPONENT_NAME),
+  );
+  unique(
+    'relationship',
+    model.relationships.map((relationship, r) => ({ where: `relationships[${r}]`, name: relationship.schemaName })),
+  );
 
   model.forms.forEach((form, f) => {
     const table = model.tables.find((candidate) => candidate.logicalName === form.entity);
@@ -121,41 +200,84 @@ export function validateModel(model: SolutionModel, source: string): void {
     if (subgrid) {
       const target = model.tables.find((candidate) => candidate.logicalName === subgrid.targetEntity);
       if (!model.relationships.some((relationship) => relationship.schemaName === subgrid.relationship)) {
-        fail(`forms[${f}].section.subgrid.relationship`, `names relationship "${subgrid.relationship}" that the model does not have`, 'use the schema name of a relationship in model.relationships');
+        fail(
+          `forms[${f}].section.subgrid.relationship`,
+          `names relationship "${subgrid.relationship}" that the model does not have`,
+          'use the schema name of a relationship in model.relationships',
+        );
       }
       if (!target || target.kind !== 'custom' || !target.views.some((view) => view.id === subgrid.viewId)) {
-        fail(`forms[${f}].section.subgrid.viewId`, `names view ${subgrid.viewId} that table "${subgrid.targetEntity}" does not have`, 'use the id of one of the target table\'s views');
+        fail(
+          `forms[${f}].section.subgrid.viewId`,
+          `names view ${subgrid.viewId} that table "${subgrid.targetEntity}" does not have`,
+          "use the id of one of the target table's views",
+        );
       }
     }
     form.section.fields.forEach((field, i) => {
       const columns = table ? (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns) : [];
-      if (!columns.some((column) => column.logicalName === field.column)) fail(`forms[${f}].section.fields[${i}]`, `places column "${field.column}" that the ${form.entity} table of the model does not have`, 'add the column to the table or remove the field');
+      if (!columns.some((column) => column.logicalName === field.column))
+        fail(
+          `forms[${f}].section.fields[${i}]`,
+          `places column "${field.column}" that the ${form.entity} table of the model does not have`,
+          'add the column to the table or remove the field',
+        );
     });
     const sectionControl = form.section.control;
     if (sectionControl) {
       const where = `forms[${f}].section.control`;
       const component = model.controls.find((control) => control.name === sectionControl.control);
-      if (!component) fail(`${where}.control`, `names code component "${sectionControl.control}" that model.controls does not have`, 'add the built control to the model (run the pcf build) or remove the section control');
-      if (!form.section.fields.some((field) => field.column === sectionControl.anchor)) fail(`${where}.anchor`, `"${sectionControl.anchor}" is not a field of the section`, 'anchor the control on one of the section fields');
+      if (!component)
+        fail(
+          `${where}.control`,
+          `names code component "${sectionControl.control}" that model.controls does not have`,
+          'add the built control to the model (run the pcf build) or remove the section control',
+        );
+      if (!form.section.fields.some((field) => field.column === sectionControl.anchor))
+        fail(
+          `${where}.anchor`,
+          `"${sectionControl.anchor}" is not a field of the section`,
+          'anchor the control on one of the section fields',
+        );
       sectionControl.bindings.forEach((binding, b) => {
         const property = component?.properties?.find((candidate) => candidate.name === binding.property);
         if (component?.properties && (!property || property.usage !== 'bound')) {
-          fail(`${where}.bindings[${b}]`, `binds "${binding.property}", which is not a bound property of ${component.name}'s ControlManifest.xml`, 'add the property (usage="bound") to the manifest or remove the binding');
+          fail(
+            `${where}.bindings[${b}]`,
+            `binds "${binding.property}", which is not a bound property of ${component.name}'s ControlManifest.xml`,
+            'add the property (usage="bound") to the manifest or remove the binding',
+          );
         }
       });
     }
   });
-  unique('flow', model.flows.map((flow, i) => ({ where: `flows[${i}]`, name: flow.id })));
+  unique(
+    'flow',
+    model.flows.map((flow, i) => ({ where: `flows[${i}]`, name: flow.id })),
+  );
   model.controls.forEach((control, c) => {
     const where = `controls[${c}].name`;
-    if (!control.name.toLowerCase().startsWith(prefix.toLowerCase())) fail(where, `"${control.name}" does not start with the publisher prefix "${prefix}"`, `name it ${prefix}<namespace>.<constructor>`);
-    if (control.name.length > MAX_COMPONENT_NAME) fail(where, `"${control.name}" is ${control.name.length} characters, more than ${MAX_COMPONENT_NAME}`, 'shorten the manifest namespace or constructor');
+    if (!control.name.toLowerCase().startsWith(prefix.toLowerCase()))
+      fail(where, `"${control.name}" does not start with the publisher prefix "${prefix}"`, `name it ${prefix}<namespace>.<constructor>`);
+    if (control.name.length > MAX_COMPONENT_NAME)
+      fail(
+        where,
+        `"${control.name}" is ${control.name.length} characters, more than ${MAX_COMPONENT_NAME}`,
+        'shorten the manifest namespace or constructor',
+      );
     // <prefix>_<namespace>.<constructor>: the manifest namespace may hold dots, the constructor is alphanumeric.
     if (!/^[A-Za-z][A-Za-z0-9]*_[A-Za-z][A-Za-z0-9.]*\.[A-Za-z][A-Za-z0-9]*$/.test(control.name)) {
-      fail(where, `"${control.name}" is not <prefix>_<namespace>.<constructor>`, 'use the manifest namespace (letters, digits, dots) and constructor (letters and digits)');
+      fail(
+        where,
+        `"${control.name}" is not <prefix>_<namespace>.<constructor>`,
+        'use the manifest namespace (letters, digits, dots) and constructor (letters and digits)',
+      );
     }
   });
-  unique('code component', model.controls.map((control, c) => ({ where: `controls[${c}]`, name: control.name })));
+  unique(
+    'code component',
+    model.controls.map((control, c) => ({ where: `controls[${c}]`, name: control.name })),
+  );
 
   if (errors.length > 0) throw new UserErrors(errors);
 }

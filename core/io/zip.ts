@@ -40,8 +40,12 @@ export function readZip(bytes: Uint8Array, label: string): ZipEntry[] {
       },
     });
   } catch (error) {
-    throw new UserError(label, undefined, `is not a readable zip archive (${(error as Error).message})`,
-      'give the .zip file exported from Dataverse or built by `cosell build`; re-download it if it was truncated');
+    throw new UserError(
+      label,
+      undefined,
+      `is not a readable zip archive (${(error as Error).message})`,
+      'give the .zip file exported from Dataverse or built by `cosell build`; re-download it if it was truncated',
+    );
   }
   return order
     .filter((name) => !name.endsWith('/'))
@@ -53,8 +57,12 @@ export async function readZipFile(file: string): Promise<ZipEntry[]> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new UserError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'check the path; it must name an existing .zip file');
+    throw new UserError(
+      file,
+      undefined,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'check the path; it must name an existing .zip file',
+    );
   }
   return readZip(bytes, file);
 }

@@ -12,5 +12,4 @@ export function compareNames(a: string, b: string): number {
 }
 
 /** A sorted copy, by the name `key` gives each item. */
-export const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] =>
-  [...items].sort((a, b) => compareNames(key(a), key(b)));
+export const sortedBy = <T>(items: readonly T[], key: (item: T) => string): T[] => [...items].sort((a, b) => compareNames(key(a), key(b)));

@@ -5,7 +5,14 @@ import { child, childrenNamed, childText, descendants, parseXmlTree, select, typ
  * What the rules look at: the zip entries plus the parsed solution.xml / customizations.xml reduced
  * to the components the rules cross-check. Built once per zip; rules never parse these files again.
  */
-import { CONTENT_TYPES_ENTRY, CUSTOMIZATIONS_XML, ENV_VAR_DEFINITION_FILE, ENV_VAR_FOLDER, ENV_VAR_VALUES_FILE, SOLUTION_XML } from './entries.js';
+import {
+  CONTENT_TYPES_ENTRY,
+  CUSTOMIZATIONS_XML,
+  ENV_VAR_DEFINITION_FILE,
+  ENV_VAR_FOLDER,
+  ENV_VAR_VALUES_FILE,
+  SOLUTION_XML,
+} from './entries.js';
 
 export { CUSTOMIZATIONS_XML, SOLUTION_XML, CONTENT_TYPES_ENTRY as CONTENT_TYPES_XML };
 const ENV_VAR_FOLDER_PREFIX = `${ENV_VAR_FOLDER}/`;
@@ -176,13 +183,21 @@ function readCustomizations(root: XElement): Customizations {
       ...optionalProps({ id: el.attrs.WorkflowId, name: el.attrs.Name, jsonFileName: childText(el, 'JsonFileName') }),
       el,
     })),
-    optionSets: select(root, 'optionsets/optionset').map((el) => ({ name: el.attrs.Name ?? '', el, options: select(el, 'options/option') })),
+    optionSets: select(root, 'optionsets/optionset').map((el) => ({
+      name: el.attrs.Name ?? '',
+      el,
+      options: select(el, 'options/option'),
+    })),
     connectionReferences: named('connectionreferences/connectionreference', (el) => el.attrs.connectionreferencelogicalname),
     customControls: select(root, 'CustomControls/CustomControl').map((el) => ({
-      name: childText(el, 'Name') ?? '', el, ...optionalProps({ fileName: childText(el, 'FileName') }),
+      name: childText(el, 'Name') ?? '',
+      el,
+      ...optionalProps({ fileName: childText(el, 'FileName') }),
     })),
     webResources: select(root, 'WebResources/WebResource').map((el) => ({
-      name: childText(el, 'Name') ?? '', el, ...optionalProps({ fileName: childText(el, 'FileName') }),
+      name: childText(el, 'Name') ?? '',
+      el,
+      ...optionalProps({ fileName: childText(el, 'FileName') }),
     })),
     relationships: select(root, 'EntityRelationships/EntityRelationship').map(readRelationship),
   };
@@ -190,11 +205,13 @@ function readCustomizations(root: XElement): Customizations {
 
 function readEntity(el: XElement): EntityNode {
   const info = select(el, 'EntityInfo/entity')[0];
-  const forms = select(el, 'FormXml/forms').flatMap((forms) => childrenNamed(forms, 'systemform').map((systemform) => ({
-    ...optionalProps({ formId: childText(systemform, 'formid'), formType: forms.attrs.type }),
-    systemform,
-    ...(child(systemform, 'form') ? { form: child(systemform, 'form') } : {}),
-  })));
+  const forms = select(el, 'FormXml/forms').flatMap((forms) =>
+    childrenNamed(forms, 'systemform').map((systemform) => ({
+      ...optionalProps({ formId: childText(systemform, 'formid'), formType: forms.attrs.type }),
+      systemform,
+      ...(child(systemform, 'form') ? { form: child(systemform, 'form') } : {}),
+    })),
+  );
   return {
     name: childText(el, 'Name') ?? info?.attrs.Name ?? '',
     el,
@@ -269,8 +286,9 @@ export function prefixOf(schemaName: string): string | undefined {
 /** Whether MissingDependencies declares a required component of this type and name (case-insensitive). */
 export function declaredMissing(manifest: Manifest | undefined, type: number, name: string): boolean {
   const wanted = name.toLowerCase();
-  return (manifest?.missingRequired ?? []).some((required) =>
-    required.attrs.type === String(type) && (required.attrs.schemaName ?? '').toLowerCase() === wanted);
+  return (manifest?.missingRequired ?? []).some(
+    (required) => required.attrs.type === String(type) && (required.attrs.schemaName ?? '').toLowerCase() === wanted,
+  );
 }
 
 /** Every form element with this name inside a form (tabs, sections, cells, controls…). */

@@ -38,8 +38,7 @@ export function childText(element: Element, name: string): string | undefined {
 }
 
 /** True when the element carries anything: child elements or non-blank text. */
-export const hasContent = (element: Element): boolean =>
-  childElements(element).length > 0 || (element.textContent ?? '').trim() !== '';
+export const hasContent = (element: Element): boolean => childElements(element).length > 0 || (element.textContent ?? '').trim() !== '';
 
 export function removeChildren(element: Element): void {
   while (element.firstChild) element.removeChild(element.firstChild);
@@ -118,5 +117,4 @@ export function ensureChild(parent: Element, name: string, order: readonly strin
   return created;
 }
 
-export const serializeTree = (tree: XmlTree, declaration: boolean): Uint8Array =>
-  encodeText(serializeXml(tree.builder, { declaration }));
+export const serializeTree = (tree: XmlTree, declaration: boolean): Uint8Array => encodeText(serializeXml(tree.builder, { declaration }));

@@ -46,8 +46,7 @@ function copyElement(source: XmlElement, parent: XElement | undefined): XElement
 export const oneLine = (message: string): string => message.replace(/\s+/g, ' ').trim();
 
 /** First child element with this name. */
-export const child = (element: XElement | undefined, name: string): XElement | undefined =>
-  element?.children.find((c) => c.name === name);
+export const child = (element: XElement | undefined, name: string): XElement | undefined => element?.children.find((c) => c.name === name);
 
 /** Every child element with this name. */
 export const childrenNamed = (element: XElement | undefined, name: string): XElement[] =>

@@ -45,7 +45,9 @@ function protectEntityLikeAmpersands(root: DomNode): () => void {
       const original = node.nodeValue ?? '';
       if (ENTITY_LIKE_AMPERSAND.test(original)) {
         node.nodeValue = original.replace(ENTITY_LIKE_AMPERSAND, '&amp;');
-        undo.push(() => { node.nodeValue = original; });
+        undo.push(() => {
+          node.nodeValue = original;
+        });
       }
     }
     if (node.nodeType === 1) {
@@ -53,14 +55,18 @@ function protectEntityLikeAmpersands(root: DomNode): () => void {
         const original = attribute.value;
         if (ENTITY_LIKE_AMPERSAND.test(original)) {
           attribute.value = original.replace(ENTITY_LIKE_AMPERSAND, '&amp;');
-          undo.push(() => { attribute.value = original; });
+          undo.push(() => {
+            attribute.value = original;
+          });
         }
       }
     }
     for (const child of Array.from(node.childNodes)) visit(child);
   };
   visit(root);
-  return () => { for (const step of undo) step(); };
+  return () => {
+    for (const step of undo) step();
+  };
 }
 
 /** A new document (no declaration: `serializeXml` decides that). */
@@ -93,8 +99,12 @@ export function parseXml(text: string, file: string, where?: string): XMLBuilder
   const clean = stripBom(text);
   const problem = wellFormednessProblem(clean);
   if (problem !== undefined) {
-    throw new UserError(file, where, `is not well-formed XML (${problem})`,
-      'restore the file from the original export, or rebuild it with `cosell build` / `cosell unpack`');
+    throw new UserError(
+      file,
+      where,
+      `is not well-formed XML (${problem})`,
+      'restore the file from the original export, or rebuild it with `cosell build` / `cosell unpack`',
+    );
   }
   const doc = create({ skipWhitespaceOnlyText: false }, clean);
   dropIndentation(doc.node as unknown as DomNode);

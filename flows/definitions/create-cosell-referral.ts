@@ -1,11 +1,55 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, HELP_ATTRIBUTE_TYPE, mapChoiceToOption, outbound, REFERRAL_LINK_PREFIX, resolveColumn, type FieldMap } from '../mapping.js';
-import { columnList, columnValue, CHECK_MARK, CROSS_MARK, opportunityFingerprint, outboundColumns, sharedFields, unmarkedName } from '../sync-expressions.js';
-import { appendToStringVariable, childResponse, compose, initializeVariable, manualTrigger, query, select, setVariable } from '../wdl/actions.js';
+import {
+  ACCOUNT_MAP,
+  choiceOf,
+  CONTACT_MAP,
+  HELP_ATTRIBUTE_TYPE,
+  mapChoiceToOption,
+  outbound,
+  REFERRAL_LINK_PREFIX,
+  resolveColumn,
+  type FieldMap,
+} from '../mapping.js';
+import {
+  columnList,
+  columnValue,
+  CHECK_MARK,
+  CROSS_MARK,
+  opportunityFingerprint,
+  outboundColumns,
+  sharedFields,
+  unmarkedName,
+} from '../sync-expressions.js';
+import {
+  appendToStringVariable,
+  childResponse,
+  compose,
+  initializeVariable,
+  manualTrigger,
+  query,
+  select,
+  setVariable,
+} from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type FlowBuilder } from '../wdl/builder.js';
-import { type Arg, body, call, concat, empty, emptyArray, equals, Expr, item, not, outputs, result, triggerBody, utcNow, variables } from '../wdl/expr.js';
+import {
+  type Arg,
+  body,
+  call,
+  concat,
+  empty,
+  emptyArray,
+  equals,
+  Expr,
+  item,
+  not,
+  outputs,
+  result,
+  triggerBody,
+  utcNow,
+  variables,
+} from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
 export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
@@ -17,13 +61,25 @@ export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
  * Any failure goes to Audit, and with Checkmark on the name gets ✘ instead of ✔.
  */
 export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('CreateCoSellReferral', 'Creates the Partner Center co-sell referral for an opportunity and records the result on it.');
+  const flow = newFlow(
+    'CreateCoSellReferral',
+    'Creates the Partner Center co-sell referral for an opportunity and records the result on it.',
+  );
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const checkmark = ctx.environmentVariable(flow, 'Checkmark');
-  flow.trigger('manual', manualTrigger([
-    { key: CreateCoSellReferralInput.OpportunityId, title: 'Opportunity ID', type: 'string', description: 'The opportunity to share with Partner Center', required: true },
-  ]));
+  flow.trigger(
+    'manual',
+    manualTrigger([
+      {
+        key: CreateCoSellReferralInput.OpportunityId,
+        title: 'Opportunity ID',
+        type: 'string',
+        description: 'The opportunity to share with Partner Center',
+        required: true,
+      },
+    ]),
+  );
   const opportunityId = triggerBody().get(CreateCoSellReferralInput.OpportunityId);
   const top = flow.actions;
   top.add('Initialize_audit', initializeVariable('Audit', 'string', ''));
@@ -32,9 +88,21 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_account', initializeVariable('Account', 'object', {}));
 
   top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => {
-    const selectColumns = columnList(['name', 'description', 'estimatedclosedate', '_parentaccountid_value', '_parentcontactid_value',
-      ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility'), ctx.column('Audit'), ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr)]);
-    scope.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'));
+    const selectColumns = columnList([
+      'name',
+      'description',
+      'estimatedclosedate',
+      '_parentaccountid_value',
+      '_parentcontactid_value',
+      ctx.column('HowCanMicrosoftHelp'),
+      ctx.column('ReferralVisibility'),
+      ctx.column('Audit'),
+      ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr),
+    ]);
+    scope.add(
+      'Get_opportunity',
+      dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'),
+    );
     const opportunity = body('Get_opportunity');
     const countryColumn = ctx.environmentVariable(flow, 'CustomerCountryCodeField');
     const accountId = call('coalesce', opportunity.get('_parentaccountid_value'), '');
@@ -43,97 +111,210 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
       yes.add('Keep_account', setVariable('Account', body('Get_account')));
     });
     const account = variables('Account');
-    scope.add('List_solutions', dataverse.listRows(dv, {
-      entitySet: ctx.solutions.entitySetName, select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-      filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
-    }));
-    scope.condition('If_opportunity_has_contact', 'The customer contact Partner Center needs when Microsoft help is requested',
-      not(empty(call('coalesce', opportunity.get('_parentcontactid_value'), ''))), (yes) => {
-        yes.add('Get_contact', dataverse.getRow(dv, EntitySet.contact, opportunity.get('_parentcontactid_value'), outbound(CONTACT_MAP).map((f) => column(ctx, flow, f) as string)));
+    scope.add(
+      'List_solutions',
+      dataverse.listRows(dv, {
+        entitySet: ctx.solutions.entitySetName,
+        select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+        filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
+      }),
+    );
+    scope.condition(
+      'If_opportunity_has_contact',
+      'The customer contact Partner Center needs when Microsoft help is requested',
+      not(empty(call('coalesce', opportunity.get('_parentcontactid_value'), ''))),
+      (yes) => {
+        yes.add(
+          'Get_contact',
+          dataverse.getRow(
+            dv,
+            EntitySet.contact,
+            opportunity.get('_parentcontactid_value'),
+            outbound(CONTACT_MAP).map((f) => column(ctx, flow, f) as string),
+          ),
+        );
         yes.add('Keep_contact', setVariable('Contacts', call('createArray', body('Get_contact'))));
-      });
+      },
+    );
     const contacts = variables('Contacts');
     const country = new Expr(`${account.text}?[${countryColumn.text}]`);
     const help = call('coalesce', opportunity.get(ctx.column('HowCanMicrosoftHelp')), '');
     const currency = opportunity.get('transactioncurrencyid', 'isocurrencycode');
     const checks: Array<[Arg, string]> = [
       [not(empty(accountId)), 'The opportunity needs a customer account.'],
-      [call('and', equals(call('length', call('coalesce', country, '')), 2), equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, ''))), 'The customer account needs a two-letter ISO 3166 country code.'],
-      [call('greater', call('length', body('List_solutions').get('value')), 0), 'Add at least one Partner Center solution to the opportunity.'],
-      [call('or', empty(help), call('greater', call('length', contacts), 0)), 'A customer contact is required when Microsoft help is requested.'],
+      [
+        call(
+          'and',
+          equals(call('length', call('coalesce', country, '')), 2),
+          equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, '')),
+        ),
+        'The customer account needs a two-letter ISO 3166 country code.',
+      ],
+      [
+        call('greater', call('length', body('List_solutions').get('value')), 0),
+        'Add at least one Partner Center solution to the opportunity.',
+      ],
+      [
+        call('or', empty(help), call('greater', call('length', contacts), 0)),
+        'A customer contact is required when Microsoft help is requested.',
+      ],
       [not(empty(call('coalesce', currency, ''))), 'The opportunity needs a currency.'],
       [not(empty(call('coalesce', opportunity.get('estimatedclosedate'), ''))), 'The opportunity needs an estimated close date.'],
     ];
-    scope.add('Validation_errors', compose(call('createArray', ...checks.map(([ok, message]) => call('if', ok, '', message))), 'One message per rule Partner Center enforces'));
+    scope.add(
+      'Validation_errors',
+      compose(
+        call('createArray', ...checks.map(([ok, message]) => call('if', ok, '', message))),
+        'One message per rule Partner Center enforces',
+      ),
+    );
     scope.add('Failed_rules', query(outputs('Validation_errors'), not(empty(item()))));
-    scope.condition('If_valid', 'Call Partner Center only with a referral it will accept', empty(body('Failed_rules')), (valid) => {
-      valid.add('Customer_team', select(contacts, Object.fromEntries(outbound(CONTACT_MAP).map((field) =>
-        [field.path.join('.'), item().get(column(ctx, flow, field) as string)]))));
-      valid.add('Solutions', select(body('List_solutions').get('value'), { id: item().get(ctx.solutionColumn('SolutionIdentifier')), name: item().get(ctx.solutionColumn('Name')), type: 'Name' }));
-      valid.add('Help_requested', select(call('split', help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
-      const referralBody: Record<string, Value> = {
-        name: unmarkedName(opportunity.get('name')),
-        externalReferenceId: opportunityId,
-        type: 'Shared',
-        qualification: 'SalesQualified',
-        customerProfile: {
-          ...nested(ctx, flow, ACCOUNT_MAP, account),
-          team: body('Customer_team'),
-        },
-        consent: {
-          consentToShareReferralWithMicrosoftSellers: call('or', call('not', empty(help)), call('coalesce', opportunity.get(ctx.column('ReferralVisibility')), false)),
-          consentToContact: true,
-        },
-        details: {
-          notes: call('coalesce', opportunity.get('description'), ''),
-          dealValue: call('float', call('coalesce', columnValue(ctx, flow, opportunity, sharedFields().find((f) => f.key === 'dealValue')!), 0)),
-          currency,
-          closingDateTime: call('formatDateTime', call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')), "yyyy-MM-ddT00:00:00Z"),
-          requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
-        },
-        target: emptyArray(),
-      };
-      valid.scope('Call_Partner_Center', 'Its own scope, so a failure keeps Partner Center\'s error message', (call_) => {
-        call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
-        call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
-      });
-    }, (invalid) => {
-      invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
-    });
+    scope.condition(
+      'If_valid',
+      'Call Partner Center only with a referral it will accept',
+      empty(body('Failed_rules')),
+      (valid) => {
+        valid.add(
+          'Customer_team',
+          select(
+            contacts,
+            Object.fromEntries(
+              outbound(CONTACT_MAP).map((field) => [field.path.join('.'), item().get(column(ctx, flow, field) as string)]),
+            ),
+          ),
+        );
+        valid.add(
+          'Solutions',
+          select(body('List_solutions').get('value'), {
+            id: item().get(ctx.solutionColumn('SolutionIdentifier')),
+            name: item().get(ctx.solutionColumn('Name')),
+            type: 'Name',
+          }),
+        );
+        valid.add('Help_requested', select(call('split', help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
+        const referralBody: Record<string, Value> = {
+          name: unmarkedName(opportunity.get('name')),
+          externalReferenceId: opportunityId,
+          type: 'Shared',
+          qualification: 'SalesQualified',
+          customerProfile: {
+            ...nested(ctx, flow, ACCOUNT_MAP, account),
+            team: body('Customer_team'),
+          },
+          consent: {
+            consentToShareReferralWithMicrosoftSellers: call(
+              'or',
+              call('not', empty(help)),
+              call('coalesce', opportunity.get(ctx.column('ReferralVisibility')), false),
+            ),
+            consentToContact: true,
+          },
+          details: {
+            notes: call('coalesce', opportunity.get('description'), ''),
+            dealValue: call(
+              'float',
+              call(
+                'coalesce',
+                columnValue(
+                  ctx,
+                  flow,
+                  opportunity,
+                  sharedFields().find((f) => f.key === 'dealValue')!,
+                ),
+                0,
+              ),
+            ),
+            currency,
+            closingDateTime: call(
+              'formatDateTime',
+              call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')),
+              'yyyy-MM-ddT00:00:00Z',
+            ),
+            requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
+          },
+          target: emptyArray(),
+        };
+        valid.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
+          call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
+          call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+        });
+      },
+      (invalid) => {
+        invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
+      },
+    );
   });
-  top.scope('Catch_errors', 'Records why the call failed', (scope) => {
-    // result() lists first-level actions only: the failed call's own message is in Call_Partner_Center's results.
-    scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
-    scope.add('Failed_calls', query(call('coalesce', result('Call_Partner_Center'), emptyArray()), equals(item().get('status'), 'Failed')));
-    const failedCall = call('first', body('Failed_calls'));
-    scope.add('Record_failure', appendToStringVariable('Audit', call('string', call('coalesce',
-      failedCall.get('outputs', 'body', 'error', 'message'), failedCall.get('error', 'message'), call('first', body('Failed_actions')).get('error', 'message')))));
-  }, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
+  top.scope(
+    'Catch_errors',
+    'Records why the call failed',
+    (scope) => {
+      // result() lists first-level actions only: the failed call's own message is in Call_Partner_Center's results.
+      scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
+      scope.add(
+        'Failed_calls',
+        query(call('coalesce', result('Call_Partner_Center'), emptyArray()), equals(item().get('status'), 'Failed')),
+      );
+      const failedCall = call('first', body('Failed_calls'));
+      scope.add(
+        'Record_failure',
+        appendToStringVariable(
+          'Audit',
+          call(
+            'string',
+            call(
+              'coalesce',
+              failedCall.get('outputs', 'body', 'error', 'message'),
+              failedCall.get('error', 'message'),
+              call('first', body('Failed_actions')).get('error', 'message'),
+            ),
+          ),
+        ),
+      );
+    },
+    { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } },
+  );
 
   const succeeded = empty(variables('Audit'));
   const name = call('coalesce', body('Get_opportunity').get('name'), '');
-  top.condition('If_referral_created', 'Write the outcome on the opportunity', succeeded, (ok) => {
-    const referral = variables('Referral');
-    ok.add('Write_referral_to_opportunity', dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
-      name: call('if', checkmark, concat(CHECK_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
-      [ctx.column('ReferralIdentifier')]: referral.get('id'),
-      [ctx.column('ReferralLink')]: concat(REFERRAL_LINK_PREFIX, referral.get('id')),
-      [ctx.column('PartnerCenterETag')]: referral.get('eTag'),
-      [ctx.column('ReferralStatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralStatus'), referral.get('status')),
-      [ctx.column('ReferralSubstatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralSubstatus'), referral.get('substatus')),
-      [ctx.column('LastSyncedHash')]: opportunityFingerprint(ctx, flow, body('Get_opportunity')),
-      [ctx.column('LastSyncedOn')]: utcNow(),
-      [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
-    }));
-  }, (failed) => {
-    failed.add('Write_failure_to_opportunity', dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
-      name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
-      [ctx.column('Audit')]: concat(utcNow(), ' Referral not created: ', variables('Audit')),
-    }));
-  }, { after: { Synchronizing_referrals: ['Succeeded', 'Failed', 'TimedOut'], Catch_errors: ['Succeeded', 'Skipped'] } });
-  top.add('Respond_to_the_caller', childResponse(
-    { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
-    { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } }));
+  top.condition(
+    'If_referral_created',
+    'Write the outcome on the opportunity',
+    succeeded,
+    (ok) => {
+      const referral = variables('Referral');
+      ok.add(
+        'Write_referral_to_opportunity',
+        dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
+          name: call('if', checkmark, concat(CHECK_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+          [ctx.column('ReferralIdentifier')]: referral.get('id'),
+          [ctx.column('ReferralLink')]: concat(REFERRAL_LINK_PREFIX, referral.get('id')),
+          [ctx.column('PartnerCenterETag')]: referral.get('eTag'),
+          [ctx.column('ReferralStatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralStatus'), referral.get('status')),
+          [ctx.column('ReferralSubstatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralSubstatus'), referral.get('substatus')),
+          [ctx.column('LastSyncedHash')]: opportunityFingerprint(ctx, flow, body('Get_opportunity')),
+          [ctx.column('LastSyncedOn')]: utcNow(),
+          [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
+        }),
+      );
+    },
+    (failed) => {
+      failed.add(
+        'Write_failure_to_opportunity',
+        dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
+          name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
+          [ctx.column('Audit')]: concat(utcNow(), ' Referral not created: ', variables('Audit')),
+        }),
+      );
+    },
+    { after: { Synchronizing_referrals: ['Succeeded', 'Failed', 'TimedOut'], Catch_errors: ['Succeeded', 'Skipped'] } },
+  );
+  top.add(
+    'Respond_to_the_caller',
+    childResponse(
+      { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
+      { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } },
+    ),
+  );
   return flow.toCloudFlow();
 }
 

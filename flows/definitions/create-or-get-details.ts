@@ -18,12 +18,24 @@ export const RecordType = { Opportunity: 'opportunity', Lead: 'lead' } as const;
  * then creates or updates the opportunity (upsert on the Referral Identifier key) or a lead.
  */
 export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('CreateOrGetDetails', 'Creates or updates the account, contact and opportunity or lead for a Partner Center referral. Edit this flow to change how records are created.');
+  const flow = newFlow(
+    'CreateOrGetDetails',
+    'Creates or updates the account, contact and opportunity or lead for a Partner Center referral. Edit this flow to change how records are created.',
+  );
   const dv = ctx.connection(flow, 'Dataverse');
-  flow.trigger('manual', manualTrigger([
-    { key: CreateOrGetDetailsInput.ReferralJson, title: 'Referral (JSON)', type: 'string', description: 'The Partner Center referral as JSON', required: true },
-    { key: CreateOrGetDetailsInput.RecordType, title: 'Record type', type: 'string', description: 'opportunity or lead', required: true },
-  ]));
+  flow.trigger(
+    'manual',
+    manualTrigger([
+      {
+        key: CreateOrGetDetailsInput.ReferralJson,
+        title: 'Referral (JSON)',
+        type: 'string',
+        description: 'The Partner Center referral as JSON',
+        required: true,
+      },
+      { key: CreateOrGetDetailsInput.RecordType, title: 'Record type', type: 'string', description: 'opportunity or lead', required: true },
+    ]),
+  );
   const top = flow.actions;
   top.add('Initialize_account_id', initializeVariable('AccountId', 'string', ''));
   top.add('Initialize_contact_id', initializeVariable('ContactId', 'string', ''));
@@ -34,71 +46,159 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
   const member = call('first', call('coalesce', customer.get('team'), emptyArray()));
 
   top.scope('Create_or_get_customer_account', 'Matches the account by company name and postal code, or creates it', (scope) => {
-    scope.add('Find_account', dataverse.listRows(dv, {
-      entitySet: EntitySet.account, select: ['accountid'], top: 1,
-      filter: concat('name eq ', odataString(customer.get('name')), ' and address1_postalcode eq ', odataString(customer.get('address', 'postalCode'))).at,
-    }));
-    scope.condition('If_account_exists', 'Use the matched account, else create it', call('not', empty(body('Find_account').get('value'))), (yes) => {
-      yes.add('Use_existing_account', setVariable('AccountId', call('first', body('Find_account').get('value')).get('accountid')));
-    }, (no) => {
-      const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
-      no.add('Account_fields', compose(fields.fixed));
-      no.add('Create_customer_account', dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)));
-      no.add('Use_new_account', setVariable('AccountId', call('coalesce', body('Create_customer_account').get('accountid'), '')));
-    });
+    scope.add(
+      'Find_account',
+      dataverse.listRows(dv, {
+        entitySet: EntitySet.account,
+        select: ['accountid'],
+        top: 1,
+        filter: concat(
+          'name eq ',
+          odataString(customer.get('name')),
+          ' and address1_postalcode eq ',
+          odataString(customer.get('address', 'postalCode')),
+        ).at,
+      }),
+    );
+    scope.condition(
+      'If_account_exists',
+      'Use the matched account, else create it',
+      call('not', empty(body('Find_account').get('value'))),
+      (yes) => {
+        yes.add('Use_existing_account', setVariable('AccountId', call('first', body('Find_account').get('value')).get('accountid')));
+      },
+      (no) => {
+        const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
+        no.add('Account_fields', compose(fields.fixed));
+        no.add(
+          'Create_customer_account',
+          dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)),
+        );
+        no.add('Use_new_account', setVariable('AccountId', call('coalesce', body('Create_customer_account').get('accountid'), '')));
+      },
+    );
   });
 
   top.scope('Create_or_get_customer_contact', 'Matches the customer contact by email, or creates it under the account', (scope) => {
-    scope.condition('If_referral_has_contact', 'Only when the referral names a customer contact with an email', call('not', empty(call('coalesce', member.get('email'), ''))), (yes) => {
-      yes.add('Find_contact', dataverse.listRows(dv, {
-        entitySet: EntitySet.contact, select: ['contactid'], top: 1, filter: concat('emailaddress1 eq ', odataString(member.get('email'))).at,
-      }));
-      yes.condition('If_contact_exists', 'Use the matched contact, else create it', call('not', empty(body('Find_contact').get('value'))), (found) => {
-        found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
-      }, (missing) => {
-        const item: Record<string, Value> = {};
-        for (const field of inbound(CONTACT_MAP)) item[column(ctx, field)] = valueAt(member, field.path);
-        item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
-        missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
-        missing.add('Use_new_contact', setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')));
-      });
-    });
+    scope.condition(
+      'If_referral_has_contact',
+      'Only when the referral names a customer contact with an email',
+      call('not', empty(call('coalesce', member.get('email'), ''))),
+      (yes) => {
+        yes.add(
+          'Find_contact',
+          dataverse.listRows(dv, {
+            entitySet: EntitySet.contact,
+            select: ['contactid'],
+            top: 1,
+            filter: concat('emailaddress1 eq ', odataString(member.get('email'))).at,
+          }),
+        );
+        yes.condition(
+          'If_contact_exists',
+          'Use the matched contact, else create it',
+          call('not', empty(body('Find_contact').get('value'))),
+          (found) => {
+            found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
+          },
+          (missing) => {
+            const item: Record<string, Value> = {};
+            for (const field of inbound(CONTACT_MAP)) item[column(ctx, field)] = valueAt(member, field.path);
+            item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
+            missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
+            missing.add(
+              'Use_new_contact',
+              setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')),
+            );
+          },
+        );
+      },
+    );
   });
 
-  top.condition('If_opportunity', 'Co-sell referrals become opportunities; other referrals become leads',
-    equals(triggerBody().get(CreateOrGetDetailsInput.RecordType), RecordType.Opportunity), (yes) => {
+  top.condition(
+    'If_opportunity',
+    'Co-sell referrals become opportunities; other referrals become leads',
+    equals(triggerBody().get(CreateOrGetDetailsInput.RecordType), RecordType.Opportunity),
+    (yes) => {
       const fields = opportunityFieldsFromReferral(ctx, referral);
-      yes.add('Opportunity_fields', compose({
-        ...fields.fixed,
-        [ctx.column('SyncWithPartnerCenter')]: true,
-        [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
-      }));
-      yes.add('Create_or_update_opportunity', dataverse.upsertRowObject(dv, EntitySet.opportunity,
-        concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
-        call('if', empty(variables('ContactId')), withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
-          call('setProperty', withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic), bindKey('parentcontactid'), concat('/contacts(', variables('ContactId'), ')')))));
+      yes.add(
+        'Opportunity_fields',
+        compose({
+          ...fields.fixed,
+          [ctx.column('SyncWithPartnerCenter')]: true,
+          [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
+        }),
+      );
+      yes.add(
+        'Create_or_update_opportunity',
+        dataverse.upsertRowObject(
+          dv,
+          EntitySet.opportunity,
+          concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
+          call(
+            'if',
+            empty(variables('ContactId')),
+            withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
+            call(
+              'setProperty',
+              withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
+              bindKey('parentcontactid'),
+              concat('/contacts(', variables('ContactId'), ')'),
+            ),
+          ),
+        ),
+      );
       yes.add('Use_opportunity', setVariable('RecordId', body('Create_or_update_opportunity').get('opportunityid')));
-    }, (no) => {
-      no.add('Find_lead', dataverse.listRows(dv, {
-        entitySet: EntitySet.lead, select: ['leadid'], top: 1,
-        filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
-      }));
-      no.condition('If_lead_exists', 'Leads are matched by topic and company', and(call('not', empty(body('Find_lead').get('value')))), (found) => {
-        found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
-      }, (missing) => {
-        missing.add('Create_a_new_lead', dataverse.createRow(dv, EntitySet.lead, {
-          subject: referral.get('name'), companyname: customer.get('name'),
-          firstname: member.get('firstName'), lastname: call('coalesce', member.get('lastName'), customer.get('name')),
-          emailaddress1: member.get('email'), telephone1: member.get('phoneNumber'),
-          description: referral.get('details', 'notes'), estimatedvalue: referral.get('details', 'dealValue'),
-        }));
-        missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
-      });
-    });
+    },
+    (no) => {
+      no.add(
+        'Find_lead',
+        dataverse.listRows(dv, {
+          entitySet: EntitySet.lead,
+          select: ['leadid'],
+          top: 1,
+          filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
+        }),
+      );
+      no.condition(
+        'If_lead_exists',
+        'Leads are matched by topic and company',
+        and(call('not', empty(body('Find_lead').get('value')))),
+        (found) => {
+          found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
+        },
+        (missing) => {
+          missing.add(
+            'Create_a_new_lead',
+            dataverse.createRow(dv, EntitySet.lead, {
+              subject: referral.get('name'),
+              companyname: customer.get('name'),
+              firstname: member.get('firstName'),
+              lastname: call('coalesce', member.get('lastName'), customer.get('name')),
+              emailaddress1: member.get('email'),
+              telephone1: member.get('phoneNumber'),
+              description: referral.get('details', 'notes'),
+              estimatedvalue: referral.get('details', 'dealValue'),
+            }),
+          );
+          missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
+        },
+      );
+    },
+  );
 
-  top.add('Respond_to_the_caller', childResponse(
-    { recordid: variables('RecordId'), accountid: variables('AccountId'), contactid: variables('ContactId') },
-    { recordid: { type: 'string', title: 'recordid' }, accountid: { type: 'string', title: 'accountid' }, contactid: { type: 'string', title: 'contactid' } }));
+  top.add(
+    'Respond_to_the_caller',
+    childResponse(
+      { recordid: variables('RecordId'), accountid: variables('AccountId'), contactid: variables('ContactId') },
+      {
+        recordid: { type: 'string', title: 'recordid' },
+        accountid: { type: 'string', title: 'accountid' },
+        contactid: { type: 'string', title: 'contactid' },
+      },
+    ),
+  );
   return flow.toCloudFlow();
 }
 

@@ -2,10 +2,35 @@ import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
-import { CHECK_MARK, CROSS_MARK, columnList, newETag, opportunityFingerprint, optionValue, outboundColumns, patchOperations, unmarkedName } from '../sync-expressions.js';
+import {
+  CHECK_MARK,
+  CROSS_MARK,
+  columnList,
+  newETag,
+  opportunityFingerprint,
+  optionValue,
+  outboundColumns,
+  patchOperations,
+  unmarkedName,
+} from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
-import { and, body, call, concat, emptyArray, equals, type Expr, item, not, or, outputs, triggerOutputs, utcNow, variables } from '../wdl/expr.js';
+import {
+  and,
+  body,
+  call,
+  concat,
+  emptyArray,
+  equals,
+  type Expr,
+  item,
+  not,
+  or,
+  outputs,
+  triggerOutputs,
+  utcNow,
+  variables,
+} from '../wdl/expr.js';
 
 /** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
 export const MAX_PATCH_ATTEMPTS = 3;
@@ -23,12 +48,16 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const checkmark = ctx.environmentVariable(flow, 'Checkmark');
   const watched = [...outboundColumns(ctx, flow), 'statecode', ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility')];
   const filtering = columnList(watched);
-  flow.trigger('When_a_synced_opportunity_changes', dataverse.rowTrigger(dv, {
-    message: RowTriggerMessage.Modified, entity: 'opportunity',
-    filteringAttributes: typeof filtering === 'string' ? filtering.split(',') : filtering,
-    filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
-    runAs: RowTriggerRunAs.FlowOwner,
-  }));
+  flow.trigger(
+    'When_a_synced_opportunity_changes',
+    dataverse.rowTrigger(dv, {
+      message: RowTriggerMessage.Modified,
+      entity: 'opportunity',
+      filteringAttributes: typeof filtering === 'string' ? filtering.split(',') : filtering,
+      filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+      runAs: RowTriggerRunAs.FlowOwner,
+    }),
+  );
 
   const top = flow.actions;
   top.add('Initialize_attempts', initializeVariable('Attempts', 'integer', 0));
@@ -41,70 +70,173 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const state = opportunity.get('statecode');
   const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
   const status = choiceOf(ctx.model, 'ReferralStatus');
-  const closedInPartnerCenter = or(...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) => equals(opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))));
-  top.condition('If_only_an_echo', "Skip the sync's own writes: same fingerprint, and the close (if any) already sent",
-    and(equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))), or(equals(state, OPPORTUNITY_STATE.Open), closedInPartnerCenter)), (echo) => {
+  const closedInPartnerCenter = or(
+    ...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) =>
+      equals(opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key)),
+    ),
+  );
+  top.condition(
+    'If_only_an_echo',
+    "Skip the sync's own writes: same fingerprint, and the close (if any) already sent",
+    and(
+      equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))),
+      or(equals(state, OPPORTUNITY_STATE.Open), closedInPartnerCenter),
+    ),
+    (echo) => {
       echo.add('Stop_echo', terminate('Succeeded'));
-    });
+    },
+  );
   top.add('All_field_operations', compose(patchOperations(ctx, flow, opportunity)));
   top.add('Changed_fields', query(outputs('All_field_operations'), equals(item().get('changed'), true)));
-  top.add('Field_operations', select(body('Changed_fields'), { op: item().get('op'), path: item().get('path'), value: item().get('value') }));
-  top.add('Close_operations', compose(call('if', equals(state, OPPORTUNITY_STATE.Won),
-    call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won }])),
-    call('if', equals(state, OPPORTUNITY_STATE.Lost),
-      call('json', JSON.stringify([{ op: 'replace', path: '/status', value: CLOSED_STATUS.status }, { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost }])),
-      emptyArray()))));
-  top.add('Operations', compose(call('union', body('Field_operations'), outputs('Close_operations')), 'Only the fields changed since the last sync, plus a close'));
-  top.condition('If_there_is_something_to_send', 'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
-    not(call('empty', outputs('Operations'))), (send) => {
-      send.until('Until_the_referral_is_updated', 'Patch with If-Match; on 412 re-read the ETag and try again',
-        or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)), { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' }, (loop) => {
-          loop.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
-            outputs('Operations'), variables('ETag')));
+  top.add(
+    'Field_operations',
+    select(body('Changed_fields'), { op: item().get('op'), path: item().get('path'), value: item().get('value') }),
+  );
+  top.add(
+    'Close_operations',
+    compose(
+      call(
+        'if',
+        equals(state, OPPORTUNITY_STATE.Won),
+        call(
+          'json',
+          JSON.stringify([
+            { op: 'replace', path: '/status', value: CLOSED_STATUS.status },
+            { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won },
+          ]),
+        ),
+        call(
+          'if',
+          equals(state, OPPORTUNITY_STATE.Lost),
+          call(
+            'json',
+            JSON.stringify([
+              { op: 'replace', path: '/status', value: CLOSED_STATUS.status },
+              { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost },
+            ]),
+          ),
+          emptyArray(),
+        ),
+      ),
+    ),
+  );
+  top.add(
+    'Operations',
+    compose(
+      call('union', body('Field_operations'), outputs('Close_operations')),
+      'Only the fields changed since the last sync, plus a close',
+    ),
+  );
+  top.condition(
+    'If_there_is_something_to_send',
+    'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
+    not(call('empty', outputs('Operations'))),
+    (send) => {
+      send.until(
+        'Until_the_referral_is_updated',
+        'Patch with If-Match; on 412 re-read the ETag and try again',
+        or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)),
+        { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' },
+        (loop) => {
+          loop.add(
+            'Patch_referral',
+            partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations'), variables('ETag')),
+          );
           loop.add('Patched', setVariable('Done', true));
           loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
-          loop.condition('If_the_referral_changed_meanwhile', 'Partner Center answers 412 Precondition Failed when the ETag is stale',
-            equals(outputs('Patch_referral').get('statusCode'), 412), (stale) => {
+          loop.condition(
+            'If_the_referral_changed_meanwhile',
+            'Partner Center answers 412 Precondition Failed when the ETag is stale',
+            equals(outputs('Patch_referral').get('statusCode'), 412),
+            (stale) => {
               stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
               stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
               stale.add('Count_attempt', incrementVariable('Attempts', 1));
-            }, (other) => {
+            },
+            (other) => {
               other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
               other.add('Give_up', setVariable('Done', true));
-            }, { after: { Patch_referral: FAILED_OR_TIMED_OUT } });
-        });
-    }, (nothing) => {
+            },
+            { after: { Patch_referral: FAILED_OR_TIMED_OUT } },
+          );
+        },
+      );
+    },
+    (nothing) => {
       nothing.add('Nothing_to_send', setVariable('Done', true));
-    });
+    },
+  );
   const name = call('coalesce', opportunity.get('name'), '');
   const id = opportunity.get('opportunityid');
   // The name is a watched column: it is written only when its mark must change, so a repeated
   // outcome does not trigger this flow again (Dataverse fires on every write of a watched column).
   const mark = (container: Container, action: string, symbol: string): void => {
-    container.condition(`If_name_needs_${action}`, `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
-      and(checkmark, not(call('startsWith', name, symbol))), (yes) => {
-        yes.add(`Mark_name_${action}`, dataverse.updateRow(dv, EntitySet.opportunity, id, { name: concat(symbol, ' ', unmarkedName(name)) }));
-      });
+    container.condition(
+      `If_name_needs_${action}`,
+      `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
+      and(checkmark, not(call('startsWith', name, symbol))),
+      (yes) => {
+        yes.add(
+          `Mark_name_${action}`,
+          dataverse.updateRow(dv, EntitySet.opportunity, id, { name: concat(symbol, ' ', unmarkedName(name)) }),
+        );
+      },
+    );
   };
-  const closed = (key: string): Expr => call('if', equals(state, OPPORTUNITY_STATE.Won), optionValue(status, CLOSED_STATUS.status),
-    call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(status, CLOSED_STATUS.status), opportunity.get(key)));
-  top.condition('If_patched', 'Record the outcome on the opportunity', and(variables('Done'), equals(variables('Outcome'), '')), (ok) => {
-    ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, id, {
-      [ctx.column('PartnerCenterETag')]: variables('ETag'),
-      [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
-      [ctx.column('LastSyncedOn')]: utcNow(),
-      [ctx.column('ReferralStatus')]: closed(ctx.column('ReferralStatus')),
-      [ctx.column('ReferralSubstatus')]: call('if', equals(state, OPPORTUNITY_STATE.Won), optionValue(substatus, CLOSED_STATUS.won),
-        call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(substatus, CLOSED_STATUS.lost), opportunity.get(ctx.column('ReferralSubstatus')))),
-    }));
-    mark(ok, 'success', CHECK_MARK);
-  }, (failed) => {
-    failed.add('Record_failure', dataverse.updateRow(dv, EntitySet.opportunity, id, {
-      [ctx.column('Audit')]: concat(utcNow(), ' Referral not updated: ', call('if', equals(variables('Outcome'), ''),
-        concat('Partner Center kept answering 412 after ', String(MAX_PATCH_ATTEMPTS), ' attempts'), variables('Outcome')), '\n',
-        call('coalesce', opportunity.get(ctx.column('Audit')), '')),
-    }));
-    mark(failed, 'failure', CROSS_MARK);
-  });
+  const closed = (key: string): Expr =>
+    call(
+      'if',
+      equals(state, OPPORTUNITY_STATE.Won),
+      optionValue(status, CLOSED_STATUS.status),
+      call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(status, CLOSED_STATUS.status), opportunity.get(key)),
+    );
+  top.condition(
+    'If_patched',
+    'Record the outcome on the opportunity',
+    and(variables('Done'), equals(variables('Outcome'), '')),
+    (ok) => {
+      ok.add(
+        'Record_sync',
+        dataverse.updateRow(dv, EntitySet.opportunity, id, {
+          [ctx.column('PartnerCenterETag')]: variables('ETag'),
+          [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
+          [ctx.column('LastSyncedOn')]: utcNow(),
+          [ctx.column('ReferralStatus')]: closed(ctx.column('ReferralStatus')),
+          [ctx.column('ReferralSubstatus')]: call(
+            'if',
+            equals(state, OPPORTUNITY_STATE.Won),
+            optionValue(substatus, CLOSED_STATUS.won),
+            call(
+              'if',
+              equals(state, OPPORTUNITY_STATE.Lost),
+              optionValue(substatus, CLOSED_STATUS.lost),
+              opportunity.get(ctx.column('ReferralSubstatus')),
+            ),
+          ),
+        }),
+      );
+      mark(ok, 'success', CHECK_MARK);
+    },
+    (failed) => {
+      failed.add(
+        'Record_failure',
+        dataverse.updateRow(dv, EntitySet.opportunity, id, {
+          [ctx.column('Audit')]: concat(
+            utcNow(),
+            ' Referral not updated: ',
+            call(
+              'if',
+              equals(variables('Outcome'), ''),
+              concat('Partner Center kept answering 412 after ', String(MAX_PATCH_ATTEMPTS), ' attempts'),
+              variables('Outcome'),
+            ),
+            '\n',
+            call('coalesce', opportunity.get(ctx.column('Audit')), ''),
+          ),
+        }),
+      );
+      mark(failed, 'failure', CROSS_MARK);
+    },
+  );
   return flow.toCloudFlow('opportunity');
 }

@@ -22,33 +22,58 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
   const syncOnlyCoSell = ctx.environmentVariable(flow, 'SyncOnlyCoSell');
   const name = (base: string): string => `${base}${suffix}`;
 
-  const getReferral = container.add(name('Get_referral'), { ...partnerCenter.getReferral(pc, referralId), description: 'Re-reads the referral by id: the event payload carries none' });
+  const getReferral = container.add(name('Get_referral'), {
+    ...partnerCenter.getReferral(pc, referralId),
+    description: 'Re-reads the referral by id: the event payload carries none',
+  });
   const referral = body(getReferral);
   const isCoSell = equals(referral.get('type'), SHARED);
-  container.condition(name('If_referral_is_wanted'), 'Co-sell referrals always; other referrals only when Sync only co-sell opportunities is No',
-    or(isCoSell, not(syncOnlyCoSell)), (wanted) => {
-      const existing = wanted.add(name('Find_synced_opportunity'), dataverse.listRows(dv, {
-        entitySet: EntitySet.opportunity, top: 1,
-        select: ['opportunityid', ctx.column('LastSyncedHash'), ctx.column('ReferralSubstatus')],
-        filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(referral.get('id'))).at,
-      }));
+  container.condition(
+    name('If_referral_is_wanted'),
+    'Co-sell referrals always; other referrals only when Sync only co-sell opportunities is No',
+    or(isCoSell, not(syncOnlyCoSell)),
+    (wanted) => {
+      const existing = wanted.add(
+        name('Find_synced_opportunity'),
+        dataverse.listRows(dv, {
+          entitySet: EntitySet.opportunity,
+          top: 1,
+          select: ['opportunityid', ctx.column('LastSyncedHash'), ctx.column('ReferralSubstatus')],
+          filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(referral.get('id'))).at,
+        }),
+      );
       const row = call('first', body(existing).get('value'));
       const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
-      const terminal = or(...TERMINAL_SUBSTATUSES.map((key) => equals(row.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))));
+      const terminal = or(
+        ...TERMINAL_SUBSTATUSES.map((key) => equals(row.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))),
+      );
       const unchanged = and(
         equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(referral)),
         equals(row.get(ctx.column('ReferralSubstatus')), mapChoiceToOption(substatus, referral.get('substatus'))),
       );
-      wanted.condition(name('If_dynamics_needs_the_change'), 'Skip opportunities already closed (terminal sub-status) and referrals whose mapped fields are unchanged',
-        or(empty(body(existing).get('value')), and(not(terminal), not(unchanged))), (write) => {
-          write.add(name('Create_or_update_records'), runChildFlow(flowId('CreateOrGetDetails'), {
-            [CreateOrGetDetailsInput.ReferralJson]: call('string', referral),
-            [CreateOrGetDetailsInput.RecordType]: call('if', isCoSell, RecordType.Opportunity, RecordType.Lead),
-          }));
-        }, (skip) => {
+      wanted.condition(
+        name('If_dynamics_needs_the_change'),
+        'Skip opportunities already closed (terminal sub-status) and referrals whose mapped fields are unchanged',
+        or(empty(body(existing).get('value')), and(not(terminal), not(unchanged))),
+        (write) => {
+          write.add(
+            name('Create_or_update_records'),
+            runChildFlow(flowId('CreateOrGetDetails'), {
+              [CreateOrGetDetailsInput.ReferralJson]: call('string', referral),
+              [CreateOrGetDetailsInput.RecordType]: call('if', isCoSell, RecordType.Opportunity, RecordType.Lead),
+            }),
+          );
+        },
+        (skip) => {
           skip.add(name('Nothing_to_write'), compose(concat('Referral ', referral.get('id'), ' needs no change in Dynamics 365')));
-        });
-    }, (skip) => {
-      skip.add(name('Not_a_co_sell_referral'), compose(concat('Referral ', referral.get('id'), ' is not co-sell; Sync only co-sell opportunities is Yes')));
-    });
+        },
+      );
+    },
+    (skip) => {
+      skip.add(
+        name('Not_a_co_sell_referral'),
+        compose(concat('Referral ', referral.get('id'), ' is not co-sell; Sync only co-sell opportunities is Yes')),
+      );
+    },
+  );
 }

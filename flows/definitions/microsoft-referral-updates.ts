@@ -13,34 +13,82 @@ export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
  * (accepted, declined…) as an Audit line. Our referral is found through the shared engagement id.
  */
 export function buildMicrosoftReferralUpdatesFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('MicrosoftUpdates', "Applies Microsoft's side of a shared co-sell referral (CRM identifier, acceptance) to the opportunity.");
+  const flow = newFlow(
+    'MicrosoftUpdates',
+    "Applies Microsoft's side of a shared co-sell referral (CRM identifier, acceptance) to the opportunity.",
+  );
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const dv = ctx.connection(flow, 'Dataverse');
-  flow.trigger('manual', manualTrigger([
-    { key: MicrosoftUpdatesInput.ReferralId, title: 'Microsoft referral id', type: 'string', description: "Id of Microsoft's related referral", required: true },
-  ]));
+  flow.trigger(
+    'manual',
+    manualTrigger([
+      {
+        key: MicrosoftUpdatesInput.ReferralId,
+        title: 'Microsoft referral id',
+        type: 'string',
+        description: "Id of Microsoft's related referral",
+        required: true,
+      },
+    ]),
+  );
   const top = flow.actions;
   top.add('Get_Microsoft_referral', partnerCenter.getReferral(pc, triggerBody().get(MicrosoftUpdatesInput.ReferralId)));
   const microsoft = body('Get_Microsoft_referral');
-  top.add('List_engagement_referrals', partnerCenter.listReferrals(pc, {
-    filter: concat('engagementId eq ', odataString(microsoft.get('engagementId'))), top: 50,
-  }));
-  top.foreach('For_each_referral_of_the_engagement', 'Our own referral in the engagement is the one an opportunity points to',
-    body('List_engagement_referrals').get('value'), (loop) => {
+  top.add(
+    'List_engagement_referrals',
+    partnerCenter.listReferrals(pc, {
+      filter: concat('engagementId eq ', odataString(microsoft.get('engagementId'))),
+      top: 50,
+    }),
+  );
+  top.foreach(
+    'For_each_referral_of_the_engagement',
+    'Our own referral in the engagement is the one an opportunity points to',
+    body('List_engagement_referrals').get('value'),
+    (loop) => {
       const own = items('For_each_referral_of_the_engagement');
-      loop.add('Find_opportunity', dataverse.listRows(dv, {
-        entitySet: EntitySet.opportunity, top: 1, select: ['opportunityid', ctx.column('Audit')],
-        filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(own.get('id'))).at,
-      }));
-      loop.condition('If_opportunity_found', 'Only referrals that belong to one of our opportunities', not(empty(body('Find_opportunity').get('value'))), (found) => {
-        const opportunity = call('first', body('Find_opportunity').get('value'));
-        found.add('Update_opportunity_with_Microsoft_side', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-          [ctx.column('MicrosoftCrmIdentifier')]: call('coalesce', microsoft.get('trackingInfo', 'microsoftMsxId'), microsoft.get('externalReferenceId'), ''),
-          [ctx.column('Audit')]: concat(utcNow(), ' Microsoft referral ', microsoft.get('status'), '/', microsoft.get('substatus'), '\n',
-            call('coalesce', opportunity.get(ctx.column('Audit')), '')),
-        }));
-      });
-    });
-  top.add('Respond_to_the_caller', childResponse({ engagementid: microsoft.get('engagementId') }, { engagementid: { type: 'string', title: 'engagementid' } }));
+      loop.add(
+        'Find_opportunity',
+        dataverse.listRows(dv, {
+          entitySet: EntitySet.opportunity,
+          top: 1,
+          select: ['opportunityid', ctx.column('Audit')],
+          filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(own.get('id'))).at,
+        }),
+      );
+      loop.condition(
+        'If_opportunity_found',
+        'Only referrals that belong to one of our opportunities',
+        not(empty(body('Find_opportunity').get('value'))),
+        (found) => {
+          const opportunity = call('first', body('Find_opportunity').get('value'));
+          found.add(
+            'Update_opportunity_with_Microsoft_side',
+            dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+              [ctx.column('MicrosoftCrmIdentifier')]: call(
+                'coalesce',
+                microsoft.get('trackingInfo', 'microsoftMsxId'),
+                microsoft.get('externalReferenceId'),
+                '',
+              ),
+              [ctx.column('Audit')]: concat(
+                utcNow(),
+                ' Microsoft referral ',
+                microsoft.get('status'),
+                '/',
+                microsoft.get('substatus'),
+                '\n',
+                call('coalesce', opportunity.get(ctx.column('Audit')), ''),
+              ),
+            }),
+          );
+        },
+      );
+    },
+  );
+  top.add(
+    'Respond_to_the_caller',
+    childResponse({ engagementid: microsoft.get('engagementId') }, { engagementid: { type: 'string', title: 'engagementid' } }),
+  );
   return flow.toCloudFlow();
 }

@@ -11,17 +11,26 @@ import { CreateCoSellReferralInput } from './create-cosell-referral.js';
  * The row filter makes Dataverse skip every other change, so the flow does not even run for them.
  */
 export function buildOpportunityToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('OpportunityToPartnerCenter', 'Creates the Partner Center referral when an opportunity is marked Sync with Partner Center.');
+  const flow = newFlow(
+    'OpportunityToPartnerCenter',
+    'Creates the Partner Center referral when an opportunity is marked Sync with Partner Center.',
+  );
   const dv = ctx.connection(flow, 'Dataverse');
-  flow.trigger('When_an_opportunity_is_marked_for_sync', dataverse.rowTrigger(dv, {
-    message: RowTriggerMessage.AddedOrModified,
-    entity: 'opportunity',
-    filteringAttributes: [ctx.column('SyncWithPartnerCenter')],
-    filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} eq null`,
-    runAs: RowTriggerRunAs.FlowOwner,
-  }));
-  flow.actions.add('Create_co_sell_referral', runChildFlow(flowId('CreateCoSellReferral'), {
-    [CreateCoSellReferralInput.OpportunityId]: triggerOutputs().get('body/opportunityid'),
-  }));
+  flow.trigger(
+    'When_an_opportunity_is_marked_for_sync',
+    dataverse.rowTrigger(dv, {
+      message: RowTriggerMessage.AddedOrModified,
+      entity: 'opportunity',
+      filteringAttributes: [ctx.column('SyncWithPartnerCenter')],
+      filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} eq null`,
+      runAs: RowTriggerRunAs.FlowOwner,
+    }),
+  );
+  flow.actions.add(
+    'Create_co_sell_referral',
+    runChildFlow(flowId('CreateCoSellReferral'), {
+      [CreateCoSellReferralInput.OpportunityId]: triggerOutputs().get('body/opportunityid'),
+    }),
+  );
   return flow.toCloudFlow('opportunity');
 }

@@ -9,15 +9,21 @@ import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 export const REFERRAL_RESOURCE_PREFIX = 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/';
 const GUID_LENGTH = 36;
 export const ReferralEvent = {
-  Created: 'referral-created', Updated: 'referral-updated', RelatedCreated: 'related-referral-created', RelatedUpdated: 'related-referral-updated',
+  Created: 'referral-created',
+  Updated: 'referral-updated',
+  RelatedCreated: 'related-referral-created',
+  RelatedUpdated: 'related-referral-updated',
 } as const;
 
 /** The Partner Center webhook payload (partner-center §3). */
 export const WEBHOOK_PAYLOAD_SCHEMA = {
   type: 'object',
   properties: {
-    EventName: { type: 'string' }, ResourceUri: { type: 'string' }, ResourceName: { type: 'string' },
-    AuditUri: { type: ['string', 'null'] }, ResourceChangeUtcDate: { type: 'string' },
+    EventName: { type: 'string' },
+    ResourceUri: { type: 'string' },
+    ResourceName: { type: 'string' },
+    AuditUri: { type: ['string', 'null'] },
+    ResourceChangeUtcDate: { type: 'string' },
   },
   required: ['EventName', 'ResourceUri'],
 };
@@ -28,7 +34,10 @@ export const WEBHOOK_PAYLOAD_SCHEMA = {
  * Microsoft's side of a shared referral (related-referral events) goes to its own child flow.
  */
 export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('PartnerCenterToDynamics', 'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.');
+  const flow = newFlow(
+    'PartnerCenterToDynamics',
+    'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.',
+  );
   flow.trigger('manual', httpRequestTrigger(WEBHOOK_PAYLOAD_SCHEMA));
   const top = flow.actions;
   const uri = call('coalesce', triggerBody().get('ResourceUri'), '');
@@ -36,19 +45,35 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
   const id = outputs('Referral_id');
   const event = triggerBody().get('EventName');
   const known = or(...Object.values(ReferralEvent).map((name) => equals(event, name)));
-  const wellFormed = and(call('startsWith', call('toLower', uri), REFERRAL_RESOURCE_PREFIX), equals(call('length', id), GUID_LENGTH),
-    equals(call('length', call('split', id, '-')), 5));
-  top.condition('If_the_event_is_a_referral_event', 'Refuse anything that is not a referral event with a well-formed referral URI', and(known, wellFormed), (valid) => {
-    valid.add('Accept_the_event', httpResponse(202, { accepted: true }));
-    valid.condition('If_Microsoft_side', "related-referral events carry Microsoft's side of a shared referral",
-      or(equals(event, ReferralEvent.RelatedCreated), equals(event, ReferralEvent.RelatedUpdated)), (related) => {
-        related.add('Apply_Microsoft_updates', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: id }));
-      }, (own) => {
-        own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) => addInboundSync(scope, ctx, flow, id));
-      });
-  }, (invalid) => {
-    invalid.add('Reject_the_event', httpResponse(400, { error: 'not a referral event with a well-formed ResourceUri' }));
-    invalid.add('Stop', terminate('Cancelled'));
-  });
+  const wellFormed = and(
+    call('startsWith', call('toLower', uri), REFERRAL_RESOURCE_PREFIX),
+    equals(call('length', id), GUID_LENGTH),
+    equals(call('length', call('split', id, '-')), 5),
+  );
+  top.condition(
+    'If_the_event_is_a_referral_event',
+    'Refuse anything that is not a referral event with a well-formed referral URI',
+    and(known, wellFormed),
+    (valid) => {
+      valid.add('Accept_the_event', httpResponse(202, { accepted: true }));
+      valid.condition(
+        'If_Microsoft_side',
+        "related-referral events carry Microsoft's side of a shared referral",
+        or(equals(event, ReferralEvent.RelatedCreated), equals(event, ReferralEvent.RelatedUpdated)),
+        (related) => {
+          related.add('Apply_Microsoft_updates', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: id }));
+        },
+        (own) => {
+          own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) =>
+            addInboundSync(scope, ctx, flow, id),
+          );
+        },
+      );
+    },
+    (invalid) => {
+      invalid.add('Reject_the_event', httpResponse(400, { error: 'not a referral event with a well-formed ResourceUri' }));
+      invalid.add('Stop', terminate('Cancelled'));
+    },
+  );
   return flow.toCloudFlow();
 }

@@ -32,27 +32,65 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
   const top = flow.actions;
   top.add('Initialize_skip', initializeVariable('Skip', 'integer', 0));
   top.add('Initialize_more_pages', initializeVariable('MorePages', 'boolean', true));
-  top.add('Latest_synced_opportunity', dataverse.listRows(dv, {
-    entitySet: EntitySet.opportunity, top: 1, select: [ctx.column('LastSyncedOn')],
-    filter: `${ctx.column('LastSyncedOn')} ne null`, orderBy: `${ctx.column('LastSyncedOn')} desc`,
-  }));
+  top.add(
+    'Latest_synced_opportunity',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.opportunity,
+      top: 1,
+      select: [ctx.column('LastSyncedOn')],
+      filter: `${ctx.column('LastSyncedOn')} ne null`,
+      orderBy: `${ctx.column('LastSyncedOn')} desc`,
+    }),
+  );
   const latest = call('first', body('Latest_synced_opportunity').get('value')).get(ctx.column('LastSyncedOn'));
-  top.add('Watermark', compose(call('if', call('empty', latest),
-    call('addDays', call('utcNow'), -FIRST_RUN_DAYS), call('addHours', latest, -OVERLAP_HOURS)), 'Referrals updated since this time are checked'));
-  top.until('Until_every_page_is_read', 'Pages through the referrals changed since the watermark',
-    not(variables('MorePages')), { count: RECONCILIATION_MAX_PAGES, timeout: 'PT1H' }, (loop) => {
-      loop.add('List_changed_referrals', partnerCenter.listReferrals(pc, {
-        filter: concat('updatedDateTime ge ', outputs('Watermark')), top: RECONCILIATION_PAGE, skip: variables('Skip'), orderBy: 'updatedDateTime asc',
-      }));
-      loop.foreach('For_each_changed_referral', 'Each referral goes through the webhook flow\'s path', body('List_changed_referrals').get('value'), (each) => {
-        const referral = items('For_each_changed_referral');
-        each.condition('If_Microsoft_owns_the_referral', "Microsoft's related referral carries its side of a shared deal, as related-referral events do",
-          equals(referral.get('organizationId'), MICROSOFT_ORGANIZATION_ID), (microsoft) => {
-            microsoft.add('Apply_Microsoft_updates_reconciled', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: referral.get('id') }));
-          }, (own) => addInboundSync(own, ctx, flow, referral.get('id'), '_reconciled'));
-      });
+  top.add(
+    'Watermark',
+    compose(
+      call('if', call('empty', latest), call('addDays', call('utcNow'), -FIRST_RUN_DAYS), call('addHours', latest, -OVERLAP_HOURS)),
+      'Referrals updated since this time are checked',
+    ),
+  );
+  top.until(
+    'Until_every_page_is_read',
+    'Pages through the referrals changed since the watermark',
+    not(variables('MorePages')),
+    { count: RECONCILIATION_MAX_PAGES, timeout: 'PT1H' },
+    (loop) => {
+      loop.add(
+        'List_changed_referrals',
+        partnerCenter.listReferrals(pc, {
+          filter: concat('updatedDateTime ge ', outputs('Watermark')),
+          top: RECONCILIATION_PAGE,
+          skip: variables('Skip'),
+          orderBy: 'updatedDateTime asc',
+        }),
+      );
+      loop.foreach(
+        'For_each_changed_referral',
+        "Each referral goes through the webhook flow's path",
+        body('List_changed_referrals').get('value'),
+        (each) => {
+          const referral = items('For_each_changed_referral');
+          each.condition(
+            'If_Microsoft_owns_the_referral',
+            "Microsoft's related referral carries its side of a shared deal, as related-referral events do",
+            equals(referral.get('organizationId'), MICROSOFT_ORGANIZATION_ID),
+            (microsoft) => {
+              microsoft.add(
+                'Apply_Microsoft_updates_reconciled',
+                runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: referral.get('id') }),
+              );
+            },
+            (own) => addInboundSync(own, ctx, flow, referral.get('id'), '_reconciled'),
+          );
+        },
+      );
       loop.add('Next_page', incrementVariable('Skip', RECONCILIATION_PAGE));
-      loop.add('More_pages', setVariable('MorePages', equals(call('length', body('List_changed_referrals').get('value')), RECONCILIATION_PAGE)));
-    });
+      loop.add(
+        'More_pages',
+        setVariable('MorePages', equals(call('length', body('List_changed_referrals').get('value')), RECONCILIATION_PAGE)),
+      );
+    },
+  );
   return flow.toCloudFlow();
 }

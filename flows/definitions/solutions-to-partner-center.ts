@@ -15,36 +15,81 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const lookup = `_${ctx.solutionColumn('Opportunity')}_value`;
-  flow.trigger('When_a_solution_row_changes', dataverse.rowTrigger(dv, {
-    message: RowTriggerMessage.Any, entity: ctx.solutions.logicalName, runAs: RowTriggerRunAs.FlowOwner,
-  }));
+  flow.trigger(
+    'When_a_solution_row_changes',
+    dataverse.rowTrigger(dv, {
+      message: RowTriggerMessage.Any,
+      entity: ctx.solutions.logicalName,
+      runAs: RowTriggerRunAs.FlowOwner,
+    }),
+  );
   const top = flow.actions;
   const opportunityId = call('coalesce', triggerOutputs().get(`body/${lookup}`), '');
   // Dataverse may report a deleted row by its id alone, without the lookup: then there is no
   // opportunity to resend. Deactivating a solution row (statecode 1) removes it from the list as well.
-  top.condition('If_the_row_names_its_opportunity', 'A deleted row may carry only its own id', not(empty(opportunityId)), (known) => {
-    known.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, opportunityId,
-      ['opportunityid', ctx.column('ReferralIdentifier'), ctx.column('PartnerCenterETag'), ctx.column('Audit')]));
-    const opportunity = body('Get_opportunity');
-    known.condition('If_the_opportunity_has_a_referral', 'Only opportunities already shared with Partner Center',
-      not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))), (shared) => {
-        shared.add('List_solutions', dataverse.listRows(dv, {
-          entitySet: ctx.solutions.entitySetName, select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-          filter: concat(`${lookup} eq `, opportunity.get('opportunityid'), ' and statecode eq 0').at,
-        }));
-        shared.add('Solution_tags', select(body('List_solutions').get('value'), {
-          id: item().get(ctx.solutionColumn('SolutionIdentifier')), name: item().get(ctx.solutionColumn('Name')), type: 'Name',
-        }));
-        shared.add('Replace_referral_solutions', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')),
-          [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
-          call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
-        shared.add('Record_new_etag', dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-          [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
-          [ctx.column('LastSyncedOn')]: utcNow(),
-        }));
-      });
-  }, (unknown) => {
-    unknown.add('No_opportunity_to_update', compose('The changed row names no opportunity (a delete reported by id only); the next change of one of its solution rows resends the list'));
-  });
+  top.condition(
+    'If_the_row_names_its_opportunity',
+    'A deleted row may carry only its own id',
+    not(empty(opportunityId)),
+    (known) => {
+      known.add(
+        'Get_opportunity',
+        dataverse.getRow(dv, EntitySet.opportunity, opportunityId, [
+          'opportunityid',
+          ctx.column('ReferralIdentifier'),
+          ctx.column('PartnerCenterETag'),
+          ctx.column('Audit'),
+        ]),
+      );
+      const opportunity = body('Get_opportunity');
+      known.condition(
+        'If_the_opportunity_has_a_referral',
+        'Only opportunities already shared with Partner Center',
+        not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))),
+        (shared) => {
+          shared.add(
+            'List_solutions',
+            dataverse.listRows(dv, {
+              entitySet: ctx.solutions.entitySetName,
+              select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+              filter: concat(`${lookup} eq `, opportunity.get('opportunityid'), ' and statecode eq 0').at,
+            }),
+          );
+          shared.add(
+            'Solution_tags',
+            select(body('List_solutions').get('value'), {
+              id: item().get(ctx.solutionColumn('SolutionIdentifier')),
+              name: item().get(ctx.solutionColumn('Name')),
+              type: 'Name',
+            }),
+          );
+          shared.add(
+            'Replace_referral_solutions',
+            partnerCenter.patchReferral(
+              pc,
+              opportunity.get(ctx.column('ReferralIdentifier')),
+              [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
+              call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*'),
+            ),
+          );
+          shared.add(
+            'Record_new_etag',
+            dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+              [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
+              [ctx.column('LastSyncedOn')]: utcNow(),
+            }),
+          );
+        },
+      );
+    },
+    (unknown) => {
+      unknown.add(
+        'No_opportunity_to_update',
+        compose(
+          'The changed row names no opportunity (a delete reported by id only); the next change of one of its solution rows resends the list',
+        ),
+      );
+    },
+  );
   return flow.toCloudFlow(ctx.solutions.logicalName);
 }

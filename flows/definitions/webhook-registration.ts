@@ -17,33 +17,91 @@ export const DEFAULT_EVENTS = Object.values(ReferralEvent).join(',');
 export function buildWebhookRegistrationFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('WebhookRegistration', 'Registers the Partner Center webhook that calls "Partner Center to Dynamics 365".');
   const events = ctx.connection(flow, 'PartnerCenterEvents');
-  flow.trigger('manual', manualTrigger([
-    { key: WebhookRegistrationInput.Endpoint, title: 'Http Trigger Endpoint', type: 'string', description: 'The HTTP POST URL of the "Partner Center to Dynamics 365" trigger', required: true },
-    { key: WebhookRegistrationInput.Events, title: 'Events to Register', type: 'string', description: `Comma-separated; default ${DEFAULT_EVENTS}`, required: false },
-    { key: WebhookRegistrationInput.Overwrite, title: 'Overwrite existing trigger endpoints if present', type: 'boolean', description: 'Replace a registration that points elsewhere', required: false },
-  ]));
+  flow.trigger(
+    'manual',
+    manualTrigger([
+      {
+        key: WebhookRegistrationInput.Endpoint,
+        title: 'Http Trigger Endpoint',
+        type: 'string',
+        description: 'The HTTP POST URL of the "Partner Center to Dynamics 365" trigger',
+        required: true,
+      },
+      {
+        key: WebhookRegistrationInput.Events,
+        title: 'Events to Register',
+        type: 'string',
+        description: `Comma-separated; default ${DEFAULT_EVENTS}`,
+        required: false,
+      },
+      {
+        key: WebhookRegistrationInput.Overwrite,
+        title: 'Overwrite existing trigger endpoints if present',
+        type: 'boolean',
+        description: 'Replace a registration that points elsewhere',
+        required: false,
+      },
+    ]),
+  );
   const top = flow.actions;
   // Event names hold no spaces: removing them accepts "a, b" as typed by hand.
-  top.add('Events', compose(call('split', call('replace', call('if', empty(call('coalesce', triggerBody().get(WebhookRegistrationInput.Events), '')),
-    DEFAULT_EVENTS, triggerBody().get(WebhookRegistrationInput.Events)), ' ', ''), ','), 'The events to register'));
+  top.add(
+    'Events',
+    compose(
+      call(
+        'split',
+        call(
+          'replace',
+          call(
+            'if',
+            empty(call('coalesce', triggerBody().get(WebhookRegistrationInput.Events), '')),
+            DEFAULT_EVENTS,
+            triggerBody().get(WebhookRegistrationInput.Events),
+          ),
+          ' ',
+          '',
+        ),
+        ',',
+      ),
+      'The events to register',
+    ),
+  );
   top.add('Read_current_registration', partnerCenterEvents.viewRegistration(events));
-  top.add('Registration_state', compose(call('coalesce', body('Read_current_registration').get('WebhookUrl'), '')), { after: { Read_current_registration: ['Succeeded', 'Failed'] } });
+  top.add('Registration_state', compose(call('coalesce', body('Read_current_registration').get('WebhookUrl'), '')), {
+    after: { Read_current_registration: ['Succeeded', 'Failed'] },
+  });
   const current = outputs('Registration_state');
   const overwrite = equals(call('coalesce', triggerBody().get(WebhookRegistrationInput.Overwrite), false), true);
   const registration = { WebhookUrl: triggerBody().get(WebhookRegistrationInput.Endpoint), WebhookEvents: outputs('Events') };
-  top.condition('If_a_registration_exists', 'Partner Center holds one registration per tenant', not(empty(current)), (exists) => {
-    exists.condition('If_overwrite', 'Only replace an existing registration when asked to', overwrite, (replace) => {
-      replace.add('Update_registration', partnerCenterEvents.register(events, registration, true));
-      replace.add('Updated', compose(concat('Updated the registration to ', triggerBody().get(WebhookRegistrationInput.Endpoint))));
-    }, (keep) => {
-      keep.add('Kept', compose(concat('A registration exists for ', current, '; run again with Overwrite to replace it')));
-    });
-  }, (none) => {
-    none.add('Register', partnerCenterEvents.register(events, registration, false));
-    none.add('Registered', compose(concat('Registered ', triggerBody().get(WebhookRegistrationInput.Endpoint))));
+  top.condition(
+    'If_a_registration_exists',
+    'Partner Center holds one registration per tenant',
+    not(empty(current)),
+    (exists) => {
+      exists.condition(
+        'If_overwrite',
+        'Only replace an existing registration when asked to',
+        overwrite,
+        (replace) => {
+          replace.add('Update_registration', partnerCenterEvents.register(events, registration, true));
+          replace.add('Updated', compose(concat('Updated the registration to ', triggerBody().get(WebhookRegistrationInput.Endpoint))));
+        },
+        (keep) => {
+          keep.add('Kept', compose(concat('A registration exists for ', current, '; run again with Overwrite to replace it')));
+        },
+      );
+    },
+    (none) => {
+      none.add('Register', partnerCenterEvents.register(events, registration, false));
+      none.add('Registered', compose(concat('Registered ', triggerBody().get(WebhookRegistrationInput.Endpoint))));
+    },
+  );
+  top.add(
+    'Report',
+    compose({ endpoint: triggerBody().get(WebhookRegistrationInput.Endpoint), events: outputs('Events'), previous: current }),
+  );
+  top.add('Registration_failed', compose('The registration call failed; check the Partner Center Events connection and the events'), {
+    after: { If_a_registration_exists: FAILED_OR_TIMED_OUT },
   });
-  top.add('Report', compose({ endpoint: triggerBody().get(WebhookRegistrationInput.Endpoint), events: outputs('Events'), previous: current }));
-  top.add('Registration_failed', compose('The registration call failed; check the Partner Center Events connection and the events'),
-    { after: { If_a_registration_exists: FAILED_OR_TIMED_OUT } });
   return flow.toCloudFlow();
 }

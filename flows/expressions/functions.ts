@@ -25,7 +25,10 @@ const CATALOGUE: Readonly<Record<FunctionCategory, readonly Entry[]>> = {
   string: [
     ['concat(text, ...)', 'Combines strings into one string.'],
     ['substring(text, startIndex, length?)', 'Returns the characters of text from startIndex, optionally only length of them.'],
-    ['slice(text, startIndex, endIndex?)', 'Returns the characters of text from startIndex up to (not including) endIndex; negative indexes count from the end.'],
+    [
+      'slice(text, startIndex, endIndex?)',
+      'Returns the characters of text from startIndex up to (not including) endIndex; negative indexes count from the end.',
+    ],
     ['replace(text, oldText, newText)', 'Replaces every occurrence of oldText (case-sensitive) with newText.'],
     ['split(text, delimiter)', 'Splits text at each delimiter into an array of strings.'],
     ['toLower(text)', 'Returns text in lowercase.'],
@@ -33,7 +36,10 @@ const CATALOGUE: Readonly<Record<FunctionCategory, readonly Entry[]>> = {
     ['trim(text)', 'Removes leading and trailing whitespace.'],
     ['indexOf(text, searchText)', 'Returns the 0-based position of searchText in text (case-insensitive), or -1.'],
     ['lastIndexOf(text, searchText)', 'Returns the 0-based position of the last searchText in text, or -1.'],
-    ['nthIndexOf(text, searchText, occurrence)', 'Returns the position of the nth occurrence of searchText (negative n counts from the end), or -1.'],
+    [
+      'nthIndexOf(text, searchText, occurrence)',
+      'Returns the position of the nth occurrence of searchText (negative n counts from the end), or -1.',
+    ],
     ['startsWith(text, searchText)', 'Whether text starts with searchText (case-insensitive).'],
     ['endsWith(text, searchText)', 'Whether text ends with searchText (case-insensitive).'],
     ['length(collection)', 'Returns the number of characters of a string or items of an array.'],
@@ -191,8 +197,9 @@ function specOf(category: FunctionCategory, [signature, doc]: Entry): FunctionSp
 }
 
 /** Every function of the catalogue, by category in the order Microsoft lists them. */
-export const FUNCTIONS: readonly FunctionSpec[] = (Object.entries(CATALOGUE) as Array<[FunctionCategory, readonly Entry[]]>)
-  .flatMap(([category, entries]) => entries.map((entry) => specOf(category, entry)));
+export const FUNCTIONS: readonly FunctionSpec[] = (Object.entries(CATALOGUE) as Array<[FunctionCategory, readonly Entry[]]>).flatMap(
+  ([category, entries]) => entries.map((entry) => specOf(category, entry)),
+);
 
 const BY_LOWER_NAME: ReadonlyMap<string, FunctionSpec> = new Map(FUNCTIONS.map((spec) => [spec.name.toLowerCase(), spec]));
 

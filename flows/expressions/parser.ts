@@ -89,7 +89,10 @@ function closingBrace(value: string, open: number): number {
     }
   }
   if (inString) {
-    throw new ExpressionSyntaxError(stringStart, "unterminated string literal: it has no closing quote (a quote inside a string is doubled: 'it''s')");
+    throw new ExpressionSyntaxError(
+      stringStart,
+      "unterminated string literal: it has no closing quote (a quote inside a string is doubled: 'it''s')",
+    );
   }
   throw new ExpressionSyntaxError(open, "'@{' has no closing '}'");
 }
@@ -159,7 +162,8 @@ class Parser {
       const separator = this.next();
       if (separator.kind === ')') return { kind: 'call', name: name.raw, args, span: { start: name.start, end: separator.end } };
       if (separator.kind === 'end') this.fail(open, `${name.raw}( is not closed: expected ')'`);
-      if (separator.kind !== ',') this.fail(separator, `expected ',' or ')' in the arguments of ${name.raw}(…), found ${describe(separator)}`);
+      if (separator.kind !== ',')
+        this.fail(separator, `expected ',' or ')' in the arguments of ${name.raw}(…), found ${describe(separator)}`);
     }
   }
 
@@ -175,7 +179,14 @@ class Parser {
         const property = this.expression();
         const close = this.next();
         if (close.kind !== ']') this.fail(close, `expected ']' to close the '[' at offset ${token.start}, found ${describe(close)}`);
-        current = { kind: 'member', target: current, property, style: 'index', nullSafe, span: { start: current.span.start, end: close.end } };
+        current = {
+          kind: 'member',
+          target: current,
+          property,
+          style: 'index',
+          nullSafe,
+          span: { start: current.span.start, end: close.end },
+        };
       } else if (token.kind === '.') {
         this.next();
         const name = this.next();

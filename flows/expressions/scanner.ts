@@ -16,7 +16,10 @@ export interface Token {
 
 /** A syntax error with the offset (in the enclosing JSON string value) where it was found. */
 export class ExpressionSyntaxError extends Error {
-  constructor(readonly offset: number, readonly reason: string) {
+  constructor(
+    readonly offset: number,
+    readonly reason: string,
+  ) {
     super(`${reason} (at offset ${offset})`);
     this.name = 'ExpressionSyntaxError';
   }
@@ -31,9 +34,10 @@ const DIGIT = /[0-9]/;
 
 /** Why a character that cannot start any token is there, worded for the usual mistakes. */
 function unexpectedCharacter(char: string): string {
-  if (char === '"') return 'unexpected character \'"\': WDL string literals use single quotes (\'text\')';
+  if (char === '"') return "unexpected character '\"': WDL string literals use single quotes ('text')";
   if (char === '@') return "unexpected '@' inside an expression: functions are called without '@' (concat(a, b), not concat(@a, b))";
-  if (char === '{' || char === '}') return `unexpected '${char}' inside an expression (@{…} is only for embedding an expression in a string)`;
+  if (char === '{' || char === '}')
+    return `unexpected '${char}' inside an expression (@{…} is only for embedding an expression in a string)`;
   return `unexpected character '${char}'`;
 }
 
@@ -46,8 +50,13 @@ const isIdentifierChar = (char: string): boolean => !IDENTIFIER_STOP.test(char) 
 export function scan(text: string, base = 0): Token[] {
   const tokens: Token[] = [];
   let position = 0;
-  const token = (kind: TokenKind, start: number, end: number, value = text.slice(start, end)): Token =>
-    ({ kind, raw: text.slice(start, end), value, start: base + start, end: base + end });
+  const token = (kind: TokenKind, start: number, end: number, value = text.slice(start, end)): Token => ({
+    kind,
+    raw: text.slice(start, end),
+    value,
+    start: base + start,
+    end: base + end,
+  });
   const fail = (at: number, reason: string): never => {
     throw new ExpressionSyntaxError(base + at, reason);
   };

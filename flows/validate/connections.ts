@@ -38,22 +38,35 @@ function checkConnectorOperations(model: FlowModel, declared: ReadonlySet<string
 
 function undeclared(path: string, subject: string, key: string, declared: ReadonlySet<string>): RuleFinding {
   const known = declared.size > 0 ? ` (it has: ${[...declared].join(', ')})` : ' (it has none)';
-  return ruleFinding('connection-undeclared', path, `${subject}, which is not a key of properties.connectionReferences${known}`, `add properties.connectionReferences.${key} { runtimeSource, connection: { connectionReferenceLogicalName }, api: { name } }, or use a declared key`);
+  return ruleFinding(
+    'connection-undeclared',
+    path,
+    `${subject}, which is not a key of properties.connectionReferences${known}`,
+    `add properties.connectionReferences.${key} { runtimeSource, connection: { connectionReferenceLogicalName }, api: { name } }, or use a declared key`,
+  );
 }
 
 /** Older ApiConnection actions name their connection as `@parameters('$connections')['<key>']['connectionId']`. */
 function checkLegacyConnectionParameters(sites: readonly ExpressionSite[], declared: ReadonlySet<string>): RuleFinding[] {
-  return sites.flatMap((site) => (site.template ? templateExpressions(site.template) : [])
-    .flatMap(connectionKeysIn)
-    .filter((key) => !declared.has(lower(key)))
-    .map((key) => undeclared(site.path, `${ownerLabel(site.owner)} reads parameters('${CONNECTIONS_PARAMETER}')['${key}']`, key, declared)));
+  return sites.flatMap((site) =>
+    (site.template ? templateExpressions(site.template) : [])
+      .flatMap(connectionKeysIn)
+      .filter((key) => !declared.has(lower(key)))
+      .map((key) =>
+        undeclared(site.path, `${ownerLabel(site.owner)} reads parameters('${CONNECTIONS_PARAMETER}')['${key}']`, key, declared),
+      ),
+  );
 }
 
 function connectionKeysIn(expression: Expression): string[] {
   switch (expression.kind) {
     case 'member': {
       const { target, property } = expression;
-      const isConnections = target.kind === 'call' && lower(target.name) === 'parameters' && target.args[0]?.kind === 'string' && target.args[0].value === CONNECTIONS_PARAMETER;
+      const isConnections =
+        target.kind === 'call' &&
+        lower(target.name) === 'parameters' &&
+        target.args[0]?.kind === 'string' &&
+        target.args[0].value === CONNECTIONS_PARAMETER;
       const own = isConnections && property.kind === 'string' ? [property.value] : [];
       return [...own, ...connectionKeysIn(target), ...connectionKeysIn(property)];
     }
@@ -70,9 +83,23 @@ function checkLogicalNames(model: FlowModel, defined: ReadonlySet<string>): Rule
     const path = jsonPath(ROOT_PATH, 'properties', 'connectionReferences', key, 'connection', 'connectionReferenceLogicalName');
     const logicalName = valueAt(objectAt(reference, ['connection']), ['connectionReferenceLogicalName']);
     if (!isNonEmptyString(logicalName)) {
-      return [ruleFinding('connection-reference-unknown', path, `properties.connectionReferences.${key} has no connection.connectionReferenceLogicalName, so it binds to no connection reference of the solution`, 'set connection.connectionReferenceLogicalName to a connection reference of the solution')];
+      return [
+        ruleFinding(
+          'connection-reference-unknown',
+          path,
+          `properties.connectionReferences.${key} has no connection.connectionReferenceLogicalName, so it binds to no connection reference of the solution`,
+          'set connection.connectionReferenceLogicalName to a connection reference of the solution',
+        ),
+      ];
     }
     if (definedLower.has(lower(logicalName))) return [];
-    return [ruleFinding('connection-reference-unknown', path, `properties.connectionReferences.${key} uses the connection reference ${logicalName}, which the solution does not define`, `add the connection reference ${logicalName} to the solution, or point to one it defines`)];
+    return [
+      ruleFinding(
+        'connection-reference-unknown',
+        path,
+        `properties.connectionReferences.${key} uses the connection reference ${logicalName}, which the solution does not define`,
+        `add the connection reference ${logicalName} to the solution, or point to one it defines`,
+      ),
+    ];
   });
 }

@@ -15,17 +15,20 @@ const EXCERPT_RADIUS = 20;
 const MAX_SUGGESTION_DISTANCE = 2;
 
 export function checkExpressions({ sites, calls }: RuleInput): RuleFinding[] {
-  return [
-    ...sites.flatMap(checkSyntax),
-    ...sites.flatMap(checkLength),
-    ...calls.flatMap(checkCall),
-  ];
+  return [...sites.flatMap(checkSyntax), ...sites.flatMap(checkLength), ...calls.flatMap(checkCall)];
 }
 
 function checkSyntax(site: ExpressionSite): RuleFinding[] {
   if (!site.error) return [];
   const { offset, reason } = site.error;
-  return [ruleFinding('expression-syntax', site.path, `${ownerLabel(site.owner)}: the expression ${excerpt(site.value, offset)} does not parse: ${reason} (offset ${offset})`, 'correct the expression: strings in single quotes with \'\' for a quote, balanced parentheses, functions called by name without @')];
+  return [
+    ruleFinding(
+      'expression-syntax',
+      site.path,
+      `${ownerLabel(site.owner)}: the expression ${excerpt(site.value, offset)} does not parse: ${reason} (offset ${offset})`,
+      "correct the expression: strings in single quotes with '' for a quote, balanced parentheses, functions called by name without @",
+    ),
+  ];
 }
 
 /** `"…text around ⟦here⟧ the error…"` */
@@ -40,17 +43,40 @@ const lengthOf = (expression: Expression): number => expression.span.end - expre
 function checkLength(site: ExpressionSite): RuleFinding[] {
   return (site.template ? templateExpressions(site.template) : [])
     .filter((expression) => lengthOf(expression) > MAX_EXPRESSION_LENGTH)
-    .map((expression) => ruleFinding('expression-too-long', site.path, `${ownerLabel(site.owner)}: an expression of ${lengthOf(expression)} characters exceeds the limit of ${MAX_EXPRESSION_LENGTH}`, 'split it into Compose actions and refer to their outputs()'));
+    .map((expression) =>
+      ruleFinding(
+        'expression-too-long',
+        site.path,
+        `${ownerLabel(site.owner)}: an expression of ${lengthOf(expression)} characters exceeds the limit of ${MAX_EXPRESSION_LENGTH}`,
+        'split it into Compose actions and refer to their outputs()',
+      ),
+    );
 }
 
 function checkCall({ site, call }: SiteCall): RuleFinding[] {
   const spec = lookupFunction(call.name);
   if (!spec) {
     const suggestion = closestFunction(call.name);
-    return [ruleFinding('expression-function-unknown', site.path, `${ownerLabel(site.owner)}: ${call.name}() at offset ${call.span.start} is not a workflow expression function${suggestion ? ` (did you mean ${suggestion}?)` : ''}`, suggestion ? `call ${suggestion}()` : 'use a function from the workflow-definition-language functions reference')];
+    return [
+      ruleFinding(
+        'expression-function-unknown',
+        site.path,
+        `${ownerLabel(site.owner)}: ${call.name}() at offset ${call.span.start} is not a workflow expression function${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+        suggestion ? `call ${suggestion}()` : 'use a function from the workflow-definition-language functions reference',
+      ),
+    ];
   }
   const problem = arityProblem(spec, call.args.length);
-  return problem ? [ruleFinding('expression-arity', site.path, `${ownerLabel(site.owner)}: ${call.name}() at offset ${call.span.start}: ${problem}`, `call it as ${spec.signature}`)] : [];
+  return problem
+    ? [
+        ruleFinding(
+          'expression-arity',
+          site.path,
+          `${ownerLabel(site.owner)}: ${call.name}() at offset ${call.span.start}: ${problem}`,
+          `call it as ${spec.signature}`,
+        ),
+      ]
+    : [];
 }
 
 function closestFunction(name: string): string | undefined {

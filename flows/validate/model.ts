@@ -69,7 +69,10 @@ export function readFlowModel(document: unknown): FlowModel | undefined {
     definition,
     definitionPath: DEFINITION_PATH,
     triggers: Object.entries(objectAt(definition, ['triggers']) ?? {}).map(([name, json]) => ({
-      name, path: jsonPath(DEFINITION_PATH, 'triggers', name), json: isObject(json) ? json : undefined, type: typeOf(json),
+      name,
+      path: jsonPath(DEFINITION_PATH, 'triggers', name),
+      json: isObject(json) ? json : undefined,
+      type: typeOf(json),
     })),
     root,
     actions,
@@ -128,7 +131,8 @@ function childContainers(node: ActionNode): ChildList[] {
   if (elseActions) lists.push({ branch: 'else', path: jsonPath(node.path, 'else', 'actions'), value: elseActions });
   for (const [caseName, switchCase] of Object.entries(objectAt(json, ['cases']) ?? {})) {
     const caseActions = objectAt(switchCase, ['actions']);
-    if (caseActions) lists.push({ branch: `case ${caseName}`, path: jsonPath(node.path, 'cases', caseName, 'actions'), value: caseActions });
+    if (caseActions)
+      lists.push({ branch: `case ${caseName}`, path: jsonPath(node.path, 'cases', caseName, 'actions'), value: caseActions });
   }
   const defaultActions = objectAt(json, ['default', 'actions']);
   if (defaultActions) lists.push({ branch: 'default', path: jsonPath(node.path, 'default', 'actions'), value: defaultActions });

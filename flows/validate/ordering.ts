@@ -63,7 +63,12 @@ export function relationOf(referenced: ActionNode, from: ActionNode): Relation {
   const fromStep = fromLine[level]!;
   const referencedStep = referencedLine[level]!;
   if (fromStep.container !== referencedStep.container) {
-    return { kind: 'other-branch', owner: fromStep.container.owner!, fromBranch: fromStep.container.branch, referencedBranch: referencedStep.container.branch };
+    return {
+      kind: 'other-branch',
+      owner: fromStep.container.owner!,
+      fromBranch: fromStep.container.branch,
+      referencedBranch: referencedStep.container.branch,
+    };
   }
   if (runAfterPredecessors(fromStep).has(referencedStep)) return { kind: 'before' };
   return { kind: runAfterPredecessors(referencedStep).has(fromStep) ? 'after' : 'parallel', fromStep, referencedStep };

@@ -24,14 +24,22 @@ export function checkParameters({ model, calls, context }: RuleInput): RuleFindi
   ];
 }
 
-const parameterPath = (model: FlowModel, key: string, ...keys: string[]): string => jsonPath(model.definitionPath, 'parameters', key, ...keys);
+const parameterPath = (model: FlowModel, key: string, ...keys: string[]): string =>
+  jsonPath(model.definitionPath, 'parameters', key, ...keys);
 
 function checkDeclarationTypes(model: FlowModel, declarations: Record<string, unknown>): RuleFinding[] {
   return Object.entries(declarations).flatMap(([key, declaration]) => {
     const type = valueAt(declaration, ['type']);
     if (typeof type === 'string' && TYPE_BY_LOWER.has(lower(type))) return [];
     const problem = isObject(declaration) ? `has the type ${JSON.stringify(type)}` : 'is not an object';
-    return [ruleFinding('parameter-type', parameterPath(model, key, 'type'), `the flow parameter "${key}" ${problem}; allowed types: ${PARAMETER_TYPES.join(', ')}`, `declare it as { "type": "String", … } with one of ${PARAMETER_TYPES.join(', ')}`)];
+    return [
+      ruleFinding(
+        'parameter-type',
+        parameterPath(model, key, 'type'),
+        `the flow parameter "${key}" ${problem}; allowed types: ${PARAMETER_TYPES.join(', ')}`,
+        `declare it as { "type": "String", … } with one of ${PARAMETER_TYPES.join(', ')}`,
+      ),
+    ];
   });
 }
 
@@ -39,7 +47,14 @@ function checkReads(calls: readonly SiteCall[], declarations: Record<string, unk
   const known = new Set([...PLATFORM_PARAMETERS, ...Object.keys(declarations)].map(lower));
   return calls
     .filter((use) => use.name === 'parameters' && use.literalArg !== undefined && !known.has(lower(use.literalArg)))
-    .map((use) => ruleFinding('parameter-undefined', use.site.path, `${ownerLabel(use.site.owner)}: parameters('${use.literalArg!}') reads a parameter the definition does not declare`, `declare "${use.literalArg!}" in definition.parameters (environment variables: "<Display name> (<schema name>)" with metadata.schemaName), or correct the name`));
+    .map((use) =>
+      ruleFinding(
+        'parameter-undefined',
+        use.site.path,
+        `${ownerLabel(use.site.owner)}: parameters('${use.literalArg!}') reads a parameter the definition does not declare`,
+        `declare "${use.literalArg!}" in definition.parameters (environment variables: "<Display name> (<schema name>)" with metadata.schemaName), or correct the name`,
+      ),
+    );
 }
 
 function checkEnvironmentVariables(model: FlowModel, declarations: Record<string, unknown>, defined: ReadonlySet<string>): RuleFinding[] {
@@ -47,6 +62,13 @@ function checkEnvironmentVariables(model: FlowModel, declarations: Record<string
   return Object.entries(declarations).flatMap(([key, declaration]) => {
     const schemaName = valueAt(declaration, ['metadata', 'schemaName']);
     if (!isNonEmptyString(schemaName) || definedLower.has(lower(schemaName))) return [];
-    return [ruleFinding('parameter-envvar-undefined', parameterPath(model, key, 'metadata', 'schemaName'), `the flow parameter "${key}" reads the environment variable ${schemaName}, which the solution does not define`, `add the environment variable ${schemaName} to the solution, or correct metadata.schemaName`)];
+    return [
+      ruleFinding(
+        'parameter-envvar-undefined',
+        parameterPath(model, key, 'metadata', 'schemaName'),
+        `the flow parameter "${key}" reads the environment variable ${schemaName}, which the solution does not define`,
+        `add the environment variable ${schemaName} to the solution, or correct metadata.schemaName`,
+      ),
+    ];
   });
 }

@@ -11,10 +11,7 @@ const STATUS_BY_LOWER: ReadonlyMap<string, string> = new Map(RUN_STATUSES.map((s
 
 export function checkRunAfter({ model }: RuleInput): RuleFinding[] {
   const containers = [model.root, ...model.actions.flatMap((action) => action.containers)];
-  return [
-    ...model.actions.flatMap((action) => checkEntries(action, model)),
-    ...containers.flatMap(checkCycles),
-  ];
+  return [...model.actions.flatMap((action) => checkEntries(action, model)), ...containers.flatMap(checkCycles)];
 }
 
 function checkEntries(action: ActionNode, model: FlowModel): RuleFinding[] {
@@ -23,7 +20,14 @@ function checkEntries(action: ActionNode, model: FlowModel): RuleFinding[] {
   const path = jsonPath(action.path, 'runAfter');
   const label = `action ${actionLabel(action)}`;
   if (!isObject(runAfter)) {
-    return [ruleFinding('runafter-invalid', path, `${label} has a runAfter that is not an object`, 'write runAfter as { "<sibling>": ["Succeeded"] }, or {} to run first')];
+    return [
+      ruleFinding(
+        'runafter-invalid',
+        path,
+        `${label} has a runAfter that is not an object`,
+        'write runAfter as { "<sibling>": ["Succeeded"] }, or {} to run first',
+      ),
+    ];
   }
   return Object.entries(runAfter).flatMap(([name, statuses]) => [
     ...checkTarget(action, name, path, label, model),
@@ -41,20 +45,40 @@ function checkTarget(action: ActionNode, name: string, path: string, label: stri
   const problem = elsewhere
     ? `${label} runs after ${name}, which is not in the same container (it is action ${actionLabel(elsewhere)}; ${label} is in ${where}); runAfter can only name siblings`
     : `${label} runs after ${name}, but there is no action ${name} in ${where}`;
-  return [ruleFinding('runafter-target', jsonPath(path, name), problem, `name a sibling in ${where}, or runAfter the enclosing scope instead`)];
+  return [
+    ruleFinding('runafter-target', jsonPath(path, name), problem, `name a sibling in ${where}, or runAfter the enclosing scope instead`),
+  ];
 }
 
 function checkStatuses(statuses: unknown, path: string, label: string, name: string): RuleFinding[] {
   if (!Array.isArray(statuses)) {
-    return [ruleFinding('runafter-status', path, `${label}: runAfter ${name} must be an array of statuses`, `write ["Succeeded"] (or any of ${RUN_STATUSES.join(', ')})`)];
+    return [
+      ruleFinding(
+        'runafter-status',
+        path,
+        `${label}: runAfter ${name} must be an array of statuses`,
+        `write ["Succeeded"] (or any of ${RUN_STATUSES.join(', ')})`,
+      ),
+    ];
   }
-  return statuses.flatMap((status, index) => (typeof status === 'string' && STATUS_BY_LOWER.has(lower(status)) ? [] : [
-    ruleFinding('runafter-status', jsonPath(path, index), `${label}: runAfter ${name} has the status ${JSON.stringify(status)}; allowed: ${RUN_STATUSES.join(', ')}`, `use one of ${RUN_STATUSES.join(', ')}`),
-  ]));
+  return statuses.flatMap((status, index) =>
+    typeof status === 'string' && STATUS_BY_LOWER.has(lower(status))
+      ? []
+      : [
+          ruleFinding(
+            'runafter-status',
+            jsonPath(path, index),
+            `${label}: runAfter ${name} has the status ${JSON.stringify(status)}; allowed: ${RUN_STATUSES.join(', ')}`,
+            `use one of ${RUN_STATUSES.join(', ')}`,
+          ),
+        ],
+  );
 }
 
 const containerLabel = (container: Container): string =>
-  (container.owner ? `${container.branch === 'actions' ? '' : `the ${container.branch} branch of `}${actionLabel(container.owner)}` : 'the top level');
+  container.owner
+    ? `${container.branch === 'actions' ? '' : `the ${container.branch} branch of `}${actionLabel(container.owner)}`
+    : 'the top level';
 
 /** One finding per group of siblings that wait for each other (a strongly connected component of runAfter). */
 function checkCycles(container: Container): RuleFinding[] {
@@ -63,7 +87,12 @@ function checkCycles(container: Container): RuleFinding[] {
     .map((group) => {
       const first = group[0]!;
       const names = group.map((action) => action.name).join(', ');
-      return ruleFinding('runafter-cycle', jsonPath(first.path, 'runAfter'), `the runAfter of ${names} in ${containerLabel(container)} form a cycle: none of them can ever start`, 'remove one runAfter entry of the cycle so that one of them runs first');
+      return ruleFinding(
+        'runafter-cycle',
+        jsonPath(first.path, 'runAfter'),
+        `the runAfter of ${names} in ${containerLabel(container)} form a cycle: none of them can ever start`,
+        'remove one runAfter entry of the cycle so that one of them runs first',
+      );
     });
 }
 

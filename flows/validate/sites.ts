@@ -1,5 +1,11 @@
 import {
-  callsIn, ExpressionSyntaxError, isTemplateExpression, parseTemplate, templateExpressions, type FunctionCall, type Template,
+  callsIn,
+  ExpressionSyntaxError,
+  isTemplateExpression,
+  parseTemplate,
+  templateExpressions,
+  type FunctionCall,
+  type Template,
 } from '../expressions/index.js';
 import { jsonPath, type PathKey } from './json-path.js';
 import { actionLabel, type ActionNode, type FlowModel, type TriggerNode } from './model.js';
@@ -29,7 +35,17 @@ export interface ExpressionSite {
 }
 
 /** Members of an action that are data for the designer or hold nested actions, not evaluated inputs. */
-const ACTION_SKIPPED_MEMBERS: ReadonlySet<string> = new Set(['type', 'kind', 'runAfter', 'description', 'metadata', 'actions', 'else', 'cases', 'default']);
+const ACTION_SKIPPED_MEMBERS: ReadonlySet<string> = new Set([
+  'type',
+  'kind',
+  'runAfter',
+  'description',
+  'metadata',
+  'actions',
+  'else',
+  'cases',
+  'default',
+]);
 const TRIGGER_SKIPPED_MEMBERS: ReadonlySet<string> = new Set(['type', 'kind', 'description', 'metadata']);
 const DEFINITION_OUTPUTS = 'outputs';
 
@@ -92,10 +108,10 @@ export interface SiteCall {
 
 /** Every function call of every parsed site, in document order. */
 export function callsOfSites(sites: readonly ExpressionSite[]): SiteCall[] {
-  return sites.flatMap((site) => (site.template ? templateExpressions(site.template) : [])
-    .flatMap(callsIn)
-    .map((call) => {
+  return sites.flatMap((site) =>
+    (site.template ? templateExpressions(site.template) : []).flatMap(callsIn).map((call) => {
       const first = call.args[0];
       return { site, call, name: call.name.toLowerCase(), literalArg: first?.kind === 'string' ? first.value : undefined };
-    }));
+    }),
+  );
 }

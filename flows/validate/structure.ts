@@ -16,15 +16,63 @@ const WHITESPACE = /\s/;
 
 /** Types seen in Power Automate and Logic Apps (Consumption) definitions; lowercased. */
 const ACTION_TYPES: ReadonlySet<string> = new Set([
-  'apiconnection', 'apiconnectionwebhook', 'apiconnectionnotification', 'apimanagement', 'appendtoarrayvariable', 'appendtostringvariable',
-  'compose', 'decrementvariable', 'expression', 'flatfiledecoding', 'flatfileencoding', 'foreach', 'function', 'http', 'httpwebhook', 'if',
-  'incrementvariable', 'initializevariable', 'integrationaccountartifactlookup', 'javascriptcode', 'join', 'liquid', 'openapiconnection',
-  'openapiconnectionwebhook', 'openapiconnectionnotification', 'parsejson', 'query', 'response', 'scope', 'select', 'sendtobatch',
-  'serviceprovider', 'setvariable', 'switch', 'table', 'terminate', 'until', 'wait', 'workflow', 'xmlvalidation', 'xslt',
+  'apiconnection',
+  'apiconnectionwebhook',
+  'apiconnectionnotification',
+  'apimanagement',
+  'appendtoarrayvariable',
+  'appendtostringvariable',
+  'compose',
+  'decrementvariable',
+  'expression',
+  'flatfiledecoding',
+  'flatfileencoding',
+  'foreach',
+  'function',
+  'http',
+  'httpwebhook',
+  'if',
+  'incrementvariable',
+  'initializevariable',
+  'integrationaccountartifactlookup',
+  'javascriptcode',
+  'join',
+  'liquid',
+  'openapiconnection',
+  'openapiconnectionwebhook',
+  'openapiconnectionnotification',
+  'parsejson',
+  'query',
+  'response',
+  'scope',
+  'select',
+  'sendtobatch',
+  'serviceprovider',
+  'setvariable',
+  'switch',
+  'table',
+  'terminate',
+  'until',
+  'wait',
+  'workflow',
+  'xmlvalidation',
+  'xslt',
 ]);
 const TRIGGER_TYPES: ReadonlySet<string> = new Set([
-  'request', 'recurrence', 'openapiconnection', 'openapiconnectionwebhook', 'openapiconnectionnotification', 'apiconnection',
-  'apiconnectionwebhook', 'apiconnectionnotification', 'http', 'httpwebhook', 'slidingwindow', 'batch', 'apimanagement', 'serviceprovider',
+  'request',
+  'recurrence',
+  'openapiconnection',
+  'openapiconnectionwebhook',
+  'openapiconnectionnotification',
+  'apiconnection',
+  'apiconnectionwebhook',
+  'apiconnectionnotification',
+  'http',
+  'httpwebhook',
+  'slidingwindow',
+  'batch',
+  'apimanagement',
+  'serviceprovider',
 ]);
 
 const REQUEST_TRIGGER = 'request';
@@ -46,7 +94,12 @@ export function checkStructure({ model }: RuleInput): RuleFinding[] {
 
 /** Without `properties.definition` there is nothing else to check. */
 export function definitionMissing(): RuleFinding {
-  return ruleFinding('definition-missing', DEFINITION_PATH, 'the flow file has no properties.definition object', 'the file must be { "properties": { "definition": { "$schema", "triggers", "actions", … } } }');
+  return ruleFinding(
+    'definition-missing',
+    DEFINITION_PATH,
+    'the flow file has no properties.definition object',
+    'the file must be { "properties": { "definition": { "$schema", "triggers", "actions", … } } }',
+  );
 }
 
 function checkSchema(definition: JsonObject): RuleFinding[] {
@@ -54,8 +107,10 @@ function checkSchema(definition: JsonObject): RuleFinding[] {
   const schema = definition.$schema;
   const version = typeof schema === 'string' ? SCHEMA_URL.exec(schema)?.[1] : undefined;
   if (version !== undefined && ACCEPTED_SCHEMA_VERSIONS.includes(version)) return [];
-  const problem = schema === undefined ? 'the definition has no $schema'
-    : `$schema ${JSON.stringify(schema)} is not a workflow definition schema the service accepts (${ACCEPTED_SCHEMA_VERSIONS.join(', ')})`;
+  const problem =
+    schema === undefined
+      ? 'the definition has no $schema'
+      : `$schema ${JSON.stringify(schema)} is not a workflow definition schema the service accepts (${ACCEPTED_SCHEMA_VERSIONS.join(', ')})`;
   return [ruleFinding('schema', path, problem, `set "$schema": "${CURRENT_SCHEMA}"`)];
 }
 
@@ -63,13 +118,22 @@ function checkTriggerCount(definition: JsonObject): RuleFinding[] {
   const triggers = definition.triggers;
   const count = isObject(triggers) ? Object.keys(triggers).length : 0;
   if (count === 1) return [];
-  const problem = !isObject(triggers) ? 'the definition has no triggers object' : `a cloud flow has exactly one trigger; this one has ${count}`;
+  const problem = !isObject(triggers)
+    ? 'the definition has no triggers object'
+    : `a cloud flow has exactly one trigger; this one has ${count}`;
   return [ruleFinding('trigger-count', jsonPath(DEFINITION_PATH, 'triggers'), problem, 'keep exactly one entry in definition.triggers')];
 }
 
 function checkActionsObject(definition: JsonObject): RuleFinding[] {
   if (isObject(definition.actions)) return [];
-  return [ruleFinding('actions-missing', jsonPath(DEFINITION_PATH, 'actions'), 'the definition has no actions object', 'add "actions": { … } (an empty object is allowed)')];
+  return [
+    ruleFinding(
+      'actions-missing',
+      jsonPath(DEFINITION_PATH, 'actions'),
+      'the definition has no actions object',
+      'add "actions": { … } (an empty object is allowed)',
+    ),
+  ];
 }
 
 function nameProblems(name: string, path: string, what: string): RuleFinding[] {
@@ -78,7 +142,14 @@ function nameProblems(name: string, path: string, what: string): RuleFinding[] {
   if (name.length > MAX_NAME_LENGTH) problems.push(`is ${name.length} characters long (at most ${MAX_NAME_LENGTH})`);
   if (WHITESPACE.test(name)) problems.push('contains whitespace');
   if (problems.length === 0) return [];
-  return [ruleFinding('name-invalid', path, `the name of ${what} "${name}" ${problems.join(' and ')}`, `rename it: at most ${MAX_NAME_LENGTH} characters, underscores instead of spaces (and update every reference to it)`)];
+  return [
+    ruleFinding(
+      'name-invalid',
+      path,
+      `the name of ${what} "${name}" ${problems.join(' and ')}`,
+      `rename it: at most ${MAX_NAME_LENGTH} characters, underscores instead of spaces (and update every reference to it)`,
+    ),
+  ];
 }
 
 function checkTrigger(trigger: TriggerNode): RuleFinding[] {
@@ -86,7 +157,14 @@ function checkTrigger(trigger: TriggerNode): RuleFinding[] {
   const findings = nameProblems(trigger.name, trigger.path, 'the trigger');
   const typeProblem = typeProblemOf(trigger.json, trigger.type, TRIGGER_TYPES);
   if (typeProblem) {
-    findings.push(ruleFinding('trigger-type', jsonPath(trigger.path, 'type'), `${label} ${typeProblem}`, 'use a trigger type such as Request, Recurrence or OpenApiConnectionWebhook'));
+    findings.push(
+      ruleFinding(
+        'trigger-type',
+        jsonPath(trigger.path, 'type'),
+        `${label} ${typeProblem}`,
+        'use a trigger type such as Request, Recurrence or OpenApiConnectionWebhook',
+      ),
+    );
   } else if (trigger.json && trigger.type) {
     findings.push(...missingMembers(trigger.json, TRIGGER_REQUIREMENTS[trigger.type] ?? [], trigger.path, label));
   }
@@ -99,7 +177,14 @@ function checkAction(action: ActionNode): RuleFinding[] {
   const typeProblem = typeProblemOf(action.json, action.type, ACTION_TYPES);
   if (typeProblem) {
     const path = action.json ? jsonPath(action.path, 'type') : action.path;
-    findings.push(ruleFinding('action-type', path, `${label} ${typeProblem}`, 'use an action type from flows-and-pcf §3.3 (Compose, Scope, If, Foreach, OpenApiConnection, …)'));
+    findings.push(
+      ruleFinding(
+        'action-type',
+        path,
+        `${label} ${typeProblem}`,
+        'use an action type from flows-and-pcf §3.3 (Compose, Scope, If, Foreach, OpenApiConnection, …)',
+      ),
+    );
   } else if (action.json && action.type) {
     findings.push(...missingMembers(action.json, ACTION_REQUIREMENTS[action.type] ?? [], action.path, label));
   }
@@ -139,7 +224,11 @@ const ACTION_REQUIREMENTS: Readonly<Record<string, readonly Requirement[]>> = {
   foreach: [need(['foreach'], (value) => typeof value === 'string' || Array.isArray(value), 'the array to loop over ("@…")'), ACTION_LIST],
   if: [need(['expression'], stringOrObject, 'the condition'), ACTION_LIST],
   switch: [need(['expression'], present, 'the value to switch on'), need(['cases'], isObject, 'the cases')],
-  until: [need(['expression'], stringOrObject, 'the condition that ends the loop'), need(['limit'], isObject, 'the loop limits { count, timeout }'), ACTION_LIST],
+  until: [
+    need(['expression'], stringOrObject, 'the condition that ends the loop'),
+    need(['limit'], isObject, 'the loop limits { count, timeout }'),
+    ACTION_LIST,
+  ],
   openapiconnection: CONNECTOR_OPERATION,
   openapiconnectionwebhook: CONNECTOR_OPERATION,
   openapiconnectionnotification: CONNECTOR_OPERATION,
@@ -159,11 +248,20 @@ const ACTION_REQUIREMENTS: Readonly<Record<string, readonly Requirement[]>> = {
   table: [need(['inputs', 'from'], present, 'the array to tabulate'), need(['inputs', 'format'], isNonEmptyString, 'CSV or HTML')],
   terminate: [need(['inputs', 'runStatus'], isNonEmptyString, 'Succeeded, Failed or Cancelled')],
   response: [need(['inputs', 'statusCode'], present, 'the HTTP status code')],
-  wait: [need(['inputs'], (inputs) => isObject(inputs) && (isObject(inputs.interval) || isObject(inputs.until)), 'interval { count, unit } or until { timestamp }')],
+  wait: [
+    need(
+      ['inputs'],
+      (inputs) => isObject(inputs) && (isObject(inputs.interval) || isObject(inputs.until)),
+      'interval { count, unit } or until { timestamp }',
+    ),
+  ],
 };
 
 const TRIGGER_REQUIREMENTS: Readonly<Record<string, readonly Requirement[]>> = {
-  recurrence: [need(['recurrence', 'frequency'], isNonEmptyString, 'Second … Month'), need(['recurrence', 'interval'], present, 'how many frequency units between runs')],
+  recurrence: [
+    need(['recurrence', 'frequency'], isNonEmptyString, 'Second … Month'),
+    need(['recurrence', 'interval'], present, 'how many frequency units between runs'),
+  ],
   openapiconnection: CONNECTOR_OPERATION,
   openapiconnectionwebhook: CONNECTOR_OPERATION,
   openapiconnectionnotification: CONNECTOR_OPERATION,
@@ -182,15 +280,17 @@ function optionalPartRequirements(json: JsonObject): Array<{ keys: string[]; req
 }
 
 function missingMembers(json: JsonObject, requirements: readonly Requirement[], path: string, label: string): RuleFinding[] {
-  const checks = [
-    ...requirements.map((requirement) => ({ keys: [] as string[], requirement })),
-    ...optionalPartRequirements(json),
-  ];
+  const checks = [...requirements.map((requirement) => ({ keys: [] as string[], requirement })), ...optionalPartRequirements(json)];
   return checks
     .filter(({ keys, requirement }) => !requirement.test(valueAt(json, [...keys, ...requirement.keys])))
     .map(({ keys, requirement }) => {
       const memberPath = [...keys, ...requirement.keys];
-      return ruleFinding('member-missing', jsonPath(path, ...memberPath), `${label} (${String(json.type)}) lacks a valid ${memberPath.join('.')}: ${requirement.what}`, `add ${memberPath.join('.')} to ${label}`);
+      return ruleFinding(
+        'member-missing',
+        jsonPath(path, ...memberPath),
+        `${label} (${String(json.type)}) lacks a valid ${memberPath.join('.')}: ${requirement.what}`,
+        `add ${memberPath.join('.')} to ${label}`,
+      );
     });
 }
 
@@ -206,7 +306,14 @@ function checkDuplicateNames(actions: readonly ActionNode[]): RuleFinding[] {
       first.set(lower(action.name), action);
       continue;
     }
-    findings.push(ruleFinding('action-name-duplicate', action.path, `action ${actionLabel(action)} has the same name as action ${actionLabel(earlier)}; names are unique in the whole flow (ignoring case)`, 'rename one of them and update the references'));
+    findings.push(
+      ruleFinding(
+        'action-name-duplicate',
+        action.path,
+        `action ${actionLabel(action)} has the same name as action ${actionLabel(earlier)}; names are unique in the whole flow (ignoring case)`,
+        'rename one of them and update the references',
+      ),
+    );
   }
   return findings;
 }
@@ -217,11 +324,25 @@ function checkResponses(model: FlowModel): RuleFinding[] {
   const reason = only ? `its trigger ${only.name} is ${String(only.json?.type)}` : 'the flow has no Request trigger';
   return model.actions
     .filter((action) => action.type === RESPONSE_ACTION)
-    .map((action) => ruleFinding('response-without-request', action.path, `action ${actionLabel(action)} is a Response, which answers the caller of a Request trigger, but ${reason}`, 'remove the Response or use a Request trigger (manual, Power Apps or HTTP)'));
+    .map((action) =>
+      ruleFinding(
+        'response-without-request',
+        action.path,
+        `action ${actionLabel(action)} is a Response, which answers the caller of a Request trigger, but ${reason}`,
+        'remove the Response or use a Request trigger (manual, Power Apps or HTTP)',
+      ),
+    );
 }
 
 function checkInitializeVariablePlacement(actions: readonly ActionNode[]): RuleFinding[] {
   return actions
     .filter((action) => action.type === INITIALIZE_VARIABLE && action.container.owner !== undefined)
-    .map((action) => ruleFinding('initialize-variable-nested', action.path, `action ${actionLabel(action)} initializes a variable inside ${action.container.owner!.name}; InitializeVariable is allowed only at the top level of the flow`, 'move it to the top level, before the actions that use the variable (use SetVariable inside scopes and loops)'));
+    .map((action) =>
+      ruleFinding(
+        'initialize-variable-nested',
+        action.path,
+        `action ${actionLabel(action)} initializes a variable inside ${action.container.owner!.name}; InitializeVariable is allowed only at the top level of the flow`,
+        'move it to the top level, before the actions that use the variable (use SetVariable inside scopes and loops)',
+      ),
+    );
 }

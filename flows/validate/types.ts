@@ -24,8 +24,7 @@ export type RuleFinding = Omit<FlowFinding, 'flow'>;
 
 export type JsonObject = { readonly [key: string]: unknown };
 
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 

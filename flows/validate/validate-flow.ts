@@ -13,7 +13,15 @@ import { checkVariables } from './variables.js';
 export type { FlowFinding, FlowValidationContext } from './types.js';
 
 /** The rule families, in the order their findings are listed. */
-const RULES: readonly FlowRule[] = [checkStructure, checkRunAfter, checkExpressions, checkReferences, checkVariables, checkConnections, checkParameters];
+const RULES: readonly FlowRule[] = [
+  checkStructure,
+  checkRunAfter,
+  checkExpressions,
+  checkReferences,
+  checkVariables,
+  checkConnections,
+  checkParameters,
+];
 
 /**
  * Static checks of one cloud flow file (`Workflows/<Name>-<GUID>.json`, already parsed): structure,

@@ -2,15 +2,19 @@ import { componentId } from '../../solution/ids.js';
 import type { CloudFlow, ConnectionReference, EnvironmentVariable } from '../../solution/model.js';
 import { Expr, parameters } from './expr.js';
 import {
-  WORKFLOW_SCHEMA, type ActionDefinition, type ConnectionReferenceUse, type FlowDocument, type Json, type ParameterDefinition,
-  type RunAfter, type RunStatus, type TriggerDefinition,
+  WORKFLOW_SCHEMA,
+  type ActionDefinition,
+  type ConnectionReferenceUse,
+  type FlowDocument,
+  type Json,
+  type ParameterDefinition,
+  type RunAfter,
+  type RunStatus,
+  type TriggerDefinition,
 } from './types.js';
 
 /** Where an action sits in its container: after the previous one (default), first, or after named siblings. */
-export type Placement =
-  | { after?: undefined; first?: undefined }
-  | { first: true }
-  | { after: Record<string, RunStatus[]> | string[] };
+export type Placement = { after?: undefined; first?: undefined } | { first: true } | { after: Record<string, RunStatus[]> | string[] };
 
 const SUCCEEDED: RunStatus[] = ['Succeeded'];
 export const FAILED_OR_TIMED_OUT: RunStatus[] = ['Failed', 'TimedOut'];
@@ -29,10 +33,16 @@ export class Container {
   /** Adds an action and returns its name (for `body(name)` and friends). */
   add(name: string, action: ActionDefinition, placement: Placement = {}): string {
     this.flow.claimName(name);
-    const runAfter: RunAfter = 'first' in placement && placement.first ? {}
-      : placement.after !== undefined
-        ? (Array.isArray(placement.after) ? Object.fromEntries(placement.after.map((sibling) => [sibling, SUCCEEDED])) : placement.after)
-        : this.last ? { [this.last]: SUCCEEDED } : {};
+    const runAfter: RunAfter =
+      'first' in placement && placement.first
+        ? {}
+        : placement.after !== undefined
+          ? Array.isArray(placement.after)
+            ? Object.fromEntries(placement.after.map((sibling) => [sibling, SUCCEEDED]))
+            : placement.after
+          : this.last
+            ? { [this.last]: SUCCEEDED }
+            : {};
     for (const sibling of Object.keys(runAfter)) {
       if (!(sibling in this.actions)) throw new Error(`action ${name} runs after ${sibling}, which is not an earlier sibling`);
     }
@@ -56,39 +66,78 @@ export class Container {
   }
 
   /** An If: `expression` is a boolean expression; `otherwise` fills the else branch. */
-  condition(name: string, description: string, expression: Expr, then: (body: Container) => void,
-    otherwise?: (body: Container) => void, placement: Placement = {}): string {
+  condition(
+    name: string,
+    description: string,
+    expression: Expr,
+    then: (body: Container) => void,
+    otherwise?: (body: Container) => void,
+    placement: Placement = {},
+  ): string {
     const yes = new Container(this.flow);
     then(yes);
     const no = new Container(this.flow);
     otherwise?.(no);
-    return this.add(name, {
-      type: 'If', description, expression: expression.at, actions: yes.actions, else: { actions: no.actions },
-    }, placement);
+    return this.add(
+      name,
+      {
+        type: 'If',
+        description,
+        expression: expression.at,
+        actions: yes.actions,
+        else: { actions: no.actions },
+      },
+      placement,
+    );
   }
 
   /** A Foreach over `items`; sequential by default, because the sync writes shared rows. */
-  foreach(name: string, description: string, items: Expr, build: (body: Container) => void,
-    options: { concurrency?: number } = {}, placement: Placement = {}): string {
+  foreach(
+    name: string,
+    description: string,
+    items: Expr,
+    build: (body: Container) => void,
+    options: { concurrency?: number } = {},
+    placement: Placement = {},
+  ): string {
     const body = new Container(this.flow);
     build(body);
-    return this.add(name, {
-      type: 'Foreach', description, foreach: items.at, actions: body.actions,
-      runtimeConfiguration: { concurrency: { repetitions: options.concurrency ?? 1 } },
-    }, placement);
+    return this.add(
+      name,
+      {
+        type: 'Foreach',
+        description,
+        foreach: items.at,
+        actions: body.actions,
+        runtimeConfiguration: { concurrency: { repetitions: options.concurrency ?? 1 } },
+      },
+      placement,
+    );
   }
 
   /** An Until loop: repeats `build` until `expression` is true, at most `count` times. */
-  until(name: string, description: string, expression: Expr, limit: { count: number; timeout: string },
-    build: (body: Container) => void, placement: Placement = {}): string {
+  until(
+    name: string,
+    description: string,
+    expression: Expr,
+    limit: { count: number; timeout: string },
+    build: (body: Container) => void,
+    placement: Placement = {},
+  ): string {
     const body = new Container(this.flow);
     build(body);
     return this.add(name, { type: 'Until', description, expression: expression.at, limit, actions: body.actions }, placement);
   }
 
   /** A Switch on `on`: one case per value, plus a default. */
-  switchOn(name: string, description: string, on: Expr, cases: ReadonlyArray<{ name: string; value: Json; build: (body: Container) => void }>,
-    otherwise: (body: Container) => void, placement: Placement = {}): string {
+  switchOn(
+    name: string,
+    description: string,
+    on: Expr,
+    cases: ReadonlyArray<{ name: string; value: Json; build: (body: Container) => void }>,
+    otherwise: (body: Container) => void,
+    placement: Placement = {},
+  ): string {
     const built: Record<string, unknown> = {};
     for (const entry of cases) {
       const body = new Container(this.flow);
@@ -97,7 +146,11 @@ export class Container {
     }
     const fallback = new Container(this.flow);
     otherwise(fallback);
-    return this.add(name, { type: 'Switch', description, expression: on.at, cases: built, default: { actions: fallback.actions } }, placement);
+    return this.add(
+      name,
+      { type: 'Switch', description, expression: on.at, cases: built, default: { actions: fallback.actions } },
+      placement,
+    );
   }
 }
 
@@ -131,7 +184,8 @@ export class FlowBuilder {
 
   claimName(name: string): void {
     if (this.names.has(name)) throw new Error(`flow ${this.identity.name}: two actions are named ${name}`);
-    if (name.length > MAX_NAME_LENGTH || /\s/.test(name)) throw new Error(`flow ${this.identity.name}: action name "${name}" must be ≤ ${MAX_NAME_LENGTH} characters without spaces`);
+    if (name.length > MAX_NAME_LENGTH || /\s/.test(name))
+      throw new Error(`flow ${this.identity.name}: action name "${name}" must be ≤ ${MAX_NAME_LENGTH} characters without spaces`);
     this.names.add(name);
   }
 
@@ -156,7 +210,8 @@ export class FlowBuilder {
   /** Declares an environment variable parameter (`"<Display name> (<schema name>)"`) and returns its expression. */
   environmentVariable(variable: EnvironmentVariable): Expr {
     const name = `${variable.label[1033]} (${variable.schemaName})`;
-    const type = variable.type === 'Boolean' ? 'Bool' : variable.type === 'Number' ? 'Float' : variable.type === 'JSON' ? 'Object' : 'String';
+    const type =
+      variable.type === 'Boolean' ? 'Bool' : variable.type === 'Number' ? 'Float' : variable.type === 'JSON' ? 'Object' : 'String';
     this.parameterDefinitions[name] = {
       defaultValue: variable.defaultValue as Json,
       type,
@@ -174,7 +229,13 @@ export class FlowBuilder {
 
   /** The flow as the solution model carries it. */
   toCloudFlow(primaryEntity?: string): CloudFlow {
-    return { id: this.id, name: this.identity.name, description: this.identity.description, document: this.build(), ...(primaryEntity ? { primaryEntity } : {}) };
+    return {
+      id: this.id,
+      name: this.identity.name,
+      description: this.identity.description,
+      document: this.build(),
+      ...(primaryEntity ? { primaryEntity } : {}),
+    };
   }
 
   build(): FlowDocument {

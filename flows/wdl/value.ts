@@ -7,6 +7,7 @@ export type Value = Expr | string | number | boolean | null | Value[] | { [key: 
 export function plain(value: Value): unknown {
   if (value instanceof Expr) return value.at;
   if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
   return value;
 }

@@ -59,8 +59,15 @@ function runRule(name: string, rule: Rule, context: RuleContext): Finding[] {
   try {
     return rule(context);
   } catch (error) {
-    return [finding('High', 'checker-error', `the ${name} checks could not run on this package (${(error as Error).message}); its result is incomplete`, {
-      fix: 'report this as a cosell bug, with the zip if you can share it',
-    })];
+    return [
+      finding(
+        'High',
+        'checker-error',
+        `the ${name} checks could not run on this package (${(error as Error).message}); its result is incomplete`,
+        {
+          fix: 'report this as a cosell bug, with the zip if you can share it',
+        },
+      ),
+    ];
   }
 }

@@ -31,10 +31,9 @@ export const isBlocking = (finding: Finding): boolean => finding.severity === 'C
 /** Worst severity first, then by rule and entry; within those, the order the rules found them (document order). */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const rank = (severity: Severity): number => SEVERITIES.indexOf(severity);
-  return [...findings].sort((a, b) =>
-    rank(a.severity) - rank(b.severity)
-    || compare(a.rule, b.rule)
-    || compare(a.entry ?? '', b.entry ?? ''));
+  return [...findings].sort(
+    (a, b) => rank(a.severity) - rank(b.severity) || compare(a.rule, b.rule) || compare(a.entry ?? '', b.entry ?? ''),
+  );
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

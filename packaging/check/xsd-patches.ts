@@ -59,13 +59,20 @@ const CONNECTION_REFERENCES_TYPE = [
   '</xs:complexType></xs:element></xs:sequence></xs:complexType>',
 ].join('');
 
-const SKIP_CONTENT = '<xs:complexType><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded" /></xs:sequence><xs:anyAttribute processContents="skip" /></xs:complexType>';
+const SKIP_CONTENT =
+  '<xs:complexType><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded" /></xs:sequence><xs:anyAttribute processContents="skip" /></xs:complexType>';
 
 /** A patch that keeps `anchor` and adds `addition` right after it. */
-const addAfter = (id: string, file: string, why: string, anchor: string, addition: string): XsdPatch =>
-  ({ id, file, why, find: anchor, replace: `${anchor}${addition}` });
+const addAfter = (id: string, file: string, why: string, anchor: string, addition: string): XsdPatch => ({
+  id,
+  file,
+  why,
+  find: anchor,
+  replace: `${anchor}${addition}`,
+});
 
-const DIFF_FORM_WHY = 'Managed solutions carry forms of other publishers as a DIFF (solution-format §1.4.3, D4): nodes marked solutionaction="Added|Modified|Removed" with an ordinalvalue position (fixture SecondaryRecordSource). The 2090 schema defines the attribute group but uses it on none of these nodes.';
+const DIFF_FORM_WHY =
+  'Managed solutions carry forms of other publishers as a DIFF (solution-format §1.4.3, D4): nodes marked solutionaction="Added|Modified|Removed" with an ordinalvalue position (fixture SecondaryRecordSource). The 2090 schema defines the attribute group but uses it on none of these nodes.';
 
 export const XSD_PATCHES: readonly XsdPatch[] = [
   // --- libxml2 compatibility -------------------------------------------------------------------
@@ -112,7 +119,8 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     file: 'CustomizationsSolution.xsd',
     why: 'Modern (cloud) flows point to their definition with Workflow/JsonFileName, right after ImageFileName in every export (E1, E3).',
     find: '<xs:element name="ImageFileName" type="xs:string" minOccurs="0" maxOccurs="1" />',
-    replace: '<xs:element name="ImageFileName" type="xs:string" minOccurs="0" maxOccurs="1" /><xs:element name="JsonFileName" type="xs:string" minOccurs="0" maxOccurs="1" />',
+    replace:
+      '<xs:element name="ImageFileName" type="xs:string" minOccurs="0" maxOccurs="1" /><xs:element name="JsonFileName" type="xs:string" minOccurs="0" maxOccurs="1" />',
   },
   {
     id: 'root-modern-elements',
@@ -146,24 +154,44 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     file: 'CustomizationsSolution.xsd',
     why: 'Every modern flow export writes IsCustomProcessingStepAllowedForOtherPublishers after BusinessProcessType (E1, E3).',
     find: '<xs:element name="BusinessProcessType" type="xs:nonNegativeInteger" minOccurs="0" maxOccurs="1" />',
-    replace: '<xs:element name="BusinessProcessType" type="xs:nonNegativeInteger" minOccurs="0" maxOccurs="1" /><xs:element name="IsCustomProcessingStepAllowedForOtherPublishers" type="TrueFalse01Type" minOccurs="0" maxOccurs="1" />',
+    replace:
+      '<xs:element name="BusinessProcessType" type="xs:nonNegativeInteger" minOccurs="0" maxOccurs="1" /><xs:element name="IsCustomProcessingStepAllowedForOtherPublishers" type="TrueFalse01Type" minOccurs="0" maxOccurs="1" />',
   },
-  addAfter('entity-modern-flags', 'CustomizationsSolution.xsd',
+  addAfter(
+    'entity-modern-flags',
+    'CustomizationsSolution.xsd',
     'Entity flags exported for new tables since 2019: the first four seen in E3 (2024), the rest in 2024-2025 exports (retention, table type). Entity content is xs:all, so order is free.',
     '<xs:element name="MobileOfflineFilters" type="xs:string" minOccurs="0" maxOccurs="1" />',
-    optionalElements(['IsRetrieveAuditEnabled', 'IsRetrieveMultipleAuditEnabled', 'IsMSTeamsIntegrationEnabled', 'IsSolutionAware',
-      'HasEmailAddresses', 'IsArchivalEnabled', 'IsRetentionEnabled', 'UsesBusinessDataLabelTable'], 'TrueFalse01Type')
-      + optionalElements(['TableType'])),
-  addAfter('relationship-cascade-archive', 'CustomizationsSolution.xsd',
+    optionalElements(
+      [
+        'IsRetrieveAuditEnabled',
+        'IsRetrieveMultipleAuditEnabled',
+        'IsMSTeamsIntegrationEnabled',
+        'IsSolutionAware',
+        'HasEmailAddresses',
+        'IsArchivalEnabled',
+        'IsRetentionEnabled',
+        'UsesBusinessDataLabelTable',
+      ],
+      'TrueFalse01Type',
+    ) + optionalElements(['TableType']),
+  ),
+  addAfter(
+    'relationship-cascade-archive',
+    'CustomizationsSolution.xsd',
     'CascadeArchive (long-term retention) is exported on every 1:N relationship since 2023 (E3).',
     '<xs:element name="CascadeRollupView" type="CrmCascadeSecurityLinkType" minOccurs="0" maxOccurs="1" />',
-    '<xs:element name="CascadeArchive" type="CrmCascadeDeleteLinkType" minOccurs="0" maxOccurs="1" />'),
+    '<xs:element name="CascadeArchive" type="CrmCascadeDeleteLinkType" minOccurs="0" maxOccurs="1" />',
+  ),
   // --- managed (diff) FormXml ----------------------------------------------------------------------
-  addAfter('diff-form-ordinalvalue', 'FormXml.xsd', DIFF_FORM_WHY,
+  addAfter(
+    'diff-form-ordinalvalue',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
     '<xs:attribute name="solutionaction" type="solutionactionType" />',
-    '<xs:attribute name="ordinalvalue" type="xs:string" />'),
-  addAfter('diff-form-tab', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="collapsible" type="xs:boolean" />', DIFF_FORM_ATTRIBUTES),
+    '<xs:attribute name="ordinalvalue" type="xs:string" />',
+  ),
+  addAfter('diff-form-tab', 'FormXml.xsd', DIFF_FORM_WHY, '<xs:attribute name="collapsible" type="xs:boolean" />', DIFF_FORM_ATTRIBUTES),
   {
     id: 'diff-form-tab-columns-optional',
     file: 'FormXml.xsd',
@@ -171,25 +199,51 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     find: '<xs:element name="columns" minOccurs="1" maxOccurs="1">',
     replace: '<xs:element name="columns" minOccurs="0" maxOccurs="1">',
   },
-  addAfter('diff-form-column', 'FormXml.xsd', `${DIFF_FORM_WHY} Diff columns also carry their position as id="0|1|2".`,
+  addAfter(
+    'diff-form-column',
+    'FormXml.xsd',
+    `${DIFF_FORM_WHY} Diff columns also carry their position as id="0|1|2".`,
     '<xs:attribute name="width" type="FormPercentageType" use="required" />',
-    `<xs:attribute name="id" type="xs:string" />${DIFF_FORM_ATTRIBUTES}`),
-  addAfter('diff-form-section', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attributeGroup name="FormXmlSectionCommon">', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-row', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attributeGroup name="FormXmlRowCommon">', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-cell', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attributeGroup name="FormXmlCellCommon">', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-control', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="indicationOfSubgrid" type="xs:boolean" />', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-label', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="languagecode" use="required" type="xs:positiveInteger" />', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-handler', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="passExecutionContext" type="xs:boolean" />', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-event', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="BehaviorInBulkEditForm" type="BehaviorInBulkEditForm" />', DIFF_FORM_ATTRIBUTES),
-  addAfter('diff-form-library', 'FormXml.xsd', DIFF_FORM_WHY,
-    '<xs:attribute name="libraryUniqueId" type="xs:string" use="required" />', DIFF_FORM_ATTRIBUTES),
+    `<xs:attribute name="id" type="xs:string" />${DIFF_FORM_ATTRIBUTES}`,
+  ),
+  addAfter('diff-form-section', 'FormXml.xsd', DIFF_FORM_WHY, '<xs:attributeGroup name="FormXmlSectionCommon">', DIFF_FORM_ATTRIBUTES),
+  addAfter('diff-form-row', 'FormXml.xsd', DIFF_FORM_WHY, '<xs:attributeGroup name="FormXmlRowCommon">', DIFF_FORM_ATTRIBUTES),
+  addAfter('diff-form-cell', 'FormXml.xsd', DIFF_FORM_WHY, '<xs:attributeGroup name="FormXmlCellCommon">', DIFF_FORM_ATTRIBUTES),
+  addAfter(
+    'diff-form-control',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
+    '<xs:attribute name="indicationOfSubgrid" type="xs:boolean" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-form-label',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
+    '<xs:attribute name="languagecode" use="required" type="xs:positiveInteger" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-form-handler',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
+    '<xs:attribute name="passExecutionContext" type="xs:boolean" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-form-event',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
+    '<xs:attribute name="BehaviorInBulkEditForm" type="BehaviorInBulkEditForm" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-form-library',
+    'FormXml.xsd',
+    DIFF_FORM_WHY,
+    '<xs:attribute name="libraryUniqueId" type="xs:string" use="required" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
   {
     id: 'diff-form-libraries',
     file: 'FormXml.xsd',
@@ -217,12 +271,15 @@ function applyPatch(text: string, patch: XsdPatch): string {
   const expected = patch.occurrences ?? 1;
   const found = text.split(patch.find).length - 1;
   if (found !== expected) {
-    throw new Error(`XSD patch ${patch.id}: expected ${expected} occurrence(s) of its target text in ${patch.file}, found ${found}; the schema changed, review the patch`);
+    throw new Error(
+      `XSD patch ${patch.id}: expected ${expected} occurrence(s) of its target text in ${patch.file}, found ${found}; the schema changed, review the patch`,
+    );
   }
   if (patch.through === undefined) return text.split(patch.find).join(patch.replace);
   const start = text.indexOf(patch.find);
   const end = text.indexOf(patch.through, start + patch.find.length);
-  if (end === -1) throw new Error(`XSD patch ${patch.id}: end of its region not found in ${patch.file}; the schema changed, review the patch`);
+  if (end === -1)
+    throw new Error(`XSD patch ${patch.id}: end of its region not found in ${patch.file}; the schema changed, review the patch`);
   const region = text.slice(start, end + patch.through.length);
   const digest = createHash('sha256').update(region).digest('hex');
   if (digest !== patch.regionSha256) {

@@ -70,7 +70,8 @@ function compile(buffers: Record<string, Uint8Array>, url: string): XsdValidator
   try {
     return XsdValidator.fromDoc(doc);
   } catch (error) {
-    const details = error instanceof XmlLibError ? error.details.map((d) => `${d.file ?? ''}:${d.line} ${oneLine(d.message)}`).join('; ') : '';
+    const details =
+      error instanceof XmlLibError ? error.details.map((d) => `${d.file ?? ''}:${d.line} ${oneLine(d.message)}`).join('; ') : '';
     throw new Error(`cosell check: schema ${url} does not compile: ${(error as Error).message} ${details}`);
   } finally {
     doc.dispose();

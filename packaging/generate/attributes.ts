@@ -39,20 +39,35 @@ function attributeHead(parent: XMLBuilder, physicalName: string, flags: Attribut
   const attribute = parent.ele('attribute', { PhysicalName: physicalName });
   const logical = physicalName.toLowerCase();
   elements(attribute, [
-    ['Type', flags.type], ['Name', logical], ['LogicalName', logical], ['RequiredLevel', flags.requiredLevel],
+    ['Type', flags.type],
+    ['Name', logical],
+    ['LogicalName', logical],
+    ['RequiredLevel', flags.requiredLevel],
   ]);
   if (flags.displayMask !== undefined) attribute.ele('DisplayMask').txt(flags.displayMask);
   elements(attribute, [
     ['ImeMode', flags.imeMode ?? 'auto'],
-    ['ValidForUpdateApi', bit(flags.validForUpdate)], ['ValidForReadApi', bit(flags.validForRead)], ['ValidForCreateApi', bit(flags.validForCreate)],
-    ['IsCustomField', bit(flags.isCustomField)], ['IsAuditEnabled', bit(flags.audit)],
+    ['ValidForUpdateApi', bit(flags.validForUpdate)],
+    ['ValidForReadApi', bit(flags.validForRead)],
+    ['ValidForCreateApi', bit(flags.validForCreate)],
+    ['IsCustomField', bit(flags.isCustomField)],
+    ['IsAuditEnabled', bit(flags.audit)],
   ]);
   if (flags.isLogical) attribute.ele('IsLogical').txt('1');
   elements(attribute, [
-    ['IsSecured', '0'], ['IntroducedVersion', INTRODUCED_VERSION], ['IsCustomizable', '1'], ['IsRenameable', '1'],
-    ['CanModifySearchSettings', '1'], ['CanModifyRequirementLevelSettings', bit(flags.canModifyRequirementLevel)],
-    ['CanModifyAdditionalSettings', '1'], ['SourceType', '0'], ['IsGlobalFilterEnabled', '0'], ['IsSortableEnabled', '0'],
-    ['CanModifyGlobalFilterSettings', '1'], ['CanModifyIsSortableSettings', '1'], ['IsDataSourceSecret', '0'],
+    ['IsSecured', '0'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsCustomizable', '1'],
+    ['IsRenameable', '1'],
+    ['CanModifySearchSettings', '1'],
+    ['CanModifyRequirementLevelSettings', bit(flags.canModifyRequirementLevel)],
+    ['CanModifyAdditionalSettings', '1'],
+    ['SourceType', '0'],
+    ['IsGlobalFilterEnabled', '0'],
+    ['IsSortableEnabled', '0'],
+    ['CanModifyGlobalFilterSettings', '1'],
+    ['CanModifyIsSortableSettings', '1'],
+    ['IsDataSourceSecret', '0'],
   ]);
   return attribute;
 }
@@ -69,26 +84,48 @@ export function customColumn(parent: XMLBuilder, entityLogicalName: string, colu
     requiredLevel: column.requiredLevel,
     displayMask: options.primaryName ? `PrimaryName|${DISPLAY_MASK}|RequiredForForm` : DISPLAY_MASK,
     imeMode: column.kind === 'datetime' ? 'inactive' : 'auto',
-    validForUpdate: true, validForRead: true, validForCreate: true,
-    isCustomField: true, audit: column.audit, canModifyRequirementLevel: true,
+    validForUpdate: true,
+    validForRead: true,
+    validForCreate: true,
+    isCustomField: true,
+    audit: column.audit,
+    canModifyRequirementLevel: true,
   });
   switch (column.kind) {
     case 'boolean':
       attribute.ele('AppDefaultValue').txt(bit(column.defaultValue));
-      twoOptionSet(attribute, `${entityLogicalName}_${column.logicalName}`, column.label, column.description, column.trueLabel, column.falseLabel);
+      twoOptionSet(
+        attribute,
+        `${entityLogicalName}_${column.logicalName}`,
+        column.label,
+        column.description,
+        column.trueLabel,
+        column.falseLabel,
+      );
       break;
     case 'text':
-      elements(attribute, [['Format', column.format], ['MaxLength', String(column.maxLength)], ['Length', String(column.maxLength * 2)]]);
+      elements(attribute, [
+        ['Format', column.format],
+        ['MaxLength', String(column.maxLength)],
+        ['Length', String(column.maxLength * 2)],
+      ]);
       break;
     case 'memo':
-      elements(attribute, [['Format', 'text'], ['MaxLength', String(column.maxLength)]]);
+      elements(attribute, [
+        ['Format', 'text'],
+        ['MaxLength', String(column.maxLength)],
+      ]);
       break;
     case 'choice':
       if (!column.multiSelect && column.defaultValue !== undefined) attribute.ele('AppDefaultValue').txt(String(column.defaultValue));
       attribute.ele('OptionSetName').txt(column.choice.schemaName);
       break;
     case 'datetime':
-      elements(attribute, [['Format', 'datetime'], ['CanChangeDateTimeBehavior', '1'], ['Behavior', '1']]);
+      elements(attribute, [
+        ['Format', 'datetime'],
+        ['CanChangeDateTimeBehavior', '1'],
+        ['Behavior', '1'],
+      ]);
       break;
     case 'lookup':
       elements(attribute, [['LookupStyle', 'single']]);
@@ -100,11 +137,18 @@ export function customColumn(parent: XMLBuilder, entityLogicalName: string, colu
 
 function twoOptionSet(parent: XMLBuilder, name: string, label: Labels, description: Labels, trueLabel: Labels, falseLabel: Labels): void {
   const set = parent.ele('optionset', { Name: name });
-  elements(set, [['OptionSetType', 'bit'], ['IntroducedVersion', INTRODUCED_VERSION], ['IsCustomizable', '1']]);
+  elements(set, [
+    ['OptionSetType', 'bit'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsCustomizable', '1'],
+  ]);
   labelList(set, 'displaynames', 'displayname', label);
   labelList(set, 'Descriptions', 'Description', description);
   const options = set.ele('options');
-  for (const [value, text] of [['1', trueLabel], ['0', falseLabel]] as const) {
+  for (const [value, text] of [
+    ['1', trueLabel],
+    ['0', falseLabel],
+  ] as const) {
     labelList(options.ele('option', { value }), 'labels', 'label', text);
   }
 }
@@ -113,15 +157,30 @@ function twoOptionSet(parent: XMLBuilder, name: string, label: Labels, descripti
 export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   const name = table.label[1033];
   const primaryKey = attributeHead(parent, `${table.schemaName}Id`, {
-    type: 'primarykey', requiredLevel: 'systemrequired', displayMask: 'ValidForAdvancedFind|RequiredForGrid',
-    validForUpdate: false, validForRead: true, validForCreate: true, isCustomField: false, audit: false, canModifyRequirementLevel: false,
+    type: 'primarykey',
+    requiredLevel: 'systemrequired',
+    displayMask: 'ValidForAdvancedFind|RequiredForGrid',
+    validForUpdate: false,
+    validForRead: true,
+    validForCreate: true,
+    isCustomField: false,
+    audit: false,
+    canModifyRequirementLevel: false,
   });
   attributeTail(primaryKey, table.label, labels('Unique identifier for entity instances', '實體執行個體的唯一識別碼'));
 
   const lookup = (physical: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
     const attribute = attributeHead(parent, physical, {
-      type: 'lookup', requiredLevel: 'none', displayMask: DISPLAY_MASK, validForUpdate: false, validForRead: true, validForCreate: false,
-      isCustomField: false, audit: false, canModifyRequirementLevel: true, ...flags,
+      type: 'lookup',
+      requiredLevel: 'none',
+      displayMask: DISPLAY_MASK,
+      validForUpdate: false,
+      validForRead: true,
+      validForCreate: false,
+      isCustomField: false,
+      audit: false,
+      canModifyRequirementLevel: true,
+      ...flags,
     });
     elements(attribute, [['LookupStyle', 'single']]);
     attribute.ele('LookupTypes');
@@ -129,35 +188,102 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   };
   const dateTime = (physical: string, format: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
     const attribute = attributeHead(parent, physical, {
-      type: 'datetime', requiredLevel: 'none', displayMask: DISPLAY_MASK, imeMode: 'inactive', validForUpdate: false, validForRead: true,
-      validForCreate: false, isCustomField: false, audit: false, canModifyRequirementLevel: true, ...flags,
+      type: 'datetime',
+      requiredLevel: 'none',
+      displayMask: DISPLAY_MASK,
+      imeMode: 'inactive',
+      validForUpdate: false,
+      validForRead: true,
+      validForCreate: false,
+      isCustomField: false,
+      audit: false,
+      canModifyRequirementLevel: true,
+      ...flags,
     });
-    elements(attribute, [['Format', format], ['CanChangeDateTimeBehavior', '0'], ['Behavior', '1']]);
+    elements(attribute, [
+      ['Format', format],
+      ['CanChangeDateTimeBehavior', '0'],
+      ['Behavior', '1'],
+    ]);
     attributeTail(attribute, label, description);
   };
   const integer = (physical: string, min: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
     const attribute = attributeHead(parent, physical, {
-      type: 'int', requiredLevel: 'none', validForUpdate: true, validForRead: true, validForCreate: true,
-      isCustomField: false, audit: false, canModifyRequirementLevel: true, ...flags,
+      type: 'int',
+      requiredLevel: 'none',
+      validForUpdate: true,
+      validForRead: true,
+      validForCreate: true,
+      isCustomField: false,
+      audit: false,
+      canModifyRequirementLevel: true,
+      ...flags,
     });
-    elements(attribute, [['Format', ''], ['MinValue', min], ['MaxValue', '2147483647']]);
+    elements(attribute, [
+      ['Format', ''],
+      ['MinValue', min],
+      ['MaxValue', '2147483647'],
+    ]);
     attributeTail(attribute, label, description);
   };
 
-  lookup('CreatedBy', labels('Created By', '建立者'), labels('Unique identifier of the user who created the record.', '建立記錄之使用者的唯一識別碼。'));
-  dateTime('CreatedOn', 'datetime', labels('Created On', '建立時間'), labels('Date and time when the record was created.', '記錄的建立日期和時間。'));
-  lookup('CreatedOnBehalfBy', labels('Created By (Delegate)', '建立者 (代理人)'), labels('Unique identifier of the delegate user who created the record.', '建立記錄之代理使用者的唯一識別碼。'));
-  integer('ImportSequenceNumber', '-2147483648', labels('Import Sequence Number', '匯入序號'), labels('Sequence number of the import that created this record.', '建立此記錄之匯入的序號。'),
-    { displayMask: 'ValidForAdvancedFind', validForUpdate: false, audit: true });
-  lookup('ModifiedBy', labels('Modified By', '修改者'), labels('Unique identifier of the user who modified the record.', '修改記錄之使用者的唯一識別碼。'));
-  dateTime('ModifiedOn', 'datetime', labels('Modified On', '修改時間'), labels('Date and time when the record was modified.', '記錄的修改日期和時間。'));
-  lookup('ModifiedOnBehalfBy', labels('Modified By (Delegate)', '修改者 (代理人)'), labels('Unique identifier of the delegate user who modified the record.', '修改記錄之代理使用者的唯一識別碼。'));
-  dateTime('OverriddenCreatedOn', 'date', labels('Record Created On', '記錄建立日期'), labels('Date and time that the record was migrated.', '記錄移轉的日期和時間。'),
-    { displayMask: 'ValidForAdvancedFind|ValidForGrid', validForCreate: true, audit: true });
+  lookup(
+    'CreatedBy',
+    labels('Created By', '建立者'),
+    labels('Unique identifier of the user who created the record.', '建立記錄之使用者的唯一識別碼。'),
+  );
+  dateTime(
+    'CreatedOn',
+    'datetime',
+    labels('Created On', '建立時間'),
+    labels('Date and time when the record was created.', '記錄的建立日期和時間。'),
+  );
+  lookup(
+    'CreatedOnBehalfBy',
+    labels('Created By (Delegate)', '建立者 (代理人)'),
+    labels('Unique identifier of the delegate user who created the record.', '建立記錄之代理使用者的唯一識別碼。'),
+  );
+  integer(
+    'ImportSequenceNumber',
+    '-2147483648',
+    labels('Import Sequence Number', '匯入序號'),
+    labels('Sequence number of the import that created this record.', '建立此記錄之匯入的序號。'),
+    { displayMask: 'ValidForAdvancedFind', validForUpdate: false, audit: true },
+  );
+  lookup(
+    'ModifiedBy',
+    labels('Modified By', '修改者'),
+    labels('Unique identifier of the user who modified the record.', '修改記錄之使用者的唯一識別碼。'),
+  );
+  dateTime(
+    'ModifiedOn',
+    'datetime',
+    labels('Modified On', '修改時間'),
+    labels('Date and time when the record was modified.', '記錄的修改日期和時間。'),
+  );
+  lookup(
+    'ModifiedOnBehalfBy',
+    labels('Modified By (Delegate)', '修改者 (代理人)'),
+    labels('Unique identifier of the delegate user who modified the record.', '修改記錄之代理使用者的唯一識別碼。'),
+  );
+  dateTime(
+    'OverriddenCreatedOn',
+    'date',
+    labels('Record Created On', '記錄建立日期'),
+    labels('Date and time that the record was migrated.', '記錄移轉的日期和時間。'),
+    { displayMask: 'ValidForAdvancedFind|ValidForGrid', validForCreate: true, audit: true },
+  );
 
   const owner = attributeHead(parent, 'OwnerId', {
-    type: 'owner', requiredLevel: 'systemrequired', displayMask: `${DISPLAY_MASK}|RequiredForForm`, validForUpdate: true, validForRead: true,
-    validForCreate: true, isCustomField: false, audit: true, canModifyRequirementLevel: true,
+    type: 'owner',
+    requiredLevel: 'systemrequired',
+    displayMask: `${DISPLAY_MASK}|RequiredForForm`,
+    validForUpdate: true,
+    validForRead: true,
+    validForCreate: true,
+    isCustomField: false,
+    audit: true,
+    canModifyRequirementLevel: true,
   });
   elements(owner, [['LookupStyle', 'single']]);
   const types = owner.ele('LookupTypes');
@@ -165,13 +291,35 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   types.ele('LookupType', { id: '00000000-0000-0000-0000-000000000000' }).txt('9');
   attributeTail(owner, labels('Owner', '擁有者'), labels('Owner Id', '擁有者識別碼'));
 
-  lookup('OwningBusinessUnit', labels('Owning Business Unit', '擁有的營業單位'), labels('Unique identifier for the business unit that owns the record', '擁有記錄之營業單位的唯一識別碼'), { audit: true });
-  lookup('OwningTeam', labels('Owning Team', '擁有的小組'), labels('Unique identifier for the team that owns the record.', '擁有記錄之小組的唯一識別碼。'), { displayMask: undefined, isLogical: true });
-  lookup('OwningUser', labels('Owning User', '擁有的使用者'), labels('Unique identifier for the user that owns the record.', '擁有記錄之使用者的唯一識別碼。'), { displayMask: undefined, isLogical: true });
+  lookup(
+    'OwningBusinessUnit',
+    labels('Owning Business Unit', '擁有的營業單位'),
+    labels('Unique identifier for the business unit that owns the record', '擁有記錄之營業單位的唯一識別碼'),
+    { audit: true },
+  );
+  lookup(
+    'OwningTeam',
+    labels('Owning Team', '擁有的小組'),
+    labels('Unique identifier for the team that owns the record.', '擁有記錄之小組的唯一識別碼。'),
+    { displayMask: undefined, isLogical: true },
+  );
+  lookup(
+    'OwningUser',
+    labels('Owning User', '擁有的使用者'),
+    labels('Unique identifier for the user that owns the record.', '擁有記錄之使用者的唯一識別碼。'),
+    { displayMask: undefined, isLogical: true },
+  );
 
   const state = attributeHead(parent, 'statecode', {
-    type: 'state', requiredLevel: 'systemrequired', displayMask: DISPLAY_MASK, validForUpdate: true, validForRead: true, validForCreate: false,
-    isCustomField: false, audit: true, canModifyRequirementLevel: true,
+    type: 'state',
+    requiredLevel: 'systemrequired',
+    displayMask: DISPLAY_MASK,
+    validForUpdate: true,
+    validForRead: true,
+    validForCreate: false,
+    isCustomField: false,
+    audit: true,
+    canModifyRequirementLevel: true,
   });
   const statusLabel = labels('Status', '狀態');
   const statusDescription = labels(`Status of the ${name}`, `${table.label[1028]}的狀態`);
@@ -180,13 +328,30 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   labelList(stateSet, 'displaynames', 'displayname', statusLabel);
   labelList(stateSet, 'Descriptions', 'Description', statusDescription);
   const states = stateSet.ele('states');
-  labelList(states.ele('state', { value: '0', defaultstatus: '1', invariantname: 'Active' }), 'labels', 'label', labels('Active', '使用中'));
-  labelList(states.ele('state', { value: '1', defaultstatus: '2', invariantname: 'Inactive' }), 'labels', 'label', labels('Inactive', '非使用中'));
+  labelList(
+    states.ele('state', { value: '0', defaultstatus: '1', invariantname: 'Active' }),
+    'labels',
+    'label',
+    labels('Active', '使用中'),
+  );
+  labelList(
+    states.ele('state', { value: '1', defaultstatus: '2', invariantname: 'Inactive' }),
+    'labels',
+    'label',
+    labels('Inactive', '非使用中'),
+  );
   attributeTail(state, statusLabel, statusDescription);
 
   const status = attributeHead(parent, 'statuscode', {
-    type: 'status', requiredLevel: 'none', displayMask: DISPLAY_MASK, validForUpdate: true, validForRead: true, validForCreate: true,
-    isCustomField: false, audit: true, canModifyRequirementLevel: true,
+    type: 'status',
+    requiredLevel: 'none',
+    displayMask: DISPLAY_MASK,
+    validForUpdate: true,
+    validForRead: true,
+    validForCreate: true,
+    isCustomField: false,
+    audit: true,
+    canModifyRequirementLevel: true,
   });
   const reasonLabel = labels('Status Reason', '狀態原因');
   const reasonDescription = labels(`Reason for the status of the ${name}`, `${table.label[1028]}狀態的原因`);
@@ -199,6 +364,16 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   labelList(statuses.ele('status', { value: '2', state: '1' }), 'labels', 'label', labels('Inactive', '非使用中'));
   attributeTail(status, reasonLabel, reasonDescription);
 
-  integer('TimeZoneRuleVersionNumber', '-1', labels('Time Zone Rule Version Number', '時區規則版本號碼'), labels('For internal use only.', '僅供內部使用。'));
-  integer('UTCConversionTimeZoneCode', '-1', labels('UTC Conversion Time Zone Code', 'UTC 轉換時區代碼'), labels('Time zone code that was in use when the record was created.', '建立記錄時使用的時區代碼。'));
+  integer(
+    'TimeZoneRuleVersionNumber',
+    '-1',
+    labels('Time Zone Rule Version Number', '時區規則版本號碼'),
+    labels('For internal use only.', '僅供內部使用。'),
+  );
+  integer(
+    'UTCConversionTimeZoneCode',
+    '-1',
+    labels('UTC Conversion Time Zone Code', 'UTC 轉換時區代碼'),
+    labels('Time zone code that was in use when the record was created.', '建立記錄時使用的時區代碼。'),
+  );
 }

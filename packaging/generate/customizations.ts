@@ -48,7 +48,9 @@ export function customizationsXml(model: SolutionModel): string {
       ['connectionreferencedisplayname', reference.displayName],
       ['connectorid', `/providers/Microsoft.PowerApps/apis/${reference.apiName}`],
       ['description', reference.description],
-      ['iscustomizable', '1'], ['statecode', '0'], ['statuscode', '1'],
+      ['iscustomizable', '1'],
+      ['statecode', '0'],
+      ['statuscode', '1'],
     ]);
   }
   const languages = root.ele('Languages');
@@ -88,7 +90,12 @@ function entityKeys(parent: XMLBuilder, keys: readonly EntityKey[]): void {
   const node = parent.ele('EntityKeys');
   for (const key of keys) {
     const entityKey = node.ele('EntityKey');
-    elements(entityKey, [['Name', key.schemaName], ['LogicalName', key.logicalName], ['IntroducedVersion', INTRODUCED_VERSION], ['IsCustomizable', '1']]);
+    elements(entityKey, [
+      ['Name', key.schemaName],
+      ['LogicalName', key.logicalName],
+      ['IntroducedVersion', INTRODUCED_VERSION],
+      ['IsCustomizable', '1'],
+    ]);
     const attributes = entityKey.ele('EntityKeyAttributes');
     for (const column of key.columns) attributes.ele('AttributeName').txt(column);
     labelList(entityKey, 'displaynames', 'displayname', key.label);
@@ -98,39 +105,111 @@ function entityKeys(parent: XMLBuilder, keys: readonly EntityKey[]): void {
 /** Entity flags of a new user-owned table, as AIB exports them, limited to those the 2090 XSD knows. */
 function customEntityFlags(info: XMLBuilder, table: CustomTable): void {
   elements(info, [
-    ['EntitySetName', table.entitySetName], ['IsDuplicateCheckSupported', '1'], ['IsBusinessProcessEnabled', '0'], ['IsRequiredOffline', '0'],
-    ['IsInteractionCentricEnabled', '0'], ['IsCollaboration', '0'], ['AutoRouteToOwnerQueue', '0'], ['IsConnectionsEnabled', '0'],
-    ['IsDocumentManagementEnabled', '0'], ['AutoCreateAccessTeams', '0'], ['IsOneNoteIntegrationEnabled', '0'], ['IsKnowledgeManagementEnabled', '0'],
-    ['IsSLAEnabled', '0'], ['IsDocumentRecommendationsEnabled', '0'], ['IsBPFEntity', '0'], ['OwnershipTypeMask', 'UserOwned'], ['IsAuditEnabled', '1'],
-    ['IsActivity', '0'], ['ActivityTypeMask', ''], ['IsActivityParty', '0'], ['IsReplicated', '0'], ['IsReplicationUserFiltered', '0'],
-    ['IsMailMergeEnabled', '1'], ['IsVisibleInMobile', '0'], ['IsVisibleInMobileClient', '0'], ['IsReadOnlyInMobileClient', '0'],
-    ['IsOfflineInMobileClient', '0'], ['DaysSinceRecordLastModified', '0'], ['MobileOfflineFilters', ''], ['IsMapiGridEnabled', '1'],
-    ['IsReadingPaneEnabled', '1'], ['IsQuickCreateEnabled', '0'], ['SyncToExternalSearchIndex', '0'], ['IntroducedVersion', INTRODUCED_VERSION],
-    ['IsCustomizable', '1'], ['IsRenameable', '1'], ['IsMappable', '1'], ['CanModifyAuditSettings', '1'], ['CanModifyMobileVisibility', '1'],
-    ['CanModifyMobileClientVisibility', '1'], ['CanModifyMobileClientReadOnly', '1'], ['CanModifyMobileClientOffline', '1'],
-    ['CanModifyConnectionSettings', '1'], ['CanModifyDuplicateDetectionSettings', '1'], ['CanModifyMailMergeSettings', '1'],
-    ['CanModifyQueueSettings', '1'], ['CanCreateAttributes', '1'], ['CanCreateForms', '1'], ['CanCreateCharts', '1'], ['CanCreateViews', '1'],
-    ['CanModifyAdditionalSettings', '1'], ['CanEnableSyncToExternalSearchIndex', '1'], ['EnforceStateTransitions', '0'],
-    ['CanChangeHierarchicalRelationship', '1'], ['EntityHelpUrlEnabled', '0'], ['ChangeTrackingEnabled', '1'], ['CanChangeTrackingBeEnabled', '1'],
+    ['EntitySetName', table.entitySetName],
+    ['IsDuplicateCheckSupported', '1'],
+    ['IsBusinessProcessEnabled', '0'],
+    ['IsRequiredOffline', '0'],
+    ['IsInteractionCentricEnabled', '0'],
+    ['IsCollaboration', '0'],
+    ['AutoRouteToOwnerQueue', '0'],
+    ['IsConnectionsEnabled', '0'],
+    ['IsDocumentManagementEnabled', '0'],
+    ['AutoCreateAccessTeams', '0'],
+    ['IsOneNoteIntegrationEnabled', '0'],
+    ['IsKnowledgeManagementEnabled', '0'],
+    ['IsSLAEnabled', '0'],
+    ['IsDocumentRecommendationsEnabled', '0'],
+    ['IsBPFEntity', '0'],
+    ['OwnershipTypeMask', 'UserOwned'],
+    ['IsAuditEnabled', '1'],
+    ['IsActivity', '0'],
+    ['ActivityTypeMask', ''],
+    ['IsActivityParty', '0'],
+    ['IsReplicated', '0'],
+    ['IsReplicationUserFiltered', '0'],
+    ['IsMailMergeEnabled', '1'],
+    ['IsVisibleInMobile', '0'],
+    ['IsVisibleInMobileClient', '0'],
+    ['IsReadOnlyInMobileClient', '0'],
+    ['IsOfflineInMobileClient', '0'],
+    ['DaysSinceRecordLastModified', '0'],
+    ['MobileOfflineFilters', ''],
+    ['IsMapiGridEnabled', '1'],
+    ['IsReadingPaneEnabled', '1'],
+    ['IsQuickCreateEnabled', '0'],
+    ['SyncToExternalSearchIndex', '0'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsCustomizable', '1'],
+    ['IsRenameable', '1'],
+    ['IsMappable', '1'],
+    ['CanModifyAuditSettings', '1'],
+    ['CanModifyMobileVisibility', '1'],
+    ['CanModifyMobileClientVisibility', '1'],
+    ['CanModifyMobileClientReadOnly', '1'],
+    ['CanModifyMobileClientOffline', '1'],
+    ['CanModifyConnectionSettings', '1'],
+    ['CanModifyDuplicateDetectionSettings', '1'],
+    ['CanModifyMailMergeSettings', '1'],
+    ['CanModifyQueueSettings', '1'],
+    ['CanCreateAttributes', '1'],
+    ['CanCreateForms', '1'],
+    ['CanCreateCharts', '1'],
+    ['CanCreateViews', '1'],
+    ['CanModifyAdditionalSettings', '1'],
+    ['CanEnableSyncToExternalSearchIndex', '1'],
+    ['EnforceStateTransitions', '0'],
+    ['CanChangeHierarchicalRelationship', '1'],
+    ['EntityHelpUrlEnabled', '0'],
+    ['ChangeTrackingEnabled', '1'],
+    ['CanChangeTrackingBeEnabled', '1'],
     ['IsEnabledForExternalChannels', '0'],
   ]);
 }
 
 const CASCADE = {
   parental: { Assign: 'Cascade', Delete: 'Cascade', Archive: 'NoCascade', Reparent: 'Cascade', Share: 'Cascade', Unshare: 'Cascade' },
-  referential: { Assign: 'NoCascade', Delete: 'RemoveLink', Archive: 'RemoveLink', Reparent: 'NoCascade', Share: 'NoCascade', Unshare: 'NoCascade' },
-  restrict: { Assign: 'NoCascade', Delete: 'Restrict', Archive: 'Restrict', Reparent: 'NoCascade', Share: 'NoCascade', Unshare: 'NoCascade' },
+  referential: {
+    Assign: 'NoCascade',
+    Delete: 'RemoveLink',
+    Archive: 'RemoveLink',
+    Reparent: 'NoCascade',
+    Share: 'NoCascade',
+    Unshare: 'NoCascade',
+  },
+  restrict: {
+    Assign: 'NoCascade',
+    Delete: 'Restrict',
+    Archive: 'Restrict',
+    Reparent: 'NoCascade',
+    Share: 'NoCascade',
+    Unshare: 'NoCascade',
+  },
   none: { Assign: 'NoCascade', Delete: 'NoCascade', Archive: 'NoCascade', Reparent: 'NoCascade', Share: 'NoCascade', Unshare: 'NoCascade' },
 } as const;
 
-function relationshipHead(parent: XMLBuilder, name: string, referencing: string, referenced: string, cascade: keyof typeof CASCADE, attribute: string): XMLBuilder {
+function relationshipHead(
+  parent: XMLBuilder,
+  name: string,
+  referencing: string,
+  referenced: string,
+  cascade: keyof typeof CASCADE,
+  attribute: string,
+): XMLBuilder {
   const node = parent.ele('EntityRelationship', { Name: name });
   const c = CASCADE[cascade];
   elements(node, [
-    ['EntityRelationshipType', 'OneToMany'], ['IsCustomizable', '1'], ['IntroducedVersion', INTRODUCED_VERSION], ['IsHierarchical', '0'],
-    ['ReferencingEntityName', referencing], ['ReferencedEntityName', referenced],
-    ['CascadeAssign', c.Assign], ['CascadeDelete', c.Delete], ['CascadeArchive', c.Archive], ['CascadeReparent', c.Reparent],
-    ['CascadeShare', c.Share], ['CascadeUnshare', c.Unshare],
+    ['EntityRelationshipType', 'OneToMany'],
+    ['IsCustomizable', '1'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsHierarchical', '0'],
+    ['ReferencingEntityName', referencing],
+    ['ReferencedEntityName', referenced],
+    ['CascadeAssign', c.Assign],
+    ['CascadeDelete', c.Delete],
+    ['CascadeArchive', c.Archive],
+    ['CascadeReparent', c.Reparent],
+    ['CascadeShare', c.Share],
+    ['CascadeUnshare', c.Unshare],
   ]);
   if (cascade === 'parental' || cascade === 'referential') node.ele('CascadeRollupView').txt('NoCascade');
   if (cascade === 'parental' || cascade === 'referential') node.ele('IsValidForAdvancedFind').txt('1');
@@ -139,15 +218,29 @@ function relationshipHead(parent: XMLBuilder, name: string, referencing: string,
 }
 
 function relationshipNode(parent: XMLBuilder, relationship: Relationship): void {
-  const node = relationshipHead(parent, relationship.schemaName, relationship.referencingEntity, relationship.referencedEntity,
-    relationship.cascade, relationship.referencingAttribute);
+  const node = relationshipHead(
+    parent,
+    relationship.schemaName,
+    relationship.referencingEntity,
+    relationship.referencedEntity,
+    relationship.cascade,
+    relationship.referencingAttribute,
+  );
   labelList(node.ele('RelationshipDescription'), 'Descriptions', 'Description', relationship.description);
   const roles = node.ele('EntityRelationshipRoles');
   const child = roles.ele('EntityRelationshipRole');
-  elements(child, [['NavPaneDisplayOption', 'UseCollectionName'], ['NavPaneArea', 'Details'], ['NavPaneOrder', '10000'],
-    ['NavigationPropertyName', relationship.referencingAttribute], ['RelationshipRoleType', '1']]);
+  elements(child, [
+    ['NavPaneDisplayOption', 'UseCollectionName'],
+    ['NavPaneArea', 'Details'],
+    ['NavPaneOrder', '10000'],
+    ['NavigationPropertyName', relationship.referencingAttribute],
+    ['RelationshipRoleType', '1'],
+  ]);
   const parentRole = roles.ele('EntityRelationshipRole');
-  elements(parentRole, [['NavigationPropertyName', relationship.schemaName], ['RelationshipRoleType', '0']]);
+  elements(parentRole, [
+    ['NavigationPropertyName', relationship.schemaName],
+    ['RelationshipRoleType', '0'],
+  ]);
 }
 
 /** The owner/audit relationships Dataverse exports with every user-owned custom table (observed in AIB). */
@@ -163,12 +256,19 @@ function systemRelationships(parent: XMLBuilder, table: CustomTable): void {
     [`team_${t}`, 'Team', 'none', 'OwningTeam'],
     [`user_${t}`, 'SystemUser', 'none', 'OwningUser'],
   ];
-  for (const [name, referenced, cascade, attribute] of rows) relationshipHead(parent, name, table.schemaName, referenced, cascade, attribute);
+  for (const [name, referenced, cascade, attribute] of rows)
+    relationshipHead(parent, name, table.schemaName, referenced, cascade, attribute);
 }
 
 function globalChoice(parent: XMLBuilder, choice: GlobalChoice): void {
   const set = parent.ele('optionset', { Name: choice.schemaName, localizedName: choice.label[BASE_LANGUAGE] });
-  elements(set, [['OptionSetType', 'picklist'], ['IsGlobal', '1'], ['IntroducedVersion', INTRODUCED_VERSION], ['IsCustomizable', '1'], ['ExternalTypeName', '']]);
+  elements(set, [
+    ['OptionSetType', 'picklist'],
+    ['IsGlobal', '1'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsCustomizable', '1'],
+    ['ExternalTypeName', ''],
+  ]);
   labelList(set, 'displaynames', 'displayname', choice.label);
   labelList(set, 'Descriptions', 'Description', choice.description);
   const options = set.ele('options');
@@ -182,10 +282,25 @@ function globalChoice(parent: XMLBuilder, choice: GlobalChoice): void {
 function workflowNode(parent: XMLBuilder, flow: CloudFlow): void {
   const node = parent.ele('Workflow', { WorkflowId: braced(flow.id), Name: flow.name });
   elements(node, [
-    ['JsonFileName', `/${flowFileName(flow)}`], ['Type', '1'], ['Subprocess', '0'], ['Category', '5'], ['Mode', '0'], ['Scope', '4'],
-    ['OnDemand', '0'], ['TriggerOnCreate', '0'], ['TriggerOnDelete', '0'], ['AsyncAutodelete', '0'], ['SyncWorkflowLogOnFailure', '0'],
-    ['StateCode', '0'], ['StatusCode', '1'], ['RunAs', '1'], ['IsTransacted', '1'], ['IntroducedVersion', INTRODUCED_VERSION],
-    ['IsCustomizable', '1'], ['BusinessProcessType', '0'], ['IsCustomProcessingStepAllowedForOtherPublishers', '1'],
+    ['JsonFileName', `/${flowFileName(flow)}`],
+    ['Type', '1'],
+    ['Subprocess', '0'],
+    ['Category', '5'],
+    ['Mode', '0'],
+    ['Scope', '4'],
+    ['OnDemand', '0'],
+    ['TriggerOnCreate', '0'],
+    ['TriggerOnDelete', '0'],
+    ['AsyncAutodelete', '0'],
+    ['SyncWorkflowLogOnFailure', '0'],
+    ['StateCode', '0'],
+    ['StatusCode', '1'],
+    ['RunAs', '1'],
+    ['IsTransacted', '1'],
+    ['IntroducedVersion', INTRODUCED_VERSION],
+    ['IsCustomizable', '1'],
+    ['BusinessProcessType', '0'],
+    ['IsCustomProcessingStepAllowedForOtherPublishers', '1'],
     ['PrimaryEntity', flow.primaryEntity ?? 'none'],
   ]);
   const names = node.ele('LocalizedNames');
@@ -195,4 +310,3 @@ function workflowNode(parent: XMLBuilder, flow: CloudFlow): void {
     descriptions.ele('Description', { languagecode: String(BASE_LANGUAGE), description: flow.description });
   }
 }
-

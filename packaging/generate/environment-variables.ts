@@ -5,7 +5,6 @@ import { newXmlDocument, serializeXml, type XMLBuilder } from '../../core/xml/xm
 import { INTRODUCED_VERSION } from './xml-parts.js';
 import { ENV_VAR_DEFINITION_FILE, ENV_VAR_FOLDER } from '../../core/package/entries.js';
 
-
 export const environmentVariableDefinitionPath = (schemaName: string): string =>
   `${ENV_VAR_FOLDER}/${schemaName}/${ENV_VAR_DEFINITION_FILE}`;
 

@@ -1,5 +1,15 @@
 import { braced, componentId } from '../../solution/ids.js';
-import type { CodeComponent, Column, CustomTable, FormField, FormSubgrid, OpportunityForm, SectionControl, SolutionModel, Table } from '../../solution/model.js';
+import type {
+  CodeComponent,
+  Column,
+  CustomTable,
+  FormField,
+  FormSubgrid,
+  OpportunityForm,
+  SectionControl,
+  SolutionModel,
+  Table,
+} from '../../solution/model.js';
 import type { XMLBuilder } from '../../core/xml/xml.js';
 import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
 import { labels } from '../../solution/labels.js';
@@ -23,12 +33,18 @@ const SUBGRID_ROWS = 4;
 
 export function controlClassFor(column: Column): string {
   switch (column.kind) {
-    case 'boolean': return ControlClass.CheckBox;
-    case 'text': return column.format === 'url' ? ControlClass.Url : ControlClass.TextBox;
-    case 'memo': return ControlClass.TextArea;
-    case 'choice': return column.multiSelect ? ControlClass.MultiSelectPicklist : ControlClass.Picklist;
-    case 'datetime': return ControlClass.DateTime;
-    case 'lookup': return ControlClass.Lookup;
+    case 'boolean':
+      return ControlClass.CheckBox;
+    case 'text':
+      return column.format === 'url' ? ControlClass.Url : ControlClass.TextBox;
+    case 'memo':
+      return ControlClass.TextArea;
+    case 'choice':
+      return column.multiSelect ? ControlClass.MultiSelectPicklist : ControlClass.Picklist;
+    case 'datetime':
+      return ControlClass.DateTime;
+    case 'lookup':
+      return ControlClass.Lookup;
   }
 }
 
@@ -60,10 +76,23 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
   const tabs = formElement.ele('tabs');
 
   if (form.placement.mode === 'newMainForm') {
-    const tab = tabs.ele('tab', { name: 'summary', id: stable('tab'), IsUserDefined: '1', verticallayout: 'true', expanded: 'true', showlabel: 'true' });
+    const tab = tabs.ele('tab', {
+      name: 'summary',
+      id: stable('tab'),
+      IsUserDefined: '1',
+      verticallayout: 'true',
+      expanded: 'true',
+      showlabel: 'true',
+    });
     labelList(tab, 'labels', 'label', labels('Summary', '摘要'));
     const sections = tab.ele('columns').ele('column', { width: '100%' }).ele('sections');
-    const overview = sections.ele('section', { name: 'overview', showlabel: 'true', showbar: 'false', IsUserDefined: '1', id: stable('overview') });
+    const overview = sections.ele('section', {
+      name: 'overview',
+      showlabel: 'true',
+      showbar: 'false',
+      IsUserDefined: '1',
+      id: stable('overview'),
+    });
     labelList(overview, 'labels', 'label', labels('Opportunity', '商機'));
     const rows = overview.ele('rows');
     for (const field of OVERVIEW_FIELDS) {
@@ -75,7 +104,10 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
   } else {
     const tab = tabs.ele('tab', { id: braced(form.placement.tabId), solutionaction: 'Modified' });
     // The column is only the path to the new section (as SecondaryRecordSource's diff has it): same width and id.
-    const sections = tab.ele('columns').ele('column', { width: form.placement.columnWidth, id: String(form.placement.columnIndex) }).ele('sections');
+    const sections = tab
+      .ele('columns')
+      .ele('column', { width: form.placement.columnWidth, id: String(form.placement.columnIndex) })
+      .ele('sections');
     partnerCenterSection(sections, form, tableColumns(table), stable, { solutionaction: 'Added' });
   }
   if (form.section.control) controlDescriptions(formElement, form.section.control, model, tableColumns(table), stable);
@@ -84,7 +116,12 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
     systemform.ele('IsCustomizable').txt('1');
     systemform.ele('CanBeDeleted').txt('1');
     labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
-    labelList(systemform, 'Descriptions', 'Description', labels('Opportunity form with the Microsoft Partner Center section.', '含 Microsoft 合作夥伴中心區段的商機表單。'));
+    labelList(
+      systemform,
+      'Descriptions',
+      'Description',
+      labels('Opportunity form with the Microsoft Partner Center section.', '含 Microsoft 合作夥伴中心區段的商機表單。'),
+    );
   } else {
     // A diff of a form another solution owns carries its name, as exports of such diffs do.
     labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
@@ -92,10 +129,20 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
 }
 
 function partnerCenterSection(
-  sections: XMLBuilder, form: OpportunityForm, columns: readonly Column[], stable: (part: string) => string, extra: Record<string, string>,
+  sections: XMLBuilder,
+  form: OpportunityForm,
+  columns: readonly Column[],
+  stable: (part: string) => string,
+  extra: Record<string, string>,
 ): void {
   const section = sections.ele('section', {
-    name: form.section.name, showlabel: 'true', showbar: 'false', IsUserDefined: '1', columns: '1', id: stable('section'), ...extra,
+    name: form.section.name,
+    showlabel: 'true',
+    showbar: 'false',
+    IsUserDefined: '1',
+    columns: '1',
+    id: stable('section'),
+    ...extra,
   });
   labelList(section, 'labels', 'label', form.section.label);
   const rows = section.ele('rows');
@@ -123,12 +170,18 @@ export const FORM_FACTORS = ['0', '1', '2'] as const;
 /** The `of-type` a column of this kind is bound with (the manifest property must declare it). */
 export function ofTypeFor(column: Column): string {
   switch (column.kind) {
-    case 'boolean': return 'TwoOptions';
-    case 'text': return column.format === 'url' ? 'SingleLine.URL' : 'SingleLine.Text';
-    case 'memo': return 'Multiple';
-    case 'choice': return column.multiSelect ? 'MultiSelectOptionSet' : 'OptionSet';
-    case 'datetime': return 'DateAndTime.DateAndTime';
-    case 'lookup': return 'Lookup.Simple';
+    case 'boolean':
+      return 'TwoOptions';
+    case 'text':
+      return column.format === 'url' ? 'SingleLine.URL' : 'SingleLine.Text';
+    case 'memo':
+      return 'Multiple';
+    case 'choice':
+      return column.multiSelect ? 'MultiSelectOptionSet' : 'OptionSet';
+    case 'datetime':
+      return 'DateAndTime.DateAndTime';
+    case 'lookup':
+      return 'Lookup.Simple';
   }
 }
 
@@ -143,22 +196,39 @@ function bindingType(component: CodeComponent, property: string, column: Column 
     return type;
   }
   if (declared.length === 1) return declared[0]!;
-  throw new Error(`${component.name} property ${property}: cannot tell the of-type of its column (declared: ${declared.join(', ') || 'none'})`);
+  throw new Error(
+    `${component.name} property ${property}: cannot tell the of-type of its column (declared: ${declared.join(', ') || 'none'})`,
+  );
 }
 
 /**
  * `<controlDescriptions>`: the classic control of the anchor cell first (the fallback), then the code
  * component once per form factor, each bound property as `<property type="of-type">column</property>`.
  */
-function controlDescriptions(formElement: XMLBuilder, control: SectionControl, model: SolutionModel, columns: readonly Column[], stable: (part: string) => string): void {
+function controlDescriptions(
+  formElement: XMLBuilder,
+  control: SectionControl,
+  model: SolutionModel,
+  columns: readonly Column[],
+  stable: (part: string) => string,
+): void {
   const component = model.controls.find((candidate) => candidate.name === control.control);
   if (!component) throw new Error(`section control ${control.control} is not in model.controls`);
   const anchor = columns.find((column) => column.logicalName === control.anchor);
   if (!anchor) throw new Error(`section control anchor ${control.anchor} is not a column of the model`);
   const description = formElement.ele('controlDescriptions').ele('controlDescription', { forControl: stable(`control:${control.anchor}`) });
-  description.ele('customControl', { id: controlClassFor(anchor) }).ele('parameters').ele('datafieldname').txt(control.anchor);
+  description
+    .ele('customControl', { id: controlClassFor(anchor) })
+    .ele('parameters')
+    .ele('datafieldname')
+    .txt(control.anchor);
   const parameters = control.bindings.map((binding) => ({
-    ...binding, type: bindingType(component, binding.property, columns.find((column) => column.logicalName === binding.column)),
+    ...binding,
+    type: bindingType(
+      component,
+      binding.property,
+      columns.find((column) => column.logicalName === binding.column),
+    ),
   }));
   for (const formFactor of FORM_FACTORS) {
     const node = description.ele('customControl', { formFactor, name: component.name }).ele('parameters');
@@ -167,27 +237,49 @@ function controlDescriptions(formElement: XMLBuilder, control: SectionControl, m
 }
 
 /** A hidden cell for a bound column the section does not show (e.g. a standard lookup), so the form loads it. */
-function hiddenBoundCell(rows: XMLBuilder, section: string, column: string, columns: readonly Column[], stable: (part: string) => string): void {
+function hiddenBoundCell(
+  rows: XMLBuilder,
+  section: string,
+  column: string,
+  columns: readonly Column[],
+  stable: (part: string) => string,
+): void {
   const known = columns.find((candidate) => candidate.logicalName === column);
   // Ids keyed by the section too: the same column may have a visible cell elsewhere on the form.
   const cell = rows.ele('row').ele('cell', { id: stable(`cell:${section}:${column}`), showlabel: 'true', visible: 'false' });
   labelList(cell, 'labels', 'label', known ? known.label : labels(column, column));
   cell.ele('control', {
-    id: `${section}_${column}`, classid: known ? controlClassFor(known) : ControlClass.Lookup, datafieldname: column, disabled: 'true',
+    id: `${section}_${column}`,
+    classid: known ? controlClassFor(known) : ControlClass.Lookup,
+    datafieldname: column,
+    disabled: 'true',
     uniqueid: stable(`control:${section}:${column}`),
   });
 }
 
 function subgridCell(rows: XMLBuilder, subgrid: FormSubgrid, stable: (part: string) => string): void {
-  const cell = rows.ele('row').ele('cell', { id: stable(`cell:${subgrid.name}`), showlabel: 'true', rowspan: String(SUBGRID_ROWS), colspan: '1', auto: 'false' });
+  const cell = rows
+    .ele('row')
+    .ele('cell', { id: stable(`cell:${subgrid.name}`), showlabel: 'true', rowspan: String(SUBGRID_ROWS), colspan: '1', auto: 'false' });
   labelList(cell, 'labels', 'label', subgrid.label);
-  const parameters = cell.ele('control', { id: subgrid.name, classid: ControlClass.Subgrid, uniqueid: stable(`control:${subgrid.name}`) }).ele('parameters');
+  const parameters = cell
+    .ele('control', { id: subgrid.name, classid: ControlClass.Subgrid, uniqueid: stable(`control:${subgrid.name}`) })
+    .ele('parameters');
   for (const [name, value] of [
-    ['ViewId', braced(subgrid.viewId)], ['IsUserView', 'false'], ['RelationshipName', subgrid.relationship],
-    ['TargetEntityType', subgrid.targetEntity], ['AutoExpand', 'Fixed'], ['EnableQuickFind', 'false'], ['EnableViewPicker', 'false'],
-    ['EnableJumpBar', 'false'], ['ChartGridMode', 'Grid'], ['IsUserChart', 'false'], ['EnableChartPicker', 'false'],
+    ['ViewId', braced(subgrid.viewId)],
+    ['IsUserView', 'false'],
+    ['RelationshipName', subgrid.relationship],
+    ['TargetEntityType', subgrid.targetEntity],
+    ['AutoExpand', 'Fixed'],
+    ['EnableQuickFind', 'false'],
+    ['EnableViewPicker', 'false'],
+    ['EnableJumpBar', 'false'],
+    ['ChartGridMode', 'Grid'],
+    ['IsUserChart', 'false'],
+    ['EnableChartPicker', 'false'],
     ['RecordsPerPage', String(SUBGRID_ROWS)],
-  ] as const) parameters.ele(name).txt(value);
+  ] as const)
+    parameters.ele(name).txt(value);
 }
 
 /** System columns a custom table's form may show besides the model's columns. */
@@ -203,9 +295,15 @@ export function tableFormXml(parent: XMLBuilder, table: CustomTable): void {
   systemform.ele('IntroducedVersion').txt(INTRODUCED_VERSION);
   systemform.ele('FormPresentation').txt('1');
   systemform.ele('FormActivationState').txt('1');
-  const tab = systemform.ele('form').ele('tabs').ele('tab', { name: 'general', id: stable('tab'), IsUserDefined: '0', verticallayout: 'true' });
+  const tab = systemform
+    .ele('form')
+    .ele('tabs')
+    .ele('tab', { name: 'general', id: stable('tab'), IsUserDefined: '0', verticallayout: 'true' });
   labelList(tab, 'labels', 'label', labels('General', '一般'));
-  const section = tab.ele('columns').ele('column', { width: '100%' }).ele('sections')
+  const section = tab
+    .ele('columns')
+    .ele('column', { width: '100%' })
+    .ele('sections')
     .ele('section', { name: 'general', showlabel: 'false', showbar: 'false', IsUserDefined: '0', id: stable('section') });
   labelList(section, 'labels', 'label', labels('General', '一般'));
   const rows = section.ele('rows');
@@ -223,13 +321,22 @@ export function tableFormXml(parent: XMLBuilder, table: CustomTable): void {
   labelList(systemform, 'LocalizedNames', 'LocalizedName', table.form.label);
 }
 
-function fieldCell(rows: XMLBuilder, field: FormField, columns: readonly Column[], stable: (part: string) => string, cellAttributes: Record<string, string> = {}): void {
+function fieldCell(
+  rows: XMLBuilder,
+  field: FormField,
+  columns: readonly Column[],
+  stable: (part: string) => string,
+  cellAttributes: Record<string, string> = {},
+): void {
   const column = columns.find((candidate) => candidate.logicalName === field.column);
   if (!column) throw new Error(`form field ${field.column} is not a column of the model`);
   const cell = rows.ele('row').ele('cell', { id: stable(`cell:${field.column}`), showlabel: 'true', ...cellAttributes });
   labelList(cell, 'labels', 'label', column.label);
   cell.ele('control', {
-    id: field.column, classid: controlClassFor(column), datafieldname: field.column, disabled: field.readOnly ? 'true' : 'false',
+    id: field.column,
+    classid: controlClassFor(column),
+    datafieldname: field.column,
+    disabled: field.readOnly ? 'true' : 'false',
     uniqueid: stable(`control:${field.column}`),
   });
 }

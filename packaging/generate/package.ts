@@ -29,7 +29,10 @@ export function generatePackage(model: SolutionModel, type: PackageType): ZipEnt
 export function generatePackages(model: SolutionModel, types: readonly PackageType[]): ZipEntry[][] {
   const shared: ZipEntry[] = [{ name: CUSTOMIZATIONS_XML, data: encodeText(customizationsXml(model)) }];
   for (const variable of model.environmentVariables) {
-    shared.push({ name: environmentVariableDefinitionPath(variable.schemaName), data: encodeText(environmentVariableDefinitionXml(variable)) });
+    shared.push({
+      name: environmentVariableDefinitionPath(variable.schemaName),
+      data: encodeText(environmentVariableDefinitionXml(variable)),
+    });
   }
   for (const flow of model.flows) shared.push({ name: flowFileName(flow), data: encodeText(flowJson(flow.document)) });
   for (const control of model.controls) {
@@ -38,9 +41,7 @@ export function generatePackages(model: SolutionModel, types: readonly PackageTy
   }
   const names = [...shared.map((entry) => entry.name), SOLUTION_XML, CONTENT_TYPES_ENTRY];
   const contentTypes: ZipEntry = { name: CONTENT_TYPES_ENTRY, data: encodeText(contentTypesXml(names)) };
-  return types.map((type) => canonicalEntryOrder([
-    ...shared,
-    { name: SOLUTION_XML, data: encodeText(solutionXml(model, type === 'managed')) },
-    contentTypes,
-  ]));
+  return types.map((type) =>
+    canonicalEntryOrder([...shared, { name: SOLUTION_XML, data: encodeText(solutionXml(model, type === 'managed')) }, contentTypes]),
+  );
 }

@@ -24,12 +24,20 @@ export interface RootComponent {
 export function rootComponents(model: SolutionModel): RootComponent[] {
   const roots: RootComponent[] = [];
   for (const table of model.tables) {
-    roots.push({ type: ComponentType.Entity, schemaName: table.logicalName, behavior: table.kind === 'extended' ? RootBehavior.Shell : RootBehavior.IncludeSubcomponents });
+    roots.push({
+      type: ComponentType.Entity,
+      schemaName: table.logicalName,
+      behavior: table.kind === 'extended' ? RootBehavior.Shell : RootBehavior.IncludeSubcomponents,
+    });
   }
-  for (const choice of model.choices) roots.push({ type: ComponentType.OptionSet, schemaName: choice.schemaName, behavior: RootBehavior.IncludeSubcomponents });
-  for (const flow of model.flows) roots.push({ type: ComponentType.Workflow, id: braced(flow.id), behavior: RootBehavior.IncludeSubcomponents });
-  for (const form of model.forms) roots.push({ type: ComponentType.SystemForm, id: braced(form.placement.formId), behavior: RootBehavior.IncludeSubcomponents });
-  for (const control of model.controls) roots.push({ type: ComponentType.CustomControl, schemaName: control.name, behavior: RootBehavior.IncludeSubcomponents });
+  for (const choice of model.choices)
+    roots.push({ type: ComponentType.OptionSet, schemaName: choice.schemaName, behavior: RootBehavior.IncludeSubcomponents });
+  for (const flow of model.flows)
+    roots.push({ type: ComponentType.Workflow, id: braced(flow.id), behavior: RootBehavior.IncludeSubcomponents });
+  for (const form of model.forms)
+    roots.push({ type: ComponentType.SystemForm, id: braced(form.placement.formId), behavior: RootBehavior.IncludeSubcomponents });
+  for (const control of model.controls)
+    roots.push({ type: ComponentType.CustomControl, schemaName: control.name, behavior: RootBehavior.IncludeSubcomponents });
   return roots;
 }
 
@@ -45,16 +53,41 @@ function descriptions(parent: XMLBuilder, text: string): void {
 
 const NIL = { 'xsi:nil': 'true' };
 const ADDRESS_FIELDS = [
-  'AddressTypeCode', 'City', 'County', 'Country', 'Fax', 'FreightTermsCode', 'ImportSequenceNumber', 'Latitude', 'Line1', 'Line2', 'Line3',
-  'Longitude', 'Name', 'PostalCode', 'PostOfficeBox', 'PrimaryContactName', 'ShippingMethodCode', 'StateOrProvince', 'Telephone1',
-  'Telephone2', 'Telephone3', 'TimeZoneRuleVersionNumber', 'UPSZone', 'UTCOffset', 'UTCConversionTimeZoneCode',
+  'AddressTypeCode',
+  'City',
+  'County',
+  'Country',
+  'Fax',
+  'FreightTermsCode',
+  'ImportSequenceNumber',
+  'Latitude',
+  'Line1',
+  'Line2',
+  'Line3',
+  'Longitude',
+  'Name',
+  'PostalCode',
+  'PostOfficeBox',
+  'PrimaryContactName',
+  'ShippingMethodCode',
+  'StateOrProvince',
+  'Telephone1',
+  'Telephone2',
+  'Telephone3',
+  'TimeZoneRuleVersionNumber',
+  'UPSZone',
+  'UTCOffset',
+  'UTCConversionTimeZoneCode',
 ] as const;
 
 /** solution.xml: the manifest. `managed` is 1 for the managed zip, 0 for the unmanaged one. */
 export function solutionXml(model: SolutionModel, managed: boolean): string {
   const root = newXmlDocument().ele('ImportExportXml', {
-    version: EXPORT_ORG_VERSION, SolutionPackageVersion: SOLUTION_PACKAGE_VERSION, languagecode: String(BASE_LANGUAGE),
-    generatedBy: 'CrmLive', 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+    version: EXPORT_ORG_VERSION,
+    SolutionPackageVersion: SOLUTION_PACKAGE_VERSION,
+    languagecode: String(BASE_LANGUAGE),
+    generatedBy: 'CrmLive',
+    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
   });
   const manifest = root.ele('SolutionManifest');
   manifest.ele('UniqueName').txt(model.solution.uniqueName);

@@ -19,10 +19,16 @@ function savedQuery(parent: XMLBuilder, table: CustomTable, view: View): void {
   const primaryKey = `${table.logicalName}id`;
   const query = parent.ele('savedquery');
   elements(query, [
-    ['IsCustomizable', '1'], ['CanBeDeleted', '0'], ['isquickfindquery', view.quickFindColumns ? '1' : '0'], ['isprivate', '0'],
-    ['isdefault', view.isDefault ? '1' : '0'], ['savedqueryid', braced(view.id)],
+    ['IsCustomizable', '1'],
+    ['CanBeDeleted', '0'],
+    ['isquickfindquery', view.quickFindColumns ? '1' : '0'],
+    ['isprivate', '0'],
+    ['isdefault', view.isDefault ? '1' : '0'],
+    ['savedqueryid', braced(view.id)],
   ]);
-  const grid = query.ele('layoutxml').ele('grid', { name: 'resultset', jump: view.columns[0] ?? primaryKey, select: '1', icon: '1', preview: '1' });
+  const grid = query
+    .ele('layoutxml')
+    .ele('grid', { name: 'resultset', jump: view.columns[0] ?? primaryKey, select: '1', icon: '1', preview: '1' });
   const row = grid.ele('row', { name: 'result', id: primaryKey });
   for (const column of view.columns) row.ele('cell', { name: column, width: String(COLUMN_WIDTH) });
   query.ele('querytype').txt(String(view.queryType));

@@ -23,19 +23,36 @@ export interface SupportedComponent {
 }
 
 export const SUPPORTED_COMPONENTS: readonly SupportedComponent[] = [
-  { element: 'Entities', handling: 'split',
-    layout: 'Entities/<Name>/Entity.xml, FormXml/<type>/{formid}.xml, SavedQueries/{id}.xml, RibbonDiff.xml' },
-  { element: 'Workflows', zipFolder: 'Workflows', handling: 'split',
-    layout: 'Workflows/<file>.json (bytes unchanged) + Workflows/<file>.json.data.xml' },
-  { element: 'EntityRelationships', handling: 'split',
-    layout: 'Other/Relationships.xml (names, in order) + Other/Relationships/<ReferencedEntity>.xml' },
+  {
+    element: 'Entities',
+    handling: 'split',
+    layout: 'Entities/<Name>/Entity.xml, FormXml/<type>/{formid}.xml, SavedQueries/{id}.xml, RibbonDiff.xml',
+  },
+  {
+    element: 'Workflows',
+    zipFolder: 'Workflows',
+    handling: 'split',
+    layout: 'Workflows/<file>.json (bytes unchanged) + Workflows/<file>.json.data.xml',
+  },
+  {
+    element: 'EntityRelationships',
+    handling: 'split',
+    layout: 'Other/Relationships.xml (names, in order) + Other/Relationships/<ReferencedEntity>.xml',
+  },
   { element: 'optionsets', handling: 'split', layout: 'OptionSets/<Name>.xml' },
-  { element: 'CustomControls', zipFolder: 'Controls', handling: 'split',
-    layout: 'Controls/<Name>/* (bytes unchanged) + Controls/<Name>/ControlManifest.xml.data.xml' },
+  {
+    element: 'CustomControls',
+    zipFolder: 'Controls',
+    handling: 'split',
+    layout: 'Controls/<Name>/* (bytes unchanged) + Controls/<Name>/ControlManifest.xml.data.xml',
+  },
   { element: 'connectionreferences', handling: 'inline', layout: 'inline in Other/Customizations.xml' },
   { element: 'Languages', handling: 'inline', layout: 'inline in Other/Customizations.xml' },
-  { zipFolder: 'environmentvariabledefinitions', handling: 'files',
-    layout: 'environmentvariabledefinitions/<schemaname>/* (bytes unchanged)' },
+  {
+    zipFolder: 'environmentvariabledefinitions',
+    handling: 'files',
+    layout: 'environmentvariabledefinitions/<schemaname>/* (bytes unchanged)',
+  },
 ];
 
 /** Readable names for component types we know but do not handle, used in refusals. */
@@ -80,9 +97,24 @@ export const componentForZipFolder = (folder: string): SupportedComponent | unde
  * only to place a container that Other/Customizations.xml lacks but whose files exist.
  */
 export const TOP_LEVEL_ORDER: readonly string[] = [
-  'Entities', 'Roles', 'Workflows', 'FieldSecurityProfiles', 'Templates', 'EntityMaps', 'EntityRelationships',
-  'OrganizationSettings', 'optionsets', 'WebResources', 'CustomControls', 'SolutionPluginAssemblies',
-  'AppModuleSiteMaps', 'AppModules', 'EntityDataProviders', 'CanvasApps', 'Connectors', 'connectionreferences',
+  'Entities',
+  'Roles',
+  'Workflows',
+  'FieldSecurityProfiles',
+  'Templates',
+  'EntityMaps',
+  'EntityRelationships',
+  'OrganizationSettings',
+  'optionsets',
+  'WebResources',
+  'CustomControls',
+  'SolutionPluginAssemblies',
+  'AppModuleSiteMaps',
+  'AppModules',
+  'EntityDataProviders',
+  'CanvasApps',
+  'Connectors',
+  'connectionreferences',
   'Languages',
 ];
 

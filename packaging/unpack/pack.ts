@@ -3,13 +3,26 @@ import { encodeText, type ZipEntry } from '../../core/io/zip.js';
 import { canonicalEntryOrder } from '../../core/package/entries.js';
 import { CONTENT_TYPES_ENTRY, contentTypesXml } from '../../core/package/content-types.js';
 import {
-  componentForElement, componentForZipFolder, ENTITY_CHILD_ORDER, EL, SRC, TOP_LEVEL_ORDER, ZIP_CUSTOMIZATIONS,
+  componentForElement,
+  componentForZipFolder,
+  ENTITY_CHILD_ORDER,
+  EL,
+  SRC,
+  TOP_LEVEL_ORDER,
+  ZIP_CUSTOMIZATIONS,
   ZIP_SOLUTION,
 } from './components.js';
 import { compareNames, isSafeRelativePath } from './paths.js';
 import { componentFilePath, controlFilePath, refuseUnsupportedElement, workflowFileReference } from './unpack.js';
 import {
-  adopt, childElement, childElements, ensureChild, insertInOrder, parseTree, serializeTree, type XmlTree,
+  adopt,
+  childElement,
+  childElements,
+  ensureChild,
+  insertInOrder,
+  parseTree,
+  serializeTree,
+  type XmlTree,
 } from '../../core/xml/dom.js';
 
 const PACK_FIX = 'keep only the components cosell supports (see `cosell unpack --help`), or pack with `pac solution pack`';
@@ -45,8 +58,12 @@ export function packSolution(files: ReadonlyMap<string, Uint8Array>, label: stri
   const at = (path: string): string => inFolder(label, path);
   for (const required of [SRC.solution, SRC.customizations]) {
     if (!files.has(required)) {
-      throw new UserError(at(required), undefined, 'is missing, so this is not an unpacked solution folder',
-        'point --folder at the folder written by `cosell unpack` or `pac solution unpack` (the one holding Other/Solution.xml and Other/Customizations.xml)');
+      throw new UserError(
+        at(required),
+        undefined,
+        'is missing, so this is not an unpacked solution folder',
+        'point --folder at the folder written by `cosell unpack` or `pac solution unpack` (the one holding Other/Solution.xml and Other/Customizations.xml)',
+      );
     }
   }
   const read = (path: string): XmlTree => parseTree(files.get(path) ?? new Uint8Array(), at(path));
@@ -59,11 +76,13 @@ export function packSolution(files: ReadonlyMap<string, Uint8Array>, label: stri
   const assembly: Assembly = { files, customizations, at, read };
   addEntities(classified.entities, assembly);
   addSidecars(classified.workflowSidecars, SRC.sidecarSuffix, EL.workflows, EL.workflow, assembly, (workflow, path) =>
-    componentFilePath(workflowFileReference(workflow), SRC.workflowsFolder, '<JsonFileName> (or <XamlFileName>)', at(path), ''));
+    componentFilePath(workflowFileReference(workflow), SRC.workflowsFolder, '<JsonFileName> (or <XamlFileName>)', at(path), ''),
+  );
   addRelationships(classified, assembly);
   addSidecars(classified.optionSets, '.xml', EL.optionsets, EL.optionset, assembly);
   addSidecars(classified.controlSidecars, SRC.sidecarSuffix, EL.customControls, EL.customControl, assembly, (control, path) =>
-    controlFilePath(control, at(path), ''));
+    controlFilePath(control, at(path), ''),
+  );
 
   const entries: ZipEntry[] = [
     { name: ZIP_CUSTOMIZATIONS, data: serializeTree(customizations, false) },
@@ -86,11 +105,20 @@ interface Assembly {
 
 function classifyFiles(paths: readonly string[], label: string): Classified {
   const classified: Classified = {
-    entities: new Map(), relationshipGroups: [], optionSets: [], workflowSidecars: [], controlSidecars: [], copied: [],
+    entities: new Map(),
+    relationshipGroups: [],
+    optionSets: [],
+    workflowSidecars: [],
+    controlSidecars: [],
+    copied: [],
   };
   const refuse = (path: string, expected: string): never => {
-    throw new UserError(inFolder(label, path), undefined, `is not part of the unpacked layout cosell packs (${expected})`,
-      `remove the file, or move it where the layout expects it; ${PACK_FIX}`);
+    throw new UserError(
+      inFolder(label, path),
+      undefined,
+      `is not part of the unpacked layout cosell packs (${expected})`,
+      `remove the file, or move it where the layout expects it; ${PACK_FIX}`,
+    );
   };
   for (const path of [...paths].sort(compareNames)) {
     if (!isSafeRelativePath(path)) refuse(path, 'its name has a character Windows refuses');
@@ -108,13 +136,20 @@ function classifyFiles(paths: readonly string[], label: string): Classified {
       else if (segments.length === 3 && third === SRC.ribbonFile) entity.ribbon = path;
       else if (segments.length === 5 && third === SRC.formsFolder && fourth !== '' && path.endsWith('.xml')) {
         if (path.endsWith(SRC.managedSuffix)) {
-          throw new UserError(inFolder(label, path), undefined,
+          throw new UserError(
+            inFolder(label, path),
+            undefined,
             'is the managed variant of a form from a folder unpacked with package type "Both", which cosell pack does not support',
-            'unpack the solution again with `cosell unpack` (one package type), or delete the *_managed.xml files to pack the unmanaged variant');
+            'unpack the solution again with `cosell unpack` (one package type), or delete the *_managed.xml files to pack the unmanaged variant',
+          );
         }
         entity.forms.set(fourth, [...(entity.forms.get(fourth) ?? []), path]);
       } else if (segments.length === 4 && third === SRC.savedQueriesFolder && fourth.endsWith('.xml')) entity.savedQueries.push(path);
-      else refuse(path, `Entities/<entity>/ holds ${SRC.entityFile}, ${SRC.ribbonFile}, FormXml/<type>/<formid>.xml and SavedQueries/<id>.xml`);
+      else
+        refuse(
+          path,
+          `Entities/<entity>/ holds ${SRC.entityFile}, ${SRC.ribbonFile}, FormXml/<type>/<formid>.xml and SavedQueries/<id>.xml`,
+        );
     } else if (top === SRC.optionSetsFolder) {
       if (segments.length === 2 && second.endsWith('.xml')) classified.optionSets.push(path);
       else refuse(path, 'OptionSets/ holds <name>.xml files');
@@ -131,13 +166,16 @@ function classifyFiles(paths: readonly string[], label: string): Classified {
 }
 
 /** The container element of customizations.xml, created in its usual place when the placeholder is missing. */
-const container = (assembly: Assembly, name: string): Element =>
-  ensureChild(assembly.customizations.root, name, TOP_LEVEL_ORDER);
+const container = (assembly: Assembly, name: string): Element => ensureChild(assembly.customizations.root, name, TOP_LEVEL_ORDER);
 
 function rootNamed(tree: XmlTree, name: string, path: string, assembly: Assembly): Element {
   if (tree.root.tagName !== name) {
-    throw new UserError(assembly.at(path), undefined, `has the root element <${tree.root.tagName}> where <${name}> is expected`,
-      'restore the file from `cosell unpack` output');
+    throw new UserError(
+      assembly.at(path),
+      undefined,
+      `has the root element <${tree.root.tagName}> where <${name}> is expected`,
+      'restore the file from `cosell unpack` output',
+    );
   }
   return tree.root;
 }
@@ -148,8 +186,12 @@ function wrappedItems(path: string, wrapper: string, name: string, assembly: Ass
   const items = childElements(root);
   const stray = items.find((item) => item.tagName !== name);
   if (stray) {
-    throw new UserError(assembly.at(path), `<${wrapper}>`, `holds a <${stray.tagName}> where only <${name}> elements are expected`,
-      'restore the file from `cosell unpack` output');
+    throw new UserError(
+      assembly.at(path),
+      `<${wrapper}>`,
+      `holds a <${stray.tagName}> where only <${name}> elements are expected`,
+      'restore the file from `cosell unpack` output',
+    );
   }
   return items;
 }
@@ -172,8 +214,12 @@ function addEntities(entities: ReadonlyMap<string, EntityFiles>, assembly: Assem
   for (const folder of folders) {
     const files = entities.get(folder) as EntityFiles;
     if (!files.entity) {
-      throw new UserError(assembly.at(`${SRC.entitiesFolder}/${folder}/${SRC.entityFile}`), undefined,
-        'is missing, but the folder holds other files of that entity', 'restore Entity.xml from `cosell unpack` output, or delete the folder');
+      throw new UserError(
+        assembly.at(`${SRC.entitiesFolder}/${folder}/${SRC.entityFile}`),
+        undefined,
+        'is missing, but the folder holds other files of that entity',
+        'restore Entity.xml from `cosell unpack` output, or delete the folder',
+      );
     }
     const entity = adopt(document, rootNamed(assembly.read(files.entity), EL.entity, files.entity, assembly));
     if (files.forms.size > 0) {
@@ -209,8 +255,14 @@ function addEntities(entities: ReadonlyMap<string, EntityFiles>, assembly: Assem
  * container, in file-name order. `referencedFile` gives the component file the element points to, which
  * must be in the folder (a renamed flow JSON would otherwise give a zip that does not import).
  */
-function addSidecars(paths: readonly string[], suffix: string, containerName: string, name: string, assembly: Assembly,
-  referencedFile?: (element: Element, path: string) => string): void {
+function addSidecars(
+  paths: readonly string[],
+  suffix: string,
+  containerName: string,
+  name: string,
+  assembly: Assembly,
+  referencedFile?: (element: Element, path: string) => string,
+): void {
   if (paths.length === 0) return;
   const target = container(assembly, containerName);
   for (const path of byName(paths, suffix)) {
@@ -218,8 +270,12 @@ function addSidecars(paths: readonly string[], suffix: string, containerName: st
     if (referencedFile) {
       const file = referencedFile(element, path);
       if (!assembly.files.has(file)) {
-        throw new UserError(assembly.at(path), undefined, `refers to /${file}, which is not in the folder`,
-          `restore ${file}, or fix the file name inside ${path}`);
+        throw new UserError(
+          assembly.at(path),
+          undefined,
+          `refers to /${file}, which is not in the folder`,
+          `restore ${file}, or fix the file name inside ${path}`,
+        );
       }
     }
     target.appendChild(adopt(assembly.customizations.document, element));
@@ -234,8 +290,12 @@ function addRelationships(classified: Classified, assembly: Assembly): void {
     for (const relationship of wrappedItems(path, EL.relationships, EL.relationship, assembly)) {
       const name = relationship.getAttribute('Name') ?? '';
       if (definitions.has(name)) {
-        throw new UserError(assembly.at(path), `<EntityRelationship Name="${name}">`, 'is defined twice in Other/Relationships/',
-          'keep one definition per relationship name');
+        throw new UserError(
+          assembly.at(path),
+          `<EntityRelationship Name="${name}">`,
+          'is defined twice in Other/Relationships/',
+          'keep one definition per relationship name',
+        );
       }
       definitions.set(name, relationship);
     }
@@ -248,9 +308,12 @@ function addRelationships(classified: Classified, assembly: Assembly): void {
   for (const name of order) {
     const definition = definitions.get(name);
     if (!definition) {
-      throw new UserError(assembly.at(SRC.relationshipNames), `<EntityRelationship Name="${name}">`,
+      throw new UserError(
+        assembly.at(SRC.relationshipNames),
+        `<EntityRelationship Name="${name}">`,
         'is listed, but no file in Other/Relationships/ defines it',
-        'restore the definition in Other/Relationships/<ReferencedEntity>.xml, or remove the name from Other/Relationships.xml');
+        'restore the definition in Other/Relationships/<ReferencedEntity>.xml, or remove the name from Other/Relationships.xml',
+      );
     }
     target.appendChild(adopt(document, definition));
     definitions.delete(name);

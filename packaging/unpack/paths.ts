@@ -15,12 +15,20 @@ export const isSafeRelativePath = (path: string): boolean => path.split('/').eve
 /** A component name used as a file or folder name, refused when it would escape or break the layout. */
 export function fileSegment(name: string | undefined, what: string, file: string, where: string): string {
   if (name === undefined || name === '') {
-    throw new UserError(file, where, `${what} is missing, so the component has no file name in the unpacked layout`,
-      `give the ${what}; Dataverse exports always carry it`);
+    throw new UserError(
+      file,
+      where,
+      `${what} is missing, so the component has no file name in the unpacked layout`,
+      `give the ${what}; Dataverse exports always carry it`,
+    );
   }
   if (!isSafeSegment(name)) {
-    throw new UserError(file, where, `${what} "${name}" cannot be used as a file name (it contains a path separator, "..", or a character Windows refuses)`,
-      `rename the component so that its ${what} is a plain name`);
+    throw new UserError(
+      file,
+      where,
+      `${what} "${name}" cannot be used as a file name (it contains a path separator, "..", or a character Windows refuses)`,
+      `rename the component so that its ${what} is a plain name`,
+    );
   }
   return name;
 }

@@ -2,12 +2,27 @@ import { UserError } from '../../core/errors.js';
 import type { ZipEntry } from '../../core/io/zip.js';
 import { CONTENT_TYPES_ENTRY } from '../../core/package/content-types.js';
 import {
-  componentForElement, componentForZipFolder, describeComponentType, EL, SRC, ZIP_CUSTOMIZATIONS, ZIP_SOLUTION,
+  componentForElement,
+  componentForZipFolder,
+  describeComponentType,
+  EL,
+  SRC,
+  ZIP_CUSTOMIZATIONS,
+  ZIP_SOLUTION,
 } from './components.js';
 import { compareNames, fileSegment, isSafeRelativePath } from './paths.js';
 import {
-  childElement, childElements, childText, elementFile, hasContent, namespaceDeclarations, ownText, parseTree,
-  removeChildren, serializeTree, wrapperFile,
+  childElement,
+  childElements,
+  childText,
+  elementFile,
+  hasContent,
+  namespaceDeclarations,
+  ownText,
+  parseTree,
+  removeChildren,
+  serializeTree,
+  wrapperFile,
 } from '../../core/xml/dom.js';
 
 /** One file of the unpacked folder: a `/`-separated path relative to the folder, and its bytes. */
@@ -29,8 +44,12 @@ export function unpackSolution(entries: readonly ZipEntry[], label: string): Unp
   const customizations = byName.get(ZIP_CUSTOMIZATIONS);
   if (!solution || !customizations) {
     const missing = [ZIP_SOLUTION, ZIP_CUSTOMIZATIONS].filter((name) => !byName.has(name)).join(' and ');
-    throw new UserError(label, undefined, `is not a Dataverse solution zip: ${missing} missing at its root`,
-      'give the .zip exported from Dataverse (Solutions > Export) or built by `cosell build`');
+    throw new UserError(
+      label,
+      undefined,
+      `is not a Dataverse solution zip: ${missing} missing at its root`,
+      'give the .zip exported from Dataverse (Solutions > Export) or built by `cosell build`',
+    );
   }
 
   const out = new OutputFiles(label);
@@ -49,23 +68,36 @@ function checkComponentEntry(name: string, label: string): void {
   const segments = name.split('/');
   const folder = segments[0] ?? '';
   if (!isSafeRelativePath(name)) {
-    throw new UserError(label, name, 'has an entry name that is not a plain relative path (it contains "..", an absolute path or a character Windows refuses)',
-      'the zip is not a Dataverse export; re-export the solution');
+    throw new UserError(
+      label,
+      name,
+      'has an entry name that is not a plain relative path (it contains "..", an absolute path or a character Windows refuses)',
+      'the zip is not a Dataverse export; re-export the solution',
+    );
   }
   const component = segments.length > 1 ? componentForZipFolder(folder) : undefined;
   if (!component) {
-    const what = segments.length > 1
-      ? `is in the zip folder ${folder}/ (component type ${describeComponentType(folder, 'colon')})`
-      : 'is a file at the zip root other than solution.xml, customizations.xml and [Content_Types].xml';
+    const what =
+      segments.length > 1
+        ? `is in the zip folder ${folder}/ (component type ${describeComponentType(folder, 'colon')})`
+        : 'is a file at the zip root other than solution.xml, customizations.xml and [Content_Types].xml';
     throw new UserError(label, name, `${what}, which cosell unpack does not support`, UNPACK_FIX);
   }
   if (component.handling === 'split' && name.endsWith(SRC.sidecarSuffix)) {
-    throw new UserError(label, name, `ends with ${SRC.sidecarSuffix}, which the unpacked layout reserves for the metadata of ${folder}`,
-      'the zip is not a Dataverse export; re-export the solution');
+    throw new UserError(
+      label,
+      name,
+      `ends with ${SRC.sidecarSuffix}, which the unpacked layout reserves for the metadata of ${folder}`,
+      'the zip is not a Dataverse export; re-export the solution',
+    );
   }
   if (folder === SRC.controlsFolder && segments.length < 3) {
-    throw new UserError(label, name, 'is a file directly under Controls/; control files live in Controls/<control name>/',
-      'the zip is not a Dataverse export; re-export the solution');
+    throw new UserError(
+      label,
+      name,
+      'is a file directly under Controls/; control files live in Controls/<control name>/',
+      'the zip is not a Dataverse export; re-export the solution',
+    );
   }
 }
 
@@ -112,23 +144,33 @@ function splitCustomizations(data: Uint8Array, out: OutputFiles, label: string):
 export function refuseUnsupportedElement(container: Element, file: string, where: string, fix: string): void {
   if (!hasContent(container)) return;
   const items = childElements(container).length;
-  throw new UserError(file, [where, `<${container.tagName}>`].filter(Boolean).join(' '),
+  throw new UserError(
+    file,
+    [where, `<${container.tagName}>`].filter(Boolean).join(' '),
     `holds ${items || 'some'} ${items === 1 ? 'item' : 'items'} of component type ${describeComponentType(container.tagName)}, which cosell unpack/pack does not support`,
-    fix);
+    fix,
+  );
 }
 
 function refuseStrayText(container: Element, label: string): void {
   if (ownText(container).trim() !== '') {
-    throw new UserError(label, `${ZIP_CUSTOMIZATIONS} <${container.tagName}>`, 'holds text outside its component elements',
-      'the zip is not a Dataverse export; re-export the solution');
+    throw new UserError(
+      label,
+      `${ZIP_CUSTOMIZATIONS} <${container.tagName}>`,
+      'holds text outside its component elements',
+      'the zip is not a Dataverse export; re-export the solution',
+    );
   }
 }
 
 function expectElement(element: Element, name: string, context: SplitContext, where: string): void {
   if (element.tagName !== name) {
-    throw new UserError(context.label, where,
+    throw new UserError(
+      context.label,
+      where,
       `holds a <${element.tagName}> where only <${name}> elements are expected, which cosell unpack does not know how to place`,
-      UNPACK_FIX);
+      UNPACK_FIX,
+    );
   }
 }
 
@@ -185,8 +227,7 @@ function splitSavedQueries(entity: Element, folder: string, where: string, conte
 function refuseExtraAttributes(element: Element, allowed: readonly string[], where: string, context: SplitContext): void {
   const extra = Array.from(element.attributes).find((attribute) => !allowed.includes(attribute.name));
   if (extra) {
-    throw new UserError(context.label, where,
-      `has the attribute ${extra.name}, which the unpacked layout cannot keep`, UNPACK_FIX);
+    throw new UserError(context.label, where, `has the attribute ${extra.name}, which the unpacked layout cannot keep`, UNPACK_FIX);
   }
 }
 
@@ -194,12 +235,20 @@ function refuseExtraAttributes(element: Element, allowed: readonly string[], whe
 export function componentFilePath(reference: string | undefined, folder: string, what: string, file: string, where: string): string {
   const path = (reference ?? '').replace(/^\//, '');
   if (!path) {
-    throw new UserError(file, where, `${what} is missing, so the component has no file in the unpacked layout`,
-      `give the ${what}; Dataverse exports always carry it`);
+    throw new UserError(
+      file,
+      where,
+      `${what} is missing, so the component has no file in the unpacked layout`,
+      `give the ${what}; Dataverse exports always carry it`,
+    );
   }
   if (!path.startsWith(`${folder}/`) || !isSafeRelativePath(path)) {
-    throw new UserError(file, where, `${what} "${reference}" is not a plain file path under /${folder}/`,
-      `fix the ${what} so that it names the component's file in the /${folder}/ folder of the zip`);
+    throw new UserError(
+      file,
+      where,
+      `${what} "${reference}" is not a plain file path under /${folder}/`,
+      `fix the ${what} so that it names the component's file in the /${folder}/ folder of the zip`,
+    );
   }
   return path;
 }
@@ -211,7 +260,13 @@ function splitWorkflows(container: Element, context: SplitContext): void {
   for (const workflow of childElements(container)) {
     expectElement(workflow, EL.workflow, context, `${ZIP_CUSTOMIZATIONS} <${EL.workflows}>`);
     const where = `${ZIP_CUSTOMIZATIONS} <Workflow Name="${workflow.getAttribute('Name') ?? ''}">`;
-    const path = componentFilePath(workflowFileReference(workflow), SRC.workflowsFolder, '<JsonFileName> (or <XamlFileName>)', context.label, where);
+    const path = componentFilePath(
+      workflowFileReference(workflow),
+      SRC.workflowsFolder,
+      '<JsonFileName> (or <XamlFileName>)',
+      context.label,
+      where,
+    );
     context.out.add(`${path}${SRC.sidecarSuffix}`, elementFile(workflow, context.namespaces), where);
   }
 }
@@ -223,7 +278,13 @@ function splitRelationships(container: Element, context: SplitContext): void {
     expectElement(relationship, EL.relationship, context, `${ZIP_CUSTOMIZATIONS} <${EL.relationships}>`);
     const name = relationship.getAttribute('Name') ?? '';
     const where = `${ZIP_CUSTOMIZATIONS} <EntityRelationship Name="${name}">`;
-    if (!name) throw new UserError(context.label, where, 'has no Name attribute', 'give every relationship its Name; Dataverse exports always carry it');
+    if (!name)
+      throw new UserError(
+        context.label,
+        where,
+        'has no Name attribute',
+        'give every relationship its Name; Dataverse exports always carry it',
+      );
     if (names.has(name)) throw new UserError(context.label, where, 'appears twice', 'keep one definition per relationship name');
     names.add(name);
     // Grouped by the referenced (parent) entity as SolutionPackager does; N:N relationships by their first entity.
@@ -240,7 +301,11 @@ function splitRelationships(container: Element, context: SplitContext): void {
   });
   context.out.add(SRC.relationshipNames, wrapperFile(EL.relationships, nameOnly, context.namespaces), ZIP_CUSTOMIZATIONS);
   for (const [group, relationships] of groups) {
-    context.out.add(`${SRC.relationshipsFolder}/${group}.xml`, wrapperFile(EL.relationships, relationships, context.namespaces), ZIP_CUSTOMIZATIONS);
+    context.out.add(
+      `${SRC.relationshipsFolder}/${group}.xml`,
+      wrapperFile(EL.relationships, relationships, context.namespaces),
+      ZIP_CUSTOMIZATIONS,
+    );
   }
 }
 
@@ -282,9 +347,12 @@ class OutputFiles {
     const key = path.toLowerCase();
     const clash = this.byKey.get(key);
     if (clash) {
-      throw new UserError(this.label, source,
+      throw new UserError(
+        this.label,
+        source,
         `and ${clash.source} both map to the file ${path} of the unpacked folder, so one would overwrite the other`,
-        'give the components distinct names (names that differ only in letter case also clash)');
+        'give the components distinct names (names that differ only in letter case also clash)',
+      );
     }
     this.byKey.set(key, { file: { path, data }, source });
   }

@@ -19,20 +19,32 @@ export function webApiData(webAPI: WebApi, prefix: string): SectionData {
   const names = namesFor(prefix);
   let countryColumn: Promise<string> | undefined;
   const countryCodeColumn = (): Promise<string> => {
-    countryColumn ??= webAPI.retrieveMultipleRecords('environmentvariabledefinition',
-      `?$select=defaultvalue&$filter=schemaname eq '${names.countryCodeVariable}'&$expand=environmentvariabledefinition_environmentvariablevalue($select=value)`)
-      .then((result) => {
-        const definition = result.entities[0] as { defaultvalue?: string; environmentvariabledefinition_environmentvariablevalue?: Array<{ value?: string }> } | undefined;
-        const value = definition?.environmentvariabledefinition_environmentvariablevalue?.[0]?.value ?? definition?.defaultvalue ?? names.countryCodeDefault;
-        return COLUMN.test(value) ? value : names.countryCodeDefault;
-      }, () => names.countryCodeDefault);
+    countryColumn ??= webAPI
+      .retrieveMultipleRecords(
+        'environmentvariabledefinition',
+        `?$select=defaultvalue&$filter=schemaname eq '${names.countryCodeVariable}'&$expand=environmentvariabledefinition_environmentvariablevalue($select=value)`,
+      )
+      .then(
+        (result) => {
+          const definition = result.entities[0] as
+            { defaultvalue?: string; environmentvariabledefinition_environmentvariablevalue?: Array<{ value?: string }> } | undefined;
+          const value =
+            definition?.environmentvariabledefinition_environmentvariablevalue?.[0]?.value ??
+            definition?.defaultvalue ??
+            names.countryCodeDefault;
+          return COLUMN.test(value) ? value : names.countryCodeDefault;
+        },
+        () => names.countryCodeDefault,
+      );
     return countryColumn;
   };
   return {
     async solutions(opportunityId) {
       if (!GUID.test(opportunityId)) return [];
-      const result = await webAPI.retrieveMultipleRecords(names.solutionTable,
-        `?$select=${names.solutionName},${names.solutionIdentifier}&$filter=${names.solutionOpportunityValue} eq ${opportunityId}&$orderby=${names.solutionName}`);
+      const result = await webAPI.retrieveMultipleRecords(
+        names.solutionTable,
+        `?$select=${names.solutionName},${names.solutionIdentifier}&$filter=${names.solutionOpportunityValue} eq ${opportunityId}&$orderby=${names.solutionName}`,
+      );
       return result.entities.map((row: Record<string, unknown>) => ({
         id: String(row[`${names.solutionTable}id`] ?? ''),
         name: String(row[names.solutionName] ?? ''),

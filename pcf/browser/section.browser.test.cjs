@@ -16,20 +16,48 @@ const { startHarnessServer, CONTROL_OUT } = require('../harness/server.cjs');
 
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'pcf');
 const EXECUTABLE = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const WIDE = { width: 1280, height: 1000 };
 const NARROW = { width: 390, height: 1400 };
 
 const TEXT = {
-  1033: { sync: 'Sync with Partner Center', quotes: 'Quotes and licensing', poc: 'Proof of concept / demo', status: ['Active', 'Accepted'], audit: 'Sync history', blockers: 'Partner Center will reject this co-sell referral', open: 'Open referral 7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90 in Partner Center', fix412: 'Someone changed the referral in Partner Center at the same time' },
-  1028: { sync: '與合作夥伴中心同步', quotes: '報價與授權', poc: '概念驗證 / 示範', status: ['進行中', '已接受'], audit: '同步紀錄', blockers: '合作夥伴中心將拒絕此共同銷售推薦', open: '在合作夥伴中心開啟推薦 7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90', fix412: '有人同時在合作夥伴中心變更了推薦' },
+  1033: {
+    sync: 'Sync with Partner Center',
+    quotes: 'Quotes and licensing',
+    poc: 'Proof of concept / demo',
+    status: ['Active', 'Accepted'],
+    audit: 'Sync history',
+    blockers: 'Partner Center will reject this co-sell referral',
+    open: 'Open referral 7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90 in Partner Center',
+    fix412: 'Someone changed the referral in Partner Center at the same time',
+  },
+  1028: {
+    sync: '與合作夥伴中心同步',
+    quotes: '報價與授權',
+    poc: '概念驗證 / 示範',
+    status: ['進行中', '已接受'],
+    audit: '同步紀錄',
+    blockers: '合作夥伴中心將拒絕此共同銷售推薦',
+    open: '在合作夥伴中心開啟推薦 7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90',
+    fix412: '有人同時在合作夥伴中心變更了推薦',
+  },
 };
 
 let server;
 let browser;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(CONTROL_OUT, 'bundle.js')), `no ${path.join(CONTROL_OUT, 'bundle.js')}: run \`npm run build\` in pcf/ first`);
+  assert.ok(
+    fs.existsSync(path.join(CONTROL_OUT, 'bundle.js')),
+    `no ${path.join(CONTROL_OUT, 'bundle.js')}: run \`npm run build\` in pcf/ first`,
+  );
   assert.ok(fs.existsSync(EXECUTABLE), `no chromium at ${EXECUTABLE}: run scripts/ensure-chromium.sh (or set CHROMIUM_PATH)`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   server = await startHarnessServer(0);
@@ -53,7 +81,9 @@ async function open(lang, viewport = WIDE, query = '') {
     offOrigin.push(url);
     return route.abort();
   });
-  page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`); });
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`);
+  });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   await page.goto(`${server.url}/?lang=${lang}${query}`);
   await page.waitForSelector('body[data-ready="true"], body[data-error]');
@@ -85,7 +115,10 @@ for (const lang of [1033, 1028]) {
     const status = page.getByRole('status');
     for (const label of t.status) assert.equal(await status.getByText(label, { exact: true }).count(), 1);
     const link = page.getByRole('link', { name: t.open });
-    assert.equal(await link.getAttribute('href'), 'https://partner.microsoft.com/dashboard/referrals/v2/leads/7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90');
+    assert.equal(
+      await link.getAttribute('href'),
+      'https://partner.microsoft.com/dashboard/referrals/v2/leads/7a3f0c2e-91b4-4d7e-a6c1-5b2e8d4f1a90',
+    );
     assert.equal(await page.getByText('7-3KXQ2PZ9L').count(), 1);
     assert.equal(await page.getByRole('checkbox', { name: t.poc }).isChecked(), true);
     const audit = page.getByTestId('audit-list').getByRole('listitem');
@@ -111,8 +144,10 @@ for (const lang of [1033, 1028]) {
     const blockers = page.getByTestId('blockers');
     await blockers.waitFor();
     assert.match(await blockers.innerText(), new RegExp(t.blockers));
-    assert.deepEqual(await blockers.locator('[data-blocker]').evaluateAll((items) => items.map((item) => item.getAttribute('data-blocker'))),
-      ['Blocker_CountryCode', 'Blocker_Contact']);
+    assert.deepEqual(
+      await blockers.locator('[data-blocker]').evaluateAll((items) => items.map((item) => item.getAttribute('data-blocker'))),
+      ['Blocker_CountryCode', 'Blocker_Contact'],
+    );
 
     // Tick a help choice: the form gets the whole selection.
     await page.getByRole('checkbox', { name: t.quotes }).click();
@@ -123,7 +158,10 @@ for (const lang of [1033, 1028]) {
     await page.screenshot({ path: path.join(ARTIFACTS, `section-${lang}-wide.png`), fullPage: true, animations: 'disabled' });
     const violations = await axeScan(page, `${lang}-wide`);
     const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-    assert.deepEqual(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`), []);
+    assert.deepEqual(
+      serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`),
+      [],
+    );
 
     // Narrow form (phone): same content, no horizontal scrolling.
     await page.setViewportSize(NARROW);
@@ -132,7 +170,10 @@ for (const lang of [1033, 1028]) {
     assert.ok(overflow <= 0, `the narrow form scrolls sideways by ${overflow}px`);
     await page.screenshot({ path: path.join(ARTIFACTS, `section-${lang}-narrow.png`), fullPage: true, animations: 'disabled' });
     const narrowViolations = await axeScan(page, `${lang}-narrow`);
-    assert.deepEqual(narrowViolations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), []);
+    assert.deepEqual(
+      narrowViolations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+      [],
+    );
 
     assert.deepEqual(offOrigin, [], 'nothing may load from the internet');
     assert.deepEqual(errors, [], 'no console errors or warnings (React dev build)');
@@ -151,10 +192,14 @@ test('keyboard: Tab reaches the switch, Space toggles it, the help choices are r
   const names = [];
   for (let step = 0; step < 12; step += 1) {
     await page.keyboard.press('Tab');
-    names.push(await page.evaluate(() => {
-      const element = document.activeElement;
-      return element ? `${element.getAttribute('role') || (element.tagName === 'INPUT' ? element.type : element.tagName.toLowerCase())}:${element.getAttribute('aria-label') || (element.labels && element.labels[0] ? element.labels[0].textContent : element.textContent || '').trim()}` : '';
-    }));
+    names.push(
+      await page.evaluate(() => {
+        const element = document.activeElement;
+        return element
+          ? `${element.getAttribute('role') || (element.tagName === 'INPUT' ? element.type : element.tagName.toLowerCase())}:${element.getAttribute('aria-label') || (element.labels && element.labels[0] ? element.labels[0].textContent : element.textContent || '').trim()}`
+          : '';
+      }),
+    );
   }
   assert.ok(names.includes('checkbox:Quotes and licensing'), names.join(' | '));
   await page.keyboard.press('Space');
@@ -167,13 +212,16 @@ test('a read-only form: every input disabled, and still no serious axe violation
   assert.equal(await page.getByRole('switch', { name: 'Sync with Partner Center' }).isDisabled(), true);
   for (const box of await page.getByRole('checkbox').all()) assert.equal(await box.isDisabled(), true);
   const violations = await axeScan(page, '1033-disabled');
-  assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), []);
+  assert.deepEqual(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+    [],
+  );
   await page.screenshot({ path: path.join(ARTIFACTS, 'section-1033-disabled.png'), fullPage: true, animations: 'disabled' });
   assert.deepEqual(errors, []);
   await context.close();
 });
 
-test('pcf-start harness, offline: React from node_modules, nothing but the harness UI\'s icon fonts asks for another host (and CSP blocks those)', async () => {
+test("pcf-start harness, offline: React from node_modules, nothing but the harness UI's icon fonts asks for another host (and CSP blocks those)", async () => {
   const { startPcfStartOffline } = require('../harness/pcf-start-offline.cjs');
   const harness = await startPcfStartOffline({ port: 8191, watch: false });
   const context = await browser.newContext({ viewport: WIDE });
@@ -191,8 +239,11 @@ test('pcf-start harness, offline: React from node_modules, nothing but the harne
     await page.goto(harness.url);
     // pcf-start fills every property with a placeholder ("val"); the control still draws its section.
     await page.getByRole('switch').first().waitFor({ timeout: 15000 });
-    assert.ok(await page.getByText('val', { exact: true }).count() > 0);
-    assert.deepEqual(external.filter((url) => !/^https:\/\/res(-1)?\.cdn\.office\.net\/files\/fabric-cdn-prod_[^/]+\/assets\/fonts\//.test(url)), []);
+    assert.ok((await page.getByText('val', { exact: true }).count()) > 0);
+    assert.deepEqual(
+      external.filter((url) => !/^https:\/\/res(-1)?\.cdn\.office\.net\/files\/fabric-cdn-prod_[^/]+\/assets\/fonts\//.test(url)),
+      [],
+    );
     assert.deepEqual(errors, []);
     await page.screenshot({ path: path.join(ARTIFACTS, 'pcf-start-offline.png'), animations: 'disabled' });
   } finally {

@@ -22,7 +22,12 @@ export interface HostOptions {
   };
 }
 
-export interface WebApiCall { op: string; entity: string; id?: string; query: string }
+export interface WebApiCall {
+  op: string;
+  entity: string;
+  id?: string;
+  query: string;
+}
 
 export interface Host {
   control: ComponentFramework.ReactControl<any, any>;
@@ -36,4 +41,6 @@ export interface Host {
 
 export function parseResx(xml: string): Record<string, string>;
 export function createHost(options: HostOptions): Host;
-export function fakeWebApi(data: NonNullable<HostOptions['data']>): Pick<ComponentFramework.WebApi, 'retrieveMultipleRecords' | 'retrieveRecord'> & { calls: WebApiCall[] };
+export function fakeWebApi(
+  data: NonNullable<HostOptions['data']>,
+): Pick<ComponentFramework.WebApi, 'retrieveMultipleRecords' | 'retrieveRecord'> & { calls: WebApiCall[] };

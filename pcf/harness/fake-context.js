@@ -23,10 +23,17 @@
   }
 
   var TYPES = {
-    SyncWithPartnerCenter: 'TwoOptions', ReferralVisibility: 'TwoOptions', ReferralIdentifier: 'SingleLine.Text',
-    ReferralLink: 'SingleLine.URL', HowCanMicrosoftHelp: 'MultiSelectOptionSet', ReferralStatus: 'OptionSet',
-    ReferralSubstatus: 'OptionSet', MicrosoftCrmIdentifier: 'SingleLine.Text', Audit: 'Multiple',
-    CustomerAccount: 'Lookup.Simple', CustomerContact: 'Lookup.Simple',
+    SyncWithPartnerCenter: 'TwoOptions',
+    ReferralVisibility: 'TwoOptions',
+    ReferralIdentifier: 'SingleLine.Text',
+    ReferralLink: 'SingleLine.URL',
+    HowCanMicrosoftHelp: 'MultiSelectOptionSet',
+    ReferralStatus: 'OptionSet',
+    ReferralSubstatus: 'OptionSet',
+    MicrosoftCrmIdentifier: 'SingleLine.Text',
+    Audit: 'Multiple',
+    CustomerAccount: 'Lookup.Simple',
+    CustomerContact: 'Lookup.Simple',
   };
 
   function clone(value) {
@@ -36,7 +43,13 @@
   /** A fake Web API over in-memory rows; every query is logged in `calls`. */
   function fakeWebApi(data) {
     var calls = [];
-    var delay = function (value) { return new Promise(function (resolve) { setTimeout(function () { resolve(value); }, data.delayMs || 0); }); };
+    var delay = function (value) {
+      return new Promise(function (resolve) {
+        setTimeout(function () {
+          resolve(value);
+        }, data.delayMs || 0);
+      });
+    };
     return {
       calls: calls,
       retrieveMultipleRecords: function (entity, query) {
@@ -75,14 +88,20 @@
         error: false,
         errorMessage: '',
         type: TYPES[name],
-        security: { readable: security.readable !== false, editable: security.editable !== false, secured: security.readable === false || security.editable === false },
+        security: {
+          readable: security.readable !== false,
+          editable: security.editable !== false,
+          secured: security.readable === false || security.editable === false,
+        },
         attributes: { LogicalName: (options.columns || {})[name] || name.toLowerCase(), Options: (options.options || {})[name] },
       };
     }
 
     function buildContext() {
       var parameters = {};
-      Object.keys(TYPES).forEach(function (name) { parameters[name] = parameter(name); });
+      Object.keys(TYPES).forEach(function (name) {
+        parameters[name] = parameter(name);
+      });
       return {
         parameters: parameters,
         mode: {
@@ -90,7 +109,9 @@
           isVisible: true,
           label: 'Sync with Partner Center',
           contextInfo: { entityId: options.entityId || '', entityTypeName: 'opportunity' },
-          setControlState: function () { return true; },
+          setControlState: function () {
+            return true;
+          },
           setFullScreen: function () {},
           trackContainerResize: function () {},
           allocatedHeight: -1,
@@ -98,9 +119,15 @@
         },
         userSettings: {
           languageId: options.languageId || 1033,
-          getTimeZoneOffsetMinutes: function () { return options.timeZoneOffsetMinutes || 0; },
+          getTimeZoneOffsetMinutes: function () {
+            return options.timeZoneOffsetMinutes || 0;
+          },
         },
-        resources: { getString: function (key) { return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key; } },
+        resources: {
+          getString: function (key) {
+            return Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+          },
+        },
         webAPI: webAPI,
       };
     }
@@ -111,7 +138,9 @@
       outputs: outputs,
       values: values,
       webAPI: webAPI,
-      get context() { return context; },
+      get context() {
+        return context;
+      },
       render: function () {
         context = buildContext();
         var element = control.updateView(context);
@@ -125,13 +154,19 @@
       },
     };
     context = buildContext();
-    control.init(context, function notifyOutputChanged() {
-      // The form asks for the outputs, writes them to the columns, then calls updateView with the new values.
-      var result = control.getOutputs();
-      outputs.push(result);
-      Object.keys(result).forEach(function (name) { if (result[name] !== undefined) values[name] = result[name]; });
-      setTimeout(host.render, 0);
-    }, {});
+    control.init(
+      context,
+      function notifyOutputChanged() {
+        // The form asks for the outputs, writes them to the columns, then calls updateView with the new values.
+        var result = control.getOutputs();
+        outputs.push(result);
+        Object.keys(result).forEach(function (name) {
+          if (result[name] !== undefined) values[name] = result[name];
+        });
+        setTimeout(host.render, 0);
+      },
+      {},
+    );
     return host;
   }
 

@@ -15,7 +15,8 @@ const PCF_START = path.dirname(require.resolve('pcf-start/package.json', { paths
 const REACT_UMD = path.dirname(require.resolve('react/umd/react.development.js', { paths: [PCF] }));
 const REACT_DOM_UMD = path.dirname(require.resolve('react-dom/umd/react-dom.development.js', { paths: [PCF] }));
 
-const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:";
+const CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:";
 
 /** pcf-start's index.html with React from node_modules and the CSP. */
 function offlineIndexHtml() {
@@ -24,7 +25,8 @@ function offlineIndexHtml() {
     .replace('https://unpkg.com/react@16.14.0/umd/react.development.js', '/offline/react/react.development.js')
     .replace('https://unpkg.com/react-dom@16.14.0/umd/react-dom.development.js', '/offline/react-dom/react-dom.development.js')
     .replace('<head>', `<head><meta http-equiv="Content-Security-Policy" content="${CSP}">`);
-  if (/https?:\/\/unpkg\.com/.test(rewritten)) throw new Error('pcf-start index.html still names unpkg.com: its React version changed, update pcf-start-offline.cjs');
+  if (/https?:\/\/unpkg\.com/.test(rewritten))
+    throw new Error('pcf-start index.html still names unpkg.com: its React version changed, update pcf-start-offline.cjs');
   return rewritten;
 }
 
@@ -33,24 +35,36 @@ function startPcfStartOffline({ codePath = path.join(PCF, 'out', 'controls', 'Pa
   const bs = require('browser-sync').create('pcf-start-offline');
   const html = offlineIndexHtml();
   return new Promise((resolve, reject) => {
-    bs.init({
-      online: false, open: false, notify: false, ui: false, logLevel: 'silent', port, reloadDelay: 1000, watch,
-      server: {
-        baseDir: path.resolve(codePath),
-        routes: { '/offline/react': REACT_UMD, '/offline/react-dom': REACT_DOM_UMD, '/': PCF_START },
+    bs.init(
+      {
+        online: false,
+        open: false,
+        notify: false,
+        ui: false,
+        logLevel: 'silent',
+        port,
+        reloadDelay: 1000,
+        watch,
+        server: {
+          baseDir: path.resolve(codePath),
+          routes: { '/offline/react': REACT_UMD, '/offline/react-dom': REACT_DOM_UMD, '/': PCF_START },
+        },
+        middleware: [
+          (request, response, next) => {
+            const url = (request.url || '/').split('?')[0];
+            if (url !== '/' && url !== '/index.html') return next();
+            response.setHeader('content-type', 'text/html; charset=utf-8');
+            response.setHeader('content-security-policy', CSP);
+            response.end(html);
+          },
+        ],
       },
-      middleware: [(request, response, next) => {
-        const url = (request.url || '/').split('?')[0];
-        if (url !== '/' && url !== '/index.html') return next();
-        response.setHeader('content-type', 'text/html; charset=utf-8');
-        response.setHeader('content-security-policy', CSP);
-        response.end(html);
-      }],
-    }, (error, instance) => {
-      if (error) return reject(error);
-      const actual = instance.getOption('port');
-      resolve({ url: `http://localhost:${actual}`, close: () => bs.exit() });
-    });
+      (error, instance) => {
+        if (error) return reject(error);
+        const actual = instance.getOption('port');
+        resolve({ url: `http://localhost:${actual}`, close: () => bs.exit() });
+      },
+    );
   });
 }
 
@@ -62,5 +76,7 @@ if (require.main === module) {
     console.error(`${codePath} has no built control: run \`npm run build\` in pcf/ first`);
     process.exit(1);
   }
-  startPcfStartOffline({ codePath, port: Number(process.argv[3] || 8181) }).then(({ url }) => console.log(`pcf-start harness (offline): ${url}`));
+  startPcfStartOffline({ codePath, port: Number(process.argv[3] || 8181) }).then(({ url }) =>
+    console.log(`pcf-start harness (offline): ${url}`),
+  );
 }

@@ -3,4 +3,8 @@
 window.Reactv16 = window.React;
 window.ReactDOMv16 = window.ReactDOM;
 window.__registered = {};
-window.ComponentFramework = { registerControl: function (name, ctor) { window.__registered[name] = ctor; } };
+window.ComponentFramework = {
+  registerControl: function (name, ctor) {
+    window.__registered[name] = ctor;
+  },
+};

@@ -22,7 +22,14 @@ const FILES = {
   '/lib/axe.js': require.resolve('axe-core/axe.min.js', { paths: [PCF] }),
 };
 const FOLDERS = { '/harness/': __dirname, '/control/': CONTROL_OUT };
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json; charset=utf-8', '.resx': 'application/xml; charset=utf-8', '.xml': 'application/xml; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.resx': 'application/xml; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 function resolve(urlPath) {
   if (Object.prototype.hasOwnProperty.call(FILES, urlPath)) return FILES[urlPath];

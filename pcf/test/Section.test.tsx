@@ -10,14 +10,27 @@ import { sample, t1028, t1033 } from './support';
 const s = sample();
 
 /** The sample opportunity as the form reads it (1033 options unless told). */
-function formOf(values: Record<string, unknown> = {}, extra: { language?: 1033 | 1028; disabled?: boolean; security?: Record<string, { readable?: boolean; editable?: boolean }>; entityId?: string } = {}): FormState {
+function formOf(
+  values: Record<string, unknown> = {},
+  extra: {
+    language?: 1033 | 1028;
+    disabled?: boolean;
+    security?: Record<string, { readable?: boolean; editable?: boolean }>;
+    entityId?: string;
+  } = {},
+): FormState {
   const language = extra.language ?? 1033;
   const merged = { ...s.values, ...values };
-  const parameters = Object.fromEntries(Object.keys(s.columns).map((name) => [name, {
-    raw: merged[name] ?? null,
-    attributes: { LogicalName: s.columns[name], Options: s.options[String(language) as '1033' | '1028'][name] },
-    security: extra.security?.[name] ?? { readable: true, editable: true },
-  }]));
+  const parameters = Object.fromEntries(
+    Object.keys(s.columns).map((name) => [
+      name,
+      {
+        raw: merged[name] ?? null,
+        attributes: { LogicalName: s.columns[name], Options: s.options[String(language) as '1033' | '1028'][name] },
+        security: extra.security?.[name] ?? { readable: true, editable: true },
+      },
+    ]),
+  );
   return readForm({
     parameters: parameters as never,
     mode: { isControlDisabled: extra.disabled === true, contextInfo: { entityId: extra.entityId ?? s.entityId } },
@@ -29,20 +42,30 @@ const solutions: SolutionRow[] = [
   { id: '1', name: 'Contoso Analytics on Azure <img src=x onerror="window.__pwned = true">', identifier: 'SOL-0042-AZ' },
 ];
 
-function fakeData(overrides: Partial<{ solutions: SolutionRow[] | Error; country: string | null | Error }> = {}): SectionData & { calls: string[] } {
+function fakeData(
+  overrides: Partial<{ solutions: SolutionRow[] | Error; country: string | null | Error }> = {},
+): SectionData & { calls: string[] } {
   const calls: string[] = [];
   const settle = <T,>(value: T | Error): Promise<T> => (value instanceof Error ? Promise.reject(value) : Promise.resolve(value));
   return {
     calls,
-    solutions: (id) => { calls.push(`solutions ${id}`); return settle('solutions' in overrides ? overrides.solutions! : solutions); },
-    countryCode: (id) => { calls.push(`country ${id}`); return settle('country' in overrides ? overrides.country! : 'TW'); },
+    solutions: (id) => {
+      calls.push(`solutions ${id}`);
+      return settle('solutions' in overrides ? overrides.solutions! : solutions);
+    },
+    countryCode: (id) => {
+      calls.push(`country ${id}`);
+      return settle('country' in overrides ? overrides.country! : 'TW');
+    },
   };
 }
 
 async function show(form: FormState, options: { t?: Translate; data?: SectionData } = {}) {
   const onChange = jest.fn<void, [FormChanges]>();
   const view = render(<Section form={form} t={options.t ?? t1033} data={options.data ?? fakeData()} onChange={onChange} />);
-  await act(async () => { await new Promise((resolve) => setTimeout(resolve, 0)); });
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
   return { ...view, onChange };
 }
 
@@ -120,7 +143,11 @@ describe('Section', () => {
     await show(formOf({ SyncWithPartnerCenter: true }), { data });
     const blockers = screen.getByTestId('blockers');
     expect(within(blockers).getByText('Partner Center will reject this co-sell referral')).toBeInTheDocument();
-    expect([...blockers.querySelectorAll('[data-blocker]')].map((el) => el.getAttribute('data-blocker'))).toEqual(['Blocker_CountryCode', 'Blocker_Solution', 'Blocker_Contact']);
+    expect([...blockers.querySelectorAll('[data-blocker]')].map((el) => el.getAttribute('data-blocker'))).toEqual([
+      'Blocker_CountryCode',
+      'Blocker_Solution',
+      'Blocker_Contact',
+    ]);
     expect(data.calls).toEqual([`solutions ${s.entityId}`, 'country 1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35']);
   });
 
@@ -139,10 +166,13 @@ describe('Section', () => {
   });
 
   test('a failed load is "not checked", not a blocker, and the list says it could not load', async () => {
-    await show(formOf({ SyncWithPartnerCenter: true, HowCanMicrosoftHelp: [] }), { data: fakeData({ solutions: new Error('offline'), country: new Error('offline') }) });
+    await show(formOf({ SyncWithPartnerCenter: true, HowCanMicrosoftHelp: [] }), {
+      data: fakeData({ solutions: new Error('offline'), country: new Error('offline') }),
+    });
     expect(screen.queryByTestId('blockers')).toBeNull();
-    expect([...screen.getByTestId('unchecked').querySelectorAll('[data-unchecked]')].map((el) => el.getAttribute('data-unchecked')))
-      .toEqual(['Unchecked_CountryCode', 'Unchecked_Solutions']);
+    expect(
+      [...screen.getByTestId('unchecked').querySelectorAll('[data-unchecked]')].map((el) => el.getAttribute('data-unchecked')),
+    ).toEqual(['Unchecked_CountryCode', 'Unchecked_Solutions']);
     expect(screen.getByText('The solutions could not be loaded.')).toBeInTheDocument();
   });
 
@@ -155,7 +185,16 @@ describe('Section', () => {
   });
 
   test('bad input gives neutral states: malformed audit, unknown status, missing link', async () => {
-    await show(formOf({ Audit: 'garbage without time\n\u0000\u0007', ReferralStatus: 104379999, ReferralSubstatus: null, ReferralLink: null, ReferralIdentifier: null, MicrosoftCrmIdentifier: null }));
+    await show(
+      formOf({
+        Audit: 'garbage without time\n\u0000\u0007',
+        ReferralStatus: 104379999,
+        ReferralSubstatus: null,
+        ReferralLink: null,
+        ReferralIdentifier: null,
+        MicrosoftCrmIdentifier: null,
+      }),
+    );
     expect(screen.getByText('Unknown status (104379999)')).toBeInTheDocument();
     expect(screen.getByText('No Partner Center link yet')).toBeInTheDocument();
     expect(screen.getByText('No referral yet')).toBeInTheDocument();
@@ -177,7 +216,18 @@ describe('Section', () => {
   });
 
   test('field-level security: a read-only column is disabled, an unreadable one is not shown', async () => {
-    await show(formOf({}, { security: { SyncWithPartnerCenter: { readable: true, editable: false }, Audit: { readable: false, editable: false }, MicrosoftCrmIdentifier: { readable: false } } }));
+    await show(
+      formOf(
+        {},
+        {
+          security: {
+            SyncWithPartnerCenter: { readable: true, editable: false },
+            Audit: { readable: false, editable: false },
+            MicrosoftCrmIdentifier: { readable: false },
+          },
+        },
+      ),
+    );
     expect(screen.getByRole('switch', { name: 'Sync with Partner Center' })).toBeDisabled();
     expect(screen.getByRole('checkbox', { name: 'Quotes and licensing' })).toBeEnabled();
     expect(screen.queryByTestId('audit-list')).toBeNull();
@@ -185,7 +235,7 @@ describe('Section', () => {
     expect(screen.getAllByText('You do not have permission to see this field.')).toHaveLength(2);
   });
 
-  test('Traditional Chinese (1028): resx strings and the form\'s option labels', async () => {
+  test("Traditional Chinese (1028): resx strings and the form's option labels", async () => {
     await show(formOf({ SyncWithPartnerCenter: true }, { language: 1028 }), { t: t1028, data: fakeData({ country: 'tw' }) });
     expect(screen.getByRole('switch', { name: '與合作夥伴中心同步' })).toBeChecked();
     expect(screen.getByText('進行中')).toBeInTheDocument();
@@ -201,7 +251,9 @@ describe('Section', () => {
     const { rerender, onChange } = await show(formOf({ SyncWithPartnerCenter: false }), { data });
     fireEvent.click(screen.getByRole('switch', { name: 'Sync with Partner Center' }));
     expect(onChange).toHaveBeenCalledWith({ sync: true });
-    rerender(<Section form={formOf({ SyncWithPartnerCenter: false, ReferralStatus: 104370002 })} t={t1033} data={data} onChange={onChange} />);
+    rerender(
+      <Section form={formOf({ SyncWithPartnerCenter: false, ReferralStatus: 104370002 })} t={t1033} data={data} onChange={onChange} />,
+    );
     expect(screen.getByRole('switch', { name: 'Sync with Partner Center' })).toBeChecked();
     rerender(<Section form={formOf({ SyncWithPartnerCenter: true })} t={t1033} data={data} onChange={onChange} />);
     rerender(<Section form={formOf({ SyncWithPartnerCenter: false })} t={t1033} data={data} onChange={onChange} />);

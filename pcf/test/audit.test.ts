@@ -2,8 +2,14 @@ import { classify, formatAuditTime, parseAudit } from '../PartnerCenterSection/m
 
 describe('parseAudit: the Audit column as entries', () => {
   test('flow lines become entries, newest first whatever the written order', () => {
-    const entries = parseAudit('2024-05-02T08:15:00Z Referral created in Partner Center\n2024-05-06T09:30:12Z Microsoft referral Active/Accepted\n2024-05-03T14:02:45Z Referral not updated: Partner Center kept answering 412 after 5 attempts');
-    expect(entries.map((entry) => entry.time?.toISOString())).toEqual(['2024-05-06T09:30:12.000Z', '2024-05-03T14:02:45.000Z', '2024-05-02T08:15:00.000Z']);
+    const entries = parseAudit(
+      '2024-05-02T08:15:00Z Referral created in Partner Center\n2024-05-06T09:30:12Z Microsoft referral Active/Accepted\n2024-05-03T14:02:45Z Referral not updated: Partner Center kept answering 412 after 5 attempts',
+    );
+    expect(entries.map((entry) => entry.time?.toISOString())).toEqual([
+      '2024-05-06T09:30:12.000Z',
+      '2024-05-03T14:02:45.000Z',
+      '2024-05-02T08:15:00.000Z',
+    ]);
     expect(entries.map((entry) => entry.level)).toEqual(['info', 'error', 'info']);
   });
 
@@ -20,7 +26,10 @@ describe('parseAudit: the Audit column as entries', () => {
     expect(parseAudit({ lines: [] })).toEqual([]);
     expect(parseAudit('')).toEqual([]);
     const free = parseAudit('typed by hand\nanother note');
-    expect(free.map((entry) => [entry.time, entry.message])).toEqual([[undefined, 'typed by hand'], [undefined, 'another note']]);
+    expect(free.map((entry) => [entry.time, entry.message])).toEqual([
+      [undefined, 'typed by hand'],
+      [undefined, 'another note'],
+    ]);
   });
 
   test('an impossible time is not a time: the whole line is the message', () => {
@@ -63,8 +72,11 @@ describe('classify: errors and the fix each suggests', () => {
   });
 
   test('a message naming several problems suggests every fix, in order', () => {
-    expect(classify('Referral not created: The customer account needs a two-letter ISO 3166 country code. Add at least one Partner Center solution to the opportunity.').fixes)
-      .toEqual(['Fix_CountryCode', 'Fix_Solution']);
+    expect(
+      classify(
+        'Referral not created: The customer account needs a two-letter ISO 3166 country code. Add at least one Partner Center solution to the opportunity.',
+      ).fixes,
+    ).toEqual(['Fix_CountryCode', 'Fix_Solution']);
   });
 });
 

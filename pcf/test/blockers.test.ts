@@ -1,8 +1,12 @@
 import { coSellCheck, isCountryCode, type CoSellFacts } from '../PartnerCenterSection/model/blockers';
 
-const ready = <T,>(value: T) => ({ state: 'ready', value }) as const;
+const ready = <T>(value: T) => ({ state: 'ready', value }) as const;
 const ok: CoSellFacts = {
-  accountId: 'a', countryCode: ready('TW'), solutions: ready([{ id: '1', name: 'S', identifier: 'SOL-1' }]), contactId: null, help: [],
+  accountId: 'a',
+  countryCode: ready('TW'),
+  solutions: ready([{ id: '1', name: 'S', identifier: 'SOL-1' }]),
+  contactId: null,
+  help: [],
 };
 const check = (extra: Partial<CoSellFacts>) => coSellCheck({ ...ok, ...extra });
 
@@ -31,11 +35,18 @@ describe('what blocks co-sell', () => {
   });
 
   test('what is still loading or failed to load is "not checked", never a blocker', () => {
-    expect(check({ countryCode: { state: 'loading' }, solutions: { state: 'error' } })).toEqual({ blockers: [], unchecked: ['Unchecked_CountryCode', 'Unchecked_Solutions'] });
+    expect(check({ countryCode: { state: 'loading' }, solutions: { state: 'error' } })).toEqual({
+      blockers: [],
+      unchecked: ['Unchecked_CountryCode', 'Unchecked_Solutions'],
+    });
   });
 
-  test('every blocker at once, in the create flow\'s order', () => {
-    expect(check({ countryCode: ready('tw'), solutions: ready([]), help: [1] }).blockers).toEqual(['Blocker_CountryCode', 'Blocker_Solution', 'Blocker_Contact']);
+  test("every blocker at once, in the create flow's order", () => {
+    expect(check({ countryCode: ready('tw'), solutions: ready([]), help: [1] }).blockers).toEqual([
+      'Blocker_CountryCode',
+      'Blocker_Solution',
+      'Blocker_Contact',
+    ]);
   });
 
   test('isCountryCode', () => {

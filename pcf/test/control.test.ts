@@ -15,15 +15,26 @@ function host(extra: { languageId?: 1033 | 1028; values?: Record<string, unknown
   containers.push(container);
   const language = extra.languageId ?? 1033;
   const h = createHost({
-    Control: PartnerCenterSection, ReactDOM, container, values: { ...s.values, ...extra.values }, columns: s.columns,
-    options: s.options[String(language) as '1033' | '1028'], strings: strings(language), languageId: language,
-    entityId: s.entityId, data: s.data, ...(extra.disabled ? { disabled: true } : {}),
+    Control: PartnerCenterSection,
+    ReactDOM,
+    container,
+    values: { ...s.values, ...extra.values },
+    columns: s.columns,
+    options: s.options[String(language) as '1033' | '1028'],
+    strings: strings(language),
+    languageId: language,
+    entityId: s.entityId,
+    data: s.data,
+    ...(extra.disabled ? { disabled: true } : {}),
   });
   return { h, container };
 }
 
 afterEach(() => {
-  for (const container of containers.splice(0)) act(() => { ReactDOM.unmountComponentAtNode(container); });
+  for (const container of containers.splice(0))
+    act(() => {
+      ReactDOM.unmountComponentAtNode(container);
+    });
   document.body.innerHTML = '';
 });
 
@@ -37,7 +48,9 @@ describe('the control class in a fake form (index.ts)', () => {
 
   test('switch and help clicks reach the form through notifyOutputChanged → getOutputs, once each', async () => {
     const { h } = host();
-    act(() => { h.render(); });
+    act(() => {
+      h.render();
+    });
     await waitFor(() => expect(screen.getByText('Contoso Copilot Onboarding')).toBeInTheDocument());
     fireEvent.click(screen.getByRole('switch', { name: 'Sync with Partner Center' }));
     fireEvent.click(screen.getByRole('checkbox', { name: 'Quotes and licensing' }));
@@ -50,12 +63,23 @@ describe('the control class in a fake form (index.ts)', () => {
 
   test('the Web API is asked for the solutions of this opportunity and the account country (env var first)', async () => {
     const { h } = host();
-    act(() => { h.render(); });
+    act(() => {
+      h.render();
+    });
     await waitFor(() => expect(h.webAPI.calls).toHaveLength(3));
     await waitFor(() => expect(screen.getByText('Contoso Copilot Onboarding')).toBeInTheDocument());
     expect(h.webAPI.calls).toEqual([
-      { op: 'retrieveMultipleRecords', entity: 'pcs_partnercentersolution', query: `?$select=pcs_name,pcs_solutionidentifier&$filter=_pcs_opportunity_value eq ${s.entityId}&$orderby=pcs_name` },
-      { op: 'retrieveMultipleRecords', entity: 'environmentvariabledefinition', query: "?$select=defaultvalue&$filter=schemaname eq 'pcs_CustomerCountryCodeField'&$expand=environmentvariabledefinition_environmentvariablevalue($select=value)" },
+      {
+        op: 'retrieveMultipleRecords',
+        entity: 'pcs_partnercentersolution',
+        query: `?$select=pcs_name,pcs_solutionidentifier&$filter=_pcs_opportunity_value eq ${s.entityId}&$orderby=pcs_name`,
+      },
+      {
+        op: 'retrieveMultipleRecords',
+        entity: 'environmentvariabledefinition',
+        query:
+          "?$select=defaultvalue&$filter=schemaname eq 'pcs_CustomerCountryCodeField'&$expand=environmentvariabledefinition_environmentvariablevalue($select=value)",
+      },
       { op: 'retrieveRecord', entity: 'account', id: '1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35', query: '?$select=address1_country' },
     ]);
     expect(screen.getByText('Contoso Copilot Onboarding')).toBeInTheDocument();
@@ -63,7 +87,9 @@ describe('the control class in a fake form (index.ts)', () => {
 
   test('1028 strings come from the 1028 resx', async () => {
     const { h } = host({ languageId: 1028 });
-    act(() => { h.render(); });
+    act(() => {
+      h.render();
+    });
     await waitFor(() => expect(screen.getByText('Contoso Copilot Onboarding')).toBeInTheDocument());
     expect(screen.getByRole('switch', { name: '與合作夥伴中心同步' })).toBeInTheDocument();
   });
@@ -72,7 +98,9 @@ describe('the control class in a fake form (index.ts)', () => {
 describe('webApiData', () => {
   test('the environment variable value wins over its default; a bad column name falls back to the default', async () => {
     const api = fakeWebApi({
-      environmentVariables: [{ defaultvalue: 'address1_country', environmentvariabledefinition_environmentvariablevalue: [{ value: 'new_countrycode' }] }],
+      environmentVariables: [
+        { defaultvalue: 'address1_country', environmentvariabledefinition_environmentvariablevalue: [{ value: 'new_countrycode' }] },
+      ],
       records: { account: { '1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35': { new_countrycode: 'US' } } },
     });
     expect(await webApiData(api as never, 'pcs').countryCode('1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35')).toBe('US');
@@ -92,7 +120,11 @@ describe('webApiData', () => {
   });
 
   test('another prefix queries its own table', async () => {
-    const api = fakeWebApi({ tables: { abc_partnercentersolution: [{ abc_partnercentersolutionid: 'i', abc_name: 'N', abc_solutionidentifier: 'S' }] } });
-    expect(await webApiData(api as never, 'abc').solutions('6f2c1d7e-3b7a-4c55-9a0e-2d1f0c7b9a11')).toEqual([{ id: 'i', name: 'N', identifier: 'S' }]);
+    const api = fakeWebApi({
+      tables: { abc_partnercentersolution: [{ abc_partnercentersolutionid: 'i', abc_name: 'N', abc_solutionidentifier: 'S' }] },
+    });
+    expect(await webApiData(api as never, 'abc').solutions('6f2c1d7e-3b7a-4c55-9a0e-2d1f0c7b9a11')).toEqual([
+      { id: 'i', name: 'N', identifier: 'S' },
+    ]);
   });
 });

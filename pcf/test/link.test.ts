@@ -9,7 +9,11 @@ describe('referral link', () => {
   });
 
   test.each([
-    ['javascript:alert(1)'], ['http://partner.microsoft.com/dashboard/x'], ['https://evil.example/phish'], ['not a url'], ['   '],
+    ['javascript:alert(1)'],
+    ['http://partner.microsoft.com/dashboard/x'],
+    ['https://evil.example/phish'],
+    ['not a url'],
+    ['   '],
   ])('%j is never a link: rebuilt from the referral id instead', (link) => {
     expect(referralHref(link, id)).toBe(`${REFERRAL_LINK_PREFIX}${id}`);
   });

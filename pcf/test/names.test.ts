@@ -15,7 +15,9 @@ describe('names: manifest, resx and the generated columns agree', () => {
   test('the manifest is a virtual control on the platform React 16.14.0 and Fluent 9', () => {
     const control = manifest().getElementsByTagName('control')[0]!;
     expect(control.getAttribute('control-type')).toBe('virtual');
-    const libraries = [...manifest().getElementsByTagName('platform-library')].map((l) => `${l.getAttribute('name')} ${l.getAttribute('version')}`);
+    const libraries = [...manifest().getElementsByTagName('platform-library')].map(
+      (l) => `${l.getAttribute('name')} ${l.getAttribute('version')}`,
+    );
     expect(libraries[0]).toBe('React 16.14.0');
     expect(libraries[1]).toMatch(/^Fluent 9\.\d+\.\d+$/);
   });
@@ -32,7 +34,8 @@ describe('names: manifest, resx and the generated columns agree', () => {
 
   test('every display/description key the manifest names is in the resx', () => {
     const keys = [...manifest().querySelectorAll('[display-name-key],[description-key]')]
-      .flatMap((el) => [el.getAttribute('display-name-key'), el.getAttribute('description-key')]).filter((key): key is string => !!key);
+      .flatMap((el) => [el.getAttribute('display-name-key'), el.getAttribute('description-key')])
+      .filter((key): key is string => !!key);
     expect(keys.length).toBeGreaterThan(10);
     for (const key of keys) expect(Object.keys(StringKey)).toContain(key);
   });
@@ -46,14 +49,22 @@ describe('names: manifest, resx and the generated columns agree', () => {
     expect(prefixOf('abc_audit')).toBe('abc');
     expect(prefixOf('audit')).toBe('pcs');
     expect(prefixOf(undefined)).toBe('pcs');
-    expect(namesFor('abc')).toMatchObject({ solutionTable: 'abc_partnercentersolution', solutionOpportunityValue: '_abc_opportunity_value', countryCodeVariable: 'abc_CustomerCountryCodeField' });
+    expect(namesFor('abc')).toMatchObject({
+      solutionTable: 'abc_partnercentersolution',
+      solutionOpportunityValue: '_abc_opportunity_value',
+      countryCodeVariable: 'abc_CustomerCountryCodeField',
+    });
     expect(DEFAULT_NAMES.column('Audit')).toBe(BoundColumn.Audit);
   });
 
   test('strings: placeholders, missing keys, languages', () => {
     expect(format('a {0} b {1} {2}', ['x', 2])).toBe('a x b 2 {2}');
     expect(translator(() => '')('Audit_Label')).toBe('Audit_Label');
-    expect(translator(() => { throw new Error('no'); })('Audit_Label')).toBe('Audit_Label');
+    expect(
+      translator(() => {
+        throw new Error('no');
+      })('Audit_Label'),
+    ).toBe('Audit_Label');
     expect(languageOf(1028)).toBe(1028);
     expect(languageOf(3076)).toBe(1028);
     expect(languageOf(1041)).toBe(1033);

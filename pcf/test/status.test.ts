@@ -5,19 +5,33 @@ const P = 10437 * 10000;
 const statusOptions = optionsOf('ReferralStatus', undefined, 1033, 10437);
 const substatusOptions = optionsOf('ReferralSubstatus', undefined, 1033, 10437);
 const input = (extra: Partial<StatusInput>): StatusInput => ({
-  sync: true, referralId: 'REF-1', status: null, substatus: null, statusOptions, substatusOptions, language: 1033, ...extra,
+  sync: true,
+  referralId: 'REF-1',
+  status: null,
+  substatus: null,
+  statusOptions,
+  substatusOptions,
+  language: 1033,
+  ...extra,
 });
 
 describe('status badge mapping', () => {
   test.each([
-    [P + 0, 'New', 'brand'], [P + 1, 'Active', 'brand'], [P + 2, 'Closed', 'subtle'],
+    [P + 0, 'New', 'brand'],
+    [P + 1, 'Active', 'brand'],
+    [P + 2, 'Closed', 'subtle'],
   ])('status %i → %s (%s)', (status, label, color) => {
     expect(statusBadges(input({ status }), t1033)).toEqual([{ label, color, known: true }]);
   });
 
   test.each([
-    [P + 0, 'Pending', 'warning'], [P + 1, 'Received', 'informative'], [P + 2, 'Accepted', 'success'], [P + 3, 'Won', 'success'],
-    [P + 4, 'Lost', 'danger'], [P + 5, 'Declined', 'danger'], [P + 6, 'Expired', 'severe'],
+    [P + 0, 'Pending', 'warning'],
+    [P + 1, 'Received', 'informative'],
+    [P + 2, 'Accepted', 'success'],
+    [P + 3, 'Won', 'success'],
+    [P + 4, 'Lost', 'danger'],
+    [P + 5, 'Declined', 'danger'],
+    [P + 6, 'Expired', 'severe'],
   ])('sub-status %i → %s (%s)', (substatus, label, color) => {
     expect(statusBadges(input({ status: P + 1, substatus }), t1033)[1]).toEqual({ label, color, known: true });
   });
@@ -29,13 +43,19 @@ describe('status badge mapping', () => {
   });
 
   test('a value the form does not list is unknown even when its offset is', () => {
-    expect(statusBadges(input({ status: 999990001 }), t1033)[0]).toEqual({ label: 'Unknown status (999990001)', color: 'subtle', known: false });
+    expect(statusBadges(input({ status: 999990001 }), t1033)[0]).toEqual({
+      label: 'Unknown status (999990001)',
+      color: 'subtle',
+      known: false,
+    });
   });
 
   test('another option-value prefix maps by offset (value mod 10000)', () => {
     expect(choiceKey('ReferralSubstatus', 543210004)).toBe('Lost');
     const other = optionsOf('ReferralSubstatus', undefined, 1033, 54321);
-    expect(statusBadges(input({ substatus: 543210004, substatusOptions: other }), t1033)).toEqual([{ label: 'Lost', color: 'danger', known: true }]);
+    expect(statusBadges(input({ substatus: 543210004, substatusOptions: other }), t1033)).toEqual([
+      { label: 'Lost', color: 'danger', known: true },
+    ]);
   });
 
   test('without a referral: "not synced" when sync is off, "not shared yet" when on', () => {

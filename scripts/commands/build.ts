@@ -26,19 +26,21 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
     .option('--pcf <dir>', 'folder of the built PCF control (`npm run pcf:build` writes it)', PCF_CONTROL_OUT)
     .option('--no-pcf', 'leave the PCF control out: the Partner Center section keeps its classic field controls')
     .action(async (options: BuildCommandOptions) => {
-      setExitCode(await runAction(io, async () => {
-        const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
-        const built = await buildSolution({
-          configFile: path.resolve(io.cwd, options.config),
-          outDir: path.resolve(io.cwd, options.out),
-          types,
-          check: options.check,
-          ...(options.pcf !== false ? { pcfControlDir: path.resolve(io.cwd, options.pcf), pcfControlShown: options.pcf } : {}),
-        });
-        for (const file of built) {
-          io.out(`${file.type.padEnd(9)} ${path.relative(io.cwd, file.path)}  ${file.bytes.length} bytes  sha256 ${file.sha256}`);
-        }
-        return 0;
-      }));
+      setExitCode(
+        await runAction(io, async () => {
+          const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
+          const built = await buildSolution({
+            configFile: path.resolve(io.cwd, options.config),
+            outDir: path.resolve(io.cwd, options.out),
+            types,
+            check: options.check,
+            ...(options.pcf !== false ? { pcfControlDir: path.resolve(io.cwd, options.pcf), pcfControlShown: options.pcf } : {}),
+          });
+          for (const file of built) {
+            io.out(`${file.type.padEnd(9)} ${path.relative(io.cwd, file.path)}  ${file.bytes.length} bytes  sha256 ${file.sha256}`);
+          }
+          return 0;
+        }),
+      );
     });
 }

@@ -21,12 +21,14 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
     .argument('<zip...>', 'solution zip files: built by `cosell build` or exported from Dataverse')
     .option('--json', 'print one JSON document { results: [{ file, findings, counts }] }')
     .action(async (zips: string[], options: CheckCommandOptions) => {
-      setExitCode(await runAction(io, async () => {
-        const results: CheckResult[] = [];
-        for (const zip of zips) results.push(toResult(zip, await checkFile(path.resolve(io.cwd, zip), zip)));
-        io.out(options.json ? formatJson(results) : formatText(results));
-        return exitCodeOf(results);
-      }));
+      setExitCode(
+        await runAction(io, async () => {
+          const results: CheckResult[] = [];
+          for (const zip of zips) results.push(toResult(zip, await checkFile(path.resolve(io.cwd, zip), zip)));
+          io.out(options.json ? formatJson(results) : formatText(results));
+          return exitCodeOf(results);
+        }),
+      );
     });
 }
 
@@ -37,7 +39,11 @@ async function checkFile(file: string, label: string) {
     bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return [finding('Critical', 'zip-unreadable', `${label} cannot be read (${code})`, { fix: 'check the path; it must name an existing .zip file' })];
+    return [
+      finding('Critical', 'zip-unreadable', `${label} cannot be read (${code})`, {
+        fix: 'check the path; it must name an existing .zip file',
+      }),
+    ];
   }
   return checkSolutionZip(bytes, label);
 }

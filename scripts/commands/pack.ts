@@ -23,22 +23,31 @@ export function registerPack(program: Command, io: CliIo, setExitCode: (code: nu
     .requiredOption('-z, --zipfile <zip>', 'the .zip to write (replaced if it exists)')
     .addHelpText('after', PACK_HELP)
     .action(async (options: { folder: string; zipfile: string }) => {
-      setExitCode(await runAction(io, async () => {
-        const folder = path.resolve(io.cwd, options.folder);
-        const entries = packSolution(await readFolder(folder, options.folder), options.folder);
-        await writeFileAtomic(path.resolve(io.cwd, options.zipfile), writeZip(entries));
-        io.out(`packed ${options.folder} into ${options.zipfile} (${entries.length} entries)`);
-        return 0;
-      }));
+      setExitCode(
+        await runAction(io, async () => {
+          const folder = path.resolve(io.cwd, options.folder);
+          const entries = packSolution(await readFolder(folder, options.folder), options.folder);
+          await writeFileAtomic(path.resolve(io.cwd, options.zipfile), writeZip(entries));
+          io.out(`packed ${options.folder} into ${options.zipfile} (${entries.length} entries)`);
+          return 0;
+        }),
+      );
     });
 }
 
 /** Every file below `folder`, keyed by its `/`-separated relative path; dot-files and dot-folders are skipped. */
 async function readFolder(folder: string, label: string): Promise<Map<string, Uint8Array>> {
-  const isFolder = await stat(folder).then((info) => info.isDirectory(), () => false);
+  const isFolder = await stat(folder).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
   if (!isFolder) {
-    throw new UserError(label, undefined, 'does not exist or is not a folder',
-      'point --folder at the folder written by `cosell unpack` (the one holding Other/Solution.xml)');
+    throw new UserError(
+      label,
+      undefined,
+      'does not exist or is not a folder',
+      'point --folder at the folder written by `cosell unpack` (the one holding Other/Solution.xml)',
+    );
   }
   const files = new Map<string, Uint8Array>();
   const walk = async (relative: string[]): Promise<void> => {

@@ -26,39 +26,48 @@ export function registerSimulate(program: Command, io: CliIo, setExitCode: (code
     .option('-c, --config <file>', 'project configuration (the model the emulated Dataverse takes its tables from)', CONFIG_FILE_NAME)
     .option('-z, --zip <file>', 'run the flows of this solution zip instead of building one')
     .option('-s, --scenario <name...>', 'scenarios to run (default: all)', [])
-    .option('-v, --verbose', 'print each scenario\'s timeline and the run view of every run that did not succeed', false)
+    .option('-v, --verbose', "print each scenario's timeline and the run view of every run that did not succeed", false)
     .option('--list', 'list the scenarios and exit', false)
     .action(async (options: SimulateOptions) => {
-      setExitCode(await runAction(io, async () => {
-        if (options.list) {
-          for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(32)} ${scenario.title}`);
-          return 0;
-        }
-        const scenarios = (() => {
-          try { return scenariosNamed(options.scenario); } catch (error) {
-            throw new UserError(undefined, '--scenario', (error as Error).message, 'run `cosell simulate --list` to see the scenario names');
+      setExitCode(
+        await runAction(io, async () => {
+          if (options.list) {
+            for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(32)} ${scenario.title}`);
+            return 0;
           }
-        })();
-        const model = withFlows(buildCoSellModel(await loadConfig(path.resolve(io.cwd, options.config))));
-        let entries: ZipEntry[];
-        let label: string;
-        if (options.zip) {
-          label = options.zip;
-          entries = await readZipFile(path.resolve(io.cwd, options.zip));
-        } else {
-          const [built] = buildPackages(model, ['managed']);
-          label = built!.fileName;
-          entries = readZip(built!.bytes, label);
-        }
-        io.out(`rehearsing ${label} (${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'})\n`);
-        const results = [];
-        for (const scenario of scenarios) {
-          const result = await runScenario(scenario, { entries, label, model });
-          results.push(result);
-          io.out(`${formatResult(result, { verbose: options.verbose })}\n`);
-        }
-        io.out(summaryLine(results));
-        return results.every((result) => result.passed) ? 0 : 1;
-      }));
+          const scenarios = (() => {
+            try {
+              return scenariosNamed(options.scenario);
+            } catch (error) {
+              throw new UserError(
+                undefined,
+                '--scenario',
+                (error as Error).message,
+                'run `cosell simulate --list` to see the scenario names',
+              );
+            }
+          })();
+          const model = withFlows(buildCoSellModel(await loadConfig(path.resolve(io.cwd, options.config))));
+          let entries: ZipEntry[];
+          let label: string;
+          if (options.zip) {
+            label = options.zip;
+            entries = await readZipFile(path.resolve(io.cwd, options.zip));
+          } else {
+            const [built] = buildPackages(model, ['managed']);
+            label = built!.fileName;
+            entries = readZip(built!.bytes, label);
+          }
+          io.out(`rehearsing ${label} (${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'})\n`);
+          const results = [];
+          for (const scenario of scenarios) {
+            const result = await runScenario(scenario, { entries, label, model });
+            results.push(result);
+            io.out(`${formatResult(result, { verbose: options.verbose })}\n`);
+          }
+          io.out(summaryLine(results));
+          return results.every((result) => result.passed) ? 0 : 1;
+        }),
+      );
     });
 }

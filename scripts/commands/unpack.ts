@@ -26,19 +26,25 @@ export function registerUnpack(program: Command, io: CliIo, setExitCode: (code: 
     .option('--allow-overwrite', 'replace the whole content of a non-empty --folder', false)
     .addHelpText('after', LAYOUT_HELP)
     .action(async (options: { zipfile: string; folder: string; allowOverwrite: boolean }) => {
-      setExitCode(await runAction(io, async () => {
-        const zipFile = path.resolve(io.cwd, options.zipfile);
-        const folder = path.resolve(io.cwd, options.folder);
-        const files = unpackSolution(readZip(await readZipBytes(zipFile, options.zipfile), options.zipfile), options.zipfile);
-        await checkTarget(folder, options.folder, zipFile, io.cwd, options.allowOverwrite);
-        await replaceFolder(folder, files).catch((error: NodeJS.ErrnoException) => {
-          if (error instanceof UserError || !error.code) throw error;
-          throw new UserError(options.folder, undefined, `cannot be written (${error.code}: ${error.message})`,
-            'check that the location is writable and has free space; the folder was left as it was');
-        });
-        io.out(`unpacked ${options.zipfile} into ${options.folder} (${files.length} files)`);
-        return 0;
-      }));
+      setExitCode(
+        await runAction(io, async () => {
+          const zipFile = path.resolve(io.cwd, options.zipfile);
+          const folder = path.resolve(io.cwd, options.folder);
+          const files = unpackSolution(readZip(await readZipBytes(zipFile, options.zipfile), options.zipfile), options.zipfile);
+          await checkTarget(folder, options.folder, zipFile, io.cwd, options.allowOverwrite);
+          await replaceFolder(folder, files).catch((error: NodeJS.ErrnoException) => {
+            if (error instanceof UserError || !error.code) throw error;
+            throw new UserError(
+              options.folder,
+              undefined,
+              `cannot be written (${error.code}: ${error.message})`,
+              'check that the location is writable and has free space; the folder was left as it was',
+            );
+          });
+          io.out(`unpacked ${options.zipfile} into ${options.folder} (${files.length} files)`);
+          return 0;
+        }),
+      );
     });
 }
 
@@ -47,8 +53,12 @@ async function readZipBytes(file: string, label: string): Promise<Uint8Array> {
   try {
     return await readFile(file);
   } catch (error) {
-    throw new UserError(label, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'check the path; it must name an existing .zip file');
+    throw new UserError(
+      label,
+      undefined,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      'check the path; it must name an existing .zip file',
+    );
   }
 }
 
@@ -72,12 +82,20 @@ async function folderState(folder: string, label: string): Promise<FolderState> 
 async function checkTarget(folder: string, label: string, zipFile: string, cwd: string, allowOverwrite: boolean): Promise<void> {
   const inside = (child: string): boolean => child === folder || child.startsWith(`${folder}${path.sep}`);
   if (inside(zipFile) || inside(path.resolve(cwd))) {
-    throw new UserError(label, undefined, 'contains the zip being unpacked or the current folder, which unpacking would replace',
-      'choose a separate folder for --folder, e.g. src/ next to the zip');
+    throw new UserError(
+      label,
+      undefined,
+      'contains the zip being unpacked or the current folder, which unpacking would replace',
+      'choose a separate folder for --folder, e.g. src/ next to the zip',
+    );
   }
   if ((await folderState(folder, label)) === 'full' && !allowOverwrite) {
-    throw new UserError(label, undefined, 'is not empty',
-      'pass --allow-overwrite to replace its whole content, or choose a new or empty folder');
+    throw new UserError(
+      label,
+      undefined,
+      'is not empty',
+      'pass --allow-overwrite to replace its whole content, or choose a new or empty folder',
+    );
   }
 }
 

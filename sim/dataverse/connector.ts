@@ -14,8 +14,11 @@ export type DataverseConnector = (request: ConnectorRequest) => Promise<Connecto
 
 const QUERY_PARAMETERS = ['$select', '$filter', '$orderby', '$expand', '$top', '$count', 'fetchXml', '$skiptoken', '$apply'] as const;
 
-const failure = (statusCode: number, message: string): ConnectorResponse =>
-  ({ statusCode, headers: {}, body: { error: { code: 'InvalidConnectorRequest', message } } });
+const failure = (statusCode: number, message: string): ConnectorResponse => ({
+  statusCode,
+  headers: {},
+  body: { error: { code: 'InvalidConnectorRequest', message } },
+});
 
 /** The row a write sends: a whole `item` object, overlaid with flattened `item/<column>` parameters. */
 export function itemOf(parameters: Record<string, unknown>): Record<string, unknown> | string {
@@ -32,7 +35,12 @@ export function itemOf(parameters: Record<string, unknown>): Record<string, unkn
 }
 
 /** `recordId` as the URL key segment: a GUID (braces dropped) or an alternate key `col='value'`. */
-const keySegment = (recordId: unknown): string => encodeURIComponent(String(recordId ?? '').trim().replace(/^\{(.*)\}$/, '$1'));
+const keySegment = (recordId: unknown): string =>
+  encodeURIComponent(
+    String(recordId ?? '')
+      .trim()
+      .replace(/^\{(.*)\}$/, '$1'),
+  );
 
 export function dataverseConnector(emulator: DataverseEmulator): DataverseConnector {
   return async (request) => {
@@ -82,8 +90,13 @@ export function dataverseConnector(emulator: DataverseEmulator): DataverseConnec
   };
 }
 
-async function send(emulator: DataverseEmulator, method: string, path: string, body?: unknown,
-  extraHeaders: Record<string, string> = {}): Promise<ConnectorResponse> {
+async function send(
+  emulator: DataverseEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<ConnectorResponse> {
   const response = await fetch(`${emulator.apiUrl}${path}`, {
     method,
     headers: {
@@ -106,6 +119,8 @@ async function send(emulator: DataverseEmulator, method: string, path: string, b
     }
   }
   const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => { headers[name] = value; });
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   return { statusCode: response.status, headers, body: parsed };
 }

@@ -4,16 +4,43 @@ import type { AddressInfo } from 'node:net';
 import type { Clock, RowChange, RowSubscription } from '../contracts.js';
 import type { SolutionModel } from '../../solution/model.js';
 import {
-  DataverseError, duplicateKey, duplicateRecord, invalidKey, invalidStatus, notSupported, queryOptionNotSupported, recordNotFound,
-  recordNotFoundByKey, resourceNotFound, versionMismatch,
+  DataverseError,
+  duplicateKey,
+  duplicateRecord,
+  invalidKey,
+  invalidStatus,
+  notSupported,
+  queryOptionNotSupported,
+  recordNotFound,
+  recordNotFoundByKey,
+  resourceNotFound,
+  versionMismatch,
 } from './errors.js';
 import { SEEDED_CURRENCIES, buildMetadata, displayName, edmType, stateName, type EntityDef, type Metadata } from './metadata.js';
 import {
-  comparable, compareValues, compileFilter, family, parseExpand, parseKey, parseOrderBy, parseSelect, type EntityKey, type LookupValue,
-  type RowPredicate, type StoredRow, type StoredValue,
+  comparable,
+  compareValues,
+  compileFilter,
+  family,
+  parseExpand,
+  parseKey,
+  parseOrderBy,
+  parseSelect,
+  type EntityKey,
+  type LookupValue,
+  type RowPredicate,
+  type StoredRow,
+  type StoredValue,
 } from './odata.js';
 import {
-  ALL_ANNOTATIONS, NO_ANNOTATIONS, formatRow, isoSeconds, parseBody, type Annotations, type FormatContext, type FormatOptions,
+  ALL_ANNOTATIONS,
+  NO_ANNOTATIONS,
+  formatRow,
+  isoSeconds,
+  parseBody,
+  type Annotations,
+  type FormatContext,
+  type FormatOptions,
 } from './values.js';
 
 /**
@@ -95,7 +122,11 @@ export class DataverseEmulator {
     for (const entity of this.metadata.entities.values()) this.tables.set(entity.logicalName, new Map());
     for (const [code, currency] of Object.entries(SEEDED_CURRENCIES)) {
       this.insertSeed('transactioncurrency', currency.id, {
-        isocurrencycode: code, currencyname: currency.name, currencysymbol: currency.symbol, exchangerate: currency.rate, currencyprecision: 2,
+        isocurrencycode: code,
+        currencyname: currency.name,
+        currencysymbol: currency.symbol,
+        exchangerate: currency.rate,
+        currencyprecision: 2,
       });
     }
     this.defaultCurrency = options.defaultCurrency === null ? null : SEEDED_CURRENCIES[options.defaultCurrency ?? 'USD'].id;
@@ -118,7 +149,13 @@ export class DataverseEmulator {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((request, response) => this.track(this.onRequest(request, response).catch(() => { response.destroy(); })));
+    const server = createServer((request, response) =>
+      this.track(
+        this.onRequest(request, response).catch(() => {
+          response.destroy();
+        }),
+      ),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -146,13 +183,23 @@ export class DataverseEmulator {
    */
   subscribe(subscription: RowSubscription, callback: RowCallback): () => void {
     const entity = this.metadata.entities.get(subscription.entity.toLowerCase());
-    if (!entity) throw new DataverseError(400, '0x80040203', `Entity '${subscription.entity}' does not exist in the Dataverse emulator's metadata`);
+    if (!entity)
+      throw new DataverseError(400, '0x80040203', `Entity '${subscription.entity}' does not exist in the Dataverse emulator's metadata`);
     const messages = MESSAGES[subscription.message];
-    if (!messages) throw new DataverseError(400, '0x80040203', `Invalid message ${subscription.message}: expected 1 (Added) … 7 (Added, Modified or Deleted)`);
+    if (!messages)
+      throw new DataverseError(
+        400,
+        '0x80040203',
+        `Invalid message ${subscription.message}: expected 1 (Added) … 7 (Added, Modified or Deleted)`,
+      );
     const filtering = (subscription.filteringAttributes ?? []).map((a) => a.trim().toLowerCase()).filter((a) => a !== '');
     for (const attribute of filtering) {
       if (!entity.attributes.has(attribute)) {
-        throw new DataverseError(400, '0x80040203', `The filtering attribute '${attribute}' does not exist on entity '${entity.logicalName}'`);
+        throw new DataverseError(
+          400,
+          '0x80040203',
+          `The filtering attribute '${attribute}' does not exist on entity '${entity.logicalName}'`,
+        );
       }
     }
     let predicate: RowPredicate | undefined;
@@ -162,13 +209,20 @@ export class DataverseEmulator {
         predicate = compileFilter(entity, expression);
       } catch (error) {
         const inner = error instanceof Error ? error.message : String(error);
-        throw new DataverseError(400, '0x80040203', `Exception parsing ${expression} submitted for attribute filterexpression of callback registration. `
-          + `Target entity: ${entity.logicalName}. Exception: Microsoft.OData.ODataException: ${inner}`);
+        throw new DataverseError(
+          400,
+          '0x80040203',
+          `Exception parsing ${expression} submitted for attribute filterexpression of callback registration. ` +
+            `Target entity: ${entity.logicalName}. Exception: Microsoft.OData.ODataException: ${inner}`,
+        );
       }
     }
     const entry: Subscription = {
-      entity, messages: new Set(messages), callback,
-      ...(filtering.length > 0 ? { filtering: new Set(filtering) } : {}), ...(predicate ? { predicate } : {}),
+      entity,
+      messages: new Set(messages),
+      callback,
+      ...(filtering.length > 0 ? { filtering: new Set(filtering) } : {}),
+      ...(predicate ? { predicate } : {}),
     };
     this.subscriptions.push(entry);
     return () => {
@@ -185,7 +239,10 @@ export class DataverseEmulator {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
     if (this.callbackErrors.length > 0) {
       const errors = this.callbackErrors.splice(0);
-      throw new AggregateError(errors, `${errors.length} row-trigger callback(s) failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`);
+      throw new AggregateError(
+        errors,
+        `${errors.length} row-trigger callback(s) failed: ${errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; ')}`,
+      );
     }
   }
 
@@ -201,19 +258,24 @@ export class DataverseEmulator {
         if (change.message === 3 && subscription.filtering && !change.attributes.some((a) => subscription.filtering!.has(a))) continue;
         if (subscription.predicate && !subscription.predicate(change.row)) continue;
         const rowChange: RowChange = {
-          message: change.message, entity: change.entity.logicalName, id: change.id, attributes: [...change.attributes],
+          message: change.message,
+          entity: change.entity.logicalName,
+          id: change.id,
+          attributes: [...change.attributes],
           row: formatRow(this.context, change.entity, change.row, { annotations: ALL_ANNOTATIONS }),
         };
         const callback = subscription.callback;
-        this.track((async () => {
-          await start;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          try {
-            await callback(rowChange);
-          } catch (error) {
-            this.callbackErrors.push(error);
-          }
-        })());
+        this.track(
+          (async () => {
+            await start;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            try {
+              await callback(rowChange);
+            } catch (error) {
+              this.callbackErrors.push(error);
+            }
+          })(),
+        );
       }
     }
   }
@@ -282,16 +344,34 @@ export class DataverseEmulator {
       requestBody = text === '' ? undefined : parseJson(text);
       result = this.dispatch(method, url, request.headers, requestBody);
     } catch (error) {
-      const failure = error instanceof DataverseError ? error
-        : new DataverseError(500, '0x80040216', `An unexpected error occurred: ${error instanceof Error ? error.message : String(error)}`);
+      const failure =
+        error instanceof DataverseError
+          ? error
+          : new DataverseError(
+              500,
+              '0x80040216',
+              `An unexpected error occurred: ${error instanceof Error ? error.message : String(error)}`,
+            );
       result = { status: failure.status, headers: {}, body: failure.toJSON(), changes: [] };
     }
     let path = `${url.pathname}${url.search.replace(/\+/g, '%20')}`;
-    try { path = decodeURIComponent(path); } catch { /* keep it encoded */ }
-    this.calls.push({ method, path, status: result.status, time: this.clock.now().toISOString(), ...(requestBody !== undefined ? { requestBody } : {}) });
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      /* keep it encoded */
+    }
+    this.calls.push({
+      method,
+      path,
+      status: result.status,
+      time: this.clock.now().toISOString(),
+      ...(requestBody !== undefined ? { requestBody } : {}),
+    });
 
     let sent!: () => void;
-    const responded = new Promise<void>((resolve) => { sent = resolve; });
+    const responded = new Promise<void>((resolve) => {
+      sent = resolve;
+    });
     this.fire(result.changes, responded);
     const payload = result.body === undefined ? '' : JSON.stringify(result.body);
     response.on('close', () => sent());
@@ -338,7 +418,12 @@ export class DataverseEmulator {
       if (key) {
         const found = this.locate(entity, key);
         if (!found.row) throw this.notFound(entity, key);
-        return { status: 200, headers: applied(false), body: { '@odata.context': `${context}/$entity`, ...formatRow(this.context, entity, found.row, format) }, changes: [] };
+        return {
+          status: 200,
+          headers: applied(false),
+          body: { '@odata.context': `${context}/$entity`, ...formatRow(this.context, entity, found.row, format) },
+          changes: [],
+        };
       }
       let rows = [...this.table(entity).values()];
       if (query.has('$filter')) {
@@ -347,29 +432,40 @@ export class DataverseEmulator {
       }
       if (query.has('$orderby')) {
         const order = parseOrderBy(entity, query.get('$orderby')!);
-        rows = rows.map((row, index) => ({ row, index })).sort((a, b) => {
-          for (const { attribute, descending } of order) {
-            // Lookups sort by the related row's primary name (Microsoft's "Order rows using OData"); choices by value.
-            const key = (row: StoredRow): string | number | boolean | null => (attribute.type === 'lookup' ? this.primaryName(row[attribute.logicalName] as LookupValue | null)
-              : comparable(attribute, row[attribute.logicalName]));
-            const x = key(a.row);
-            const y = key(b.row);
-            const kind = attribute.type === 'lookup' ? 'string' : family(edmType(attribute));
-            const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compareValues(kind, x, y);
-            if (c !== 0) return descending ? -c : c;
-          }
-          return a.index - b.index;
-        }).map(({ row }) => row);
+        rows = rows
+          .map((row, index) => ({ row, index }))
+          .sort((a, b) => {
+            for (const { attribute, descending } of order) {
+              // Lookups sort by the related row's primary name (Microsoft's "Order rows using OData"); choices by value.
+              const key = (row: StoredRow): string | number | boolean | null =>
+                attribute.type === 'lookup'
+                  ? this.primaryName(row[attribute.logicalName] as LookupValue | null)
+                  : comparable(attribute, row[attribute.logicalName]);
+              const x = key(a.row);
+              const y = key(b.row);
+              const kind = attribute.type === 'lookup' ? 'string' : family(edmType(attribute));
+              const c = x === null ? (y === null ? 0 : -1) : y === null ? 1 : compareValues(kind, x, y);
+              if (c !== 0) return descending ? -c : c;
+            }
+            return a.index - b.index;
+          })
+          .map(({ row }) => row);
       }
       const count = rows.length;
       if (query.has('$top')) {
         const top = query.get('$top')!;
-        if (!/^\d+$/.test(top)) throw new DataverseError(400, '0x0', `Invalid value '${top}' for $top query option found. The $top query option requires a non-negative integer value.`);
+        if (!/^\d+$/.test(top))
+          throw new DataverseError(
+            400,
+            '0x0',
+            `Invalid value '${top}' for $top query option found. The $top query option requires a non-negative integer value.`,
+          );
         rows = rows.slice(0, Number(top));
       }
       const withCount = query.get('$count') === 'true' ? { '@odata.count': count } : {};
       return {
-        status: 200, headers: applied(false),
+        status: 200,
+        headers: applied(false),
         body: { '@odata.context': context, ...withCount, value: rows.map((row) => formatRow(this.context, entity, row, format)) },
         changes: [],
       };
@@ -411,14 +507,23 @@ export class DataverseEmulator {
   }
 
   /** The response to a create or update: 204 with OData-EntityId, or the row with `Prefer: return=representation`. */
-  private written(entity: EntityDef, row: StoredRow, changes: Change[], representationStatus: 200 | 201, prefer: Preferences,
-    format: FormatOptions, context: string): Result {
+  private written(
+    entity: EntityDef,
+    row: StoredRow,
+    changes: Change[],
+    representationStatus: 200 | 201,
+    prefer: Preferences,
+    format: FormatOptions,
+    context: string,
+  ): Result {
     const id = row[entity.primaryIdAttribute] as string;
     const headers = { 'OData-EntityId': `${this.apiUrl}/${entity.entitySetName}(${id})` };
     if (!prefer.representation) return { status: 204, headers, changes };
     return {
-      status: representationStatus, headers: { ...headers, ...prefer.applied(true) },
-      body: { '@odata.context': `${context}/$entity`, ...formatRow(this.context, entity, row, format) }, changes,
+      status: representationStatus,
+      headers: { ...headers, ...prefer.applied(true) },
+      body: { '@odata.context': `${context}/$entity`, ...formatRow(this.context, entity, row, format) },
+      changes,
     };
   }
 
@@ -492,11 +597,21 @@ export class DataverseEmulator {
     const entity = this.metadata.entities.get(entityName)!;
     const now = isoSeconds(this.clock.now());
     this.table(entity).set(id, {
-      [entity.primaryIdAttribute]: id, ...values, statecode: 0, statuscode: 1, createdon: now, modifiedon: now, versionnumber: (this.version += 1),
+      [entity.primaryIdAttribute]: id,
+      ...values,
+      statecode: 0,
+      statuscode: 1,
+      createdon: now,
+      modifiedon: now,
+      versionnumber: (this.version += 1),
     });
   }
 
-  private create(entity: EntityDef, body: Record<string, unknown>, from: { id?: string; keyValues?: Map<string, StoredValue> }): { stored: StoredRow; changes: Change[] } {
+  private create(
+    entity: EntityDef,
+    body: Record<string, unknown>,
+    from: { id?: string; keyValues?: Map<string, StoredValue> },
+  ): { stored: StoredRow; changes: Change[] } {
     const parsed = parseBody(this.metadata, entity, body);
     const values = parsed.values;
     this.resolveBinds(parsed.binds, values);
@@ -527,7 +642,7 @@ export class DataverseEmulator {
     const now = this.now();
     row.createdon = now;
     row.modifiedon = now;
-    row.versionnumber = (this.version += 1);
+    row.versionnumber = this.version += 1;
     this.checkKeys(entity, row, id);
     table.set(id, row);
     return { stored: row, changes: [{ message: 1, entity, id, attributes: parsed.attributes, row: { ...row } }] };
@@ -545,11 +660,12 @@ export class DataverseEmulator {
       row.statuscode = entity.states.find((s) => s.value === row.statecode)?.defaultStatus ?? null;
     }
     if (values.has('statecode') && row.statecode === null) row.statecode = existing.statecode ?? 0;
-    if (values.has('statuscode') && row.statuscode === null) row.statuscode = entity.states.find((s) => s.value === row.statecode)?.defaultStatus ?? null;
+    if (values.has('statuscode') && row.statuscode === null)
+      row.statuscode = entity.states.find((s) => s.value === row.statecode)?.defaultStatus ?? null;
     this.checkStatus(entity, id, row);
     this.computed(entity, row);
     row.modifiedon = this.now();
-    row.versionnumber = (this.version += 1);
+    row.versionnumber = this.version += 1;
     this.checkKeys(entity, row, id);
     this.table(entity).set(id, row);
     return { stored: row, changes: [{ message: 3, entity, id, attributes: parsed.attributes, row: { ...row } }] };
@@ -620,7 +736,10 @@ export class DataverseEmulator {
       for (const [otherId, other] of this.table(entity)) {
         if (otherId === id) continue;
         if (key.columns.every((column, index) => sameValue(other[column], values[index]!))) {
-          throw duplicateKey(key.columns.map((column) => displayName(entity, column)), key.displayName);
+          throw duplicateKey(
+            key.columns.map((column) => displayName(entity, column)),
+            key.displayName,
+          );
         }
       }
     }
@@ -647,13 +766,21 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new DataverseError(400, '0x80048d19', `Error identified in Payload provided by the user for Entity :''  ---->  InnerException : Invalid JSON. ${error instanceof Error ? error.message : ''}`);
+    throw new DataverseError(
+      400,
+      '0x80048d19',
+      `Error identified in Payload provided by the user for Entity :''  ---->  InnerException : Invalid JSON. ${error instanceof Error ? error.message : ''}`,
+    );
   }
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new DataverseError(400, '0x80048d19', 'Error identified in Payload provided by the user: the request body must be a JSON object.');
+    throw new DataverseError(
+      400,
+      '0x80048d19',
+      'Error identified in Payload provided by the user: the request body must be a JSON object.',
+    );
   }
   return body as Record<string, unknown>;
 }
@@ -661,7 +788,8 @@ function requireObject(body: unknown): Record<string, unknown> {
 /** "The $expand query option will be ignored" on an update with data returned (Microsoft's update page). */
 const withoutExpand = ({ expand: _expand, ...rest }: FormatOptions): FormatOptions => rest;
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+const headerValue = (value: string | string[] | undefined): string | undefined =>
+  (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 
 interface Preferences {
   representation: boolean;
@@ -671,19 +799,24 @@ interface Preferences {
 
 /** `Prefer: return=representation, odata.include-annotations="*"`. */
 function preferences(header: string | string[] | undefined): Preferences {
-  const text = Array.isArray(header) ? header.join(',') : header ?? '';
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const representation = parts.includes('return=representation');
   const include = parts.find((p) => p.startsWith('odata.include-annotations='));
   const pattern = include ? include.slice('odata.include-annotations='.length).replace(/^"|"$/g, '') : '';
   const names = pattern.split(',').map((p) => p.trim());
-  const wants = (name: string): boolean => names.some((n) => n === '*' || n === name || (n.endsWith('.*') && name.startsWith(n.slice(0, -1))));
+  const wants = (name: string): boolean =>
+    names.some((n) => n === '*' || n === name || (n.endsWith('.*') && name.startsWith(n.slice(0, -1))));
   const annotations: Annotations = {
     formatted: wants('OData.Community.Display.V1.FormattedValue'),
     lookup: wants('Microsoft.Dynamics.CRM.lookuplogicalname') || wants('Microsoft.Dynamics.CRM.associatednavigationproperty'),
   };
   return {
-    representation, annotations,
+    representation,
+    annotations,
     applied: (withRepresentation): Record<string, string> => {
       const applied = [...(withRepresentation && representation ? ['return=representation'] : []), ...(include ? [include] : [])];
       return applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {};

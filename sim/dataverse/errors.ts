@@ -5,7 +5,11 @@
  */
 
 export class DataverseError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'DataverseError';
   }
@@ -26,18 +30,30 @@ export const propertyNotFound = (property: string, entity: string): DataverseErr
   new DataverseError(400, '0x0', `Could not find a property named '${property}' on type 'Microsoft.Dynamics.CRM.${entity}'.`);
 
 export const invalidProperty = (property: string, entity: string): DataverseError =>
-  new DataverseError(400, '0x0', 'An error occurred while validating input parameters: Microsoft.Crm.CrmException: '
-    + `Invalid property '${property}' was found in entity 'Microsoft.Dynamics.CRM.${entity}'. ---> Microsoft.OData.ODataException: `
-    + 'Does not support untyped value in non-open type.');
+  new DataverseError(
+    400,
+    '0x0',
+    'An error occurred while validating input parameters: Microsoft.Crm.CrmException: ' +
+      `Invalid property '${property}' was found in entity 'Microsoft.Dynamics.CRM.${entity}'. ---> Microsoft.OData.ODataException: ` +
+      'Does not support untyped value in non-open type.',
+  );
 
 export const undeclaredNavigationProperty = (property: string, entitySet: string): DataverseError =>
-  new DataverseError(400, '0x80048d19', `Error identified in Payload provided by the user for Entity :'${entitySet}'  ---->  `
-    + `InnerException : Microsoft.OData.ODataException: An undeclared property '${property}' which only has property annotations in the payload `
-    + 'but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be '
-    + 'represented as properties without values.');
+  new DataverseError(
+    400,
+    '0x80048d19',
+    `Error identified in Payload provided by the user for Entity :'${entitySet}'  ---->  ` +
+      `InnerException : Microsoft.OData.ODataException: An undeclared property '${property}' which only has property annotations in the payload ` +
+      'but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be ' +
+      'represented as properties without values.',
+  );
 
 export const lookupValueWrite = (): DataverseError =>
-  new DataverseError(400, '0x80048d19', 'CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.');
+  new DataverseError(
+    400,
+    '0x80048d19',
+    'CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.',
+  );
 
 export const recordNotFound = (entity: string, id: string): DataverseError =>
   new DataverseError(404, '0x80040217', `${entity} With Id = ${id} Does Not Exist`);
@@ -52,8 +68,12 @@ export const duplicateRecord = (): DataverseError =>
   new DataverseError(412, '0x80040237', 'A record with matching key values already exists.');
 
 export const duplicateKey = (attributeLabels: readonly string[], keyLabel: string): DataverseError =>
-  new DataverseError(412, '0x80060892', `A record that has the attribute values ${attributeLabels.join(', ')} already exists. `
-    + `The entity key ${keyLabel} requires that this set of attributes contains unique values. Select unique values and try again.`);
+  new DataverseError(
+    412,
+    '0x80060892',
+    `A record that has the attribute values ${attributeLabels.join(', ')} already exists. ` +
+      `The entity key ${keyLabel} requires that this set of attributes contains unique values. Select unique values and try again.`,
+  );
 
 export const versionMismatch = (): DataverseError =>
   new DataverseError(412, '0x80060882', "The version of the existing record doesn't match the RowVersion property provided.");
@@ -65,16 +85,28 @@ export const unterminatedLiteral = (position: number, text: string): DataverseEr
   new DataverseError(400, '0x0', `There is an unterminated literal at position ${position} in '${text}'.`);
 
 export const incompatibleTypes = (left: string, right: string, operatorKind: string): DataverseError =>
-  new DataverseError(400, '0x0', `A binary operator with incompatible types was detected. Found operand types '${left}' and '${right}' for operator kind '${operatorKind}'.`);
+  new DataverseError(
+    400,
+    '0x0',
+    `A binary operator with incompatible types was detected. Found operand types '${left}' and '${right}' for operator kind '${operatorKind}'.`,
+  );
 
 export const cannotConvert = (literal: string, edmType: string): DataverseError =>
   new DataverseError(400, '0x0', `Cannot convert the literal '${literal}' to the expected type '${edmType}'.`);
 
 export const tooLong = (attribute: string, entity: string, maxLength: number): DataverseError =>
-  new DataverseError(400, '0x80044331', `A validation error occurred. The length of the '${attribute}' attribute of the '${entity}' entity exceeded the maximum allowed length of '${maxLength}'.`);
+  new DataverseError(
+    400,
+    '0x80044331',
+    `A validation error occurred. The length of the '${attribute}' attribute of the '${entity}' entity exceeded the maximum allowed length of '${maxLength}'.`,
+  );
 
 export const outOfRange = (value: unknown, attribute: string, entity: string, accepted: readonly number[]): DataverseError =>
-  new DataverseError(400, '0x8004431a', `A validation error occurred. The value ${String(value)} of '${attribute}' on record of type '${entity}' is outside the valid range. Accepted Values: ${accepted.join(',')}`);
+  new DataverseError(
+    400,
+    '0x8004431a',
+    `A validation error occurred. The value ${String(value)} of '${attribute}' on record of type '${entity}' is outside the valid range. Accepted Values: ${accepted.join(',')}`,
+  );
 
 export const invalidStatus = (status: number, entity: string, stateName: string, id: string): DataverseError =>
   new DataverseError(400, '0x8004431a', `${status} is not a valid status code for state code ${stateName} on ${entity} with Id ${id}.`);

@@ -1,5 +1,11 @@
 import {
-  DataverseError, cannotConvert, incompatibleTypes, notSupported, propertyNotFound, syntaxError, unterminatedLiteral,
+  DataverseError,
+  cannotConvert,
+  incompatibleTypes,
+  notSupported,
+  propertyNotFound,
+  syntaxError,
+  unterminatedLiteral,
 } from './errors.js';
 import { edmType, type AttributeDef, type EntityDef, type Metadata } from './metadata.js';
 
@@ -12,7 +18,10 @@ import { edmType, type AttributeDef, type EntityDef, type Metadata } from './met
  */
 
 /** A stored lookup value. */
-export interface LookupValue { readonly id: string; readonly entity: string }
+export interface LookupValue {
+  readonly id: string;
+  readonly entity: string;
+}
 /** Internal value of a column: strings (dates as `YYYY-MM-DD`, date-times as ISO), numbers, booleans, lookups, multi-select values. */
 export type StoredValue = string | number | boolean | LookupValue | readonly number[] | null;
 export type StoredRow = Record<string, StoredValue>;
@@ -37,7 +46,10 @@ export function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (/\s/.test(c)) { i += 1; continue; }
+    if (/\s/.test(c)) {
+      i += 1;
+      continue;
+    }
     if (c === '(' || c === ')' || c === ',' || c === '/' || c === '=' || c === ';') {
       tokens.push({ kind: 'punct', text: c, at: i });
       i += 1;
@@ -49,7 +61,11 @@ export function tokenize(text: string): Token[] {
       for (;;) {
         if (j >= text.length) throw unterminatedLiteral(text.length, text);
         if (text[j] === "'") {
-          if (text[j + 1] === "'") { value += "'"; j += 2; continue; }
+          if (text[j + 1] === "'") {
+            value += "'";
+            j += 2;
+            continue;
+          }
           break;
         }
         value += text[j];
@@ -61,7 +77,11 @@ export function tokenize(text: string): Token[] {
     }
     const rest = text.slice(i);
     const guid = GUID.exec(rest);
-    if (guid) { tokens.push({ kind: 'literal', edm: 'Edm.Guid', value: guid[0].toLowerCase(), text: guid[0], at: i }); i += guid[0].length; continue; }
+    if (guid) {
+      tokens.push({ kind: 'literal', edm: 'Edm.Guid', value: guid[0].toLowerCase(), text: guid[0], at: i });
+      i += guid[0].length;
+      continue;
+    }
     const dateTime = DATETIME.exec(rest);
     if (dateTime) {
       const ms = Date.parse(dateTime[0]);
@@ -71,13 +91,23 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     const date = DATE.exec(rest);
-    if (date) { tokens.push({ kind: 'literal', edm: 'Edm.Date', value: date[0], text: date[0], at: i }); i += date[0].length; continue; }
+    if (date) {
+      tokens.push({ kind: 'literal', edm: 'Edm.Date', value: date[0], text: date[0], at: i });
+      i += date[0].length;
+      continue;
+    }
     const number = NUMBER.exec(rest);
     if (number) {
       const raw = number[0];
       const digits = raw.replace(/[mMdDfFlL]$/, '');
-      const edm = /[eE]/.test(digits) || /[dDfF]$/.test(raw) ? 'Edm.Double' : /[.mM]/.test(raw) ? 'Edm.Decimal'
-        : Math.abs(Number(digits)) > 2147483647 || /[lL]$/.test(raw) ? 'Edm.Int64' : 'Edm.Int32';
+      const edm =
+        /[eE]/.test(digits) || /[dDfF]$/.test(raw)
+          ? 'Edm.Double'
+          : /[.mM]/.test(raw)
+            ? 'Edm.Decimal'
+            : Math.abs(Number(digits)) > 2147483647 || /[lL]$/.test(raw)
+              ? 'Edm.Int64'
+              : 'Edm.Int32';
       tokens.push({ kind: 'literal', edm, value: Number(digits), text: raw, at: i });
       i += raw.length;
       continue;
@@ -103,7 +133,12 @@ export function tokenize(text: string): Token[] {
 export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
 const COMPARE_OPS: readonly string[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 const OPERATOR_KIND: Record<CompareOp, string> = {
-  eq: 'Equal', ne: 'NotEqual', gt: 'GreaterThan', ge: 'GreaterThanOrEqual', lt: 'LessThan', le: 'LessThanOrEqual',
+  eq: 'Equal',
+  ne: 'NotEqual',
+  gt: 'GreaterThan',
+  ge: 'GreaterThanOrEqual',
+  lt: 'LessThan',
+  le: 'LessThanOrEqual',
 };
 
 export type FilterExpr =
@@ -120,7 +155,9 @@ export function parseFilter(text: string): FilterExpr {
   const tokens = tokenize(text);
   let pos = 0;
   const peek = (): Token | undefined => tokens[pos];
-  const fail = (token?: Token): never => { throw syntaxError(token?.at ?? text.length, text); };
+  const fail = (token?: Token): never => {
+    throw syntaxError(token?.at ?? text.length, text);
+  };
   const isWord = (token: Token | undefined, word: string): boolean => token?.kind === 'word' && token.text === word;
   const expect = (punct: string): void => {
     const token = peek();
@@ -130,16 +167,25 @@ export function parseFilter(text: string): FilterExpr {
 
   const orExpr = (): FilterExpr => {
     let left = andExpr();
-    while (isWord(peek(), 'or')) { pos += 1; left = { kind: 'or', left, right: andExpr() }; }
+    while (isWord(peek(), 'or')) {
+      pos += 1;
+      left = { kind: 'or', left, right: andExpr() };
+    }
     return left;
   };
   const andExpr = (): FilterExpr => {
     let left = notExpr();
-    while (isWord(peek(), 'and')) { pos += 1; left = { kind: 'and', left, right: notExpr() }; }
+    while (isWord(peek(), 'and')) {
+      pos += 1;
+      left = { kind: 'and', left, right: notExpr() };
+    }
     return left;
   };
   const notExpr = (): FilterExpr => {
-    if (isWord(peek(), 'not')) { pos += 1; return { kind: 'not', operand: notExpr() }; }
+    if (isWord(peek(), 'not')) {
+      pos += 1;
+      return { kind: 'not', operand: notExpr() };
+    }
     return comparison();
   };
   const comparison = (): FilterExpr => {
@@ -157,7 +203,10 @@ export function parseFilter(text: string): FilterExpr {
   const primary = (): FilterExpr => {
     const token = peek();
     if (!token) return fail();
-    if (token.kind === 'literal') { pos += 1; return { kind: 'literal', edm: token.edm, value: token.value, text: token.text }; }
+    if (token.kind === 'literal') {
+      pos += 1;
+      return { kind: 'literal', edm: token.edm, value: token.value, text: token.text };
+    }
     if (token.kind === 'punct' && token.text === '(') {
       pos += 1;
       const inner = orExpr();
@@ -172,7 +221,10 @@ export function parseFilter(text: string): FilterExpr {
         const args: FilterExpr[] = [];
         if (!(peek()?.kind === 'punct' && (peek() as { text: string }).text === ')')) {
           args.push(orExpr());
-          while (peek()?.kind === 'punct' && (peek() as { text: string }).text === ',') { pos += 1; args.push(orExpr()); }
+          while (peek()?.kind === 'punct' && (peek() as { text: string }).text === ',') {
+            pos += 1;
+            args.push(orExpr());
+          }
         }
         expect(')');
         return { kind: 'call', name: token.text, args, at: token.at };
@@ -214,16 +266,29 @@ export function resolveProperty(entity: EntityDef, name: string): AttributeDef |
 export type Family = 'string' | 'number' | 'boolean' | 'temporal' | 'guid' | 'null';
 export const family = (edm: string): Family => {
   switch (edm) {
-    case 'Edm.String': return 'string';
-    case 'Edm.Int32': case 'Edm.Int64': case 'Edm.Decimal': case 'Edm.Double': return 'number';
-    case 'Edm.Boolean': return 'boolean';
-    case 'Edm.DateTimeOffset': case 'Edm.Date': return 'temporal';
-    case 'Edm.Guid': return 'guid';
-    default: return 'null';
+    case 'Edm.String':
+      return 'string';
+    case 'Edm.Int32':
+    case 'Edm.Int64':
+    case 'Edm.Decimal':
+    case 'Edm.Double':
+      return 'number';
+    case 'Edm.Boolean':
+      return 'boolean';
+    case 'Edm.DateTimeOffset':
+    case 'Edm.Date':
+      return 'temporal';
+    case 'Edm.Guid':
+      return 'guid';
+    default:
+      return 'null';
   }
 };
 
-interface Operand { edm: string; get: (row: StoredRow) => unknown }
+interface Operand {
+  edm: string;
+  get: (row: StoredRow) => unknown;
+}
 
 /** The comparable form of a stored value: lookups by id, multi-select as its Web API string. */
 export function comparable(attribute: AttributeDef, value: StoredValue | undefined): string | number | boolean | null {
@@ -273,13 +338,24 @@ export function compileFilter(entity: EntityDef, text: string): RowPredicate {
           return a === true || b === true ? true : a === null || b === null ? null : false;
         };
       }
-      case 'not': { const o = compile(node.operand); return (row) => { const v = o(row); return v === null ? null : !v; }; }
-      case 'compare': return compare(node.op, operand(node.left), operand(node.right));
-      case 'call': return call(node);
+      case 'not': {
+        const o = compile(node.operand);
+        return (row) => {
+          const v = o(row);
+          return v === null ? null : !v;
+        };
+      }
+      case 'compare':
+        return compare(node.op, operand(node.left), operand(node.right));
+      case 'call':
+        return call(node);
       case 'property': {
         const o = operand(node);
         if (o.edm !== 'Edm.Boolean') throw syntaxError(node.at, text);
-        return (row) => { const v = o.get(row); return v === null ? null : v === true; };
+        return (row) => {
+          const v = o.get(row);
+          return v === null ? null : v === true;
+        };
       }
       case 'literal':
         if (node.edm !== 'Edm.Boolean') throw syntaxError(0, text);
@@ -296,8 +372,12 @@ export function compileFilter(entity: EntityDef, text: string): RowPredicate {
     if (node.args.length !== 2 || target?.kind !== 'property' || pattern?.kind !== 'literal') throw syntaxError(node.at, text);
     const property = operand(target);
     if (pattern.edm !== 'Edm.String' || property.edm !== 'Edm.String') {
-      throw new DataverseError(400, '0x0', `No function signature for the function with name '${name}' matches the specified arguments. `
-        + `The function signatures considered are: ${name}(Edm.String Nullable=true, Edm.String Nullable=true).`);
+      throw new DataverseError(
+        400,
+        '0x0',
+        `No function signature for the function with name '${name}' matches the specified arguments. ` +
+          `The function signatures considered are: ${name}(Edm.String Nullable=true, Edm.String Nullable=true).`,
+      );
     }
     const like = likePattern(String(pattern.value), name);
     return (row) => {
@@ -309,8 +389,8 @@ export function compileFilter(entity: EntityDef, text: string): RowPredicate {
   const compare = (op: CompareOp, left: Operand, right: Operand): Condition => {
     const lf = family(left.edm);
     const rf = family(right.edm);
-    const compatible = lf === 'null' || rf === 'null' || lf === rf
-      || (lf === 'guid' && rf === 'string') || (lf === 'string' && rf === 'guid');
+    const compatible =
+      lf === 'null' || rf === 'null' || lf === rf || (lf === 'guid' && rf === 'string') || (lf === 'string' && rf === 'guid');
     if (!compatible) throw incompatibleTypes(left.edm, right.edm, OPERATOR_KIND[op]);
     const kind: Family = lf === 'null' ? rf : lf;
     return (row) => {
@@ -326,12 +406,18 @@ export function compileFilter(entity: EntityDef, text: string): RowPredicate {
       }
       const order = compareValues(kind, a, b);
       switch (op) {
-        case 'eq': return order === 0;
-        case 'ne': return order !== 0;
-        case 'gt': return order > 0;
-        case 'ge': return order >= 0;
-        case 'lt': return order < 0;
-        case 'le': return order <= 0;
+        case 'eq':
+          return order === 0;
+        case 'ne':
+          return order !== 0;
+        case 'gt':
+          return order > 0;
+        case 'ge':
+          return order >= 0;
+        case 'lt':
+          return order < 0;
+        case 'le':
+          return order <= 0;
       }
     };
   };
@@ -365,7 +451,10 @@ function likePattern(value: string, fn: 'contains' | 'startswith' | 'endswith'):
     else if (c === '_') source += '[\\s\\S]';
     else if (c === '[') {
       const end = value.indexOf(']', i + 1);
-      if (end < 0) { source += '\\['; continue; }
+      if (end < 0) {
+        source += '\\[';
+        continue;
+      }
       const body = value.slice(i + 1, end);
       source += body.startsWith('^') ? `[^${escapeClass(body.slice(1))}]` : `[${escapeClass(body)}]`;
       i = end;
@@ -389,7 +478,11 @@ const splitTop = (text: string, separator: string): string[] => {
     if (c === "'") quoted = !quoted;
     if (!quoted && c === '(') depth += 1;
     if (!quoted && c === ')') depth -= 1;
-    if (!quoted && depth === 0 && c === separator) { parts.push(current); current = ''; continue; }
+    if (!quoted && depth === 0 && c === separator) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
     current += c;
   }
   parts.push(current);
@@ -406,7 +499,10 @@ export function parseSelect(entity: EntityDef, text: string): AttributeDef[] {
   });
 }
 
-export interface OrderBy { readonly attribute: AttributeDef; readonly descending: boolean }
+export interface OrderBy {
+  readonly attribute: AttributeDef;
+  readonly descending: boolean;
+}
 
 export function parseOrderBy(entity: EntityDef, text: string): OrderBy[] {
   return splitTop(text, ',').map((clause) => {
@@ -481,7 +577,8 @@ export function parseKey(text: string): EntityKey {
     i += 3;
     if (i < tokens.length) {
       const comma = tokens[i];
-      if (comma?.kind !== 'punct' || comma.text !== ',' || i + 1 >= tokens.length) throw new DataverseError(400, '0x80060888', 'Bad Request - Error in query syntax.');
+      if (comma?.kind !== 'punct' || comma.text !== ',' || i + 1 >= tokens.length)
+        throw new DataverseError(400, '0x80060888', 'Bad Request - Error in query syntax.');
       i += 1;
     }
   }

@@ -1,5 +1,12 @@
 import {
-  DataverseError, cannotConvert, invalidProperty, lookupValueWrite, notSupported, outOfRange, tooLong, undeclaredNavigationProperty,
+  DataverseError,
+  cannotConvert,
+  invalidProperty,
+  lookupValueWrite,
+  notSupported,
+  outOfRange,
+  tooLong,
+  undeclaredNavigationProperty,
 } from './errors.js';
 import type { AttributeDef, EntityDef, Metadata } from './metadata.js';
 import type { Expand, LookupValue, StoredRow, StoredValue } from './odata.js';
@@ -45,14 +52,22 @@ export function parseBody(metadata: Metadata, entity: EntityDef, body: Record<st
       if (typeof value !== 'string') throw cannotConvert(JSON.stringify(value), 'Edm.String');
       const reference = /^(?:[a-z]+:\/\/[^/]+)?(?:\/api\/data\/v\d+(?:\.\d+)?)?\/?([A-Za-z_]\w*)\((.*)\)$/s.exec(value.trim());
       if (!reference) {
-        throw new DataverseError(400, '0x80048d19', `Error identified in Payload provided by the user for Entity :'${entity.entitySetName}'  ---->  `
-          + `InnerException : Microsoft.OData.ODataException: The value '${value}' of '${key}' is not a valid entity reference URI.`);
+        throw new DataverseError(
+          400,
+          '0x80048d19',
+          `Error identified in Payload provided by the user for Entity :'${entity.entitySetName}'  ---->  ` +
+            `InnerException : Microsoft.OData.ODataException: The value '${value}' of '${key}' is not a valid entity reference URI.`,
+        );
       }
       const set = reference[1]!;
       const target = metadata.bySet.get(set);
       if (!target || target.logicalName !== navigation.target) {
-        throw new DataverseError(400, '0x80048d19', `Error identified in Payload provided by the user for Entity :'${entity.entitySetName}'  ---->  `
-          + `InnerException : the navigation property '${property}' refers to the ${navigation.target} table, not to '${set}'.`);
+        throw new DataverseError(
+          400,
+          '0x80048d19',
+          `Error identified in Payload provided by the user for Entity :'${entity.entitySetName}'  ---->  ` +
+            `InnerException : the navigation property '${property}' refers to the ${navigation.target} table, not to '${set}'.`,
+        );
       }
       binds.set(navigation.attribute, { target: target.logicalName, set, key: reference[2]!, text: value });
       continue;
@@ -61,7 +76,8 @@ export function parseBody(metadata: Metadata, entity: EntityDef, body: Record<st
     if (lookupValue && entity.attributes.get(lookupValue[1]!)?.type === 'lookup') throw lookupValueWrite();
     const attribute = entity.attributes.get(key);
     if (!attribute || attribute.type === 'lookup') {
-      if (entity.navigation.has(key) && value !== null && typeof value === 'object') throw notSupported(`deep insert ('${key}' given as an object)`);
+      if (entity.navigation.has(key) && value !== null && typeof value === 'object')
+        throw notSupported(`deep insert ('${key}' given as an object)`);
       throw invalidProperty(key, entity.logicalName);
     }
     if (attribute.readOnly) continue; // not valid for create/update: Dataverse ignores the value
@@ -102,10 +118,12 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
     case 'string':
     case 'memo':
       if (typeof value !== 'string') throw cannotConvert(literal(value), 'Edm.String');
-      if (attribute.maxLength !== undefined && value.length > attribute.maxLength) throw tooLong(name, entity.logicalName, attribute.maxLength);
+      if (attribute.maxLength !== undefined && value.length > attribute.maxLength)
+        throw tooLong(name, entity.logicalName, attribute.maxLength);
       return value;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647) throw cannotConvert(literal(value), 'Edm.Int32');
+      if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647)
+        throw cannotConvert(literal(value), 'Edm.Int32');
       return value;
     case 'bigint':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw cannotConvert(literal(value), 'Edm.Int64');
@@ -113,7 +131,8 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
     case 'decimal':
     case 'money':
     case 'double': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw cannotConvert(literal(value), attribute.type === 'double' ? 'Edm.Double' : 'Edm.Decimal');
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw cannotConvert(literal(value), attribute.type === 'double' ? 'Edm.Double' : 'Edm.Decimal');
       if (attribute.precision === undefined) return value;
       const factor = 10 ** attribute.precision;
       return Math.round(value * factor) / factor;
@@ -124,7 +143,11 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
     case 'datetime': {
       if (typeof value !== 'string') throw cannotConvert(literal(value), 'Edm.DateTimeOffset');
       if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+)?$/.test(value)) {
-        throw new DataverseError(400, '0x0', `The time zone information is missing on the DateTimeOffset value '${value}'. A DateTimeOffset value must contain the time zone information.`);
+        throw new DataverseError(
+          400,
+          '0x0',
+          `The time zone information is missing on the DateTimeOffset value '${value}'. A DateTimeOffset value must contain the time zone information.`,
+        );
       }
       const normalized = normalizeDateTime(value);
       if (!normalized) throw cannotConvert(value, 'Edm.DateTimeOffset');
@@ -163,7 +186,10 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
 // Stored row → Web API JSON
 // ---------------------------------------------------------------------------------------------
 
-export interface Annotations { readonly formatted: boolean; readonly lookup: boolean }
+export interface Annotations {
+  readonly formatted: boolean;
+  readonly lookup: boolean;
+}
 export const NO_ANNOTATIONS: Annotations = { formatted: false, lookup: false };
 export const ALL_ANNOTATIONS: Annotations = { formatted: true, lookup: true };
 
@@ -184,7 +210,9 @@ function propertyOf(attribute: AttributeDef, value: StoredValue | undefined): [s
 
 function formattedValue(context: FormatContext, row: StoredRow, attribute: AttributeDef, value: StoredValue): string | undefined {
   switch (attribute.type) {
-    case 'picklist': case 'state': case 'status':
+    case 'picklist':
+    case 'state':
+    case 'status':
       return attribute.options?.get(value as number);
     case 'multiselect':
       return (value as readonly number[]).map((v) => attribute.options?.get(v) ?? String(v)).join('; ');
@@ -253,7 +281,8 @@ export function formatRow(context: FormatContext, entity: EntityDef, row: Stored
       }
       if (options.annotations.lookup && attribute.type === 'lookup') {
         const reference = value as LookupValue;
-        const navigation = [...(attribute.navigation ?? [])].find(([, target]) => target === reference.entity)?.[0] ?? attribute.logicalName;
+        const navigation =
+          [...(attribute.navigation ?? [])].find(([, target]) => target === reference.entity)?.[0] ?? attribute.logicalName;
         out[`${property}@Microsoft.Dynamics.CRM.associatednavigationproperty`] = navigation;
         out[`${property}@Microsoft.Dynamics.CRM.lookuplogicalname`] = reference.entity;
       }
@@ -264,7 +293,10 @@ export function formatRow(context: FormatContext, entity: EntityDef, row: Stored
     const reference = row[expand.attribute] as LookupValue | null | undefined;
     const related = reference && reference.entity === expand.target.logicalName ? context.find(reference.entity, reference.id) : undefined;
     out[expand.navigation] = related
-      ? formatRow(context, expand.target, related, { annotations: options.annotations, ...(expand.select ? { select: expand.select } : {}) })
+      ? formatRow(context, expand.target, related, {
+          annotations: options.annotations,
+          ...(expand.select ? { select: expand.select } : {}),
+        })
       : null;
   }
   return out;

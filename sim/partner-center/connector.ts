@@ -23,22 +23,44 @@ export interface PartnerCenterConnectorOptions {
 
 /** The parameter key of UpdateReferralById's body in the connector's swagger (§4 of the docs), besides `Referral`. */
 const UPDATE_BODY_KEYS = ['odataReferral', ReferralsParameter.Body] as const;
-const QUERY_KEYS = [ReferralsParameter.Filter, ReferralsParameter.Top, ReferralsParameter.Skip, ReferralsParameter.OrderBy, '$select', '$expand', '$count'] as const;
+const QUERY_KEYS = [
+  ReferralsParameter.Filter,
+  ReferralsParameter.Top,
+  ReferralsParameter.Skip,
+  ReferralsParameter.OrderBy,
+  '$select',
+  '$expand',
+  '$count',
+] as const;
 
 const CANONICAL_HEADERS: Record<string, string> = {
-  etag: 'ETag', 'retry-after': 'Retry-After', 'content-type': 'Content-Type', 'content-length': 'Content-Length', location: 'Location',
-  'request-id': 'request-id', 'client-request-id': 'client-request-id', 'ms-correlationid': 'MS-CorrelationId', timestamp: 'timestamp',
-  'preference-applied': 'Preference-Applied', date: 'Date', connection: 'Connection',
+  etag: 'ETag',
+  'retry-after': 'Retry-After',
+  'content-type': 'Content-Type',
+  'content-length': 'Content-Length',
+  location: 'Location',
+  'request-id': 'request-id',
+  'client-request-id': 'client-request-id',
+  'ms-correlationid': 'MS-CorrelationId',
+  timestamp: 'timestamp',
+  'preference-applied': 'Preference-Applied',
+  date: 'Date',
+  connection: 'Connection',
 };
 
 const canonical = (name: string): string =>
-  CANONICAL_HEADERS[name] ?? name.split('-').map((part) => (part === '' ? part : part[0]?.toUpperCase() + part.slice(1))).join('-');
+  CANONICAL_HEADERS[name] ??
+  name
+    .split('-')
+    .map((part) => (part === '' ? part : part[0]?.toUpperCase() + part.slice(1)))
+    .join('-');
 
 function requireParameter(request: ConnectorRequest, key: string): string | ConnectorResponse {
   const value = request.parameters[key];
   if (value === undefined || value === null || value === '') {
     return {
-      statusCode: 400, headers: {},
+      statusCode: 400,
+      headers: {},
       body: { error: { code: 'invalidRequest', message: `${request.operationId}: the required parameter '${key}' is missing` } },
     };
   }
@@ -51,8 +73,10 @@ function requireParameter(request: ConnectorRequest, key: string): string | Conn
  * EventRegistration, UpdateRegistration). A missing required parameter answers 400 without calling the API (as
  * the platform does); an unknown api or operation throws.
  */
-export function partnerCenterConnector(emulator: PartnerCenterEmulator, options: PartnerCenterConnectorOptions = {}):
-  (request: ConnectorRequest) => Promise<ConnectorResponse> {
+export function partnerCenterConnector(
+  emulator: PartnerCenterEmulator,
+  options: PartnerCenterConnectorOptions = {},
+): (request: ConnectorRequest) => Promise<ConnectorResponse> {
   return async (request) => {
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -112,17 +136,30 @@ export function partnerCenterConnector(emulator: PartnerCenterEmulator, options:
     } else if (request.apiName === ConnectorApi.PartnerCenterEvents) {
       path = REGISTRATION_PATH;
       switch (request.operationId) {
-        case EventsOperation.ViewRegistration: method = 'GET'; break;
-        case EventsOperation.EventRegistration: method = 'POST'; body = request.parameters[EventsParameter.Body]; break;
-        case EventsOperation.UpdateRegistration: method = 'PUT'; body = request.parameters[EventsParameter.Body]; break;
-        default: throw new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
+        case EventsOperation.ViewRegistration:
+          method = 'GET';
+          break;
+        case EventsOperation.EventRegistration:
+          method = 'POST';
+          body = request.parameters[EventsParameter.Body];
+          break;
+        case EventsOperation.UpdateRegistration:
+          method = 'PUT';
+          body = request.parameters[EventsParameter.Body];
+          break;
+        default:
+          throw new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
       }
     } else {
       throw new Error(`partnerCenterConnector: not a Partner Center connector: ${request.apiName}`);
     }
 
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await sendHttp(`${emulator.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const response = await sendHttp(`${emulator.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const outHeaders: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers)) outHeaders[canonical(name)] = value;
     const text = response.body.toString('utf8');

@@ -11,8 +11,18 @@ import { Faults, type EmulatorOperation } from './faults.js';
 import { sendHttp } from './http.js';
 import { compileFilter, compileOrderBy } from './odata.js';
 import {
-  ApiError, READ_ONLY_PROPERTIES, applyJsonPatch, checkStatusPair, checkTransition, clone, formatDateTime, isObject, parseDateTime,
-  validateReferralBody, type JsonObject, type PatchOperation,
+  ApiError,
+  READ_ONLY_PROPERTIES,
+  applyJsonPatch,
+  checkStatusPair,
+  checkTransition,
+  clone,
+  formatDateTime,
+  isObject,
+  parseDateTime,
+  validateReferralBody,
+  type JsonObject,
+  type PatchOperation,
 } from './referral-model.js';
 import { signatureHeaders } from './webhook-signature.js';
 import { emulatorDispatchCertificate, type SelfSignedCertificate } from './x509.js';
@@ -25,7 +35,13 @@ export const CERTIFICATE_PATH = '/certificates/pcnotifications-dispatch.microsof
 
 export const REFERRAL_EVENTS = ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] as const;
 /** What GET /webhooks/v1/registration/events lists: the referral events, the test event, and others the emulator never raises. */
-export const SUPPORTED_EVENTS = [...REFERRAL_EVENTS, 'test-created', 'subscription-updated', 'usagerecords-thresholdExceeded', 'invoice-ready'] as const;
+export const SUPPORTED_EVENTS = [
+  ...REFERRAL_EVENTS,
+  'test-created',
+  'subscription-updated',
+  'usagerecords-thresholdExceeded',
+  'invoice-ready',
+] as const;
 
 const DAY = 24 * 60 * 60 * 1000;
 const MICROSOFT_ORGANIZATION_ID = 'msft';
@@ -186,7 +202,9 @@ export class PartnerCenterEmulator {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer((request, response) => { void this.handle(request, response); });
+    const server = createServer((request, response) => {
+      void this.handle(request, response);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, '127.0.0.1', () => resolve());
@@ -268,8 +286,15 @@ export class PartnerCenterEmulator {
         name: 'Fabrikam Customer Inc',
         address: { addressLine1: 'One Microsoft Way', addressLine2: '', city: 'Redmond', state: 'WA', postalCode: '98052', country: 'US' },
         size: '51to250employees',
-        team: [{ firstName: 'Sue', lastName: 'Smith', phoneNumber: '1234567890', email: 'sue.smith@fabrikam.example',
-          contactPreference: { locale: 'en-US', disableNotifications: false } }],
+        team: [
+          {
+            firstName: 'Sue',
+            lastName: 'Smith',
+            phoneNumber: '1234567890',
+            email: 'sue.smith@fabrikam.example',
+            contactPreference: { locale: 'en-US', disableNotifications: false },
+          },
+        ],
         ids: {},
       },
       consent: { consentToToShareInfoWithOthers: true, consentToContact: true },
@@ -281,7 +306,10 @@ export class PartnerCenterEmulator {
         requirements: { industries: [], products: [], services: [], solutions: [] },
       },
       team: [],
-      inviteContext: { notes: 'Microsoft invites you to co-sell.', invitedBy: { organizationId: MICROSOFT_ORGANIZATION_ID, organizationName: 'Microsoft' } },
+      inviteContext: {
+        notes: 'Microsoft invites you to co-sell.',
+        invitedBy: { organizationId: MICROSOFT_ORGANIZATION_ID, organizationName: 'Microsoft' },
+      },
       target: [],
       ...rest,
     };
@@ -324,7 +352,9 @@ export class PartnerCenterEmulator {
         consent: clone(ours.doc.consent ?? null),
         details: clone(ours.doc.details ?? null),
         team: [],
-        inviteContext: { invitedBy: { organizationId: this.options.partnerOrganizationId, organizationName: this.options.partnerOrganizationName } },
+        inviteContext: {
+          invitedBy: { organizationId: this.options.partnerOrganizationId, organizationName: this.options.partnerOrganizationName },
+        },
         target: [{ type: 'BusinessProfileLocation', id: MICROSOFT_ORGANIZATION_ID }],
         trackingInfo: { microsoftMsxId: crmId },
       };
@@ -430,7 +460,11 @@ export class PartnerCenterEmulator {
     const doc = clone(stored.doc);
     const base = this.url ?? 'https://api.partner.microsoft.com';
     doc.links = {
-      relatedReferrals: { uri: `${base}${REFERRALS_PATH}?$filter=engagementId eq '${String(doc.engagementId)}'`, method: 'GET', headers: [] },
+      relatedReferrals: {
+        uri: `${base}${REFERRALS_PATH}?$filter=engagementId eq '${String(doc.engagementId)}'`,
+        method: 'GET',
+        headers: [],
+      },
       self: { uri: `${base}${REFERRALS_PATH}/${String(doc.id)}`, method: 'GET', headers: [] },
     };
     return doc;
@@ -438,8 +472,13 @@ export class PartnerCenterEmulator {
 
   // ---------------------------------------------------------------- events and deliveries
 
-  private raise(eventName: string, referralId: string | undefined, resourceUri = `${RESOURCE_URI_BASE}${referralId ?? ''}`,
-    resourceName = 'referral', correlationId?: string): void {
+  private raise(
+    eventName: string,
+    referralId: string | undefined,
+    resourceUri = `${RESOURCE_URI_BASE}${referralId ?? ''}`,
+    resourceName = 'referral',
+    correlationId?: string,
+  ): void {
     const now = this.clock.now();
     const registration = this.registration;
     const queued = registration !== undefined && registration.WebhookEvents.includes(eventName);
@@ -453,8 +492,14 @@ export class PartnerCenterEmulator {
       ResourceChangeUtcDate: now.toISOString().replace(/\.(\d{3})Z$/, '.$10000+00:00'),
     };
     this.queue.push({
-      eventName, resourceUri, url: registration.WebhookUrl, body: JSON.stringify(payload), toMsSignatureHeader: registration.SignatureTokenToMsSignatureHeader,
-      attempt: 1, dueAt: now.getTime(), ...(correlationId ? { correlationId } : {}),
+      eventName,
+      resourceUri,
+      url: registration.WebhookUrl,
+      body: JSON.stringify(payload),
+      toMsSignatureHeader: registration.SignatureTokenToMsSignatureHeader,
+      attempt: 1,
+      dueAt: now.getTime(),
+      ...(correlationId ? { correlationId } : {}),
     });
   }
 
@@ -479,8 +524,14 @@ export class PartnerCenterEmulator {
 
   private deliveryBase(item: QueuedDelivery, headers: Record<string, string>): Omit<Delivery, 'outcome'> {
     return {
-      sequence: ++this.deliverySequence, eventName: item.eventName, resourceUri: item.resourceUri, url: item.url, body: item.body,
-      headers, attempt: item.attempt, at: this.clock.now().toISOString(),
+      sequence: ++this.deliverySequence,
+      eventName: item.eventName,
+      resourceUri: item.resourceUri,
+      url: item.url,
+      body: item.body,
+      headers,
+      attempt: item.attempt,
+      at: this.clock.now().toISOString(),
     };
   }
 
@@ -552,11 +603,16 @@ export class PartnerCenterEmulator {
       const body = await readBody(request);
       this.expireDue();
       const fault = this.faults.take(method, url.pathname, operation);
-      if (fault) call.fault = { ...(fault.status ? { status: fault.status } : {}), ...(fault.latencyMs ? { latencyMs: fault.latencyMs } : {}) };
+      if (fault)
+        call.fault = { ...(fault.status ? { status: fault.status } : {}), ...(fault.latencyMs ? { latencyMs: fault.latencyMs } : {}) };
       if (fault?.latencyMs) await this.clock.sleep(fault.latencyMs);
       if (fault?.status) {
         reply = faultReply(fault.status, fault.retryAfterSeconds);
-      } else if (this.options.requireAuthorization && operation !== 'GetCertificate' && !/^Bearer\s+\S+/i.test(requestHeaders.authorization ?? '')) {
+      } else if (
+        this.options.requireAuthorization &&
+        operation !== 'GetCertificate' &&
+        !/^Bearer\s+\S+/i.test(requestHeaders.authorization ?? '')
+      ) {
         reply = errorReply(new ApiError(401, 'unauthenticated', 'A bearer token is required'));
       } else {
         reply = await this.route(method, url, operation, body, requestHeaders);
@@ -586,7 +642,13 @@ export class PartnerCenterEmulator {
     response.end(payload);
   }
 
-  private async route(method: string, url: URL, operation: EmulatorOperation, rawBody: Buffer, headers: Record<string, string>): Promise<Reply> {
+  private async route(
+    method: string,
+    url: URL,
+    operation: EmulatorOperation,
+    rawBody: Buffer,
+    headers: Record<string, string>,
+  ): Promise<Reply> {
     const path = url.pathname;
     const parseJson = (): unknown => {
       const text = rawBody.toString('utf8').trim();
@@ -598,23 +660,35 @@ export class PartnerCenterEmulator {
       }
     };
     switch (operation) {
-      case 'GetAllReferrals': return this.list(url);
-      case 'CreateReferral': return this.create(parseJson());
-      case 'GetReferralById': return this.getById(referralIdOf(path));
-      case 'UpdateReferralById': return this.put(referralIdOf(path), parseJson(), headers['if-match']);
-      case 'PatchReferralById': return this.patch(referralIdOf(path), parseJson(), headers['if-match'], headers.prefer);
+      case 'GetAllReferrals':
+        return this.list(url);
+      case 'CreateReferral':
+        return this.create(parseJson());
+      case 'GetReferralById':
+        return this.getById(referralIdOf(path));
+      case 'UpdateReferralById':
+        return this.put(referralIdOf(path), parseJson(), headers['if-match']);
+      case 'PatchReferralById':
+        return this.patch(referralIdOf(path), parseJson(), headers['if-match'], headers.prefer);
       case 'ViewRegistration': {
         if (!this.registration) throw new ApiError(404, 'itemNotFound', 'No webhook registration exists for this tenant', 'registration');
         return { status: 200, body: this.publicRegistration() };
       }
-      case 'EventRegistration': return this.register(parseJson(), false);
-      case 'UpdateRegistration': return this.register(parseJson(), true);
-      case 'RegistrationEvents': return { status: 200, body: [...SUPPORTED_EVENTS] };
-      case 'PostValidationEvent': return this.postValidationEvent();
-      case 'GetValidationEvent': return this.getValidationEvent(decodeURIComponent(path.split('/').pop() ?? ''));
-      case 'GetCertificate': return { status: 200, raw: { contentType: 'application/x-x509-ca-cert', data: this.certificate.pem } };
+      case 'EventRegistration':
+        return this.register(parseJson(), false);
+      case 'UpdateRegistration':
+        return this.register(parseJson(), true);
+      case 'RegistrationEvents':
+        return { status: 200, body: [...SUPPORTED_EVENTS] };
+      case 'PostValidationEvent':
+        return this.postValidationEvent();
+      case 'GetValidationEvent':
+        return this.getValidationEvent(decodeURIComponent(path.split('/').pop() ?? ''));
+      case 'GetCertificate':
+        return { status: 200, raw: { contentType: 'application/x-x509-ca-cert', data: this.certificate.pem } };
       case 'Unknown': {
-        if (KNOWN_PATHS.some((pattern) => pattern.test(path))) throw new ApiError(405, 'invalidRequest', `${method} is not allowed on ${path}`);
+        if (KNOWN_PATHS.some((pattern) => pattern.test(path)))
+          throw new ApiError(405, 'invalidRequest', `${method} is not allowed on ${path}`);
         throw new ApiError(404, 'itemNotFound', `No resource at ${path}`);
       }
     }
@@ -643,7 +717,12 @@ export class PartnerCenterEmulator {
     const offset = token === null ? skip : decodeSkipToken(token);
     const pageEnd = Math.min(windowEnd, offset + this.options.pageSize);
     const select = params.get('$select');
-    const fields = select ? select.split(',').map((field) => field.trim()).filter((field) => field !== '') : undefined;
+    const fields = select
+      ? select
+          .split(',')
+          .map((field) => field.trim())
+          .filter((field) => field !== '')
+      : undefined;
     const value = items.slice(offset, Math.max(offset, pageEnd)).map((item) => {
       const rendered = this.render(item.stored);
       return fields ? Object.fromEntries(fields.filter((field) => field in rendered).map((field) => [field, rendered[field]])) : rendered;
@@ -664,7 +743,9 @@ export class PartnerCenterEmulator {
     const input = stripServerProperties(body);
     let engagementId: string = randomUUID();
     if (typeof body.engagementId === 'string' && body.engagementId !== '') {
-      const joined = [...this.store.values()].find((stored) => stored.owner === 'partner' && String(stored.doc.engagementId).toLowerCase() === String(body.engagementId).toLowerCase());
+      const joined = [...this.store.values()].find(
+        (stored) => stored.owner === 'partner' && String(stored.doc.engagementId).toLowerCase() === String(body.engagementId).toLowerCase(),
+      );
       if (!joined) throw new ApiError(400, 'invalidRequest', `Engagement ${String(body.engagementId)} was not found`, 'engagementId');
       engagementId = String(joined.doc.engagementId);
     }
@@ -693,7 +774,11 @@ export class PartnerCenterEmulator {
     checkStatusPair(String(doc.status), String(doc.substatus));
     const stored = this.insert(doc, 'partner');
     const rendered = this.render(stored);
-    return { status: 201, headers: { ETag: String(stored.doc.eTag), Location: String((rendered.links as JsonObject & { self: { uri: string } }).self.uri) }, body: rendered };
+    return {
+      status: 201,
+      headers: { ETag: String(stored.doc.eTag), Location: String((rendered.links as JsonObject & { self: { uri: string } }).self.uri) },
+      body: rendered,
+    };
   }
 
   private existing(id: string): StoredReferral {
@@ -712,7 +797,8 @@ export class PartnerCenterEmulator {
   }
 
   private checkWritable(stored: StoredReferral, ifMatch: string | undefined, required: boolean): void {
-    if (stored.owner !== 'partner') throw new ApiError(403, 'accessDenied', `Referral ${String(stored.doc.id)} belongs to Microsoft and cannot be changed`, 'id');
+    if (stored.owner !== 'partner')
+      throw new ApiError(403, 'accessDenied', `Referral ${String(stored.doc.id)} belongs to Microsoft and cannot be changed`, 'id');
     if (ifMatch === undefined || ifMatch.trim() === '') {
       if (required) throw new ApiError(400, 'invalidRequest', 'The If-Match header is required (the eTag from the latest GET)', 'If-Match');
       return;
@@ -754,9 +840,15 @@ export class PartnerCenterEmulator {
   // ---------------------------------------------------------------- Webhook registration API
 
   private register(body: unknown, update: boolean): Reply {
-    if (update && !this.registration) throw new ApiError(404, 'itemNotFound', 'No webhook registration exists for this tenant: register with POST first', 'registration');
+    if (update && !this.registration)
+      throw new ApiError(404, 'itemNotFound', 'No webhook registration exists for this tenant: register with POST first', 'registration');
     if (!update && this.registration) {
-      throw new ApiError(409, 'invalidRequest', 'A webhook registration already exists for this tenant: update it with PUT', 'registration');
+      throw new ApiError(
+        409,
+        'invalidRequest',
+        'A webhook registration already exists for this tenant: update it with PUT',
+        'registration',
+      );
     }
     if (!isObject(body)) throw new ApiError(400, 'invalidRequest', 'The body must be {WebhookUrl, WebhookEvents}', 'body');
     const field = (name: string): unknown => {
@@ -765,7 +857,12 @@ export class PartnerCenterEmulator {
     };
     const webhookUrl = field('WebhookUrl');
     if (typeof webhookUrl !== 'string' || !/^https?:\/\/[^\s]+$/i.test(webhookUrl) || !URL.canParse(webhookUrl)) {
-      throw new ApiError(400, 'invalidRequest', `WebhookUrl must be an absolute http(s) URL; got ${JSON.stringify(webhookUrl)}`, 'WebhookUrl');
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `WebhookUrl must be an absolute http(s) URL; got ${JSON.stringify(webhookUrl)}`,
+        'WebhookUrl',
+      );
     }
     const events = field('WebhookEvents');
     if (!Array.isArray(events) || events.length === 0 || events.some((event) => typeof event !== 'string')) {
@@ -773,7 +870,12 @@ export class PartnerCenterEmulator {
     }
     const unknown = events.filter((event) => !(SUPPORTED_EVENTS as readonly string[]).includes(event as string));
     if (unknown.length > 0) {
-      throw new ApiError(400, 'invalidRequest', `Unsupported webhook event(s): ${unknown.map((event) => JSON.stringify(event)).join(', ')}`, 'WebhookEvents');
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `Unsupported webhook event(s): ${unknown.map((event) => JSON.stringify(event)).join(', ')}`,
+        'WebhookEvents',
+      );
     }
     const toMs = field('SignatureTokenToMsSignatureHeader');
     this.registration = {
@@ -795,14 +897,28 @@ export class PartnerCenterEmulator {
     this.validationPosts = this.validationPosts.filter((at) => at > now - 60_000);
     if (this.validationPosts.length >= 2) {
       const retryAfter = Math.max(1, Math.ceil(((this.validationPosts[0] as number) + 60_000 - now) / 1000));
-      return { ...errorReply(new ApiError(429, 'tooManyRequests', 'At most 2 validation events a minute')), headers: { 'Retry-After': String(retryAfter) } };
+      return {
+        ...errorReply(new ApiError(429, 'tooManyRequests', 'At most 2 validation events a minute')),
+        headers: { 'Retry-After': String(retryAfter) },
+      };
     }
     this.validationPosts.push(now);
     const correlationId = randomUUID();
     this.validationEvents.set(correlationId, {
-      correlationId, partnerId: this.options.partnerOrganizationId, status: 'queued', callbackUrl: registration.WebhookUrl, createdAt: now, results: [],
+      correlationId,
+      partnerId: this.options.partnerOrganizationId,
+      status: 'queued',
+      callbackUrl: registration.WebhookUrl,
+      createdAt: now,
+      results: [],
     });
-    this.raise('test-created', undefined, `https://api.partnercenter.microsoft.com/webhooks/v1/registration/validationEvents/${correlationId}`, 'test', correlationId);
+    this.raise(
+      'test-created',
+      undefined,
+      `https://api.partnercenter.microsoft.com/webhooks/v1/registration/validationEvents/${correlationId}`,
+      'test',
+      correlationId,
+    );
     return { status: 200, body: { correlationId } };
   }
 
@@ -810,7 +926,8 @@ export class PartnerCenterEmulator {
     const now = this.clock.now().getTime();
     for (const [id, event] of this.validationEvents) if (event.createdAt < now - 7 * DAY) this.validationEvents.delete(id);
     const event = this.validationEvents.get(correlationId);
-    if (!event) throw new ApiError(404, 'itemNotFound', `Validation event ${correlationId} was not found (data is kept 7 days)`, 'correlationId');
+    if (!event)
+      throw new ApiError(404, 'itemNotFound', `Validation event ${correlationId} was not found (data is kept 7 days)`, 'correlationId');
     const { createdAt: _createdAt, ...body } = event;
     return { status: 200, body: clone(body) };
   }
@@ -831,9 +948,22 @@ const KNOWN_PATHS = [REFERRALS, REFERRAL, REGISTRATION, REGISTRATION_EVENTS, VAL
 export function classify(method: string, path: string): EmulatorOperation {
   if (REFERRALS.test(path)) return method === 'GET' ? 'GetAllReferrals' : method === 'POST' ? 'CreateReferral' : 'Unknown';
   if (REFERRAL.test(path)) {
-    return method === 'GET' ? 'GetReferralById' : method === 'PUT' ? 'UpdateReferralById' : method === 'PATCH' ? 'PatchReferralById' : 'Unknown';
+    return method === 'GET'
+      ? 'GetReferralById'
+      : method === 'PUT'
+        ? 'UpdateReferralById'
+        : method === 'PATCH'
+          ? 'PatchReferralById'
+          : 'Unknown';
   }
-  if (REGISTRATION.test(path)) return method === 'GET' ? 'ViewRegistration' : method === 'POST' ? 'EventRegistration' : method === 'PUT' ? 'UpdateRegistration' : 'Unknown';
+  if (REGISTRATION.test(path))
+    return method === 'GET'
+      ? 'ViewRegistration'
+      : method === 'POST'
+        ? 'EventRegistration'
+        : method === 'PUT'
+          ? 'UpdateRegistration'
+          : 'Unknown';
   if (REGISTRATION_EVENTS.test(path)) return method === 'GET' ? 'RegistrationEvents' : 'Unknown';
   if (VALIDATION_EVENTS.test(path)) return method === 'POST' ? 'PostValidationEvent' : 'Unknown';
   if (VALIDATION_EVENT.test(path)) return method === 'GET' ? 'GetValidationEvent' : 'Unknown';
@@ -853,12 +983,20 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 function errorReply(error: ApiError): Reply {
-  return { status: error.status, body: { error: { code: error.code, message: error.message.slice(0, 1024), ...(error.target ? { target: error.target } : {}) } } };
+  return {
+    status: error.status,
+    body: { error: { code: error.code, message: error.message.slice(0, 1024), ...(error.target ? { target: error.target } : {}) } },
+  };
 }
 
 function faultReply(status: number, retryAfterSeconds: number | undefined): Reply {
   const code = status === 429 ? 'tooManyRequests' : status === 503 ? 'serviceNotAvailable' : 'generalException';
-  const message = status === 429 ? 'Too many requests: retry after a delay' : status === 503 ? 'The service is temporarily unavailable' : 'An unspecified error has occurred';
+  const message =
+    status === 429
+      ? 'Too many requests: retry after a delay'
+      : status === 503
+        ? 'The service is temporarily unavailable'
+        : 'An unspecified error has occurred';
   return {
     ...errorReply(new ApiError(status, code, `${message} (injected fault)`)),
     ...(retryAfterSeconds !== undefined ? { headers: { 'Retry-After': String(retryAfterSeconds) } } : {}),
@@ -867,7 +1005,8 @@ function faultReply(status: number, retryAfterSeconds: number | undefined): Repl
 
 function nonNegativeInteger(value: string | null, name: string): number | undefined {
   if (value === null || value.trim() === '') return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new ApiError(400, 'invalidRequest', `${name} must be a non-negative integer; got ${JSON.stringify(value)}`, name);
+  if (!/^\d+$/.test(value.trim()))
+    throw new ApiError(400, 'invalidRequest', `${name} must be a non-negative integer; got ${JSON.stringify(value)}`, name);
   return Number(value.trim());
 }
 
@@ -892,6 +1031,10 @@ function stripServerProperties(body: JsonObject): JsonObject {
 
 /** If-Match: `*`, or one of a comma-separated list of (weak or strong, quoted or not) eTags. */
 export function eTagMatches(ifMatch: string, current: string): boolean {
-  const normalize = (value: string): string => value.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1');
+  const normalize = (value: string): string =>
+    value
+      .trim()
+      .replace(/^W\//i, '')
+      .replace(/^"(.*)"$/, '$1');
   return ifMatch.split(',').some((candidate) => candidate.trim() === '*' || normalize(candidate) === normalize(current));
 }

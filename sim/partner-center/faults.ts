@@ -5,9 +5,19 @@
  * plus the API's other endpoints.
  */
 export type EmulatorOperation =
-  | 'GetAllReferrals' | 'CreateReferral' | 'GetReferralById' | 'UpdateReferralById' | 'PatchReferralById'
-  | 'ViewRegistration' | 'EventRegistration' | 'UpdateRegistration' | 'RegistrationEvents'
-  | 'PostValidationEvent' | 'GetValidationEvent' | 'GetCertificate' | 'Unknown';
+  | 'GetAllReferrals'
+  | 'CreateReferral'
+  | 'GetReferralById'
+  | 'UpdateReferralById'
+  | 'PatchReferralById'
+  | 'ViewRegistration'
+  | 'EventRegistration'
+  | 'UpdateRegistration'
+  | 'RegistrationEvents'
+  | 'PostValidationEvent'
+  | 'GetValidationEvent'
+  | 'GetCertificate'
+  | 'Unknown';
 
 export interface ApiFault {
   /** HTTP method to match (any when absent). */
@@ -29,7 +39,13 @@ export interface ApiFault {
 function pathMatches(pattern: string | RegExp, path: string): boolean {
   if (pattern instanceof RegExp) return pattern.test(path);
   if (!pattern.includes('*')) return path.toLowerCase().includes(pattern.toLowerCase());
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return regex.test(path);
 }
 
@@ -47,13 +63,22 @@ export class Faults {
   }
 
   /** Drops the next `count` webhook deliveries: never sent, never retried (a lost notification). */
-  dropDeliveries(count: number): this { this.drops += count; return this; }
+  dropDeliveries(count: number): this {
+    this.drops += count;
+    return this;
+  }
 
   /** Sends each of the next `count` webhook deliveries twice. */
-  duplicateDeliveries(count: number): this { this.duplicates += count; return this; }
+  duplicateDeliveries(count: number): this {
+    this.duplicates += count;
+    return this;
+  }
 
   /** The next `flushes` flushes that have two or more deliveries due send them in reverse order. */
-  deliverOutOfOrder(flushes = 1): this { this.reorders += flushes; return this; }
+  deliverOutOfOrder(flushes = 1): this {
+    this.reorders += flushes;
+    return this;
+  }
 
   /** Removes every pending fault. */
   clear(): void {
@@ -70,10 +95,12 @@ export class Faults {
 
   /** @internal The first pending fault that matches the call (its count is consumed). */
   take(method: string, path: string, operation: EmulatorOperation): ApiFault | undefined {
-    const index = this.api.findIndex((fault) =>
-      (fault.method === undefined || fault.method.toUpperCase() === method.toUpperCase())
-      && (fault.operation === undefined || fault.operation === operation)
-      && (fault.pathPattern === undefined || pathMatches(fault.pathPattern, path)));
+    const index = this.api.findIndex(
+      (fault) =>
+        (fault.method === undefined || fault.method.toUpperCase() === method.toUpperCase()) &&
+        (fault.operation === undefined || fault.operation === operation) &&
+        (fault.pathPattern === undefined || pathMatches(fault.pathPattern, path)),
+    );
     if (index < 0) return undefined;
     const fault = this.api[index] as ApiFault;
     fault.times -= 1;
@@ -82,9 +109,21 @@ export class Faults {
   }
 
   /** @internal */
-  takeDrop(): boolean { if (this.drops <= 0) return false; this.drops--; return true; }
+  takeDrop(): boolean {
+    if (this.drops <= 0) return false;
+    this.drops--;
+    return true;
+  }
   /** @internal */
-  takeDuplicate(): boolean { if (this.duplicates <= 0) return false; this.duplicates--; return true; }
+  takeDuplicate(): boolean {
+    if (this.duplicates <= 0) return false;
+    this.duplicates--;
+    return true;
+  }
   /** @internal */
-  takeReorder(): boolean { if (this.reorders <= 0) return false; this.reorders--; return true; }
+  takeReorder(): boolean {
+    if (this.reorders <= 0) return false;
+    this.reorders--;
+    return true;
+  }
 }

@@ -25,17 +25,33 @@ function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i] as string;
-    if (/\s/.test(ch)) { i++; continue; }
-    if (ch === '(') { tokens.push({ type: 'lparen', text: ch, at: i++ }); continue; }
-    if (ch === ')') { tokens.push({ type: 'rparen', text: ch, at: i++ }); continue; }
-    if (ch === ',') { tokens.push({ type: 'comma', text: ch, at: i++ }); continue; }
+    if (/\s/.test(ch)) {
+      i++;
+      continue;
+    }
+    if (ch === '(') {
+      tokens.push({ type: 'lparen', text: ch, at: i++ });
+      continue;
+    }
+    if (ch === ')') {
+      tokens.push({ type: 'rparen', text: ch, at: i++ });
+      continue;
+    }
+    if (ch === ',') {
+      tokens.push({ type: 'comma', text: ch, at: i++ });
+      continue;
+    }
     if (ch === "'") {
       const start = i++;
       let value = '';
       for (;;) {
         if (i >= text.length) throw invalid(`unterminated string starting at ${start}`);
         if (text[i] === "'") {
-          if (text[i + 1] === "'") { value += "'"; i += 2; continue; }
+          if (text[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -103,18 +119,27 @@ class Parser {
 
   private or(): Node {
     let left = this.and();
-    while (this.peekWord('or')) { this.position++; left = { kind: 'logical', op: 'or', left, right: this.and() }; }
+    while (this.peekWord('or')) {
+      this.position++;
+      left = { kind: 'logical', op: 'or', left, right: this.and() };
+    }
     return left;
   }
 
   private and(): Node {
     let left = this.unary();
-    while (this.peekWord('and')) { this.position++; left = { kind: 'logical', op: 'and', left, right: this.unary() }; }
+    while (this.peekWord('and')) {
+      this.position++;
+      left = { kind: 'logical', op: 'and', left, right: this.unary() };
+    }
     return left;
   }
 
   private unary(): Node {
-    if (this.peekWord('not')) { this.position++; return { kind: 'not', operand: this.unary() }; }
+    if (this.peekWord('not')) {
+      this.position++;
+      return { kind: 'not', operand: this.unary() };
+    }
     const token = this.tokens[this.position];
     if (token?.type === 'lparen') {
       this.position++;
@@ -144,13 +169,17 @@ class Parser {
     if (lower === 'null') return { kind: 'literal', value: null, type: 'null' };
     if (DATETIME.test(text)) return { kind: 'literal', value: text, type: 'datetime' };
     if (GUID.test(text)) return { kind: 'literal', value: text, type: 'string' };
-    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?$/.test(text)) return { kind: 'literal', value: Number(text.replace(/[mMdDfFlL]$/, '')), type: 'number' };
+    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?$/.test(text))
+      return { kind: 'literal', value: Number(text.replace(/[mMdDfFlL]$/, '')), type: 'number' };
     if (/^(any|all)$/i.test(text.split('/').pop() ?? '') && this.tokens[this.position]?.type === 'lparen') {
       const segments = text.split('/');
       const fn = (segments.pop() as string).toLowerCase() as 'any' | 'all';
       this.checkPath(segments, token.at);
       this.expect('lparen');
-      if (this.tokens[this.position]?.type === 'rparen') { this.position++; return { kind: 'lambda', fn, collection: segments }; }
+      if (this.tokens[this.position]?.type === 'rparen') {
+        this.position++;
+        return { kind: 'lambda', fn, collection: segments };
+      }
       const variable = this.expect('word').text;
       this.expect('colon');
       const predicate = this.or();
@@ -191,9 +220,12 @@ function resolve(segments: string[], item: unknown, scope: Scope): unknown {
 
 function evaluate(node: Node, item: unknown, scope: Scope): unknown {
   switch (node.kind) {
-    case 'literal': return node.value;
-    case 'path': return resolve(node.segments, item, scope);
-    case 'not': return !truthy(evaluate(node.operand, item, scope));
+    case 'literal':
+      return node.value;
+    case 'path':
+      return resolve(node.segments, item, scope);
+    case 'not':
+      return !truthy(evaluate(node.operand, item, scope));
     case 'logical': {
       const left = truthy(evaluate(node.left, item, scope));
       if (node.op === 'and') return left && truthy(evaluate(node.right, item, scope));
@@ -203,10 +235,12 @@ function evaluate(node: Node, item: unknown, scope: Scope): unknown {
       const collection = resolve(node.collection, item, scope);
       if (!Array.isArray(collection)) return false;
       if (!node.predicate || !node.variable) return node.fn === 'any' ? collection.length > 0 : true;
-      const test = (element: unknown): boolean => truthy(evaluate(node.predicate as Node, item, { ...scope, [node.variable as string]: element }));
+      const test = (element: unknown): boolean =>
+        truthy(evaluate(node.predicate as Node, item, { ...scope, [node.variable as string]: element }));
       return node.fn === 'any' ? collection.some(test) : collection.every(test);
     }
-    case 'compare': return compare(node.op, node.left, node.right, item, scope);
+    case 'compare':
+      return compare(node.op, node.left, node.right, item, scope);
   }
 }
 
@@ -217,8 +251,11 @@ function isDateProperty(node: Node): boolean {
 function compare(op: (typeof COMPARISONS)[number], leftNode: Node, rightNode: Node, item: unknown, scope: Scope): boolean {
   let left = evaluate(leftNode, item, scope);
   let right = evaluate(rightNode, item, scope);
-  const temporal = (leftNode.kind === 'literal' && leftNode.type === 'datetime') || (rightNode.kind === 'literal' && rightNode.type === 'datetime')
-    || isDateProperty(leftNode) || isDateProperty(rightNode);
+  const temporal =
+    (leftNode.kind === 'literal' && leftNode.type === 'datetime') ||
+    (rightNode.kind === 'literal' && rightNode.type === 'datetime') ||
+    isDateProperty(leftNode) ||
+    isDateProperty(rightNode);
   if (temporal && left !== null && right !== null && left !== undefined && right !== undefined) {
     left = typeof left === 'string' ? parseDateTime(left) : left;
     right = typeof right === 'string' ? parseDateTime(right) : right;
@@ -230,8 +267,10 @@ function compare(op: (typeof COMPARISONS)[number], leftNode: Node, rightNode: No
     throw invalid('only primitive properties can be compared');
   }
   switch (op) {
-    case 'eq': return left === right;
-    case 'ne': return left !== right;
+    case 'eq':
+      return left === right;
+    case 'ne':
+      return left !== right;
     default: {
       if (left === null || right === null || typeof left !== typeof right) return false;
       const l = left as string | number | boolean;
@@ -250,14 +289,23 @@ export type Comparator = (a: Record<string, unknown>, b: Record<string, unknown>
 
 /** Compiles `$orderby` (createdDateTime / updatedDateTime, asc|desc, comma-separated). */
 export function compileOrderBy(expression: string): Comparator {
-  const keys = expression.split(',').map((part) => part.trim()).filter((part) => part !== '').map((part) => {
-    const [property = '', direction = 'asc', ...rest] = part.split(/\s+/);
-    const known = ORDERABLE.find((name) => name.toLowerCase() === property.toLowerCase());
-    if (!known || rest.length > 0 || !/^(asc|desc)$/i.test(direction)) {
-      throw new ApiError(400, 'invalidRequest', `Invalid $orderby ${JSON.stringify(part)}: supported are ${ORDERABLE.join(', ')} with asc or desc`, '$orderby');
-    }
-    return { property: known, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
-  });
+  const keys = expression
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      const [property = '', direction = 'asc', ...rest] = part.split(/\s+/);
+      const known = ORDERABLE.find((name) => name.toLowerCase() === property.toLowerCase());
+      if (!known || rest.length > 0 || !/^(asc|desc)$/i.test(direction)) {
+        throw new ApiError(
+          400,
+          'invalidRequest',
+          `Invalid $orderby ${JSON.stringify(part)}: supported are ${ORDERABLE.join(', ')} with asc or desc`,
+          '$orderby',
+        );
+      }
+      return { property: known, sign: direction.toLowerCase() === 'desc' ? -1 : 1 };
+    });
   if (keys.length === 0) throw new ApiError(400, 'invalidRequest', 'Empty $orderby', '$orderby');
   return (a, b) => {
     for (const { property, sign } of keys) {

@@ -26,13 +26,28 @@ export const TERMINAL_SUBSTATUSES: readonly string[] = ['Won', 'Lost', 'Declined
 
 /** Properties the server owns: a client cannot set them through PUT or PATCH. */
 export const READ_ONLY_PROPERTIES = [
-  'id', 'engagementId', 'organizationId', 'organizationName', 'createdDateTime', 'updatedDateTime', 'acceptedDateTime',
-  'expirationDateTime', 'direction', 'eTag', 'links', 'attributes',
+  'id',
+  'engagementId',
+  'organizationId',
+  'organizationName',
+  'createdDateTime',
+  'updatedDateTime',
+  'acceptedDateTime',
+  'expirationDateTime',
+  'direction',
+  'eTag',
+  'links',
+  'attributes',
 ] as const;
 
 /** A request the API refuses: becomes `{ error: { code, message, target } }` with `status`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly target?: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly target?: string,
+  ) {
     super(message);
   }
 }
@@ -92,8 +107,12 @@ export function validateReferralBody(body: unknown, { partial = false } = {}): a
       throw new ApiError(400, 'invalidRequest', 'customerProfile.address.country is required', 'customerProfile.address.country');
     }
     if (country !== undefined && country !== null && (typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country))) {
-      throw new ApiError(400, 'invalidRequest', `customerProfile.address.country must be a 2-letter ISO country code; got ${JSON.stringify(country)}`,
-        'customerProfile.address.country');
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `customerProfile.address.country must be a 2-letter ISO country code; got ${JSON.stringify(country)}`,
+        'customerProfile.address.country',
+      );
     }
     if (profile.team !== undefined && profile.team !== null && !Array.isArray(profile.team)) {
       throw new ApiError(400, 'invalidRequest', 'customerProfile.team must be an array', 'customerProfile.team');
@@ -103,16 +122,33 @@ export function validateReferralBody(body: unknown, { partial = false } = {}): a
   if (isObject(details)) {
     const dealValue = details.dealValue;
     if (dealValue !== undefined && dealValue !== null && typeof dealValue !== 'number') {
-      if (typeof dealValue === 'string' && dealValue.trim() !== '' && Number.isFinite(Number(dealValue))) details.dealValue = Number(dealValue);
-      else throw new ApiError(400, 'invalidRequest', `details.dealValue must be a number; got ${JSON.stringify(dealValue)}`, 'details.dealValue');
+      if (typeof dealValue === 'string' && dealValue.trim() !== '' && Number.isFinite(Number(dealValue)))
+        details.dealValue = Number(dealValue);
+      else
+        throw new ApiError(
+          400,
+          'invalidRequest',
+          `details.dealValue must be a number; got ${JSON.stringify(dealValue)}`,
+          'details.dealValue',
+        );
     }
     const currency = details.currency;
     if (currency !== undefined && currency !== null && (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency))) {
-      throw new ApiError(400, 'invalidRequest', `details.currency must be an ISO 4217 code; got ${JSON.stringify(currency)}`, 'details.currency');
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `details.currency must be an ISO 4217 code; got ${JSON.stringify(currency)}`,
+        'details.currency',
+      );
     }
     const closing = details.closingDateTime;
     if (closing !== undefined && closing !== null && (typeof closing !== 'string' || Number.isNaN(parseDateTime(closing)))) {
-      throw new ApiError(400, 'invalidRequest', `details.closingDateTime must be a UTC date-time; got ${JSON.stringify(closing)}`, 'details.closingDateTime');
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `details.closingDateTime must be a UTC date-time; got ${JSON.stringify(closing)}`,
+        'details.closingDateTime',
+      );
     }
   }
   for (const arrayProperty of ['team', 'target'] as const) {
@@ -130,7 +166,12 @@ export function checkTransition(before: { status: unknown; substatus: unknown },
   const to = String(after.status ?? 'None');
   const toSub = String(after.substatus ?? 'None');
   if (TERMINAL_SUBSTATUSES.includes(fromSub)) {
-    throw new ApiError(400, 'invalidRequest', `The referral is ${from}/${fromSub}, a terminal state: it allows no further update`, 'status');
+    throw new ApiError(
+      400,
+      'invalidRequest',
+      `The referral is ${from}/${fromSub}, a terminal state: it allows no further update`,
+      'status',
+    );
   }
   if (from === to && fromSub === toSub) return;
   const rule = STATUS_TRANSITIONS[from];
@@ -145,15 +186,28 @@ export function checkStatusPair(status: string, substatus: string): void {
   const target = STATUS_TRANSITIONS[status];
   if (!target) throw new ApiError(400, 'invalidRequest', `Status ${status} cannot be set`, 'status');
   if (!target.substatus.includes(substatus as Substatus)) {
-    throw new ApiError(400, 'invalidRequest', `Substatus ${substatus} is not allowed with status ${status} (allowed: ${target.substatus.join(', ')})`, 'substatus');
+    throw new ApiError(
+      400,
+      'invalidRequest',
+      `Substatus ${substatus} is not allowed with status ${status} (allowed: ${target.substatus.join(', ')})`,
+      'substatus',
+    );
   }
 }
 
-export interface PatchOperation { op: string; path: string; value?: unknown }
+export interface PatchOperation {
+  op: string;
+  path: string;
+  value?: unknown;
+}
 
 function decodePointer(path: string): string[] {
-  if (path === '' || !path.startsWith('/')) throw new ApiError(400, 'invalidRequest', `Invalid JSON Pointer ${JSON.stringify(path)}`, 'path');
-  return path.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (path === '' || !path.startsWith('/'))
+    throw new ApiError(400, 'invalidRequest', `Invalid JSON Pointer ${JSON.stringify(path)}`, 'path');
+  return path
+    .slice(1)
+    .split('/')
+    .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /**
@@ -169,7 +223,12 @@ export function applyJsonPatch(document: JsonObject, operations: unknown): JsonO
     }
     const op = raw.op.toLowerCase();
     if (op !== 'replace' && op !== 'add') {
-      throw new ApiError(400, 'invalidRequest', `Patch operation ${index}: only "replace" and "add" are supported, not ${JSON.stringify(raw.op)}`, `patch[${index}]`);
+      throw new ApiError(
+        400,
+        'invalidRequest',
+        `Patch operation ${index}: only "replace" and "add" are supported, not ${JSON.stringify(raw.op)}`,
+        `patch[${index}]`,
+      );
     }
     if (!('value' in raw)) throw new ApiError(400, 'invalidRequest', `Patch operation ${index} needs a value`, `patch[${index}]`);
     const tokens = decodePointer(raw.path);
@@ -181,7 +240,8 @@ export function applyJsonPatch(document: JsonObject, operations: unknown): JsonO
     for (const token of tokens.slice(0, -1)) {
       if (Array.isArray(parent)) {
         const i = Number(token);
-        if (!Number.isInteger(i) || i < 0 || i >= parent.length) throw new ApiError(400, 'invalidRequest', `${raw.path}: no element ${token}`, raw.path);
+        if (!Number.isInteger(i) || i < 0 || i >= parent.length)
+          throw new ApiError(400, 'invalidRequest', `${raw.path}: no element ${token}`, raw.path);
         parent = parent[i];
       } else if (isObject(parent)) {
         if (parent[token] === undefined || parent[token] === null) parent[token] = {};
@@ -193,7 +253,10 @@ export function applyJsonPatch(document: JsonObject, operations: unknown): JsonO
     const last = tokens[tokens.length - 1] as string;
     const value = clone(raw.value);
     if (Array.isArray(parent)) {
-      if (last === '-' && op === 'add') { parent.push(value); continue; }
+      if (last === '-' && op === 'add') {
+        parent.push(value);
+        continue;
+      }
       const i = Number(last);
       const max = op === 'add' ? parent.length : parent.length - 1;
       if (!Number.isInteger(i) || i < 0 || i > max) throw new ApiError(400, 'invalidRequest', `${raw.path}: index out of range`, raw.path);

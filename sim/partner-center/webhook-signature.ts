@@ -9,7 +9,12 @@ export const SIGNATURE_ALGORITHM = 'rsa-sha256';
 export const MICROSOFT_ORGANIZATION = 'O=Microsoft Corporation';
 
 /** The headers Partner Center puts on a webhook POST. */
-export function signatureHeaders(body: Buffer, privateKey: KeyObject, certificateUrl: string, toMsSignatureHeader: boolean): Record<string, string> {
+export function signatureHeaders(
+  body: Buffer,
+  privateKey: KeyObject,
+  certificateUrl: string,
+  toMsSignatureHeader: boolean,
+): Record<string, string> {
   const signature = `Signature ${sign('sha256', body, privateKey).toString('base64')}`;
   return {
     ...(toMsSignatureHeader ? { 'x-ms-signature': signature } : { Authorization: signature }),
@@ -30,8 +35,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
 }
 
 export type VerificationResult =
-  | { valid: true; certificate: X509Certificate; signatureHeader: 'Authorization' | 'x-ms-signature' }
-  | { valid: false; reason: string };
+  { valid: true; certificate: X509Certificate; signatureHeader: 'Authorization' | 'x-ms-signature' } | { valid: false; reason: string };
 
 export interface VerifyOptions {
   /**
@@ -64,7 +68,8 @@ export async function verifyWebhookSignature(
   const msSignature = header(headers, 'x-ms-signature');
   const signatureHeader = authorization !== undefined ? 'Authorization' : msSignature !== undefined ? 'x-ms-signature' : undefined;
   const signatureValue = authorization ?? msSignature;
-  if (signatureHeader === undefined || signatureValue === undefined) return { valid: false, reason: 'the Authorization (or x-ms-signature) header is missing' };
+  if (signatureHeader === undefined || signatureValue === undefined)
+    return { valid: false, reason: 'the Authorization (or x-ms-signature) header is missing' };
   const match = /^Signature\s+(\S+)$/.exec(signatureValue.trim());
   if (!match) return { valid: false, reason: `the ${signatureHeader} header's scheme must be "Signature"` };
   const certificateUrl = header(headers, 'x-ms-certificate-url');
@@ -91,15 +96,22 @@ export async function verifyWebhookSignature(
   }
   if (options.trustedCertificates) {
     const anchors = options.trustedCertificates.map(toCertificate);
-    const trusted = anchors.some((anchor) => anchor.fingerprint256 === certificate.fingerprint256
-      || (certificate.checkIssued(anchor) && certificate.verify(anchor.publicKey)));
+    const trusted = anchors.some(
+      (anchor) =>
+        anchor.fingerprint256 === certificate.fingerprint256 || (certificate.checkIssued(anchor) && certificate.verify(anchor.publicKey)),
+    );
     if (!trusted) return { valid: false, reason: 'the certificate does not chain to a trusted certificate' };
   } else if (!(certificate.checkIssued(certificate) && certificate.verify(certificate.publicKey))) {
     return { valid: false, reason: 'the certificate chain cannot be verified (not self-signed and no trusted certificates given)' };
   }
 
   // 4. The issuer's organization.
-  if (!certificate.issuer.split('\n').map((part) => part.trim()).includes(MICROSOFT_ORGANIZATION)) {
+  if (
+    !certificate.issuer
+      .split('\n')
+      .map((part) => part.trim())
+      .includes(MICROSOFT_ORGANIZATION)
+  ) {
     return { valid: false, reason: `the certificate issuer is not ${MICROSOFT_ORGANIZATION}: ${certificate.issuer.replace(/\n/g, ', ')}` };
   }
 

@@ -49,12 +49,21 @@ function time(date: Date): Buffer {
   const iso = date.toISOString();
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '');
   const year = date.getUTCFullYear();
-  return year >= 1950 && year < 2050 ? tlv(0x17, Buffer.from(`${digits.slice(2)}Z`, 'ascii')) : tlv(0x18, Buffer.from(`${digits}Z`, 'ascii'));
+  return year >= 1950 && year < 2050
+    ? tlv(0x17, Buffer.from(`${digits.slice(2)}Z`, 'ascii'))
+    : tlv(0x18, Buffer.from(`${digits}Z`, 'ascii'));
 }
 
 const NAME_OIDS: Record<string, string> = { C: '2.5.4.6', ST: '2.5.4.8', L: '2.5.4.7', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3' };
 
-export interface DistinguishedName { C?: string; ST?: string; L?: string; O?: string; OU?: string; CN?: string }
+export interface DistinguishedName {
+  C?: string;
+  ST?: string;
+  L?: string;
+  O?: string;
+  OU?: string;
+  CN?: string;
+}
 
 function name(dn: DistinguishedName): Buffer {
   const rdns: Buffer[] = [];
@@ -89,9 +98,10 @@ export interface CertificateOptions {
 
 /** A self-signed RSA/SHA-256 certificate (issuer = subject), usable to sign and as its own trust anchor. */
 export function createSelfSignedCertificate(options: CertificateOptions): SelfSignedCertificate {
-  const keys = options.privateKey && options.publicKey
-    ? { privateKey: options.privateKey, publicKey: options.publicKey }
-    : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keys =
+    options.privateKey && options.publicKey
+      ? { privateKey: options.privateKey, publicKey: options.publicKey }
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const algorithm = sequence(oid(SHA256_WITH_RSA), nullValue());
   const dn = name(options.subject);
   const serial = randomBytes(16);
@@ -114,13 +124,20 @@ export function createSelfSignedCertificate(options: CertificateOptions): SelfSi
   );
   const signature = sign('sha256', tbs, keys.privateKey);
   const der = sequence(tbs, algorithm, bitString(signature));
-  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  const pem = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
   return { der, pem, certificate: new X509Certificate(der), privateKey: keys.privateKey };
 }
 
 /** The subject of the emulator's dispatch certificate, shaped like Microsoft's. */
 export const DISPATCH_SUBJECT: DistinguishedName = {
-  C: 'US', ST: 'Washington', L: 'Redmond', O: 'Microsoft Corporation', CN: 'pcnotifications-dispatch.microsoft.com (emulated)',
+  C: 'US',
+  ST: 'Washington',
+  L: 'Redmond',
+  O: 'Microsoft Corporation',
+  CN: 'pcnotifications-dispatch.microsoft.com (emulated)',
 };
 
 let dispatchCertificate: SelfSignedCertificate | undefined;

@@ -31,7 +31,10 @@ export class DefinitionError extends Error {
 
 /** An action failure with a Logic-Apps-like code (ValidationFailed, BadRequest, ActionFailed…). */
 export class ActionError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ActionError';
   }

@@ -10,7 +10,13 @@
  * the path when the object has no member with that literal name.
  */
 import {
-  arityProblem, ExpressionSyntaxError, lookupFunction, parseTemplate, type Expression, type MemberAccess, type Template,
+  arityProblem,
+  ExpressionSyntaxError,
+  lookupFunction,
+  parseTemplate,
+  type Expression,
+  type MemberAccess,
+  type Template,
 } from '../../flows/expressions/index.js';
 import { TemplateError, UnimplementedFunctionError } from './errors.js';
 import { IMPLEMENTATIONS, LAZY_FUNCTIONS } from './functions/index.js';
@@ -84,7 +90,10 @@ function staticFloat(expression: Expression): boolean {
 }
 
 class Evaluator {
-  constructor(private readonly source: string, private readonly host: EvaluationHost) {}
+  constructor(
+    private readonly source: string,
+    private readonly host: EvaluationHost,
+  ) {}
 
   evaluate(expression: Expression): Value {
     switch (expression.kind) {
@@ -133,7 +142,9 @@ class Evaluator {
     if (name !== 'if') throw new UnimplementedFunctionError(name);
     const condition = this.evaluate(node.args[0]!);
     if (typeof condition !== 'boolean') {
-      return fail(`The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type '${typeName(condition)}'.`);
+      return fail(
+        `The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type '${typeName(condition)}'.`,
+      );
     }
     return this.evaluate(node.args[condition ? 1 : 2]!);
   }
@@ -153,11 +164,13 @@ class Evaluator {
       if (typeof key === 'number' && Number.isInteger(key)) {
         if (key >= 0 && key < target.length) return target[key] ?? null;
         if (node.nullSafe) return null;
-        return fail(`The template language expression '${this.text(node)}' cannot be evaluated because array index '${key}' is outside bounds (0, ${target.length - 1}) of array.`);
+        return fail(
+          `The template language expression '${this.text(node)}' cannot be evaluated because array index '${key}' is outside bounds (0, ${target.length - 1}) of array.`,
+        );
       }
       return fail(
         `The template language expression '${this.text(node)}' cannot be evaluated because property '${shown}' cannot be selected. ` +
-          "Array elements can only be selected using an integer index.",
+          'Array elements can only be selected using an integer index.',
       );
     }
     if (!isObject(target)) {
@@ -167,7 +180,9 @@ class Evaluator {
       );
     }
     if (typeof key !== 'string') {
-      return fail(`The template language expression '${this.text(node)}' cannot be evaluated because the property name must be a string; the provided value is of type '${typeName(key)}'.`);
+      return fail(
+        `The template language expression '${this.text(node)}' cannot be evaluated because the property name must be a string; the provided value is of type '${typeName(key)}'.`,
+      );
     }
     if (Object.prototype.hasOwnProperty.call(target, key)) return target[key] ?? null;
     if (key.includes('/')) return this.path(node, target, key);
@@ -213,7 +228,10 @@ export function applyFunction(name: string, values: Value[], host: EvaluationHos
   if (arity) return fail(`The condition '${name}' is not valid: ${arity}.`);
   const lower = spec.name.toLowerCase();
   if (lower === 'if') {
-    if (typeof values[0] !== 'boolean') return fail(`The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type '${typeName(values[0])}'.`);
+    if (typeof values[0] !== 'boolean')
+      return fail(
+        `The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type '${typeName(values[0])}'.`,
+      );
     return values[0] ? values[1] : values[2];
   }
   const impl = IMPLEMENTATIONS.get(lower);

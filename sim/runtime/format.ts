@@ -45,7 +45,9 @@ function brief(value: unknown): string {
 
 export function formatRun(run: FlowRun): string {
   const lines: string[] = [];
-  lines.push(`${MARKS[run.status]} ${run.flowName} — run ${run.runId} ${run.status} (${formatDuration(span(run.startTime, run.endTime))}, ${run.startTime} → ${run.endTime})`);
+  lines.push(
+    `${MARKS[run.status]} ${run.flowName} — run ${run.runId} ${run.status} (${formatDuration(span(run.startTime, run.endTime))}, ${run.startTime} → ${run.endTime})`,
+  );
   lines.push(`  trigger ${run.trigger.name}`);
   if (run.error) lines.push(`  error ${run.error.code}: ${shorten(run.error.message, ERROR_WIDTH)}`);
   if (run.response) lines.push(`  response ${run.response.statusCode} ${brief(run.response.body)}`);
@@ -56,8 +58,11 @@ export function formatRun(run: FlowRun): string {
     const depth = depthOf(action);
     const label = labels[index]!;
     const duration = action.status === 'Skipped' ? '' : formatDuration(span(action.startTime, action.endTime));
-    const error = action.error && action.status !== 'Succeeded' ? `  ${action.error.code}: ${shorten(action.error.message, ERROR_WIDTH)}` : '';
-    lines.push(`  ${'  '.repeat(depth)}${MARKS[action.status]} ${label.padEnd(Math.max(0, width - depth * 2))}  ${duration.padStart(9)}${error}`.trimEnd());
+    const error =
+      action.error && action.status !== 'Succeeded' ? `  ${action.error.code}: ${shorten(action.error.message, ERROR_WIDTH)}` : '';
+    lines.push(
+      `  ${'  '.repeat(depth)}${MARKS[action.status]} ${label.padEnd(Math.max(0, width - depth * 2))}  ${duration.padStart(9)}${error}`.trimEnd(),
+    );
   });
   return lines.join('\n');
 }

@@ -25,7 +25,8 @@ const EXPLICIT_MAXIMUM = 86400000;
 function duration(value: unknown, fallback: number, what: string): number {
   if (value === undefined || value === null) return fallback;
   const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
-  if (parsed === undefined || parsed < 0) throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${String(value)}' is not an ISO 8601 duration.`);
+  if (parsed === undefined || parsed < 0)
+    throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${String(value)}' is not an ISO 8601 duration.`);
   return parsed;
 }
 

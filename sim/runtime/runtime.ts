@@ -116,12 +116,28 @@ function childContainers(definition: ActionDefinition): Array<Record<string, Act
 }
 
 const HTTP_REASONS: Readonly<Record<number, string>> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed', 408: 'RequestTimeout', 409: 'Conflict',
-  410: 'Gone', 412: 'PreconditionFailed', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType', 422: 'UnprocessableEntity',
-  429: 'TooManyRequests', 500: 'InternalServerError', 501: 'NotImplemented', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  408: 'RequestTimeout',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'PreconditionFailed',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableEntity',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  501: 'NotImplemented',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
 };
 
-export const httpReason = (status: number): string => HTTP_REASONS[status] ?? (status >= 500 ? 'ServerError' : status >= 400 ? 'ClientError' : 'OK');
+export const httpReason = (status: number): string =>
+  HTTP_REASONS[status] ?? (status >= 500 ? 'ServerError' : status >= 400 ? 'ClientError' : 'OK');
 
 /** The message a failed HTTP answer carries (OData/Graph `error.message`, `message`, or the body itself). */
 function errorMessage(body: unknown, status: number): string {
@@ -142,11 +158,14 @@ function indexDefinition(flowName: string, definition: JsonObject): Map<string, 
   const visit = (actions: Record<string, ActionDefinition>, parentPath: string, ancestors: IndexedAction[]): void => {
     for (const [name, action] of Object.entries(actions)) {
       if (!isObject(action)) throw new DefinitionError(`${flowName}: action '${name}' is not an object`);
-      if (index.has(name)) throw new DefinitionError(`${flowName}: the action name '${name}' is used twice (action names are unique in a flow)`);
+      if (index.has(name))
+        throw new DefinitionError(`${flowName}: the action name '${name}' is used twice (action names are unique in a flow)`);
       const path = parentPath ? `${parentPath}/${name}` : name;
       const type = lower(action.type);
       if (type === 'initializevariable' && ancestors.length > 0) {
-        throw new DefinitionError(`${flowName}: InitializeVariable '${path}' is not at the top level (variables are initialized outside scopes and loops)`);
+        throw new DefinitionError(
+          `${flowName}: InitializeVariable '${path}' is not at the top level (variables are initialized outside scopes and loops)`,
+        );
       }
       for (const predecessor of Object.keys(action.runAfter ?? {})) {
         if (!Object.prototype.hasOwnProperty.call(actions, predecessor)) {
@@ -168,7 +187,8 @@ function checkCycles(flowName: string, actions: Record<string, ActionDefinition>
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, trail: string[]): void => {
     if (state.get(name) === 'done') return;
-    if (state.get(name) === 'visiting') throw new DefinitionError(`${flowName}: runAfter cycle in '${parentPath || '(top level)'}': ${[...trail, name].join(' → ')}`);
+    if (state.get(name) === 'visiting')
+      throw new DefinitionError(`${flowName}: runAfter cycle in '${parentPath || '(top level)'}': ${[...trail, name].join(' → ')}`);
     state.set(name, 'visiting');
     for (const predecessor of Object.keys(actions[name]?.runAfter ?? {})) visit(predecessor, [...trail, name]);
     state.set(name, 'done');
@@ -199,7 +219,9 @@ export class FlowRuntime {
       name: flow.name,
       document,
       definition: definition as RegisteredFlow['definition'],
-      connectionReferences: (isObject(properties!.connectionReferences) ? properties!.connectionReferences : {}) as RegisteredFlow['connectionReferences'],
+      connectionReferences: (isObject(properties!.connectionReferences)
+        ? properties!.connectionReferences
+        : {}) as RegisteredFlow['connectionReferences'],
       triggerName,
       trigger: trigger as ActionDefinition,
       index,
@@ -222,7 +244,10 @@ export class FlowRuntime {
       const subscription: RowSubscription = { message, entity };
       const attributes = parameters['subscriptionRequest/filteringattributes'];
       if (typeof attributes === 'string' && attributes.trim() !== '') {
-        subscription.filteringAttributes = attributes.split(',').map((attribute) => attribute.trim()).filter(Boolean);
+        subscription.filteringAttributes = attributes
+          .split(',')
+          .map((attribute) => attribute.trim())
+          .filter(Boolean);
       }
       const filter = parameters['subscriptionRequest/filterexpression'];
       if (typeof filter === 'string' && filter.trim() !== '') subscription.filterExpression = filter;
@@ -261,7 +286,11 @@ export class FlowRuntime {
     const body = { ...structuredClone(change.row), SdkMessage: sdkMessage };
     return this.execute(flow, {
       outputs: {
-        headers: { 'Content-Type': 'application/json', 'x-ms-dynamics-entity-name': change.entity, 'x-ms-dynamics-request-name': sdkMessage },
+        headers: {
+          'Content-Type': 'application/json',
+          'x-ms-dynamics-entity-name': change.entity,
+          'x-ms-dynamics-request-name': sdkMessage,
+        },
         body,
       },
     });
@@ -285,7 +314,10 @@ export class FlowRuntime {
    */
   async startHttpEndpoint(flowId: string): Promise<HttpEndpoint> {
     const flow = this.flowWithTrigger(flowId, 'request', 'startHttpEndpoint');
-    const method = typeof (flow.trigger.inputs as JsonObject | undefined)?.method === 'string' ? String((flow.trigger.inputs as JsonObject).method).toUpperCase() : undefined;
+    const method =
+      typeof (flow.trigger.inputs as JsonObject | undefined)?.method === 'string'
+        ? String((flow.trigger.inputs as JsonObject).method).toUpperCase()
+        : undefined;
     const server = createServer((request, response) => {
       this.serve(flow, method, request, response).catch((error: unknown) => {
         if (!response.headersSent) sendJson(response, 500, { error: { code: 'SimulatorError', message: (error as Error).message } });
@@ -319,7 +351,9 @@ export class FlowRuntime {
       try {
         body = JSON.parse(text);
       } catch (error) {
-        sendJson(response, 400, { error: { code: 'InvalidRequestContent', message: `The request body is not valid JSON: ${(error as Error).message}` } });
+        sendJson(response, 400, {
+          error: { code: 'InvalidRequestContent', message: `The request body is not valid JSON: ${(error as Error).message}` },
+        });
         return;
       }
     }
@@ -334,7 +368,8 @@ export class FlowRuntime {
       const isText = typeof answerBody === 'string';
       const payload = answerBody === null || answerBody === undefined ? '' : isText ? answerBody : JSON.stringify(answerBody);
       const hasType = Object.keys(answerHeaders).some((name) => name.toLowerCase() === 'content-type');
-      const contentType = payload === '' || hasType ? {} : { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' };
+      const contentType =
+        payload === '' || hasType ? {} : { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' };
       response.writeHead(statusCode, { ...contentType, ...answerHeaders });
       response.end(payload);
     };
@@ -376,7 +411,12 @@ export class FlowRuntime {
     return {
       now: () => this.options.clock.now(),
       parameter: (name) => (parameters.has(name) ? { value: parameters.get(name) } : undefined),
-      workflow: () => ({ id: flow.id, name: flow.id, type: 'Microsoft.Logic/workflows', tags: { flowDisplayName: flow.name, environmentName: 'simulator' } }),
+      workflow: () => ({
+        id: flow.id,
+        name: flow.id,
+        type: 'Microsoft.Logic/workflows',
+        tags: { flowDisplayName: flow.name, environmentName: 'simulator' },
+      }),
     };
   }
 
@@ -573,7 +613,11 @@ class Execution {
   // -------------------------------------------------------------------------------------------------
   // Containers and runAfter
 
-  private async runContainer(actions: Record<string, ActionDefinition> | undefined, parentPath: string, iteration: number | undefined): Promise<Outcome> {
+  private async runContainer(
+    actions: Record<string, ActionDefinition> | undefined,
+    parentPath: string,
+    iteration: number | undefined,
+  ): Promise<Outcome> {
     const container = actions ?? {};
     const names = Object.keys(container);
     const statuses = new Map<string, Status>();
@@ -581,18 +625,23 @@ class Execution {
     const causes = new Map<string, Outcome['cause']>();
     const pending = [...names];
     while (pending.length > 0 && !this.stop) {
-      const position = pending.findIndex((name) => Object.keys(container[name]!.runAfter ?? {}).every((predecessor) => statuses.has(predecessor)));
+      const position = pending.findIndex((name) =>
+        Object.keys(container[name]!.runAfter ?? {}).every((predecessor) => statuses.has(predecessor)),
+      );
       if (position === -1) throw new DefinitionError(`runAfter cycle among ${pending.join(', ')}`);
       const name = pending.splice(position, 1)[0]!;
       const definition = container[name]!;
       const path = parentPath ? `${parentPath}/${name}` : name;
-      const unmet = Object.entries(definition.runAfter ?? {}).find(([predecessor, allowed]) => !this.allowed(allowed).includes(statuses.get(predecessor)!));
+      const unmet = Object.entries(definition.runAfter ?? {}).find(
+        ([predecessor, allowed]) => !this.allowed(allowed).includes(statuses.get(predecessor)!),
+      );
       if (unmet) {
         const [predecessor, allowed] = unmet;
         statuses.set(name, 'Skipped');
         this.recordSkipped(name, definition, path, iteration, {
           code: 'ActionSkipped',
-          message: `The execution of template action '${name}' is skipped: the 'runAfter' condition for action '${predecessor}' is not satisfied. ` +
+          message:
+            `The execution of template action '${name}' is skipped: the 'runAfter' condition for action '${predecessor}' is not satisfied. ` +
             `Expected status values '${this.allowed(allowed).join(', ')}' and actual value '${statuses.get(predecessor)}'.`,
         });
         continue;
@@ -605,8 +654,12 @@ class Execution {
     const unhandled = names.filter((name) => {
       const status = statuses.get(name);
       if (status !== 'Failed' && status !== 'TimedOut') return false;
-      return !names.some((other) => ran.has(other) && Object.prototype.hasOwnProperty.call(container[other]!.runAfter ?? {}, name) &&
-        this.allowed(container[other]!.runAfter![name]).includes(status));
+      return !names.some(
+        (other) =>
+          ran.has(other) &&
+          Object.prototype.hasOwnProperty.call(container[other]!.runAfter ?? {}, name) &&
+          this.allowed(container[other]!.runAfter![name]).includes(status),
+      );
     });
     if (unhandled.length === 0) return { status: 'Succeeded' };
     const first = unhandled[0]!;
@@ -624,10 +677,18 @@ class Execution {
     const entry: ActionRun = { name, path, status: 'Skipped', startTime: now, endTime: now };
     if (iteration !== undefined) entry.iteration = iteration;
     this.actions.push(entry);
-    this.results.set(name, { name, startTime: now, endTime: now, status: 'Skipped', code: 'ActionSkipped', ...(reason ? { error: reason } : {}) });
+    this.results.set(name, {
+      name,
+      startTime: now,
+      endTime: now,
+      status: 'Skipped',
+      code: 'ActionSkipped',
+      ...(reason ? { error: reason } : {}),
+    });
     if (isObject(definition)) {
       for (const container of childContainers(definition)) {
-        for (const [child, childDefinition] of Object.entries(container)) this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
+        for (const [child, childDefinition] of Object.entries(container))
+          this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
       }
     }
   }
@@ -681,17 +742,27 @@ class Execution {
       return { status: 'Failed', cause: { path, error: runError } };
     }
     if (error instanceof TemplateError) {
-      return { status: 'Failed', cause: { path, error: { code: 'InvalidTemplate', message: `${error.message.replace(/\.$/, '')} at ${path}` } } };
+      return {
+        status: 'Failed',
+        cause: { path, error: { code: 'InvalidTemplate', message: `${error.message.replace(/\.$/, '')} at ${path}` } },
+      };
     }
     if (error instanceof ActionError) return { status: 'Failed', cause: { path, error: { code: error.code, message: error.message } } };
-    const runError = error instanceof DefinitionError
-      ? { code: 'InvalidDefinition', message: `${error.message} at ${path}` }
-      : { code: 'SimulatorError', message: `${(error as Error)?.stack ?? String(error)} at ${path}` };
+    const runError =
+      error instanceof DefinitionError
+        ? { code: 'InvalidDefinition', message: `${error.message} at ${path}` }
+        : { code: 'SimulatorError', message: `${(error as Error)?.stack ?? String(error)} at ${path}` };
     this.stop = { status: 'Failed', error: runError };
     return { status: 'Failed', cause: { path, error: runError } };
   }
 
-  private dispatch(name: string, definition: ActionDefinition, path: string, iteration: number | undefined, step: Step): Promise<Outcome> | Outcome {
+  private dispatch(
+    name: string,
+    definition: ActionDefinition,
+    path: string,
+    iteration: number | undefined,
+    step: Step,
+  ): Promise<Outcome> | Outcome {
     switch (lower(definition.type)) {
       case 'compose':
         step.inputs = this.evaluate(definition.inputs ?? null);
@@ -747,12 +818,18 @@ class Execution {
 
   private checkVariable(name: string, type: string, value: Value): void {
     const valid =
-      type === 'string' ? typeof value === 'string'
-        : type === 'integer' ? typeof value === 'number' && Number.isInteger(value)
-          : type === 'float' ? typeof value === 'number'
-            : type === 'boolean' ? typeof value === 'boolean'
-              : type === 'array' ? Array.isArray(value)
-                : type === 'object' ? isObject(value)
+      type === 'string'
+        ? typeof value === 'string'
+        : type === 'integer'
+          ? typeof value === 'number' && Number.isInteger(value)
+          : type === 'float'
+            ? typeof value === 'number'
+            : type === 'boolean'
+              ? typeof value === 'boolean'
+              : type === 'array'
+                ? Array.isArray(value)
+                : type === 'object'
+                  ? isObject(value)
                   : false;
     if (!valid) {
       const shown = type.charAt(0).toUpperCase() + type.slice(1);
@@ -768,12 +845,17 @@ class Execution {
     const declared = Array.isArray(inputs.variables) ? inputs.variables : [];
     const evaluated: JsonObject[] = [];
     for (const variable of declared) {
-      if (!isObject(variable) || typeof variable.name !== 'string') throw new ActionError('InvalidTemplate', 'InitializeVariable needs inputs.variables[{ name, type, value }]');
+      if (!isObject(variable) || typeof variable.name !== 'string')
+        throw new ActionError('InvalidTemplate', 'InitializeVariable needs inputs.variables[{ name, type, value }]');
       const type = lower(variable.type);
       if (!['string', 'integer', 'float', 'boolean', 'array', 'object'].includes(type)) {
-        throw new ActionError('InvalidTemplate', `The variable '${variable.name}' has the type '${String(variable.type)}', not one of string, integer, float, boolean, array, object.`);
+        throw new ActionError(
+          'InvalidTemplate',
+          `The variable '${variable.name}' has the type '${String(variable.type)}', not one of string, integer, float, boolean, array, object.`,
+        );
       }
-      if (this.variables.has(variable.name)) throw new ActionError('InvalidTemplate', `The variable '${variable.name}' is already initialized.`);
+      if (this.variables.has(variable.name))
+        throw new ActionError('InvalidTemplate', `The variable '${variable.name}' is already initialized.`);
       const value = Object.prototype.hasOwnProperty.call(variable, 'value') ? this.evaluate(variable.value) : defaultOf(type);
       this.checkVariable(variable.name, type, value);
       this.variables.set(variable.name, { type, value });
@@ -788,7 +870,11 @@ class Execution {
     const name = inputs?.name;
     if (typeof name !== 'string') throw new ActionError('InvalidTemplate', `${String(definition.type)} needs inputs.name`);
     const variable = this.variables.get(name);
-    if (!variable) throw new ActionError('InvalidTemplate', `The variable '${name}' is not initialized: add an InitializeVariable action that runs before this one.`);
+    if (!variable)
+      throw new ActionError(
+        'InvalidTemplate',
+        `The variable '${name}' is not initialized: add an InitializeVariable action that runs before this one.`,
+      );
     step.inputs = inputs;
     const value = inputs.value;
     let next: Value;
@@ -799,19 +885,34 @@ class Execution {
       case 'incrementvariable':
       case 'decrementvariable': {
         if (variable.type !== 'integer' && variable.type !== 'float') {
-          throw new ActionError('InvalidTemplate', `The variable '${name}' of type '${variable.type}' cannot be incremented or decremented: only Integer and Float variables can.`);
+          throw new ActionError(
+            'InvalidTemplate',
+            `The variable '${name}' of type '${variable.type}' cannot be incremented or decremented: only Integer and Float variables can.`,
+          );
         }
         const amount = value === undefined || value === null ? 1 : value;
-        if (typeof amount !== 'number') throw new ActionError('InvalidTemplate', `The value to increment or decrement '${name}' by must be a number, not of type '${typeName(amount)}'.`);
+        if (typeof amount !== 'number')
+          throw new ActionError(
+            'InvalidTemplate',
+            `The value to increment or decrement '${name}' by must be a number, not of type '${typeName(amount)}'.`,
+          );
         next = (variable.value as number) + (kind === 'incrementvariable' ? amount : -amount);
         break;
       }
       case 'appendtoarrayvariable':
-        if (variable.type !== 'array') throw new ActionError('InvalidTemplate', `AppendToArrayVariable needs an Array variable; '${name}' is of type '${variable.type}'.`);
+        if (variable.type !== 'array')
+          throw new ActionError(
+            'InvalidTemplate',
+            `AppendToArrayVariable needs an Array variable; '${name}' is of type '${variable.type}'.`,
+          );
         next = [...(variable.value as Value[]), value ?? null];
         break;
       default:
-        if (variable.type !== 'string') throw new ActionError('InvalidTemplate', `AppendToStringVariable needs a String variable; '${name}' is of type '${variable.type}'.`);
+        if (variable.type !== 'string')
+          throw new ActionError(
+            'InvalidTemplate',
+            `AppendToStringVariable needs a String variable; '${name}' is of type '${variable.type}'.`,
+          );
         next = (variable.value as string) + stringify(value);
     }
     this.checkVariable(name, variable.type, next);
@@ -831,7 +932,10 @@ class Execution {
       try {
         content = JSON.parse(content) as Value;
       } catch (error) {
-        throw new ActionError('InvalidJSON', `The 'content' property of actions of type 'ParseJson' must be valid JSON: ${(error as Error).message}`);
+        throw new ActionError(
+          'InvalidJSON',
+          `The 'content' property of actions of type 'ParseJson' must be valid JSON: ${(error as Error).message}`,
+        );
       }
     }
     const problems = validateSchema(content, inputs.schema);
@@ -845,7 +949,9 @@ class Execution {
 
   private arrayInput(value: Value, action: string, property: string): Value[] {
     if (!Array.isArray(value)) {
-      throw new TemplateError(`The '${property}' property of a ${action} action must evaluate to an array; the provided value is of type '${typeName(value)}'.`);
+      throw new TemplateError(
+        `The '${property}' property of a ${action} action must evaluate to an array; the provided value is of type '${typeName(value)}'.`,
+      );
     }
     return value;
   }
@@ -857,7 +963,10 @@ class Execution {
     const kept = from.filter((item, index) =>
       this.withItem(item, index, () => {
         const verdict = typeof inputs.where === 'string' ? evaluateTemplate(inputs.where, this.host) : this.evaluate(inputs.where ?? true);
-        if (typeof verdict !== 'boolean') throw new TemplateError(`The 'where' expression of a Query action must evaluate to a Boolean; it evaluated to a value of type '${typeName(verdict)}'.`);
+        if (typeof verdict !== 'boolean')
+          throw new TemplateError(
+            `The 'where' expression of a Query action must evaluate to a Boolean; it evaluated to a value of type '${typeName(verdict)}'.`,
+          );
         return verdict;
       }),
     );
@@ -876,7 +985,8 @@ class Execution {
   private join(definition: ActionDefinition, step: Step): Outcome {
     const inputs = this.evaluate(definition.inputs ?? {}) as JsonObject;
     const from = this.arrayInput(inputs.from ?? null, 'Join', 'from');
-    if (typeof inputs.joinWith !== 'string') throw new TemplateError(`The 'joinWith' property of a Join action must be a string; it is of type '${typeName(inputs.joinWith)}'.`);
+    if (typeof inputs.joinWith !== 'string')
+      throw new TemplateError(`The 'joinWith' property of a Join action must be a string; it is of type '${typeName(inputs.joinWith)}'.`);
     step.inputs = inputs;
     step.outputs = { body: from.map(stringify).join(inputs.joinWith) };
     return { status: 'Succeeded' };
@@ -892,7 +1002,9 @@ class Execution {
 
   /** result(): the first-level actions of a container, in the order they ran. */
   private firstLevelResults(actions: Record<string, ActionDefinition> | undefined): JsonObject[] {
-    return Object.keys(actions ?? {}).map((name) => this.results.get(name)).filter((record): record is JsonObject => record !== undefined);
+    return Object.keys(actions ?? {})
+      .map((name) => this.results.get(name))
+      .filter((record): record is JsonObject => record !== undefined);
   }
 
   private async scope(name: string, definition: ActionDefinition, path: string, iteration: number | undefined): Promise<Outcome> {
@@ -907,7 +1019,10 @@ class Execution {
     else if (typeof expression === 'boolean') verdict = expression;
     else if (isObject(expression)) verdict = this.objectCondition(expression);
     else verdict = expression ?? null;
-    if (typeof verdict !== 'boolean') throw new TemplateError(`The 'expression' of ${action} action must evaluate to a Boolean; it evaluated to a value of type '${typeName(verdict)}'.`);
+    if (typeof verdict !== 'boolean')
+      throw new TemplateError(
+        `The 'expression' of ${action} action must evaluate to a Boolean; it evaluated to a value of type '${typeName(verdict)}'.`,
+      );
     return verdict;
   }
 
@@ -922,7 +1037,8 @@ class Execution {
       const values = list.map((operand) => (isObject(operand) ? this.objectCondition(operand) : this.evaluate(operand)));
       return applyFunction(op, values, this.host);
     }
-    if (op === 'not') return applyFunction('not', [isObject(operands) ? this.objectCondition(operands) : this.evaluate(operands)], this.host);
+    if (op === 'not')
+      return applyFunction('not', [isObject(operands) ? this.objectCondition(operands) : this.evaluate(operands)], this.host);
     const values = (Array.isArray(operands) ? operands : [operands]).map((operand) => this.evaluate(operand));
     return applyFunction(operator, values, this.host);
   }
@@ -933,7 +1049,8 @@ class Execution {
     const taken = verdict ? definition.actions : definition.else?.actions;
     const skipped = verdict ? definition.else?.actions : definition.actions;
     const inner = await this.runContainer(taken, path, iteration);
-    for (const [child, childDefinition] of Object.entries(skipped ?? {})) this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
+    for (const [child, childDefinition] of Object.entries(skipped ?? {}))
+      this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
     return this.containerOutcome(inner);
   }
 
@@ -949,10 +1066,12 @@ class Execution {
     const inner = await this.runContainer(taken, path, iteration);
     for (const [caseName, branch] of cases) {
       if (match && caseName === match[0]) continue;
-      for (const [child, childDefinition] of Object.entries(branch?.actions ?? {})) this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
+      for (const [child, childDefinition] of Object.entries(branch?.actions ?? {}))
+        this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
     }
     if (match) {
-      for (const [child, childDefinition] of Object.entries(definition.default?.actions ?? {})) this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
+      for (const [child, childDefinition] of Object.entries(definition.default?.actions ?? {}))
+        this.recordSkipped(child, childDefinition, `${path}/${child}`, iteration);
     }
     return this.containerOutcome(inner);
   }
@@ -976,7 +1095,11 @@ class Execution {
   }
 
   private loopResults(collected: Map<string, JsonObject[]>): Value[] {
-    return [...collected.entries()].map(([child, records]) => ({ name: child, outputs: records, status: records.at(-1)?.status ?? 'Skipped' }));
+    return [...collected.entries()].map(([child, records]) => ({
+      name: child,
+      outputs: records,
+      status: records.at(-1)?.status ?? 'Skipped',
+    }));
   }
 
   private async foreach(name: string, definition: ActionDefinition, path: string, step: Step): Promise<Outcome> {
@@ -1009,7 +1132,8 @@ class Execution {
     const limit = this.evaluate(definition.limit ?? {}) as JsonObject;
     const count = limit?.count === undefined || limit.count === null ? 60 : Number(limit.count);
     const timeout = typeof limit?.timeout === 'string' ? parseDuration(limit.timeout) : 3600000;
-    if (!Number.isInteger(count) || count < 1) throw new TemplateError(`The Until limit count must be a positive integer, not '${String(limit?.count)}'.`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new TemplateError(`The Until limit count must be a positive integer, not '${String(limit?.count)}'.`);
     if (timeout === undefined) throw new TemplateError(`The Until limit timeout '${String(limit?.timeout)}' is not an ISO 8601 duration.`);
     const started = this.clock.now().getTime();
     const collected = new Map<string, JsonObject[]>();
@@ -1034,7 +1158,16 @@ class Execution {
       }
       if (!done && iterations >= count) break;
       if (!done && this.clock.now().getTime() - started >= timeout) {
-        outcome = { status: 'TimedOut', cause: { path, error: { code: 'ActionTimedOut', message: `The Until loop '${name}' did not meet its condition within ${String(limit?.timeout ?? 'PT1H')}.` } } };
+        outcome = {
+          status: 'TimedOut',
+          cause: {
+            path,
+            error: {
+              code: 'ActionTimedOut',
+              message: `The Until loop '${name}' did not meet its condition within ${String(limit?.timeout ?? 'PT1H')}.`,
+            },
+          },
+        };
         break;
       }
     }
@@ -1044,13 +1177,18 @@ class Execution {
   }
 
   private respond(definition: ActionDefinition, step: Step): Outcome {
-    if (lower(this.flow.trigger.type) !== 'request') throw new ActionError('InvalidTemplate', 'A Response action is only valid in a flow with a Request (HTTP, manual or PowerApp) trigger.');
+    if (lower(this.flow.trigger.type) !== 'request')
+      throw new ActionError(
+        'InvalidTemplate',
+        'A Response action is only valid in a flow with a Request (HTTP, manual or PowerApp) trigger.',
+      );
     const inputs = this.evaluate(definition.inputs ?? {}) as JsonObject;
     const statusCode = inputs.statusCode === undefined ? 200 : Number(inputs.statusCode);
     if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
       throw new TemplateError(`The Response status code must be an integer from 100 to 599, not '${stringify(inputs.statusCode)}'.`);
     }
-    if (this.response) throw new ActionError('ActionResponseAlreadySent', 'The run already sent its response; a run answers its caller once.');
+    if (this.response)
+      throw new ActionError('ActionResponseAlreadySent', 'The run already sent its response; a run answers its caller once.');
     const headers: Record<string, string> = {};
     if (isObject(inputs.headers)) for (const [header, value] of Object.entries(inputs.headers)) headers[header] = stringify(value);
     const body = inputs.body ?? null;
@@ -1065,11 +1203,19 @@ class Execution {
     const inputs = this.evaluate(definition.inputs ?? {}) as JsonObject;
     step.inputs = inputs;
     const status = (['Succeeded', 'Failed', 'Cancelled'] as const).find((candidate) => candidate.toLowerCase() === lower(inputs.runStatus));
-    if (!status) throw new TemplateError(`The Terminate runStatus must be Succeeded, Failed or Cancelled, not '${stringify(inputs.runStatus)}'.`);
+    if (!status)
+      throw new TemplateError(`The Terminate runStatus must be Succeeded, Failed or Cancelled, not '${stringify(inputs.runStatus)}'.`);
     const runError = isObject(inputs.runError) ? inputs.runError : {};
-    this.stop = status === 'Failed'
-      ? { status, error: { code: typeof runError.code === 'string' ? runError.code : 'Terminated', message: typeof runError.message === 'string' ? runError.message : 'The run was terminated with the status Failed.' } }
-      : { status };
+    this.stop =
+      status === 'Failed'
+        ? {
+            status,
+            error: {
+              code: typeof runError.code === 'string' ? runError.code : 'Terminated',
+              message: typeof runError.message === 'string' ? runError.message : 'The run was terminated with the status Failed.',
+            },
+          }
+        : { status };
     return { status: 'Succeeded' };
   }
 
@@ -1080,7 +1226,8 @@ class Execution {
     if (isObject(inputs.interval)) {
       const unit = WAIT_UNITS[lower(inputs.interval.unit)];
       const count = Number(inputs.interval.count);
-      if (unit === undefined || !Number.isFinite(count)) throw new TemplateError(`The Wait interval needs a count and a unit (Second…Month), not ${JSON.stringify(inputs.interval)}.`);
+      if (unit === undefined || !Number.isFinite(count))
+        throw new TemplateError(`The Wait interval needs a count and a unit (Second…Month), not ${JSON.stringify(inputs.interval)}.`);
       ms = unit * count;
     } else if (isObject(inputs.until) && typeof inputs.until.timestamp === 'string') {
       const until = Date.parse(inputs.until.timestamp);
@@ -1109,7 +1256,8 @@ class Execution {
       }
       const retriable = thrown !== undefined || isRetriableStatus(response!.statusCode);
       if (!retriable || retry >= policy.count) {
-        if (thrown !== undefined) throw new ActionError('ServiceUnavailable', `The call failed: ${(thrown as Error)?.message ?? String(thrown)}`);
+        if (thrown !== undefined)
+          throw new ActionError('ServiceUnavailable', `The call failed: ${(thrown as Error)?.message ?? String(thrown)}`);
         return response!;
       }
       await this.clock.sleep(retryAfterMs(response?.headers, this.clock.now()) ?? policy.delay(retry + 1));
@@ -1132,18 +1280,25 @@ class Execution {
     const host = isObject(raw.host) ? raw.host : {};
     const parameters = this.evaluate(raw.parameters ?? {});
     step.inputs = { host, parameters };
-    if (!isObject(parameters)) throw new TemplateError(`The connector parameters must evaluate to an object, not '${typeName(parameters)}'.`);
+    if (!isObject(parameters))
+      throw new TemplateError(`The connector parameters must evaluate to an object, not '${typeName(parameters)}'.`);
     const connectionName = typeof host.connectionName === 'string' ? host.connectionName : '';
     const reference = this.flow.connectionReferences[connectionName];
     const apiName = reference?.api?.name;
     const logicalName = reference?.connection?.connectionReferenceLogicalName;
     if (!reference || typeof apiName !== 'string' || typeof logicalName !== 'string') {
-      throw new ActionError('ConnectionNotFound', `The connection '${connectionName}' is not in the flow's properties.connectionReferences (with api.name and connection.connectionReferenceLogicalName).`);
+      throw new ActionError(
+        'ConnectionNotFound',
+        `The connection '${connectionName}' is not in the flow's properties.connectionReferences (with api.name and connection.connectionReferenceLogicalName).`,
+      );
     }
-    if (typeof host.operationId !== 'string') throw new ActionError('InvalidTemplate', 'The connector action has no inputs.host.operationId.');
+    if (typeof host.operationId !== 'string')
+      throw new ActionError('InvalidTemplate', 'The connector action has no inputs.host.operationId.');
     const request = { apiName, connectionReferenceLogicalName: logicalName, operationId: host.operationId, parameters };
     // Requests and answers are copied: the emulators keep no handle on run data, and their later writes cannot change it.
-    const response = await this.withRetry(raw.retryPolicy, async () => structuredClone(await this.options.connectors.call(structuredClone(request))));
+    const response = await this.withRetry(raw.retryPolicy, async () =>
+      structuredClone(await this.options.connectors.call(structuredClone(request))),
+    );
     return this.answered(response, step);
   }
 
@@ -1163,14 +1318,16 @@ class Execution {
     const headers: Record<string, string> = {};
     if (isObject(inputs.headers)) for (const [key, value] of Object.entries(inputs.headers)) headers[key] = stringify(value);
     const authentication = isObject(inputs.authentication) ? inputs.authentication : undefined;
-    if (authentication && lower(authentication.type) === 'raw' && typeof authentication.value === 'string') headers.Authorization = authentication.value;
+    if (authentication && lower(authentication.type) === 'raw' && typeof authentication.value === 'string')
+      headers.Authorization = authentication.value;
     if (authentication && lower(authentication.type) === 'basic') {
       headers.Authorization = `Basic ${Buffer.from(`${stringify(authentication.username)}:${stringify(authentication.password)}`).toString('base64')}`;
     }
     let body: string | Blob | undefined;
     if (inputs.body !== undefined && inputs.body !== null) {
       if (typeof inputs.body === 'string') body = inputs.body;
-      else if (isObject(inputs.body) && typeof inputs.body.$content === 'string') body = new Blob([Buffer.from(inputs.body.$content, 'base64')]);
+      else if (isObject(inputs.body) && typeof inputs.body.$content === 'string')
+        body = new Blob([Buffer.from(inputs.body.$content, 'base64')]);
       else {
         body = JSON.stringify(inputs.body);
         if (!Object.keys(headers).some((key) => key.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
@@ -1201,12 +1358,23 @@ class Execution {
     step.inputs = inputs;
     const reference = isObject(inputs.host) ? inputs.host.workflowReferenceName : undefined;
     const child = typeof reference === 'string' ? this.runtime.flowById(reference) : undefined;
-    if (!child) throw new ActionError('WorkflowNotFound', `The child flow '${stringify(reference)}' (inputs.host.workflowReferenceName) is not registered.`);
-    if (lower(child.trigger.type) !== 'request') throw new ActionError('InvalidChildFlow', `The child flow '${child.name}' must have a manual (Request) trigger.`);
+    if (!child)
+      throw new ActionError(
+        'WorkflowNotFound',
+        `The child flow '${stringify(reference)}' (inputs.host.workflowReferenceName) is not registered.`,
+      );
+    if (lower(child.trigger.type) !== 'request')
+      throw new ActionError('InvalidChildFlow', `The child flow '${child.name}' must have a manual (Request) trigger.`);
     const depth = (this.start.depth ?? 0) + 1;
-    if (depth > MAX_CHILD_DEPTH) throw new ActionError('WorkflowCallDepthExceeded', `Child flows are nested more than ${MAX_CHILD_DEPTH} deep.`);
-    const headers = isObject(inputs.headers) ? Object.fromEntries(Object.entries(inputs.headers).map(([key, value]) => [key, stringify(value)])) : {};
-    const run = await this.runtime.execute(child, { outputs: { headers: { 'Content-Type': 'application/json', ...headers }, body: inputs.body ?? null }, depth });
+    if (depth > MAX_CHILD_DEPTH)
+      throw new ActionError('WorkflowCallDepthExceeded', `Child flows are nested more than ${MAX_CHILD_DEPTH} deep.`);
+    const headers = isObject(inputs.headers)
+      ? Object.fromEntries(Object.entries(inputs.headers).map(([key, value]) => [key, stringify(value)]))
+      : {};
+    const run = await this.runtime.execute(child, {
+      outputs: { headers: { 'Content-Type': 'application/json', ...headers }, body: inputs.body ?? null },
+      depth,
+    });
     const response = run.response ?? { statusCode: 202, body: null };
     step.outputs = { statusCode: response.statusCode, headers: {}, body: response.body, runId: run.runId };
     step.code = httpReason(response.statusCode);

@@ -4,7 +4,13 @@
  * got Null.").
  */
 const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'String', integer: 'Integer', number: 'Number', boolean: 'Boolean', object: 'Object', array: 'Array', null: 'Null',
+  string: 'String',
+  integer: 'Integer',
+  number: 'Number',
+  boolean: 'Boolean',
+  object: 'Object',
+  array: 'Array',
+  null: 'Null',
 };
 
 function actualType(value: unknown): string {
@@ -42,7 +48,8 @@ export function validateSchema(value: unknown, schema: unknown, path = '$'): str
     const properties = rules.properties;
     if (typeof properties === 'object' && properties !== null) {
       for (const [name, propertySchema] of Object.entries(properties as Record<string, unknown>)) {
-        if (Object.prototype.hasOwnProperty.call(object, name)) problems.push(...validateSchema(object[name], propertySchema, `${path}.${name}`));
+        if (Object.prototype.hasOwnProperty.call(object, name))
+          problems.push(...validateSchema(object[name], propertySchema, `${path}.${name}`));
       }
     }
   }

@@ -5,7 +5,11 @@ import { runScenario, worldOf } from './run.js';
 import { SCENARIOS } from './scenarios.js';
 import { Simulation } from './session.js';
 
-export interface SimulationInput { entries: readonly ZipEntry[]; label: string; model: SolutionModel }
+export interface SimulationInput {
+  entries: readonly ZipEntry[];
+  label: string;
+  model: SolutionModel;
+}
 
 /** Per scenario: flow runs and the calls each side answered. */
 export async function scenarioRows(input: SimulationInput): Promise<string[][]> {
@@ -13,7 +17,14 @@ export async function scenarioRows(input: SimulationInput): Promise<string[][]> 
   for (const scenario of SCENARIOS) {
     const result = await runScenario(scenario, input);
     const pc = result.connectorCalls.filter((call) => call.api === 'Partner Center').length;
-    rows.push([scenario.name, result.passed ? 'pass' : 'FAIL', String(result.runs.length), String(pc), String(result.connectorCalls.length - pc), `${result.virtualMs}`]);
+    rows.push([
+      scenario.name,
+      result.passed ? 'pass' : 'FAIL',
+      String(result.runs.length),
+      String(pc),
+      String(result.connectorCalls.length - pc),
+      `${result.virtualMs}`,
+    ]);
   }
   return rows;
 }
@@ -54,18 +65,41 @@ export async function perChangeRows(input: SimulationInput): Promise<string[][]>
 
     const latency = (start: { at: number }, call?: { at: string }) => (call ? `${new Date(call.at).getTime() - start.at} ms` : 'n/a');
     return [
-      ['inbound event (referral shared)', `${count(inboundCalls, 'Partner Center', 'GetReferralById')} read (min 1)`, String(count(inboundCalls, 'Partner Center')), String(count(inboundCalls, 'Dataverse')), latency(inbound, upsert)],
-      ['outbound change (deal value)', `${count(outboundCalls, 'Partner Center', 'PatchReferralById')} write (min 1)`, String(count(outboundCalls, 'Partner Center')), String(count(outboundCalls, 'Dataverse')), latency(outbound, patch)],
-      ['inbound update (Partner Center edit) and its echo', `${count(editCalls, 'Partner Center', 'GetReferralById')} read, ${count(editCalls, 'Partner Center', 'PatchReferralById')} write back (min 1, 0); echo runs stopped: ${echoRuns(sim) - echoesBefore}`,
-        String(count(editCalls, 'Partner Center')), String(count(editCalls, 'Dataverse')), latency(edit, editWrite)],
+      [
+        'inbound event (referral shared)',
+        `${count(inboundCalls, 'Partner Center', 'GetReferralById')} read (min 1)`,
+        String(count(inboundCalls, 'Partner Center')),
+        String(count(inboundCalls, 'Dataverse')),
+        latency(inbound, upsert),
+      ],
+      [
+        'outbound change (deal value)',
+        `${count(outboundCalls, 'Partner Center', 'PatchReferralById')} write (min 1)`,
+        String(count(outboundCalls, 'Partner Center')),
+        String(count(outboundCalls, 'Dataverse')),
+        latency(outbound, patch),
+      ],
+      [
+        'inbound update (Partner Center edit) and its echo',
+        `${count(editCalls, 'Partner Center', 'GetReferralById')} read, ${count(editCalls, 'Partner Center', 'PatchReferralById')} write back (min 1, 0); echo runs stopped: ${echoRuns(sim) - echoesBefore}`,
+        String(count(editCalls, 'Partner Center')),
+        String(count(editCalls, 'Dataverse')),
+        latency(edit, editWrite),
+      ],
     ];
   } finally {
     await sim.stop();
   }
 }
 
-const echoRuns = (sim: Simulation): number => sim.runs().filter((run) => run.flowName === 'Dynamics 365 to Partner Center'
-  && run.actions.some((action) => action.name === 'Stop_echo' && action.status === 'Succeeded')).length;
+const echoRuns = (sim: Simulation): number =>
+  sim
+    .runs()
+    .filter(
+      (run) =>
+        run.flowName === 'Dynamics 365 to Partner Center' &&
+        run.actions.some((action) => action.name === 'Stop_echo' && action.status === 'Succeeded'),
+    ).length;
 
 /** Wall time to bring `count` shared referrals into Dynamics end to end (webhook → flows → both emulators). */
 export async function inboundVolume(input: SimulationInput, count: number): Promise<{ ms: number; opportunities: number }> {

@@ -20,7 +20,12 @@ export function flowsFromZip(entries: readonly ZipEntry[], label: string): Packa
     const fileName = workflow.jsonFileName?.replace(/^\//, '');
     const entry = fileName ? pkg.byName.get(fileName) : undefined;
     if (!workflow.id || !entry) {
-      throw new UserError(label, `Workflow ${workflow.name ?? '?'}`, 'has no id or no JSON file in the zip', 'rebuild the package with `cosell build` and run `cosell check` on it');
+      throw new UserError(
+        label,
+        `Workflow ${workflow.name ?? '?'}`,
+        'has no id or no JSON file in the zip',
+        'rebuild the package with `cosell build` and run `cosell check` on it',
+      );
     }
     let document: unknown;
     try {
@@ -45,13 +50,20 @@ export function environmentValuesFromZip(entries: readonly ZipEntry[], label: st
     let raw = childText(variable.parsed.root, 'defaultvalue');
     const shipped = pkg.byName.get(`${variable.entry.slice(0, variable.entry.lastIndexOf('/'))}/${ENV_VAR_VALUES_FILE}`);
     if (shipped) {
-      const value = (JSON.parse(decodeText(shipped.data)) as { environmentvariablevalues?: { environmentvariablevalue?: { value?: string } } })
-        .environmentvariablevalues?.environmentvariablevalue?.value;
+      const value = (
+        JSON.parse(decodeText(shipped.data)) as { environmentvariablevalues?: { environmentvariablevalue?: { value?: string } } }
+      ).environmentvariablevalues?.environmentvariablevalue?.value;
       if (value !== undefined) raw = value;
     }
     if (raw === undefined) continue;
-    values[variable.schemaName] = type === EnvironmentVariableTypeCode.Boolean ? raw.toLowerCase() === 'yes'
-      : type === EnvironmentVariableTypeCode.Number ? Number(raw) : type === EnvironmentVariableTypeCode.JSON ? JSON.parse(raw) : raw;
+    values[variable.schemaName] =
+      type === EnvironmentVariableTypeCode.Boolean
+        ? raw.toLowerCase() === 'yes'
+        : type === EnvironmentVariableTypeCode.Number
+          ? Number(raw)
+          : type === EnvironmentVariableTypeCode.JSON
+            ? JSON.parse(raw)
+            : raw;
   }
   return values;
 }

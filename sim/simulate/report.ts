@@ -15,10 +15,18 @@ export function timeline(result: ScenarioResult): string[] {
   const lines: TimelineLine[] = [];
   let order = 0;
   for (const run of result.runs) {
-    lines.push({ at: run.startTime, order: order++, text: `flow   ${run.status.padEnd(9)} ${run.flowName} (${run.actions.filter((action) => action.status !== 'Skipped').length} actions)` });
+    lines.push({
+      at: run.startTime,
+      order: order++,
+      text: `flow   ${run.status.padEnd(9)} ${run.flowName} (${run.actions.filter((action) => action.status !== 'Skipped').length} actions)`,
+    });
   }
   for (const call of result.connectorCalls) {
-    lines.push({ at: call.at, order: order++, text: `${call.api === 'Dataverse' ? 'dv   ' : 'pc   '}  ${String(call.statusCode).padEnd(9)} ${call.operationId}` });
+    lines.push({
+      at: call.at,
+      order: order++,
+      text: `${call.api === 'Dataverse' ? 'dv   ' : 'pc   '}  ${String(call.statusCode).padEnd(9)} ${call.operationId}`,
+    });
   }
   lines.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.order - b.order));
   return lines.map((line) => `${time(line.at)}  ${line.text}`);
@@ -28,12 +36,16 @@ export function formatResult(result: ScenarioResult, options: { verbose: boolean
   const out: string[] = [];
   out.push(`${result.passed ? 'PASS' : 'FAIL'}  ${result.scenario.name}: ${result.scenario.title}`);
   for (const expectation of result.expectations) {
-    out.push(`  ${expectation.pass ? '✓' : '✗'} ${expectation.description}${expectation.pass ? '' : ` (saw: ${expectation.actual ?? '?'})`}`);
+    out.push(
+      `  ${expectation.pass ? '✓' : '✗'} ${expectation.description}${expectation.pass ? '' : ` (saw: ${expectation.actual ?? '?'})`}`,
+    );
   }
   if (result.error) out.push(`  ✗ the scenario stopped: ${result.error}`);
   const pc = result.connectorCalls.filter((call) => call.api === 'Partner Center').length;
   const dv = result.connectorCalls.length - pc;
-  out.push(`  ${result.runs.length} flow runs, ${pc} Partner Center and ${dv} Dataverse calls from flows, ${result.virtualMs} ms of virtual time`);
+  out.push(
+    `  ${result.runs.length} flow runs, ${pc} Partner Center and ${dv} Dataverse calls from flows, ${result.virtualMs} ms of virtual time`,
+  );
   if (options.verbose) {
     out.push('  timeline:');
     for (const line of timeline(result)) out.push(`    ${line}`);

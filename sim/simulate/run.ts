@@ -24,7 +24,9 @@ export function worldOf(model: SolutionModel): World {
     prefix,
     column: (stem) => `${prefix}_${stem}`.toLowerCase(),
     option(choice, key) {
-      const found = model.choices.find((candidate) => candidate.schemaName === `${prefix}_${choice}`.toLowerCase())?.options.find((option) => option.key === key);
+      const found = model.choices
+        .find((candidate) => candidate.schemaName === `${prefix}_${choice}`.toLowerCase())
+        ?.options.find((option) => option.key === key);
       if (!found) throw new Error(`no option ${key} in ${prefix}_${choice}`);
       return found.value;
     },
@@ -32,9 +34,14 @@ export function worldOf(model: SolutionModel): World {
 }
 
 /** Runs one scenario in a fresh simulation (fresh emulators and clock) and collects what it checked. */
-export async function runScenario(scenario: Scenario, input: { entries: readonly ZipEntry[]; label: string; model: SolutionModel }): Promise<ScenarioResult> {
+export async function runScenario(
+  scenario: Scenario,
+  input: { entries: readonly ZipEntry[]; label: string; model: SolutionModel },
+): Promise<ScenarioResult> {
   const world = worldOf(input.model);
-  const environment = Object.fromEntries(Object.entries(scenario.environment ?? {}).map(([stem, value]) => [`${world.prefix}_${stem}`, value]));
+  const environment = Object.fromEntries(
+    Object.entries(scenario.environment ?? {}).map(([stem, value]) => [`${world.prefix}_${stem}`, value]),
+  );
   const simulation = await Simulation.start({ ...input, environment });
   const started = simulation.clock.now().getTime();
   let expectations: Expectation[] = [];
@@ -48,7 +55,9 @@ export async function runScenario(scenario: Scenario, input: { entries: readonly
     await simulation.stop();
   }
   return {
-    scenario, expectations, error,
+    scenario,
+    expectations,
+    error,
     passed: error === undefined && expectations.every((expectation) => expectation.pass),
     runs: simulation.runs(),
     connectorCalls: simulation.connectorCalls,

@@ -29,26 +29,43 @@ const PRODUCT_SOLUTION = { name: 'Contoso Copilot Accelerator', id: 'SOL-34104-E
 /** A Partner Center solution row of an opportunity, as a seller adds it in the subgrid. */
 function addSolution(sim: Simulation, world: World, opportunityId: string, solution: { name: string; id: string }): void {
   sim.dataverse.userCreate(`${world.prefix}_partnercentersolutions`, {
-    [world.column('Name')]: solution.name, [world.column('SolutionIdentifier')]: solution.id,
+    [world.column('Name')]: solution.name,
+    [world.column('SolutionIdentifier')]: solution.id,
     [`${world.prefix}_Opportunity@odata.bind`]: `/opportunities(${opportunityId})`,
   });
 }
 
-const expect = (description: string, pass: boolean, actual?: unknown): Expectation =>
-  ({ description, pass, ...(pass ? {} : { actual: typeof actual === 'string' ? actual : JSON.stringify(actual) }) });
+const expect = (description: string, pass: boolean, actual?: unknown): Expectation => ({
+  description,
+  pass,
+  ...(pass ? {} : { actual: typeof actual === 'string' ? actual : JSON.stringify(actual) }),
+});
 
 type Row = Record<string, unknown>;
 
 /** A seller's opportunity with an account (country US), a contact and one solution, not yet synced. */
-function sellerOpportunity(sim: Simulation, world: World, options: { country?: string | null; solution?: boolean; contact?: boolean; name?: string } = {}): string {
+function sellerOpportunity(
+  sim: Simulation,
+  world: World,
+  options: { country?: string | null; solution?: boolean; contact?: boolean; name?: string } = {},
+): string {
   const dv = sim.dataverse;
   const account = dv.userCreate('accounts', {
-    name: 'Contoso Pharmaceuticals', address1_line1: '1 Main St', address1_city: 'Seattle', address1_postalcode: '98101',
+    name: 'Contoso Pharmaceuticals',
+    address1_line1: '1 Main St',
+    address1_city: 'Seattle',
+    address1_postalcode: '98101',
     address1_country: options.country === undefined ? 'US' : options.country,
   }) as Row;
-  const contact = options.contact === false ? undefined : dv.userCreate('contacts', { firstname: 'Ann', lastname: "O'Brien", emailaddress1: 'ann@contoso.example' }) as Row;
+  const contact =
+    options.contact === false
+      ? undefined
+      : (dv.userCreate('contacts', { firstname: 'Ann', lastname: "O'Brien", emailaddress1: 'ann@contoso.example' }) as Row);
   const opportunity = dv.userCreate('opportunities', {
-    name: options.name ?? 'Copilot rollout 🤝 <phase 1>', estimatedvalue: 250000, estimatedclosedate: '2025-06-30', description: 'Rollout to 5,000 seats',
+    name: options.name ?? 'Copilot rollout 🤝 <phase 1>',
+    estimatedvalue: 250000,
+    estimatedclosedate: '2025-06-30',
+    description: 'Rollout to 5,000 seats',
     'parentaccountid@odata.bind': `/accounts(${String(account.accountid)})`,
     ...(contact ? { 'parentcontactid@odata.bind': `/contacts(${String(contact.contactid)})` } : {}),
   }) as Row;
@@ -85,12 +102,16 @@ async function post(url: string, body: string, headers: Record<string, string> =
 
 /** Everything both sides hold, to prove a request changed nothing. */
 const snapshot = (sim: Simulation): string =>
-  JSON.stringify([sim.partnerCenter.referrals(), ...['opportunities', 'accounts', 'contacts', 'leads'].map((set) => sim.dataverse.rows(set))]);
+  JSON.stringify([
+    sim.partnerCenter.referrals(),
+    ...['opportunities', 'accounts', 'contacts', 'leads'].map((set) => sim.dataverse.rows(set)),
+  ]);
 
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'cosell-referral-created',
-    title: 'A seller marks an opportunity for sync and asks Microsoft for help → the co-sell referral is created with solutions and contact',
+    title:
+      'A seller marks an opportunity for sync and asks Microsoft for help → the co-sell referral is created with solutions and contact',
     async run(sim, world) {
       const id = sellerOpportunity(sim, world);
       const opportunity = await markForSync(sim, world, id);
@@ -101,12 +122,24 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         expect('a referral exists in Partner Center', referral !== undefined, referralId),
         expect('its externalReferenceId is the opportunity id', referral?.externalReferenceId === id, referral?.externalReferenceId),
-        expect('it carries the opportunity\'s solution', details.requirements?.solutions?.[0]?.id === PRODUCT_SOLUTION.id, details.requirements),
+        expect(
+          "it carries the opportunity's solution",
+          details.requirements?.solutions?.[0]?.id === PRODUCT_SOLUTION.id,
+          details.requirements,
+        ),
         expect('it carries the customer contact', team[0]?.lastName === "O'Brien", team),
         expect('the deal value travelled', details.dealValue === 250000, details.dealValue),
-        expect('the opportunity name is marked ✔ and keeps its text', opportunity.name === '✔ Copilot rollout 🤝 <phase 1>', opportunity.name),
+        expect(
+          'the opportunity name is marked ✔ and keeps its text',
+          opportunity.name === '✔ Copilot rollout 🤝 <phase 1>',
+          opportunity.name,
+        ),
         expect('the referral name has no mark', referral?.name === 'Copilot rollout 🤝 <phase 1>', referral?.name),
-        expect('the referral link is written', String(opportunity[world.column('ReferralLink')] ?? '').endsWith(referralId), opportunity[world.column('ReferralLink')]),
+        expect(
+          'the referral link is written',
+          String(opportunity[world.column('ReferralLink')] ?? '').endsWith(referralId),
+          opportunity[world.column('ReferralLink')],
+        ),
       ];
     },
   },
@@ -135,22 +168,48 @@ export const SCENARIOS: readonly Scenario[] = [
       const accountsBefore = sim.dataverse.rows('accounts').length;
       const shared = sim.partnerCenter.shareReferralFromMicrosoft({
         name: 'Fabrikam data estate 🚀',
-        customerProfile: { name: "Fabrikam O'Hara Ltd", address: { addressLine1: 'Unter den Linden 1', city: 'Berlin', state: '', postalCode: '10115', country: 'DE' },
-          team: [{ firstName: 'Jonas', lastName: 'Weber', email: 'jonas@fabrikam.example', phoneNumber: '+49 30 1234' }] },
+        customerProfile: {
+          name: "Fabrikam O'Hara Ltd",
+          address: { addressLine1: 'Unter den Linden 1', city: 'Berlin', state: '', postalCode: '10115', country: 'DE' },
+          team: [{ firstName: 'Jonas', lastName: 'Weber', email: 'jonas@fabrikam.example', phoneNumber: '+49 30 1234' }],
+        },
       }) as Row;
       await sim.settle();
       const opportunity = opportunityByReferral(sim, world, String(shared.id));
       const account = sim.dataverse.rows('accounts').find((row) => row.name === "Fabrikam O'Hara Ltd");
-      const second = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Northwind expansion', customerProfile: { name: 'Northwind Traders', address: { addressLine1: '2 Pier', city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' }, team: [] } }) as Row;
+      const second = sim.partnerCenter.shareReferralFromMicrosoft({
+        name: 'Northwind expansion',
+        customerProfile: {
+          name: 'Northwind Traders',
+          address: { addressLine1: '2 Pier', city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' },
+          team: [],
+        },
+      }) as Row;
       await sim.settle();
       const northwind = sim.dataverse.rows('accounts').find((row) => row.name === 'Northwind Traders');
       return [
-        expect('an opportunity holds the referral id', opportunity !== undefined, sim.dataverse.rows('opportunities').map((row) => row.name)),
+        expect(
+          'an opportunity holds the referral id',
+          opportunity !== undefined,
+          sim.dataverse.rows('opportunities').map((row) => row.name),
+        ),
         expect('its name is the referral name', opportunity?.name === 'Fabrikam data estate 🚀', opportunity?.name),
-        expect('the existing account was matched, not duplicated', opportunity?._parentaccountid_value === account?.accountid && sim.dataverse.rows('accounts').length === accountsBefore + 1, sim.dataverse.rows('accounts').map((row) => row.name)),
+        expect(
+          'the existing account was matched, not duplicated',
+          opportunity?._parentaccountid_value === account?.accountid && sim.dataverse.rows('accounts').length === accountsBefore + 1,
+          sim.dataverse.rows('accounts').map((row) => row.name),
+        ),
         expect('an unknown customer gets a new account with its country', northwind?.address1_country === 'AU', northwind),
-        expect('the second referral made its own opportunity', opportunityByReferral(sim, world, String(second.id)) !== undefined, second.id),
-        expect('Sync with Partner Center is Yes on arrivals', opportunity?.[world.column('SyncWithPartnerCenter')] === true, opportunity?.[world.column('SyncWithPartnerCenter')]),
+        expect(
+          'the second referral made its own opportunity',
+          opportunityByReferral(sim, world, String(second.id)) !== undefined,
+          second.id,
+        ),
+        expect(
+          'Sync with Partner Center is Yes on arrivals',
+          opportunity?.[world.column('SyncWithPartnerCenter')] === true,
+          opportunity?.[world.column('SyncWithPartnerCenter')],
+        ),
       ];
     },
   },
@@ -163,8 +222,16 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const after = sim.dataverse.row('opportunities', id) as Row;
       return [
-        expect('the Microsoft CRM identifier is on the opportunity', after[world.column('MicrosoftCrmIdentifier')] === '7-ABC123', after[world.column('MicrosoftCrmIdentifier')]),
-        expect('Audit records Microsoft\'s answer', String(after[world.column('Audit')] ?? '').includes('Microsoft referral Active/Accepted'), after[world.column('Audit')]),
+        expect(
+          'the Microsoft CRM identifier is on the opportunity',
+          after[world.column('MicrosoftCrmIdentifier')] === '7-ABC123',
+          after[world.column('MicrosoftCrmIdentifier')],
+        ),
+        expect(
+          "Audit records Microsoft's answer",
+          String(after[world.column('Audit')] ?? '').includes('Microsoft referral Active/Accepted'),
+          after[world.column('Audit')],
+        ),
       ];
     },
   },
@@ -181,7 +248,9 @@ export const SCENARIOS: readonly Scenario[] = [
       const afterInbound = sim.dataverse.row('opportunities', id) as Row;
       // A second Partner Center edit whose webhook is lost: Dynamics keeps a stale ETag.
       sim.partnerCenter.faults.dropDeliveries(1);
-      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Second edit, unseen by Dynamics' }]);
+      sim.partnerCenter.editAsPartnerUser(referralId, [
+        { op: 'replace', path: '/details/notes', value: 'Second edit, unseen by Dynamics' },
+      ]);
       await sim.settle();
       const callsBefore = sim.partnerCenter.calls.length;
       sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 320000 });
@@ -190,10 +259,22 @@ export const SCENARIOS: readonly Scenario[] = [
       const final = sim.partnerCenter.referral(referralId) as { details: { dealValue: number; notes: string } };
       return [
         expect('a Dynamics change reached the referral', afterOutbound.details.dealValue === 300000, afterOutbound.details),
-        expect('a Partner Center change reached the opportunity', afterInbound.description === 'Edited in Partner Center', afterInbound.description),
-        expect('the stale ETag got a 412, then a re-read and a retry', statuses.includes(412) && statuses.filter((status) => status === 200 || status === 204).length >= 2, statuses),
+        expect(
+          'a Partner Center change reached the opportunity',
+          afterInbound.description === 'Edited in Partner Center',
+          afterInbound.description,
+        ),
+        expect(
+          'the stale ETag got a 412, then a re-read and a retry',
+          statuses.includes(412) && statuses.filter((status) => status === 200 || status === 204).length >= 2,
+          statuses,
+        ),
         expect('the later Dynamics change got through', final.details.dealValue === 320000, final.details),
-        expect('the unseen Partner Center edit survived (only changed fields are sent)', final.details.notes === 'Second edit, unseen by Dynamics', final.details.notes),
+        expect(
+          'the unseen Partner Center edit survived (only changed fields are sent)',
+          final.details.notes === 'Second edit, unseen by Dynamics',
+          final.details.notes,
+        ),
       ];
     },
   },
@@ -210,8 +291,16 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const closed = sim.dataverse.row('opportunities', id) as Row;
       return [
-        expect('the referral is Closed/Won', referral.status === 'Closed' && referral.substatus === 'Won', `${String(referral.status)}/${String(referral.substatus)}`),
-        expect('the opportunity records the Won sub-status', closed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'), closed[world.column('ReferralSubstatus')]),
+        expect(
+          'the referral is Closed/Won',
+          referral.status === 'Closed' && referral.substatus === 'Won',
+          `${String(referral.status)}/${String(referral.substatus)}`,
+        ),
+        expect(
+          'the opportunity records the Won sub-status',
+          closed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'),
+          closed[world.column('ReferralSubstatus')],
+        ),
         expect('the flows came to rest (no loop)', sim.runs().length - runsBefore < 5, sim.runs().length - runsBefore),
       ];
     },
@@ -223,10 +312,18 @@ export const SCENARIOS: readonly Scenario[] = [
       const { id, referralId } = await sharedOpportunity(sim, world);
       addSolution(sim, world, id, { name: 'Contoso Data Platform', id: 'SOL-15974-MQF' });
       await sim.settle();
-      const listed = () => ((sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions).map((s) => s.id).sort();
+      const listed = () =>
+        (sim.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Row[] } } }).details.requirements.solutions
+          .map((s) => s.id)
+          .sort();
       const both = listed();
-      const first = sim.dataverse.rows(`${world.prefix}_partnercentersolutions`).find((row) => row[world.column('SolutionIdentifier')] === PRODUCT_SOLUTION.id)!;
-      sim.dataverse.userUpdate(`${world.prefix}_partnercentersolutions`, String(first[`${world.prefix}_partnercentersolutionid`]), { statecode: 1, statuscode: 2 });
+      const first = sim.dataverse
+        .rows(`${world.prefix}_partnercentersolutions`)
+        .find((row) => row[world.column('SolutionIdentifier')] === PRODUCT_SOLUTION.id)!;
+      sim.dataverse.userUpdate(`${world.prefix}_partnercentersolutions`, String(first[`${world.prefix}_partnercentersolutionid`]), {
+        statecode: 1,
+        statuscode: 2,
+      });
       await sim.settle();
       return [
         expect('the referral lists both solutions', JSON.stringify(both) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), both),
@@ -282,7 +379,11 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.runScheduled();
       return [
         expect('the dropped event left Dynamics without the opportunity', missing),
-        expect('reconciliation brought it in', opportunityByReferral(sim, world, String(shared.id)) !== undefined, sim.dataverse.rows('opportunities').map((row) => row.name)),
+        expect(
+          'reconciliation brought it in',
+          opportunityByReferral(sim, world, String(shared.id)) !== undefined,
+          sim.dataverse.rows('opportunities').map((row) => row.name),
+        ),
       ];
     },
   },
@@ -297,8 +398,16 @@ export const SCENARIOS: readonly Scenario[] = [
       const referral = sim.partnerCenter.referral(String(shared.id)) as Row;
       const opportunity = opportunityByReferral(sim, world, String(shared.id));
       return [
-        expect('Partner Center closed it as Expired', referral.status === 'Closed' && referral.substatus === 'Expired', `${String(referral.status)}/${String(referral.substatus)}`),
-        expect('the opportunity records the Expired sub-status', opportunity?.[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Expired'), opportunity?.[world.column('ReferralSubstatus')]),
+        expect(
+          'Partner Center closed it as Expired',
+          referral.status === 'Closed' && referral.substatus === 'Expired',
+          `${String(referral.status)}/${String(referral.substatus)}`,
+        ),
+        expect(
+          'the opportunity records the Expired sub-status',
+          opportunity?.[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Expired'),
+          opportunity?.[world.column('ReferralSubstatus')],
+        ),
       ];
     },
   },
@@ -310,15 +419,37 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const before = snapshot(sim);
       const event = (resourceUri: string, name = 'referral-updated') =>
-        JSON.stringify({ EventName: name, ResourceUri: resourceUri, ResourceName: 'referral', AuditUri: null, ResourceChangeUtcDate: '2025-03-03T09:00:00Z' });
+        JSON.stringify({
+          EventName: name,
+          ResourceUri: resourceUri,
+          ResourceName: 'referral',
+          AuditUri: null,
+          ResourceChangeUtcDate: '2025-03-03T09:00:00Z',
+        });
       const statuses = {
         invalidJson: await post(sim.webhookUrl, '{"EventName": "referral-updated", '),
         wrongUriShape: await post(sim.webhookUrl, event('https://evil.example/referrals/../../accounts')),
-        notAReferralEvent: await post(sim.webhookUrl, event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`, 'invoice-ready')),
-        unknownReferral: await post(sim.webhookUrl, event('https://api.partnercenter.microsoft.com/engagements/v1/referrals/00000000-0000-4000-8000-000000000000'),
-          { Authorization: 'Signature Zm9yZ2Vk' }),
-        forgedPayloadForRealReferral: await post(sim.webhookUrl, JSON.stringify({ ...JSON.parse(event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`)), name: 'Hacked', details: { dealValue: 1 } })),
-        hugeBody: await post(sim.webhookUrl, JSON.stringify({ EventName: 'referral-updated', ResourceUri: 'x', padding: 'x'.repeat(2_000_000) })),
+        notAReferralEvent: await post(
+          sim.webhookUrl,
+          event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`, 'invoice-ready'),
+        ),
+        unknownReferral: await post(
+          sim.webhookUrl,
+          event('https://api.partnercenter.microsoft.com/engagements/v1/referrals/00000000-0000-4000-8000-000000000000'),
+          { Authorization: 'Signature Zm9yZ2Vk' },
+        ),
+        forgedPayloadForRealReferral: await post(
+          sim.webhookUrl,
+          JSON.stringify({
+            ...JSON.parse(event(`https://api.partnercenter.microsoft.com/engagements/v1/referrals/${String(shared.id)}`)),
+            name: 'Hacked',
+            details: { dealValue: 1 },
+          }),
+        ),
+        hugeBody: await post(
+          sim.webhookUrl,
+          JSON.stringify({ EventName: 'referral-updated', ResourceUri: 'x', padding: 'x'.repeat(2_000_000) }),
+        ),
       };
       await sim.settle();
       return [
@@ -326,7 +457,11 @@ export const SCENARIOS: readonly Scenario[] = [
         expect('a ResourceUri of the wrong shape is refused (400)', statuses.wrongUriShape === 400, statuses),
         expect('an event that is not a referral event is refused (400)', statuses.notAReferralEvent === 400, statuses),
         expect('a huge body is refused (400)', statuses.hugeBody === 400, statuses),
-        expect('nothing changed on either side: the payload is never trusted, the referral is re-read', snapshot(sim) === before, 'state differs'),
+        expect(
+          'nothing changed on either side: the payload is never trusted, the referral is re-read',
+          snapshot(sim) === before,
+          'state differs',
+        ),
       ];
     },
   },

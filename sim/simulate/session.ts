@@ -72,7 +72,9 @@ export class Simulation {
     await simulation.dataverse.start();
     for (const flow of simulation.flows) simulation.runtime.register(flow);
     for (const { flowId, subscription } of simulation.runtime.rowSubscriptions()) {
-      simulation.dataverse.subscribe(subscription, async (change) => { await simulation.track(simulation.runtime.runRowTrigger(flowId, change)); });
+      simulation.dataverse.subscribe(subscription, async (change) => {
+        await simulation.track(simulation.runtime.runRowTrigger(flowId, change));
+      });
     }
     const receiver = simulation.flows.find((flow) => triggerKind(flow) === 'Http');
     if (receiver) simulation.endpoint = await simulation.runtime.startHttpEndpoint(receiver.id);
@@ -140,17 +142,27 @@ export class Simulation {
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
-    const tracked = promise.catch((error: unknown) => { this.failures.push(error); throw error; });
+    const tracked = promise.catch((error: unknown) => {
+      this.failures.push(error);
+      throw error;
+    });
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked)).catch(() => undefined);
     return tracked;
   }
 
-  private async route(request: ConnectorRequest, toDataverse: (r: ConnectorRequest) => Promise<ConnectorResponse>,
-    toPartnerCenter: (r: ConnectorRequest) => Promise<ConnectorResponse>): Promise<ConnectorResponse> {
+  private async route(
+    request: ConnectorRequest,
+    toDataverse: (r: ConnectorRequest) => Promise<ConnectorResponse>,
+    toPartnerCenter: (r: ConnectorRequest) => Promise<ConnectorResponse>,
+  ): Promise<ConnectorResponse> {
     const dataverse = request.apiName === DATAVERSE_API;
     if (!dataverse && !PARTNER_CENTER_APIS.includes(request.apiName)) {
-      return { statusCode: 404, headers: {}, body: { error: { code: 'ConnectorNotFound', message: `no emulator serves ${request.apiName}` } } };
+      return {
+        statusCode: 404,
+        headers: {},
+        body: { error: { code: 'ConnectorNotFound', message: `no emulator serves ${request.apiName}` } },
+      };
     }
     const api = dataverse ? 'Dataverse' : 'Partner Center';
     const at = this.clock.now().toISOString();
@@ -162,8 +174,9 @@ export class Simulation {
 }
 
 function triggerKind(flow: PackagedFlow): string | undefined {
-  const triggers = (flow.document as { properties?: { definition?: { triggers?: Record<string, { type?: string; kind?: string }> } } })
-    .properties?.definition?.triggers ?? {};
+  const triggers =
+    (flow.document as { properties?: { definition?: { triggers?: Record<string, { type?: string; kind?: string }> } } }).properties
+      ?.definition?.triggers ?? {};
   const trigger = Object.values(triggers)[0];
   return trigger?.type === 'Request' ? trigger.kind : trigger?.type;
 }

@@ -8,7 +8,9 @@ import { projectFile } from '../../core/paths.js';
 export interface PacConfig {
   publisher: { uniqueName: string; displayName: string; description?: string; customizationPrefix: string; optionValuePrefix: number };
   solution: { uniqueName: string; displayName: string; description?: string; version: string };
-  form: { mode: 'newMainForm'; formName?: string } | { mode: 'existingForm'; formId: string; tabId: string; columnIndex?: number; columnWidth?: string; formName?: string };
+  form:
+    | { mode: 'newMainForm'; formName?: string }
+    | { mode: 'existingForm'; formId: string; tabId: string; columnIndex?: number; columnWidth?: string; formName?: string };
   environments?: Partial<Record<'staging' | 'production', { orgUrl: string; tenantId: string; clientId: string }>>;
 }
 
@@ -62,8 +64,12 @@ export async function loadConfig(file: string): Promise<PacConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(file, undefined, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      `create it (copy the ${CONFIG_FILE_NAME} shipped with the project) or pass --config <file>`);
+    throw new UserError(
+      file,
+      undefined,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      `create it (copy the ${CONFIG_FILE_NAME} shipped with the project) or pass --config <file>`,
+    );
   }
   let data: unknown;
   try {

@@ -11,34 +11,44 @@ import { defaultModel } from '../support/model.js';
 
 const flowId = componentId('workflow', 'check-test-flow');
 const model = defaultModel({
-  flows: [{
-    id: flowId, name: 'Check Test Flow', description: 'uses a connection reference and an env var',
-    document: {
-      properties: {
-        connectionReferences: {
-          shared_commondataserviceforapps: { runtimeSource: 'embedded', connection: { connectionReferenceLogicalName: 'pcs_Dataverse' }, api: { name: 'shared_commondataserviceforapps' } },
-        },
-        definition: {
-          $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-          contentVersion: '1.0.0.0',
-          parameters: {
-            $connections: { defaultValue: {}, type: 'Object' },
-            $authentication: { defaultValue: {}, type: 'SecureObject' },
-            'Checkmark (pcs_Checkmark)': { defaultValue: true, type: 'Bool', metadata: { schemaName: 'pcs_Checkmark' } },
+  flows: [
+    {
+      id: flowId,
+      name: 'Check Test Flow',
+      description: 'uses a connection reference and an env var',
+      document: {
+        properties: {
+          connectionReferences: {
+            shared_commondataserviceforapps: {
+              runtimeSource: 'embedded',
+              connection: { connectionReferenceLogicalName: 'pcs_Dataverse' },
+              api: { name: 'shared_commondataserviceforapps' },
+            },
           },
-          triggers: { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } },
-          actions: {},
+          definition: {
+            $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+            contentVersion: '1.0.0.0',
+            parameters: {
+              $connections: { defaultValue: {}, type: 'Object' },
+              $authentication: { defaultValue: {}, type: 'SecureObject' },
+              'Checkmark (pcs_Checkmark)': { defaultValue: true, type: 'Bool', metadata: { schemaName: 'pcs_Checkmark' } },
+            },
+            triggers: { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } },
+            actions: {},
+          },
         },
+        schemaVersion: '1.0.0.0',
       },
-      schemaVersion: '1.0.0.0',
     },
-  }],
+  ],
 });
 const built = generatePackage(model, 'managed');
 const flowFile = `Workflows/CheckTestFlow-${flowId.toUpperCase()}.json`;
 
-const edit = (name: string, change: (text: string) => string) => (entries: ZipEntry[]): ZipEntry[] =>
-  entries.map((entry) => (entry.name === name ? { name, data: encodeText(change(decodeText(entry.data))) } : entry));
+const edit =
+  (name: string, change: (text: string) => string) =>
+  (entries: ZipEntry[]): ZipEntry[] =>
+    entries.map((entry) => (entry.name === name ? { name, data: encodeText(change(decodeText(entry.data))) } : entry));
 const blocking = (findings: Finding[]) => findings.filter((f) => f.severity === 'Critical' || f.severity === 'High');
 
 describe('check on our own build', () => {
@@ -49,23 +59,71 @@ describe('check on our own build', () => {
 
   test.each<[string, (entries: ZipEntry[]) => ZipEntry[], Finding['severity'], RegExp, string]>([
     ['solution.xml removed', (e) => e.filter((x) => x.name !== 'solution.xml'), 'Critical', /solution\.xml/, 'root-entries'],
-    ['column schema name without prefix', edit('customizations.xml', (t) => t.replace(/pcs_Products\b/g, 'Products').replace(/pcs_products\b/g, 'products')), 'High', /Products/, 'name-no-prefix'],
-    ['broken XML', edit('customizations.xml', (t) => t.replace('</Entities>', '</Entitie>')), 'Critical', /customizations\.xml|XML/, 'customizations-xml-invalid'],
-    ['flow id differs from its root component', edit('solution.xml', (t) => t.replace(flowId, componentId('workflow', 'other'))), 'Critical', /not declared as a root component/, 'workflow-not-root'],
+    [
+      'column schema name without prefix',
+      edit('customizations.xml', (t) => t.replace(/pcs_Products\b/g, 'Products').replace(/pcs_products\b/g, 'products')),
+      'High',
+      /Products/,
+      'name-no-prefix',
+    ],
+    [
+      'broken XML',
+      edit('customizations.xml', (t) => t.replace('</Entities>', '</Entitie>')),
+      'Critical',
+      /customizations\.xml|XML/,
+      'customizations-xml-invalid',
+    ],
+    [
+      'flow id differs from its root component',
+      edit('solution.xml', (t) => t.replace(flowId, componentId('workflow', 'other'))),
+      'Critical',
+      /not declared as a root component/,
+      'workflow-not-root',
+    ],
     ['flow JSON file missing', (e) => e.filter((x) => x.name !== flowFile), 'Critical', /Workflows\//, 'flow-json-missing'],
-    ['connection reference not declared', edit('customizations.xml', (t) => t.replace('connectionreferencelogicalname="pcs_Dataverse"', 'connectionreferencelogicalname="pcs_Other"')), 'High', /pcs_Dataverse/, 'connection-reference-undeclared'],
-    ['env var definition missing', (e) => e.filter((x) => !x.name.startsWith('environmentvariabledefinitions/pcs_Checkmark/')), 'High', /pcs_Checkmark/, 'flow-envvar-undefined'],
-    ['XSD-invalid element', edit('customizations.xml', (t) => t.replace('<IsSecured>0</IsSecured>', '<IsSecured>maybe</IsSecured>')), 'Critical', /IsSecured/, 'customizations-xsd'],
+    [
+      'connection reference not declared',
+      edit('customizations.xml', (t) =>
+        t.replace('connectionreferencelogicalname="pcs_Dataverse"', 'connectionreferencelogicalname="pcs_Other"'),
+      ),
+      'High',
+      /pcs_Dataverse/,
+      'connection-reference-undeclared',
+    ],
+    [
+      'env var definition missing',
+      (e) => e.filter((x) => !x.name.startsWith('environmentvariabledefinitions/pcs_Checkmark/')),
+      'High',
+      /pcs_Checkmark/,
+      'flow-envvar-undefined',
+    ],
+    [
+      'XSD-invalid element',
+      edit('customizations.xml', (t) => t.replace('<IsSecured>0</IsSecured>', '<IsSecured>maybe</IsSecured>')),
+      'Critical',
+      /IsSecured/,
+      'customizations-xsd',
+    ],
   ])('%s is caught', async (_name, mutate, severity, mentions, rule) => {
     const findings = await checkSolution(mutate(built), 'mutated');
-    const hit = findings.find((f) => f.rule === rule && f.severity === severity && mentions.test(`${f.message} ${f.entry ?? ''} ${f.where ?? ''}`));
+    const hit = findings.find(
+      (f) => f.rule === rule && f.severity === severity && mentions.test(`${f.message} ${f.entry ?? ''} ${f.where ?? ''}`),
+    );
     if (!hit) throw new Error(`not caught as ${severity}:\n${JSON.stringify(findings, null, 2)}`);
     expect(blocking(findings).length).toBeGreaterThan(0);
   });
 
   test('a current value baked into the managed package is a Medium finding', async () => {
-    const valueFile = { name: 'environmentvariabledefinitions/pcs_Checkmark/environmentvariablevalues.json',
-      data: encodeText(JSON.stringify({ environmentvariablevalues: { environmentvariablevalue: { '@environmentvariablevalueid': componentId('envvalue', 'x'), iscustomizable: '1', value: 'no' } } })) };
+    const valueFile = {
+      name: 'environmentvariabledefinitions/pcs_Checkmark/environmentvariablevalues.json',
+      data: encodeText(
+        JSON.stringify({
+          environmentvariablevalues: {
+            environmentvariablevalue: { '@environmentvariablevalueid': componentId('envvalue', 'x'), iscustomizable: '1', value: 'no' },
+          },
+        }),
+      ),
+    };
     const findings = await checkSolution([...built, valueFile], 'mutated');
     expect(findings.map((f) => f.severity)).toContain('Medium');
     expect(findings.find((f) => f.severity === 'Medium')!.message).toMatch(/pcs_Checkmark|value/);
@@ -84,7 +142,14 @@ describe('check on the full build with the co-sell flows', () => {
 describe('check on the existing-form (diff) placement', () => {
   test('the diff form passes every check rule, XSD included', async () => {
     const model = defaultModel(undefined, (config) => {
-      config.form = { mode: 'existingForm', formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667', tabId: '11111111-2222-3333-4444-555555555555', columnIndex: 1, columnWidth: '33%', formName: 'Opportunity' };
+      config.form = {
+        mode: 'existingForm',
+        formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667',
+        tabId: '11111111-2222-3333-4444-555555555555',
+        columnIndex: 1,
+        columnWidth: '33%',
+        formName: 'Opportunity',
+      };
     });
     expect(await checkSolution(generatePackage(model, 'managed'), 'diff')).toEqual([]);
   });

@@ -61,11 +61,29 @@ describe('cosell build runs check before writing', () => {
     const { componentId } = await import('../../solution/ids.js');
     const dir = await project();
     const flow = {
-      id: componentId('workflow', 'bad-flow'), name: 'Bad Flow', description: '',
-      document: { properties: { connectionReferences: { shared_x: { runtimeSource: 'embedded', connection: { connectionReferenceLogicalName: 'pcs_Missing' }, api: { name: 'shared_x' } } },
-        definition: { triggers: {}, actions: {} } }, schemaVersion: '1.0.0.0' },
+      id: componentId('workflow', 'bad-flow'),
+      name: 'Bad Flow',
+      description: '',
+      document: {
+        properties: {
+          connectionReferences: {
+            shared_x: {
+              runtimeSource: 'embedded',
+              connection: { connectionReferenceLogicalName: 'pcs_Missing' },
+              api: { name: 'shared_x' },
+            },
+          },
+          definition: { triggers: {}, actions: {} },
+        },
+        schemaVersion: '1.0.0.0',
+      },
     };
-    const options = { configFile: path.join(dir, 'pac.config.json'), outDir: path.join(dir, 'out'), types: ['managed'] as const, extensions: { flows: [flow] } };
+    const options = {
+      configFile: path.join(dir, 'pac.config.json'),
+      outDir: path.join(dir, 'out'),
+      types: ['managed'] as const,
+      extensions: { flows: [flow] },
+    };
     await expect(buildSolution(options)).rejects.toThrow(/would reject[\s\S]*connection-reference-undeclared[\s\S]*pcs_Missing/);
     await expect(readdir(path.join(dir, 'out'))).rejects.toThrow(/ENOENT/);
     const written = await buildSolution({ ...options, check: false });
@@ -79,20 +97,38 @@ describe('cosell build refuses a flow that would fail in Power Automate', () => 
     const { componentId } = await import('../../solution/ids.js');
     const dir = await project();
     const flow = {
-      id: componentId('workflow', 'broken-expression'), name: 'Broken Expression', description: '',
-      document: { properties: { connectionReferences: {}, definition: {
-        $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
-        contentVersion: '1.0.0.0', parameters: {},
-        triggers: { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } },
-        actions: {
-          Compose_name: { type: 'Compose', runAfter: {}, inputs: "@concat('a', body('Not_there'))" },
-          Broken: { type: 'Compose', runAfter: { Compose_name: ['Succeeded'] }, inputs: "@concat('it's')" },
+      id: componentId('workflow', 'broken-expression'),
+      name: 'Broken Expression',
+      description: '',
+      document: {
+        properties: {
+          connectionReferences: {},
+          definition: {
+            $schema: 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+            contentVersion: '1.0.0.0',
+            parameters: {},
+            triggers: { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } },
+            actions: {
+              Compose_name: { type: 'Compose', runAfter: {}, inputs: "@concat('a', body('Not_there'))" },
+              Broken: { type: 'Compose', runAfter: { Compose_name: ['Succeeded'] }, inputs: "@concat('it's')" },
+            },
+          },
         },
-      } }, schemaVersion: '1.0.0.0' },
+        schemaVersion: '1.0.0.0',
+      },
     };
-    const error = await buildSolution({ configFile: path.join(dir, 'pac.config.json'), outDir: path.join(dir, 'out'), types: ['managed'], extensions: { flows: [flow] } })
-      .then(() => undefined, (caught: Error) => caught);
-    expect(error?.message).toMatch(/flow-reference-unknown: Workflows\/BrokenExpression-[0-9A-F-]+\.json \$\.properties\.definition\.actions\.Compose_name\.inputs/);
+    const error = await buildSolution({
+      configFile: path.join(dir, 'pac.config.json'),
+      outDir: path.join(dir, 'out'),
+      types: ['managed'],
+      extensions: { flows: [flow] },
+    }).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
+    expect(error?.message).toMatch(
+      /flow-reference-unknown: Workflows\/BrokenExpression-[0-9A-F-]+\.json \$\.properties\.definition\.actions\.Compose_name\.inputs/,
+    );
     expect(error?.message).toMatch(/flow-expression-syntax: .*\$\.properties\.definition\.actions\.Broken\.inputs/);
     expect(error?.message).toContain('Broken Expression');
     await expect(readdir(path.join(dir, 'out'))).rejects.toThrow(/ENOENT/);

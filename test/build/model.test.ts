@@ -39,8 +39,12 @@ describe('the co-sell solution model', () => {
   test("How can Microsoft help? is a multi-select choice with Partner Center's six options", () => {
     const help = model.choices.find((choice) => choice.schemaName === 'pcs_howcanmicrosofthelp')!;
     expect(help.options.map((option) => option.key)).toEqual([
-      'WorkloadSpecificValueProposition', 'CustomerTechnicalArchitecture', 'ProofOfConceptOrDemo',
-      'QuotesAndLicensing', 'PostSalesCustomerSuccess', 'GeneralOrOther',
+      'WorkloadSpecificValueProposition',
+      'CustomerTechnicalArchitecture',
+      'ProofOfConceptOrDemo',
+      'QuotesAndLicensing',
+      'PostSalesCustomerSuccess',
+      'GeneralOrOther',
     ]);
     expect(help.options.map((option) => option.value)).toEqual([104370000, 104370001, 104370002, 104370003, 104370004, 104370005]);
   });
@@ -61,7 +65,11 @@ describe('the co-sell solution model', () => {
   });
 
   test('connection references use the Partner Center and Dataverse connector api names', () => {
-    expect(model.connectionReferences.map((r) => r.apiName)).toEqual(['shared_partnercenterref', 'shared_partnercenterevents', 'shared_commondataserviceforapps']);
+    expect(model.connectionReferences.map((r) => r.apiName)).toEqual([
+      'shared_partnercenterref',
+      'shared_partnercenterevents',
+      'shared_commondataserviceforapps',
+    ]);
   });
 
   test('every label has English and Traditional Chinese text', () => {
@@ -73,13 +81,17 @@ describe('the co-sell solution model', () => {
   });
 
   test('the new main form id is derived from stable names, the same for every version', () => {
-    const v2 = defaultModel(undefined, (config) => { config.solution.version = '1.0.0.1'; });
+    const v2 = defaultModel(undefined, (config) => {
+      config.solution.version = '1.0.0.1';
+    });
     expect(v2.forms[0]!.placement.formId).toBe(model.forms[0]!.placement.formId);
     expect(model.forms[0]!.placement.formId).toBe(componentId('systemform', 'pcs:opportunity:main:MicrosoftPartnerCenter'));
   });
 
   test('the prefix flows through every schema name', () => {
-    const other = defaultModel(undefined, (config) => { config.publisher.customizationPrefix = 'ctso'; });
+    const other = defaultModel(undefined, (config) => {
+      config.publisher.customizationPrefix = 'ctso';
+    });
     expect(problems(other)).toEqual([]);
     expect(other.tables[1]!.schemaName).toBe('ctso_PartnerCenterSolution');
     expect(other.environmentVariables[0]!.schemaName).toBe('ctso_Checkmark');
@@ -92,13 +104,22 @@ describe('the co-sell solution model', () => {
   });
 
   test('a missing Traditional Chinese label is refused with its field', () => {
-    const column: Column = { ...model.tables[0]!.columns[1]!, schemaName: 'pcs_Extra', logicalName: 'pcs_extra', label: labels('Extra', '') } as Column;
-    expect(problems(withOpportunityColumns(model, [column]))).toContain('tables[0].columns[13].label[1028]: has no label for language 1028');
+    const column: Column = {
+      ...model.tables[0]!.columns[1]!,
+      schemaName: 'pcs_Extra',
+      logicalName: 'pcs_extra',
+      label: labels('Extra', ''),
+    } as Column;
+    expect(problems(withOpportunityColumns(model, [column]))).toContain(
+      'tables[0].columns[13].label[1028]: has no label for language 1028',
+    );
   });
 
   test('a column without the publisher prefix is refused with the rename', () => {
     const column = { ...model.tables[0]!.columns[1]!, schemaName: 'ReferralNote', logicalName: 'referralnote' } as Column;
-    expect(problems(withOpportunityColumns(model, [column])).join('\n')).toContain('"ReferralNote" does not start with the publisher prefix "pcs_"');
+    expect(problems(withOpportunityColumns(model, [column])).join('\n')).toContain(
+      '"ReferralNote" does not start with the publisher prefix "pcs_"',
+    );
   });
 
   test('a name longer than the XSD limit is refused', () => {
@@ -110,10 +131,15 @@ describe('the co-sell solution model', () => {
   test('a view showing an unknown column and a subgrid on an unknown view are refused', () => {
     const broken: SolutionModel = {
       ...model,
-      tables: model.tables.map((table) => (table.kind === 'custom'
-        ? { ...table, views: table.views.map((view, i) => (i === 0 ? { ...view, columns: [...view.columns, 'pcs_nothere'] } : view)) }
-        : table)),
-      forms: model.forms.map((form) => ({ ...form, section: { ...form.section, subgrid: { ...form.section.subgrid!, viewId: componentId('savedquery', 'none') } } })),
+      tables: model.tables.map((table) =>
+        table.kind === 'custom'
+          ? { ...table, views: table.views.map((view, i) => (i === 0 ? { ...view, columns: [...view.columns, 'pcs_nothere'] } : view)) }
+          : table,
+      ),
+      forms: model.forms.map((form) => ({
+        ...form,
+        section: { ...form.section, subgrid: { ...form.section.subgrid!, viewId: componentId('savedquery', 'none') } },
+      })),
     };
     const found = problems(broken).join('\n');
     expect(found).toContain('tables[1].views[0].columns: shows column "pcs_nothere"');

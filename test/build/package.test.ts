@@ -23,7 +23,9 @@ describe('generated solution package', () => {
 
   test('root files first in export order, components sorted, no folder entries', () => {
     expect(managed.map((entry) => entry.name)).toEqual([
-      'customizations.xml', '[Content_Types].xml', 'solution.xml',
+      'customizations.xml',
+      '[Content_Types].xml',
+      'solution.xml',
       'environmentvariabledefinitions/pcs_Checkmark/environmentvariabledefinition.xml',
       'environmentvariabledefinitions/pcs_CustomerCountryCodeField/environmentvariabledefinition.xml',
       'environmentvariabledefinitions/pcs_DealValueField/environmentvariabledefinition.xml',
@@ -34,7 +36,9 @@ describe('generated solution package', () => {
   test('[Content_Types].xml is the single BOM line exports have', () => {
     const bytes = managed.find((entry) => entry.name === '[Content_Types].xml')!.data;
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(decodeText(bytes)).toBe('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/octet-stream" /></Types>');
+    expect(decodeText(bytes)).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/octet-stream" /></Types>',
+    );
   });
 
   test('managed and unmanaged differ only in <Managed>', () => {
@@ -45,7 +49,8 @@ describe('generated solution package', () => {
   });
 
   test('neither zip ships an environment variable current value', () => {
-    for (const entries of [managed, unmanaged]) expect(entries.some((entry) => entry.name.endsWith('environmentvariablevalues.json'))).toBe(false);
+    for (const entries of [managed, unmanaged])
+      expect(entries.some((entry) => entry.name.endsWith('environmentvariablevalues.json'))).toBe(false);
   });
 
   test('root components: opportunity as a shell, the custom table, the choices, the form', () => {
@@ -77,11 +82,17 @@ describe('generated solution package', () => {
   test('the solutions table ships its main form and the standard system views', () => {
     const doc = XmlDocument.fromString(text(managed, 'customizations.xml'));
     const entity = '/ImportExportXml/Entities/Entity[Name="pcs_PartnerCenterSolution"]';
-    const types = (doc.find(`${entity}/SavedQueries/savedqueries/savedquery/querytype`) as XmlElement[]).map((e) => Number(e.content)).sort((a, b) => a - b);
+    const types = (doc.find(`${entity}/SavedQueries/savedqueries/savedquery/querytype`) as XmlElement[])
+      .map((e) => Number(e.content))
+      .sort((a, b) => a - b);
     expect(types).toEqual([0, 0, 1, 2, 4, 64]);
-    const quickFind = (doc.find(`${entity}//savedquery[isquickfindquery="1"]//filter[@isquickfindfields="1"]/condition`) as XmlElement[]).map((e) => e.attr('attribute')?.value);
+    const quickFind = (
+      doc.find(`${entity}//savedquery[isquickfindquery="1"]//filter[@isquickfindfields="1"]/condition`) as XmlElement[]
+    ).map((e) => e.attr('attribute')?.value);
     expect(quickFind).toEqual(['pcs_name', 'pcs_solutionidentifier']);
-    const fields = (doc.find(`${entity}/FormXml/forms[@type="main"]/systemform//control`) as XmlElement[]).map((e) => e.attr('datafieldname')?.value);
+    const fields = (doc.find(`${entity}/FormXml/forms[@type="main"]/systemform//control`) as XmlElement[]).map(
+      (e) => e.attr('datafieldname')?.value,
+    );
     expect(fields).toEqual(['pcs_name', 'pcs_solutionidentifier', 'pcs_opportunity', 'ownerid']);
     doc.dispose();
   });
@@ -105,8 +116,12 @@ describe('generated solution package', () => {
   });
 
   test('a Boolean env var default is written yes/no; strings as given', () => {
-    expect(text(managed, 'environmentvariabledefinitions/pcs_Checkmark/environmentvariabledefinition.xml')).toContain('<defaultvalue>yes</defaultvalue>');
-    expect(text(managed, 'environmentvariabledefinitions/pcs_DealValueField/environmentvariabledefinition.xml')).toContain('<defaultvalue>estimatedvalue</defaultvalue>');
+    expect(text(managed, 'environmentvariabledefinitions/pcs_Checkmark/environmentvariabledefinition.xml')).toContain(
+      '<defaultvalue>yes</defaultvalue>',
+    );
+    expect(text(managed, 'environmentvariabledefinitions/pcs_DealValueField/environmentvariabledefinition.xml')).toContain(
+      '<defaultvalue>estimatedvalue</defaultvalue>',
+    );
   });
 
   test('the same input gives byte-identical zips', () => {
@@ -122,14 +137,20 @@ describe('generated solution package', () => {
       const model = buildCoSellModel(await loadConfig('${projectFile('pac.config.json')}'));
       process.stdout.write(b.buildPackages(model, ['managed'])[0].sha256);
     })`;
-    const hashIn = (tz: string) => execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TZ: tz } }).toString();
+    const hashIn = (tz: string) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TZ: tz } }).toString();
     const [local] = buildPackages(defaultModel(), ['managed']);
     expect(hashIn('Asia/Taipei')).toBe(local!.sha256);
     expect(hashIn('America/Los_Angeles')).toBe(local!.sha256);
   });
 
   test('a new version keeps every component id, so the import upgrades in place', () => {
-    const next = generatePackage(defaultModel(undefined, (config) => { config.solution.version = '1.0.0.1'; }), 'managed');
+    const next = generatePackage(
+      defaultModel(undefined, (config) => {
+        config.solution.version = '1.0.0.1';
+      }),
+      'managed',
+    );
     expect(text(next, 'customizations.xml')).toBe(text(managed, 'customizations.xml'));
     const ids = (xml: string) => [...xml.matchAll(/\{[0-9a-f-]{36}\}/g)].map((m) => m[0]);
     expect(ids(text(next, 'solution.xml'))).toEqual(ids(text(managed, 'solution.xml')));
@@ -138,26 +159,52 @@ describe('generated solution package', () => {
 
   test('labels with XML-special characters, emoji and CJK round-trip intact', () => {
     const tricky = 'Co-sell <&"\'> 🤝 共同銷售';
-    const built = generatePackage(defaultModel(undefined, (config) => { config.solution.displayName = tricky; config.solution.description = tricky; }), 'managed');
+    const built = generatePackage(
+      defaultModel(undefined, (config) => {
+        config.solution.displayName = tricky;
+        config.solution.description = tricky;
+      }),
+      'managed',
+    );
     const doc = XmlDocument.fromString(text(built, 'solution.xml'));
     const described = doc.find('/ImportExportXml/SolutionManifest/*/*[@languagecode="1033"]') as XmlElement[];
     expect(described.map((element) => element.attr('description')?.value)).toEqual([tricky, tricky]);
     doc.dispose();
-    expect(text(built, 'customizations.xml')).toContain('<connectionreferencedisplayname>Co-sell &lt;&amp;"\'&gt; 🤝 共同銷售 | Dataverse</connectionreferencedisplayname>');
+    expect(text(built, 'customizations.xml')).toContain(
+      '<connectionreferencedisplayname>Co-sell &lt;&amp;"\'&gt; 🤝 共同銷售 | Dataverse</connectionreferencedisplayname>',
+    );
   });
 
   test('flows and code components given to the model are packaged with their files and roots', () => {
     const flowId = componentId('workflow', 'test-flow');
     const withParts = defaultModel({
-      flows: [{ id: flowId, name: 'Test Flow: one', description: 'A test flow', document: { properties: { definition: {} }, schemaVersion: '1.0.0.0' } }],
-      controls: [{ name: 'pcs_CoSell.ReferralPanel', files: [
-        { path: 'ControlManifest.xml', data: new TextEncoder().encode('<manifest />') },
-        { path: 'bundle.js', data: new TextEncoder().encode('void 0;') },
-      ] }],
+      flows: [
+        {
+          id: flowId,
+          name: 'Test Flow: one',
+          description: 'A test flow',
+          document: { properties: { definition: {} }, schemaVersion: '1.0.0.0' },
+        },
+      ],
+      controls: [
+        {
+          name: 'pcs_CoSell.ReferralPanel',
+          files: [
+            { path: 'ControlManifest.xml', data: new TextEncoder().encode('<manifest />') },
+            { path: 'bundle.js', data: new TextEncoder().encode('void 0;') },
+          ],
+        },
+      ],
     });
     const entries = generatePackage(withParts, 'managed');
     const fileName = `Workflows/TestFlowone-${flowId.toUpperCase()}.json`;
-    expect(entries.map((entry) => entry.name)).toEqual(expect.arrayContaining([fileName, 'Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml', 'Controls/pcs_CoSell.ReferralPanel/bundle.js']));
+    expect(entries.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining([
+        fileName,
+        'Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml',
+        'Controls/pcs_CoSell.ReferralPanel/bundle.js',
+      ]),
+    );
     expect(text(entries, fileName)).toBe('{\r\n  "properties": {\r\n    "definition": {}\r\n  },\r\n  "schemaVersion": "1.0.0.0"\r\n}');
     const customizations = text(entries, 'customizations.xml');
     expect(customizations).toContain(`<Workflow WorkflowId="{${flowId}}" Name="Test Flow: one">`);
@@ -167,14 +214,19 @@ describe('generated solution package', () => {
     const solution = text(entries, 'solution.xml');
     expect(solution).toContain(`<RootComponent type="29" id="{${flowId}}" behavior="0" />`);
     expect(solution).toContain('<RootComponent type="66" schemaName="pcs_CoSell.ReferralPanel" behavior="0" />');
-    expect(text(entries, '[Content_Types].xml')).toContain('<Default Extension="xml" ContentType="application/octet-stream" /><Default Extension="json" ContentType="application/octet-stream" /><Default Extension="js" ContentType="application/octet-stream" />');
+    expect(text(entries, '[Content_Types].xml')).toContain(
+      '<Default Extension="xml" ContentType="application/octet-stream" /><Default Extension="json" ContentType="application/octet-stream" /><Default Extension="js" ContentType="application/octet-stream" />',
+    );
   });
 
   test('an existing form gets a diff section marked Added under the given tab', () => {
     const tabId = '11111111-2222-3333-4444-555555555555';
-    const diff = generatePackage(defaultModel(undefined, (config) => {
-      config.form = { mode: 'existingForm', formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}', tabId, columnIndex: 1 };
-    }), 'managed');
+    const diff = generatePackage(
+      defaultModel(undefined, (config) => {
+        config.form = { mode: 'existingForm', formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}', tabId, columnIndex: 1 };
+      }),
+      'managed',
+    );
     const xml = text(diff, 'customizations.xml');
     expect(xml).toContain('<formid>{a837e4a7-01b8-4f82-a475-be9abd67e667}</formid>');
     expect(xml).toContain(`<tab id="{${tabId}}" solutionaction="Modified">`);

@@ -24,7 +24,9 @@ describe('project XML text style', () => {
     root.ele('empty');
     root.ele('child').txt('1 & 2');
     const once = serializeXml(root.doc(), { declaration: true });
-    expect(once).toBe('<?xml version="1.0" encoding="utf-8"?>\r\n<root a="R&amp;amp;D &lt;x&gt;">\r\n  <empty />\r\n  <child>1 &amp; 2</child>\r\n</root>');
+    expect(once).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\r\n<root a="R&amp;amp;D &lt;x&gt;">\r\n  <empty />\r\n  <child>1 &amp; 2</child>\r\n</root>',
+    );
     expect(serializeXml(parseXml(once, 'x.xml'), { declaration: true })).toBe(once);
   });
 

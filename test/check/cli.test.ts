@@ -5,18 +5,25 @@ import { writeZip } from '../../core/io/zip.js';
 import { captureIo, tempDir } from '../support/cli.js';
 import { APPROVALS, CONTOSO, fixtureEntries, REAL_SOLUTIONS, replaceIn } from './helpers.js';
 
-
 describe('cosell check (CLI)', () => {
   test('--json on a real export: one JSON document, exit 0 (no Critical/High)', async () => {
     const file = path.join(REAL_SOLUTIONS, CONTOSO);
     const io = captureIo(REAL_SOLUTIONS);
     expect(await runCli(['check', file, '--json'], io)).toBe(0);
     expect(io.stderr).toEqual([]);
-    const report = JSON.parse(io.stdout.join('')) as { results: { file: string; findings: { rule: string; severity: string }[]; counts: Record<string, number> }[] };
+    const report = JSON.parse(io.stdout.join('')) as {
+      results: { file: string; findings: { rule: string; severity: string }[]; counts: Record<string, number> }[];
+    };
     expect(report.results).toHaveLength(1);
     expect(report.results[0]).toEqual({
       file,
-      findings: [expect.objectContaining({ severity: 'Medium', rule: 'envvar-value-in-managed', entry: 'environmentvariabledefinitions/new_ContosoURL/environmentvariablevalues.json' })],
+      findings: [
+        expect.objectContaining({
+          severity: 'Medium',
+          rule: 'envvar-value-in-managed',
+          entry: 'environmentvariabledefinitions/new_ContosoURL/environmentvariablevalues.json',
+        }),
+      ],
       counts: { critical: 0, high: 0, medium: 1, low: 0, informational: 0 },
     });
   });
@@ -51,15 +58,21 @@ describe('cosell check on damaged input (CLI)', () => {
     expect(output).not.toContain('internal error');
   });
 
-  test('a zip without solution.xml: exit 1 with Dataverse\'s root-entries message', async () => {
+  test("a zip without solution.xml: exit 1 with Dataverse's root-entries message", async () => {
     const dir = await tempDir('check');
     await writeFile(path.join(dir, 'other.zip'), writeZip([{ name: 'notes.txt', data: new TextEncoder().encode('hello') }]));
     const io = captureIo(dir);
     expect(await runCli(['check', 'other.zip', '--json'], io)).toBe(1);
     const report = JSON.parse(io.stdout.join('')) as { results: { findings: { rule: string; severity: string; message: string }[] }[] };
-    expect(report.results[0]?.findings).toEqual([expect.objectContaining({
-      rule: 'root-entries', severity: 'Critical', message: expect.stringContaining('must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml'),
-    })]);
+    expect(report.results[0]?.findings).toEqual([
+      expect.objectContaining({
+        rule: 'root-entries',
+        severity: 'Critical',
+        message: expect.stringContaining(
+          'must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml',
+        ),
+      }),
+    ]);
   });
 
   test('a missing file: reported as unreadable, exit 1', async () => {

@@ -12,7 +12,12 @@ export const AI_BUILDER = 'AIBuilderPromptsDataverse_1_0_0_1_managed.zip';
 export const CONTOSO = 'Contoso_sample_1_0_0_1_managed.zip';
 export const SECONDARY_RECORD_SOURCE = 'SecondaryRecordSource_managed';
 
-export const realZipNames = (): string[] => (requireShared(), readdirSync(REAL_SOLUTIONS).filter((name) => name.endsWith('.zip')).sort());
+export const realZipNames = (): string[] => (
+  requireShared(),
+  readdirSync(REAL_SOLUTIONS)
+    .filter((name) => name.endsWith('.zip'))
+    .sort()
+);
 
 export const fixtureEntries = (zip: string): ZipEntry[] => (requireShared(), readZip(readFileSync(path.join(REAL_SOLUTIONS, zip)), zip));
 
@@ -23,7 +28,9 @@ export const fixtureEntries = (zip: string): ZipEntry[] => (requireShared(), rea
  */
 export function secondaryRecordSourceEntries(): ZipEntry[] {
   const folder = path.join(REAL_SOLUTIONS, SECONDARY_RECORD_SOURCE);
-  const entries = readdirSync(folder).sort().map((name) => ({ name, data: new Uint8Array(readFileSync(path.join(folder, name))) }));
+  const entries = readdirSync(folder)
+    .sort()
+    .map((name) => ({ name, data: new Uint8Array(readFileSync(path.join(folder, name))) }));
   const customizations = decodeText(entries.find((entry) => entry.name === 'customizations.xml')!.data);
   const webResource = /<FileName>\/(WebResources\/[^<]+)<\/FileName>/.exec(customizations)?.[1];
   if (!webResource) throw new Error('SecondaryRecordSource fixture changed: no web resource FileName');
@@ -46,9 +53,7 @@ export function replaceIn(entries: readonly ZipEntry[], name: string, from: stri
 
 export function withEntry(entries: readonly ZipEntry[], name: string, text: string): ZipEntry[] {
   const data = encodeText(text);
-  return entries.some((e) => e.name === name)
-    ? entries.map((e) => (e.name === name ? { name, data } : e))
-    : [...entries, { name, data }];
+  return entries.some((e) => e.name === name) ? entries.map((e) => (e.name === name ? { name, data } : e)) : [...entries, { name, data }];
 }
 
 export const withoutEntry = (entries: readonly ZipEntry[], predicate: (name: string) => boolean): ZipEntry[] =>
@@ -68,4 +73,3 @@ export const summary = (findings: readonly Finding[]): string[] => findings.map(
 export function findingsOf(findings: readonly Finding[], rule: string, severity: Severity): Finding[] {
   return findings.filter((f) => f.rule === rule && f.severity === severity);
 }
-

@@ -2,9 +2,18 @@ import { checkSolutionZip } from '../../packaging/check/check-solution.js';
 import type { Finding } from '../../packaging/check/types.js';
 import { encodeText, writeZip, type ZipEntry } from '../../core/io/zip.js';
 import {
-  AI_BUILDER, APPROVALS, blocking, check, fixtureEntries, renameEntry, replaceIn, summary, textOf, withEntry, withoutEntry,
+  AI_BUILDER,
+  APPROVALS,
+  blocking,
+  check,
+  fixtureEntries,
+  renameEntry,
+  replaceIn,
+  summary,
+  textOf,
+  withEntry,
+  withoutEntry,
 } from './helpers.js';
-
 
 /**
  * Mutation catalogue: start from a real export that passes, break one thing in memory, and assert the
@@ -43,11 +52,13 @@ describe('mutation catalogue', () => {
     expect(findings[0]?.message).toContain('random.zip is not a readable zip archive');
   });
 
-  test('a zip without solution.xml → root-entries / Critical with Dataverse\'s message', async () => {
+  test("a zip without solution.xml → root-entries / Critical with Dataverse's message", async () => {
     const bytes = writeZip(withoutEntry(approvals(), (name) => name === SOLUTION));
     const findings = await checkSolutionZip(bytes, 'no-solution.zip');
     expect(blockingSummary(findings)).toEqual(['root-entries/Critical']);
-    expect(findings[0]?.message).toContain('The compressed file must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml');
+    expect(findings[0]?.message).toContain(
+      'The compressed file must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml',
+    );
     expect(findings[0]?.message).toContain('missing: solution.xml');
   });
 
@@ -58,7 +69,11 @@ describe('mutation catalogue', () => {
   });
 
   test('root entry removed ([Content_Types].xml) → root-entries / Critical', async () => {
-    await expectFinding(withoutEntry(approvals(), (name) => name === CONTENT_TYPES), 'root-entries/Critical', { only: true });
+    await expectFinding(
+      withoutEntry(approvals(), (name) => name === CONTENT_TYPES),
+      'root-entries/Critical',
+      { only: true },
+    );
   });
 
   test('content type missing for an extension (json) → content-types / High', async () => {
@@ -69,24 +84,48 @@ describe('mutation catalogue', () => {
 
   // --- solution.xml ----------------------------------------------------------------------------------
   test('Managed=2 in a zip → solution-managed / Critical', async () => {
-    await expectFinding(replaceIn(approvals(), SOLUTION, '<Managed>0</Managed>', '<Managed>2</Managed>'), 'solution-managed/Critical', { only: true });
+    await expectFinding(replaceIn(approvals(), SOLUTION, '<Managed>0</Managed>', '<Managed>2</Managed>'), 'solution-managed/Critical', {
+      only: true,
+    });
   });
 
   test.each(['1.0.0.0.1', 'v1.0', '1', '1.0.x'])('bad version string %s → solution-version / Critical', async (version) => {
-    await expectFinding(replaceIn(approvals(), SOLUTION, '<Version>1.0.0.1</Version>', `<Version>${version}</Version>`), 'solution-version/Critical', { only: true });
+    await expectFinding(
+      replaceIn(approvals(), SOLUTION, '<Version>1.0.0.1</Version>', `<Version>${version}</Version>`),
+      'solution-version/Critical',
+      { only: true },
+    );
   });
 
   test.each(['mscrm', 'mscrmx', 'abcdefghi', '1ab', 'c'])('bad publisher prefix %s → publisher-prefix / Critical', async (prefix) => {
-    await expectFinding(replaceIn(approvals(), SOLUTION, '<CustomizationPrefix>cat</CustomizationPrefix>', `<CustomizationPrefix>${prefix}</CustomizationPrefix>`), 'publisher-prefix/Critical', { only: true });
+    await expectFinding(
+      replaceIn(
+        approvals(),
+        SOLUTION,
+        '<CustomizationPrefix>cat</CustomizationPrefix>',
+        `<CustomizationPrefix>${prefix}</CustomizationPrefix>`,
+      ),
+      'publisher-prefix/Critical',
+      { only: true },
+    );
   });
 
   test.each(['9999', '100000', 'abc'])('option value prefix %s out of range → publisher-option-prefix / Critical', async (value) => {
-    const entries = replaceIn(approvals(), SOLUTION, '<CustomizationOptionValuePrefix>69510</CustomizationOptionValuePrefix>', `<CustomizationOptionValuePrefix>${value}</CustomizationOptionValuePrefix>`);
+    const entries = replaceIn(
+      approvals(),
+      SOLUTION,
+      '<CustomizationOptionValuePrefix>69510</CustomizationOptionValuePrefix>',
+      `<CustomizationOptionValuePrefix>${value}</CustomizationOptionValuePrefix>`,
+    );
     await expectFinding(entries, 'publisher-option-prefix/Critical', { only: true });
   });
 
   test('solution UniqueName with a space → solution-unique-name / Critical', async () => {
-    await expectFinding(replaceIn(approvals(), SOLUTION, '<UniqueName>ApprovalsConnectorSetup</UniqueName>', '<UniqueName>Approvals Setup</UniqueName>'), 'solution-unique-name/Critical', { only: true });
+    await expectFinding(
+      replaceIn(approvals(), SOLUTION, '<UniqueName>ApprovalsConnectorSetup</UniqueName>', '<UniqueName>Approvals Setup</UniqueName>'),
+      'solution-unique-name/Critical',
+      { only: true },
+    );
   });
 
   test('solution.xml element out of the export order → solution-xsd / High', async () => {
@@ -95,13 +134,21 @@ describe('mutation catalogue', () => {
   });
 
   test('a per-environment root component type (connection reference) → root-component-type / High', async () => {
-    const entries = replaceIn(approvals(), SOLUTION, '</RootComponents>', `<RootComponent type="10091" schemaName="${CONNECTION_REFERENCE}" behavior="0" /></RootComponents>`);
+    const entries = replaceIn(
+      approvals(),
+      SOLUTION,
+      '</RootComponents>',
+      `<RootComponent type="10091" schemaName="${CONNECTION_REFERENCE}" behavior="0" /></RootComponents>`,
+    );
     await expectFinding(entries, 'root-component-type/High', { only: true });
   });
 
   // --- customizations.xml ----------------------------------------------------------------------------
   test('broken XML in customizations.xml → customizations-xml-invalid / Critical with the line', async () => {
-    const findings = await expectFinding(replaceIn(approvals(), CUSTOMIZATIONS, '</Workflows>', '</Workflow>'), 'customizations-xml-invalid/Critical');
+    const findings = await expectFinding(
+      replaceIn(approvals(), CUSTOMIZATIONS, '</Workflows>', '</Workflow>'),
+      'customizations-xml-invalid/Critical',
+    );
     expect(findings.find((f) => f.rule === 'customizations-xml-invalid')?.where).toMatch(/^line \d+$/);
   });
 
@@ -115,7 +162,12 @@ describe('mutation catalogue', () => {
   });
 
   test('XSD-invalid value (a version with letters) → customizations-xsd / Critical', async () => {
-    const entries = replaceIn(approvals(), CUSTOMIZATIONS, '<IntroducedVersion>1.0.0.0</IntroducedVersion>', '<IntroducedVersion>one</IntroducedVersion>');
+    const entries = replaceIn(
+      approvals(),
+      CUSTOMIZATIONS,
+      '<IntroducedVersion>1.0.0.0</IntroducedVersion>',
+      '<IntroducedVersion>one</IntroducedVersion>',
+    );
     await expectFinding(entries, 'customizations-xsd/Critical', { only: true });
   });
 
@@ -138,12 +190,22 @@ describe('mutation catalogue', () => {
   });
 
   test('type-1 root (include all) without an Entity node → root-entity-missing / Critical', async () => {
-    const entries = replaceIn(aiBuilder(), SOLUTION, '</RootComponents>', '<RootComponent type="1" schemaName="aib_ghost" behavior="0" /></RootComponents>');
+    const entries = replaceIn(
+      aiBuilder(),
+      SOLUTION,
+      '</RootComponents>',
+      '<RootComponent type="1" schemaName="aib_ghost" behavior="0" /></RootComponents>',
+    );
     await expectFinding(entries, 'root-entity-missing/Critical', { only: true });
   });
 
   test('shell root of a system table without an Entity node is fine (Contoso-style extension)', async () => {
-    const entries = replaceIn(aiBuilder(), SOLUTION, '</RootComponents>', '<RootComponent type="1" schemaName="opportunity" behavior="2" /></RootComponents>');
+    const entries = replaceIn(
+      aiBuilder(),
+      SOLUTION,
+      '</RootComponents>',
+      '<RootComponent type="1" schemaName="opportunity" behavior="2" /></RootComponents>',
+    );
     expect(blocking(await check(entries))).toEqual([]);
   });
 
@@ -154,27 +216,54 @@ describe('mutation catalogue', () => {
 
   test('type-66 root without CustomControls entry, and a control without its manifest file', async () => {
     const control = 'cat_PowerCAT.Panel';
-    let entries = replaceIn(approvals(), SOLUTION, '</RootComponents>', `<RootComponent type="66" schemaName="${control}" behavior="0" /></RootComponents>`);
+    let entries = replaceIn(
+      approvals(),
+      SOLUTION,
+      '</RootComponents>',
+      `<RootComponent type="66" schemaName="${control}" behavior="0" /></RootComponents>`,
+    );
     expect(blockingSummary(await check(entries))).toEqual(['root-custom-control-missing/Critical']);
-    entries = replaceIn(entries, CUSTOMIZATIONS, '<CustomControls />', `<CustomControls><CustomControl><Name>${control}</Name><FileName>/Controls/${control}/ControlManifest.xml</FileName></CustomControl></CustomControls>`);
+    entries = replaceIn(
+      entries,
+      CUSTOMIZATIONS,
+      '<CustomControls />',
+      `<CustomControls><CustomControl><Name>${control}</Name><FileName>/Controls/${control}/ControlManifest.xml</FileName></CustomControl></CustomControls>`,
+    );
     expect(blockingSummary(await check(entries))).toEqual(['custom-control-manifest-missing/Critical']);
-    entries = withEntry(entries, `Controls/${control}/ControlManifest.xml`, '<manifest><control namespace="PowerCAT" constructor="Panel" version="0.0.1" /></manifest>');
+    entries = withEntry(
+      entries,
+      `Controls/${control}/ControlManifest.xml`,
+      '<manifest><control namespace="PowerCAT" constructor="Panel" version="0.0.1" /></manifest>',
+    );
     expect(blocking(await check(entries))).toEqual([]);
   });
 
   test('any other file reference into the zip (classic workflow XAML) must exist → referenced-file-missing / Critical', async () => {
-    const entries = replaceIn(approvals(), CUSTOMIZATIONS, '<JsonFileName>', '<XamlFileName>/Workflows/Classic-79CC39CC-595A-EE11-BE6F-6045BD033774.xaml</XamlFileName><JsonFileName>');
+    const entries = replaceIn(
+      approvals(),
+      CUSTOMIZATIONS,
+      '<JsonFileName>',
+      '<XamlFileName>/Workflows/Classic-79CC39CC-595A-EE11-BE6F-6045BD033774.xaml</XamlFileName><JsonFileName>',
+    );
     const findings = await expectFinding(entries, 'referenced-file-missing/Critical', { only: true });
-    expect(findings.find((f) => f.rule === 'referenced-file-missing')?.message).toBe('<XamlFileName> of <Workflow> points to Workflows/Classic-79CC39CC-595A-EE11-BE6F-6045BD033774.xaml, which is not in the zip');
+    expect(findings.find((f) => f.rule === 'referenced-file-missing')?.message).toBe(
+      '<XamlFileName> of <Workflow> points to Workflows/Classic-79CC39CC-595A-EE11-BE6F-6045BD033774.xaml, which is not in the zip',
+    );
   });
 
   // --- flows -------------------------------------------------------------------------------------------
   test('flow JSON file missing → flow-json-missing / Critical', async () => {
-    await expectFinding(withoutEntry(approvals(), (name) => name === FLOW_JSON), 'flow-json-missing/Critical', { only: true });
+    await expectFinding(
+      withoutEntry(approvals(), (name) => name === FLOW_JSON),
+      'flow-json-missing/Critical',
+      { only: true },
+    );
   });
 
   test('flow JSON not valid JSON → flow-json-invalid / Critical', async () => {
-    await expectFinding(withEntry(approvals(), FLOW_JSON, '{ "properties": { "definition": '), 'flow-json-invalid/Critical', { only: true });
+    await expectFinding(withEntry(approvals(), FLOW_JSON, '{ "properties": { "definition": '), 'flow-json-invalid/Critical', {
+      only: true,
+    });
   });
 
   test('flow JSON with a BOM is still read', async () => {
@@ -182,44 +271,80 @@ describe('mutation catalogue', () => {
   });
 
   test('connection reference used but not declared → connection-reference-undeclared / High', async () => {
-    const entries = replaceIn(approvals(), CUSTOMIZATIONS, /<connectionreferences>[\s\S]*<\/connectionreferences>/, '<connectionreferences />');
+    const entries = replaceIn(
+      approvals(),
+      CUSTOMIZATIONS,
+      /<connectionreferences>[\s\S]*<\/connectionreferences>/,
+      '<connectionreferences />',
+    );
     const findings = await expectFinding(entries, 'connection-reference-undeclared/High', { only: true });
-    expect(findings.find((f) => f.rule === 'connection-reference-undeclared')?.where).toBe('properties.connectionReferences.shared_approvals.connection.connectionReferenceLogicalName');
+    expect(findings.find((f) => f.rule === 'connection-reference-undeclared')?.where).toBe(
+      'properties.connectionReferences.shared_approvals.connection.connectionReferenceLogicalName',
+    );
   });
 
   test('env var parameter without definition → flow-envvar-undefined / High', async () => {
-    await expectFinding(withoutEntry(approvals(), (name) => name === ENV_VAR_DEFINITION), 'flow-envvar-undefined/High', { only: true });
+    await expectFinding(
+      withoutEntry(approvals(), (name) => name === ENV_VAR_DEFINITION),
+      'flow-envvar-undefined/High',
+      { only: true },
+    );
   });
 
   // --- environment variables ------------------------------------------------------------------------
   test('env var folder/schemaname mismatch → envvar-folder-mismatch / High', async () => {
-    const entries = renameEntry(approvals(), ENV_VAR_DEFINITION, 'environmentvariabledefinitions/powercat_AdminAcct/environmentvariabledefinition.xml');
+    const entries = renameEntry(
+      approvals(),
+      ENV_VAR_DEFINITION,
+      'environmentvariabledefinitions/powercat_AdminAcct/environmentvariabledefinition.xml',
+    );
     await expectFinding(entries, 'envvar-folder-mismatch/High', { only: true });
   });
 
   test('value baked into a managed env var → envvar-value-in-managed / Medium (not blocking)', async () => {
     let entries = replaceIn(approvals(), SOLUTION, '<Managed>0</Managed>', '<Managed>1</Managed>');
-    entries = withEntry(entries, `environmentvariabledefinitions/${ENV_VAR}/environmentvariablevalues.json`,
-      '{"environmentvariablevalues":{"environmentvariablevalue":{"@environmentvariablevalueid":"02b34632-9c07-ec11-94ef-00224826aa05","iscustomizable":"1","value":"admin@contoso.com"}}}');
+    entries = withEntry(
+      entries,
+      `environmentvariabledefinitions/${ENV_VAR}/environmentvariablevalues.json`,
+      '{"environmentvariablevalues":{"environmentvariablevalue":{"@environmentvariablevalueid":"02b34632-9c07-ec11-94ef-00224826aa05","iscustomizable":"1","value":"admin@contoso.com"}}}',
+    );
     const findings = await check(entries);
     expect(summary(findings)).toContain('envvar-value-in-managed/Medium');
     expect(blocking(findings)).toEqual([]);
-    expect(findings.find((f) => f.rule === 'envvar-value-in-managed')?.message).toContain('the shipped current value overrides what each environment sets; ship only the default');
+    expect(findings.find((f) => f.rule === 'envvar-value-in-managed')?.message).toContain(
+      'the shipped current value overrides what each environment sets; ship only the default',
+    );
   });
 
   test('the same value file in an UNMANAGED zip is fine', async () => {
-    const entries = withEntry(approvals(), `environmentvariabledefinitions/${ENV_VAR}/environmentvariablevalues.json`, '{"environmentvariablevalues":{}}');
+    const entries = withEntry(
+      approvals(),
+      `environmentvariabledefinitions/${ENV_VAR}/environmentvariablevalues.json`,
+      '{"environmentvariablevalues":{}}',
+    );
     expect(summary(await check(entries))).not.toContain('envvar-value-in-managed/Medium');
   });
 
   test('unknown env var type → envvar-type / High', async () => {
-    await expectFinding(replaceIn(approvals(), ENV_VAR_DEFINITION, '<type>100000000</type>', '<type>100000009</type>'), 'envvar-type/High', { only: true });
+    await expectFinding(
+      replaceIn(approvals(), ENV_VAR_DEFINITION, '<type>100000000</type>', '<type>100000009</type>'),
+      'envvar-type/High',
+      { only: true },
+    );
   });
 
   test('Boolean env var with default "true" → envvar-default / High; "yes" passes', async () => {
     const boolean = replaceIn(approvals(), ENV_VAR_DEFINITION, '<type>100000000</type>', '<type>100000002</type>');
-    await expectFinding(replaceIn(boolean, ENV_VAR_DEFINITION, '<introducedversion>', '<defaultvalue>true</defaultvalue><introducedversion>'), 'envvar-default/High', { only: true });
-    expect(blocking(await check(replaceIn(boolean, ENV_VAR_DEFINITION, '<introducedversion>', '<defaultvalue>yes</defaultvalue><introducedversion>')))).toEqual([]);
+    await expectFinding(
+      replaceIn(boolean, ENV_VAR_DEFINITION, '<introducedversion>', '<defaultvalue>true</defaultvalue><introducedversion>'),
+      'envvar-default/High',
+      { only: true },
+    );
+    expect(
+      blocking(
+        await check(replaceIn(boolean, ENV_VAR_DEFINITION, '<introducedversion>', '<defaultvalue>yes</defaultvalue><introducedversion>')),
+      ),
+    ).toEqual([]);
   });
 
   test('reserved env var name $connections → envvar-reserved-name / High', async () => {
@@ -234,10 +359,12 @@ describe('mutation catalogue', () => {
     let entries = replaceIn(approvals(), CUSTOMIZATIONS, CONNECTION_REFERENCE, 'sharedapprovals');
     entries = replaceIn(entries, FLOW_JSON, CONNECTION_REFERENCE, 'sharedapprovals');
     const findings = await expectFinding(entries, 'name-no-prefix/High', { only: true });
-    expect(findings.find((f) => f.rule === 'name-no-prefix')?.message).toContain('connection reference sharedapprovals has no publisher prefix');
+    expect(findings.find((f) => f.rule === 'name-no-prefix')?.message).toContain(
+      'connection reference sharedapprovals has no publisher prefix',
+    );
   });
 
-  test('prefix different from the publisher\'s → name-prefix-mismatch / Medium only (ApprovalsConnectorSetup imported fine)', async () => {
+  test("prefix different from the publisher's → name-prefix-mismatch / Medium only (ApprovalsConnectorSetup imported fine)", async () => {
     const findings = await check(approvals());
     expect(summary(findings)).toEqual(['name-prefix-mismatch/Medium', 'name-prefix-mismatch/Medium']);
   });
@@ -255,7 +382,12 @@ describe('mutation catalogue', () => {
   });
 
   test('column name over 50 characters → name-too-long / Critical (the XSD also rejects it)', async () => {
-    const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, '<attribute PhysicalName="aib_Title">', `<attribute PhysicalName="aib_${'T'.repeat(50)}">`);
+    const entries = replaceIn(
+      aiBuilder(),
+      CUSTOMIZATIONS,
+      '<attribute PhysicalName="aib_Title">',
+      `<attribute PhysicalName="aib_${'T'.repeat(50)}">`,
+    );
     const findings = await check(entries);
     expect(summary(findings)).toContain('name-too-long/Critical');
   });
@@ -271,22 +403,35 @@ describe('mutation catalogue', () => {
   test('duplicate option value within a set → duplicate-id / Critical', async () => {
     const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, '<option value="747940001"', '<option value="747940000"');
     const findings = await expectFinding(entries, 'duplicate-id/Critical', { only: true });
-    expect(findings.find((f) => f.rule === 'duplicate-id')?.message).toBe('option value in aib_proposalstatus 747940000 is defined 2 times');
+    expect(findings.find((f) => f.rule === 'duplicate-id')?.message).toBe(
+      'option value in aib_proposalstatus 747940000 is defined 2 times',
+    );
   });
 
   test('duplicate column logical name within a table → duplicate-id / Critical', async () => {
-    const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, /<Name>aib_title<\/Name>\s*<LogicalName>aib_title<\/LogicalName>/, '<Name>aib_name</Name><LogicalName>aib_name</LogicalName>');
+    const entries = replaceIn(
+      aiBuilder(),
+      CUSTOMIZATIONS,
+      /<Name>aib_title<\/Name>\s*<LogicalName>aib_title<\/LogicalName>/,
+      '<Name>aib_name</Name><LogicalName>aib_name</LogicalName>',
+    );
     await expectFinding(entries, 'duplicate-id/Critical');
   });
 
   test('duplicate cell id within a form → duplicate-form-element-id / High', async () => {
-    const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, '<cell id="{e58ba60d-1d4e-495f-90ab-0d4e8b9baebd}"', '<cell id="{58e3a765-6d9d-4684-84a4-ee290f5a249f}"');
+    const entries = replaceIn(
+      aiBuilder(),
+      CUSTOMIZATIONS,
+      '<cell id="{e58ba60d-1d4e-495f-90ab-0d4e8b9baebd}"',
+      '<cell id="{58e3a765-6d9d-4684-84a4-ee290f5a249f}"',
+    );
     await expectFinding(entries, 'duplicate-form-element-id/High', { only: true });
   });
 
   // --- forms -------------------------------------------------------------------------------------------
   test('controlDescription for a control that is not in the form → form-control-description-orphan / Medium', async () => {
-    const description = '<controlDescriptions><controlDescription forControl="{00000000-0000-0000-0000-0000000000aa}"><customControl name="aib_Sample.Control" formFactor="0"><parameters /></customControl></controlDescription></controlDescriptions>';
+    const description =
+      '<controlDescriptions><controlDescription forControl="{00000000-0000-0000-0000-0000000000aa}"><customControl name="aib_Sample.Control" formFactor="0"><parameters /></customControl></controlDescription></controlDescriptions>';
     const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, '</tabs>', `</tabs>${description}`);
     const findings = await check(entries);
     expect(summary(findings)).toContain('form-control-description-orphan/Medium');

@@ -1,9 +1,16 @@
 import { writeZip } from '../../core/io/zip.js';
 import { checkSolutionZip } from '../../packaging/check/check-solution.js';
 import {
-  AI_BUILDER, APPROVALS, blocking, check, CONTOSO, fixtureEntries, realZipNames, secondaryRecordSourceEntries, summary,
+  AI_BUILDER,
+  APPROVALS,
+  blocking,
+  check,
+  CONTOSO,
+  fixtureEntries,
+  realZipNames,
+  secondaryRecordSourceEntries,
+  summary,
 } from './helpers.js';
-
 
 /**
  * Every real Dataverse export imported fine, so the checker must find nothing Critical or High in

@@ -7,13 +7,19 @@ import { encodeText } from '../../core/io/zip.js';
 import { SHARED_SCHEMAS } from './helpers.js';
 
 const vendored = path.join(xsdFolder(), MICROSOFT_XSD_VERSION);
-const xsdFiles = (folder: string): string[] => readdirSync(folder).filter((name) => name.endsWith('.xsd')).sort();
+const xsdFiles = (folder: string): string[] =>
+  readdirSync(folder)
+    .filter((name) => name.endsWith('.xsd'))
+    .sort();
 
 describe('vendored Microsoft schemas', () => {
   test('are byte-identical to ../shared/schemas', () => {
     expect(xsdFiles(vendored)).toEqual(xsdFiles(SHARED_SCHEMAS));
     for (const name of xsdFiles(SHARED_SCHEMAS)) {
-      expect({ name, same: readFileSync(path.join(vendored, name)).equals(readFileSync(path.join(SHARED_SCHEMAS, name))) }).toEqual({ name, same: true });
+      expect({ name, same: readFileSync(path.join(vendored, name)).equals(readFileSync(path.join(SHARED_SCHEMAS, name))) }).toEqual({
+        name,
+        same: true,
+      });
     }
   });
 
@@ -31,19 +37,31 @@ describe('vendored Microsoft schemas', () => {
 
   test('a patch whose target text is missing throws, naming the patch', () => {
     const patch: XsdPatch = { id: 'demo', file: 'X.xsd', why: 'demo', find: '<a/>', replace: '<b/>' };
-    expect(() => patchXsd('X.xsd', '<schema />', [patch])).toThrow(/XSD patch demo: expected 1 occurrence\(s\) of its target text in X\.xsd, found 0/);
+    expect(() => patchXsd('X.xsd', '<schema />', [patch])).toThrow(
+      /XSD patch demo: expected 1 occurrence\(s\) of its target text in X\.xsd, found 0/,
+    );
     expect(() => patchXsd('X.xsd', '<a/><a/>', [patch])).toThrow(/found 2/);
     expect(patchXsd('X.xsd', '<x><a/></x>', [patch])).toBe('<x><b/></x>');
   });
 
   test('a region patch checks the sha256 of what it replaces', () => {
-    const patch: XsdPatch = { id: 'region', file: 'X.xsd', why: 'demo', find: '<a>', through: '</a>', regionSha256: '0'.repeat(64), replace: '<b/>' };
+    const patch: XsdPatch = {
+      id: 'region',
+      file: 'X.xsd',
+      why: 'demo',
+      find: '<a>',
+      through: '</a>',
+      regionSha256: '0'.repeat(64),
+      replace: '<b/>',
+    };
     expect(() => patchXsd('X.xsd', '<a>changed</a>', [patch])).toThrow(/XSD patch region: the region it replaces in X\.xsd changed/);
   });
 
   test('the pristine CustomizationsSolution.xsd does not compile under libxml2 (why the patches exist)', () => {
     const base = 'cosell-check-pristine:/';
-    const buffers = Object.fromEntries(xsdFiles(vendored).map((name) => [`${base}${name}`, new Uint8Array(readFileSync(path.join(vendored, name)))]));
+    const buffers = Object.fromEntries(
+      xsdFiles(vendored).map((name) => [`${base}${name}`, new Uint8Array(readFileSync(path.join(vendored, name)))]),
+    );
     xmlRegisterInputProvider(new XmlBufferInputProvider(buffers));
     const doc = XmlDocument.fromBuffer(buffers[`${base}CustomizationsSolution.xsd`]!, { url: `${base}CustomizationsSolution.xsd` });
     try {
@@ -53,7 +71,9 @@ describe('vendored Microsoft schemas', () => {
       } catch (error) {
         details = (error as XmlLibError).details.map((detail) => detail.message).join('\n');
       }
-      expect(details).toContain('(?![cC][rR][mM]_)([A-Za-z0-9])+([_])+([A-Za-z0-9_])*\' of the facet \'pattern\' is not a valid regular expression');
+      expect(details).toContain(
+        "(?![cC][rR][mM]_)([A-Za-z0-9])+([_])+([A-Za-z0-9_])*' of the facet 'pattern' is not a valid regular expression",
+      );
     } finally {
       doc.dispose();
     }
@@ -69,14 +89,18 @@ describe('compiled validators', () => {
     const { customizations } = await loadValidators();
     const xml = '<ImportExportXml>\n  <Entities />\n  <Bogus />\n</ImportExportXml>';
     const issues = validateXml(customizations, encodeText(xml), 'customizations.xml');
-    expect(issues).toEqual([expect.objectContaining({ line: 3, message: expect.stringContaining("Element 'Bogus': This element is not expected.") })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringContaining("Element 'Bogus': This element is not expected.") }),
+    ]);
   });
 
   test('accept a patched modern element (Workflow/JsonFileName) and a minimal solution.xml', async () => {
     const { customizations, solutionManifest } = await loadValidators();
-    const flow = '<ImportExportXml><Workflows><Workflow WorkflowId="{79cc39cc-595a-ee11-be6f-6045bd033774}" Name="F"><JsonFileName>/Workflows/F.json</JsonFileName><Type>1</Type><IntroducedVersion>1.0.0.0</IntroducedVersion></Workflow></Workflows></ImportExportXml>';
+    const flow =
+      '<ImportExportXml><Workflows><Workflow WorkflowId="{79cc39cc-595a-ee11-be6f-6045bd033774}" Name="F"><JsonFileName>/Workflows/F.json</JsonFileName><Type>1</Type><IntroducedVersion>1.0.0.0</IntroducedVersion></Workflow></Workflows></ImportExportXml>';
     expect(validateXml(customizations, encodeText(flow), 'customizations.xml')).toEqual([]);
-    const solution = '<ImportExportXml version="9.2.1.1" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive"><SolutionManifest><UniqueName>S</UniqueName><LocalizedNames /><Version>1.0</Version><Managed>1</Managed><Publisher><UniqueName>p</UniqueName><LocalizedNames /><CustomizationPrefix>pcc</CustomizationPrefix><CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix></Publisher><RootComponents /></SolutionManifest></ImportExportXml>';
+    const solution =
+      '<ImportExportXml version="9.2.1.1" SolutionPackageVersion="9.2" languagecode="1033" generatedBy="CrmLive"><SolutionManifest><UniqueName>S</UniqueName><LocalizedNames /><Version>1.0</Version><Managed>1</Managed><Publisher><UniqueName>p</UniqueName><LocalizedNames /><CustomizationPrefix>pcc</CustomizationPrefix><CustomizationOptionValuePrefix>10000</CustomizationOptionValuePrefix></Publisher><RootComponents /></SolutionManifest></ImportExportXml>';
     expect(validateXml(solutionManifest, encodeText(solution), 'solution.xml')).toEqual([]);
   });
 });

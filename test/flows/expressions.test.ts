@@ -1,6 +1,15 @@
 import {
-  arityProblem, callsIn, ExpressionSyntaxError, FUNCTIONS, isTemplateExpression, lookupFunction, parseExpression, parseTemplate, scan,
-  type Expression, type FunctionCategory,
+  arityProblem,
+  callsIn,
+  ExpressionSyntaxError,
+  FUNCTIONS,
+  isTemplateExpression,
+  lookupFunction,
+  parseExpression,
+  parseTemplate,
+  scan,
+  type Expression,
+  type FunctionCategory,
 } from '../../flows/expressions/index.js';
 
 /** The syntax error `parse` throws, so its offset and reason can be asserted. */
@@ -20,7 +29,12 @@ function shape(expression: Expression): unknown {
     case 'call':
       return { call: expression.name, args: expression.args.map(shape) };
     case 'member':
-      return { member: shape(expression.target), property: shape(expression.property), style: expression.style, nullSafe: expression.nullSafe };
+      return {
+        member: shape(expression.target),
+        property: shape(expression.property),
+        style: expression.style,
+        nullSafe: expression.nullSafe,
+      };
     default:
       return expression.value;
   }
@@ -34,8 +48,16 @@ describe('scanner', () => {
   });
 
   test('numbers: integers, signed, floats and exponents', () => {
-    expect(scan('-1 +2 3.5 1e3 2.5E-2').filter((token) => token.kind !== 'end').map((token) => [token.kind, token.raw])).toEqual([
-      ['integer', '-1'], ['integer', '+2'], ['float', '3.5'], ['float', '1e3'], ['float', '2.5E-2'],
+    expect(
+      scan('-1 +2 3.5 1e3 2.5E-2')
+        .filter((token) => token.kind !== 'end')
+        .map((token) => [token.kind, token.raw]),
+    ).toEqual([
+      ['integer', '-1'],
+      ['integer', '+2'],
+      ['float', '3.5'],
+      ['float', '1e3'],
+      ['float', '2.5E-2'],
     ]);
   });
 
@@ -90,20 +112,37 @@ describe('parseExpression: calls and member access', () => {
       member: {
         member: {
           member: {
-            member: { call: 'body', args: ['Get_row'] }, property: 'a', style: 'index', nullSafe: true,
+            member: { call: 'body', args: ['Get_row'] },
+            property: 'a',
+            style: 'index',
+            nullSafe: true,
           },
-          property: 'b', style: 'index', nullSafe: false,
+          property: 'b',
+          style: 'index',
+          nullSafe: false,
         },
-        property: 'c', style: 'dot', nullSafe: false,
+        property: 'c',
+        style: 'dot',
+        nullSafe: false,
       },
-      property: 0, style: 'index', nullSafe: false,
+      property: 0,
+      style: 'index',
+      nullSafe: false,
     });
     expect(expression.span).toEqual({ start: 0, end: 31 });
   });
 
   test('?.name is a null-safe dot access; an index can be an expression', () => {
-    expect(shape(parseExpression('trigger()?.outputs'))).toEqual({ member: { call: 'trigger', args: [] }, property: 'outputs', style: 'dot', nullSafe: true });
-    expect(shape(parseExpression("outputs('Days')[dayOfWeek(utcNow())]"))).toMatchObject({ property: { call: 'dayOfWeek' }, style: 'index' });
+    expect(shape(parseExpression('trigger()?.outputs'))).toEqual({
+      member: { call: 'trigger', args: [] },
+      property: 'outputs',
+      style: 'dot',
+      nullSafe: true,
+    });
+    expect(shape(parseExpression("outputs('Days')[dayOfWeek(utcNow())]"))).toMatchObject({
+      property: { call: 'dayOfWeek' },
+      style: 'index',
+    });
   });
 
   test('function names keep their spelling (lookup ignores case)', () => {
@@ -159,7 +198,12 @@ describe('parseTemplate', () => {
     const template = parseTemplate("@triggerBody()?['count']");
     expect(template.kind).toBe('expression');
     if (template.kind !== 'expression') return;
-    expect(shape(template.expression)).toEqual({ member: { call: 'triggerBody', args: [] }, property: 'count', style: 'index', nullSafe: true });
+    expect(shape(template.expression)).toEqual({
+      member: { call: 'triggerBody', args: [] },
+      property: 'count',
+      style: 'index',
+      nullSafe: true,
+    });
     expect(template.expression.span).toEqual({ start: 1, end: 24 });
   });
 
@@ -187,7 +231,10 @@ describe('parseTemplate', () => {
     const template = parseTemplate("a@@{b} @{concat('}', '''')}");
     expect(template.kind).toBe('interpolation');
     if (template.kind !== 'interpolation') return;
-    expect(template.parts.map((part) => (part.kind === 'text' ? part.value : shape(part.expression)))).toEqual(['a@{b} ', { call: 'concat', args: ['}', "'"] }]);
+    expect(template.parts.map((part) => (part.kind === 'text' ? part.value : shape(part.expression)))).toEqual([
+      'a@{b} ',
+      { call: 'concat', args: ['}', "'"] },
+    ]);
   });
 
   test('isTemplateExpression tells which values hold an expression', () => {
@@ -207,13 +254,16 @@ describe('parseTemplate', () => {
 describe('function catalogue', () => {
   test('every function of flows-and-pcf §3.8 is in the catalogue, with its category', () => {
     const expected: Record<FunctionCategory, string> = {
-      string: 'concat substring slice replace split toLower toUpper trim indexOf lastIndexOf nthIndexOf startsWith endsWith length guid formatNumber chunk isFloat isInt',
+      string:
+        'concat substring slice replace split toLower toUpper trim indexOf lastIndexOf nthIndexOf startsWith endsWith length guid formatNumber chunk isFloat isInt',
       collection: 'contains empty first last join intersection union skip take createArray reverse sort',
       logical: 'and or not if equals greater greaterOrEquals less lessOrEquals coalesce',
-      conversion: 'array bool int float string json xml base64 base64ToString base64ToBinary binary dataUri dataUriToString decodeBase64 encodeUriComponent uriComponent uriComponentToString decodeUriComponent decimal',
+      conversion:
+        'array bool int float string json xml base64 base64ToString base64ToBinary binary dataUri dataUriToString decodeBase64 encodeUriComponent uriComponent uriComponentToString decodeUriComponent decimal',
       math: 'add sub mul div mod min max rand range',
       date: 'utcNow addDays addHours addMinutes addSeconds addToTime subtractFromTime convertTimeZone convertToUtc convertFromUtc formatDateTime parseDateTime startOfDay startOfHour startOfMonth dayOfWeek dayOfMonth dayOfYear ticks getFutureTime getPastTime dateDifference',
-      workflow: 'trigger triggerBody triggerOutputs triggerFormDataValue triggerFormDataMultiValues triggerMultipartBody body outputs actions action actionBody actionOutputs items item iterationIndexes variables parameters result workflow listCallbackUrl multipartBody',
+      workflow:
+        'trigger triggerBody triggerOutputs triggerFormDataValue triggerFormDataMultiValues triggerMultipartBody body outputs actions action actionBody actionOutputs items item iterationIndexes variables parameters result workflow listCallbackUrl multipartBody',
       uri: 'uriHost uriPath uriPathAndQuery uriPort uriQuery uriScheme',
       manipulation: 'addProperty setProperty removeProperty xpath',
     };

@@ -15,31 +15,65 @@ const table = (set: string) => {
 describe('M1 the solution model', () => {
   test('our opportunity columns are there with their kinds; the referral id is an alternate key', () => {
     const opportunity = table('opportunities');
-    const types = Object.fromEntries([...opportunity.attributes.values()].filter((a) => a.logicalName.startsWith('pcs_')).map((a) => [a.logicalName, a.type]));
+    const types = Object.fromEntries(
+      [...opportunity.attributes.values()].filter((a) => a.logicalName.startsWith('pcs_')).map((a) => [a.logicalName, a.type]),
+    );
     expect(types).toEqual({
-      pcs_syncwithpartnercenter: 'boolean', pcs_referralidentifier: 'string', pcs_referrallink: 'string', pcs_howcanmicrosofthelp: 'multiselect',
-      pcs_products: 'string', pcs_audit: 'memo', pcs_referralvisibility: 'boolean', pcs_microsoftcrmidentifier: 'string', pcs_referralstatus: 'picklist',
-      pcs_referralsubstatus: 'picklist', pcs_partnercenteretag: 'string', pcs_lastsyncedhash: 'memo', pcs_lastsyncedon: 'datetime',
+      pcs_syncwithpartnercenter: 'boolean',
+      pcs_referralidentifier: 'string',
+      pcs_referrallink: 'string',
+      pcs_howcanmicrosofthelp: 'multiselect',
+      pcs_products: 'string',
+      pcs_audit: 'memo',
+      pcs_referralvisibility: 'boolean',
+      pcs_microsoftcrmidentifier: 'string',
+      pcs_referralstatus: 'picklist',
+      pcs_referralsubstatus: 'picklist',
+      pcs_partnercenteretag: 'string',
+      pcs_lastsyncedhash: 'memo',
+      pcs_lastsyncedon: 'datetime',
     });
-    expect(opportunity.keys).toEqual([{ logicalName: 'pcs_key_referralidentifier', displayName: 'Referral Identifier key', columns: ['pcs_referralidentifier'] }]);
+    expect(opportunity.keys).toEqual([
+      { logicalName: 'pcs_key_referralidentifier', displayName: 'Referral Identifier key', columns: ['pcs_referralidentifier'] },
+    ]);
   });
 
   test('the Partner Center solutions table: entity set, primary name, lookup navigation property from the relationship, composite key', () => {
     const solutions = table('pcs_partnercentersolutions');
-    expect(solutions).toMatchObject({ logicalName: 'pcs_partnercentersolution', primaryIdAttribute: 'pcs_partnercentersolutionid', primaryNameAttribute: 'pcs_name' });
+    expect(solutions).toMatchObject({
+      logicalName: 'pcs_partnercentersolution',
+      primaryIdAttribute: 'pcs_partnercentersolutionid',
+      primaryNameAttribute: 'pcs_name',
+    });
     expect(solutions.navigation.get('pcs_Opportunity')).toEqual({ attribute: 'pcs_opportunity', target: 'opportunity' });
     expect(solutions.keys[0]!.columns).toEqual(['pcs_opportunity', 'pcs_solutionidentifier']);
-    expect(metadata.cascades).toContainEqual({ parent: 'opportunity', child: 'pcs_partnercentersolution', attribute: 'pcs_opportunity',
-      onDelete: 'Cascade', relationship: 'pcs_Opportunity_PartnerCenterSolution' });
+    expect(metadata.cascades).toContainEqual({
+      parent: 'opportunity',
+      child: 'pcs_partnercentersolution',
+      attribute: 'pcs_opportunity',
+      onDelete: 'Cascade',
+      relationship: 'pcs_Opportunity_PartnerCenterSolution',
+    });
   });
 
-  test('choices carry the model\'s option values and labels', () => {
+  test("choices carry the model's option values and labels", () => {
     const status = table('opportunities').attributes.get('pcs_referralstatus')!;
-    expect([...status.options!]).toEqual([[104370000, 'New'], [104370001, 'Active'], [104370002, 'Closed']]);
+    expect([...status.options!]).toEqual([
+      [104370000, 'New'],
+      [104370001, 'Active'],
+      [104370002, 'Closed'],
+    ]);
   });
 
   test('standard tables and the seeded currencies', () => {
-    expect([...metadata.bySet.keys()].sort()).toEqual(['accounts', 'contacts', 'leads', 'opportunities', 'pcs_partnercentersolutions', 'transactioncurrencies']);
+    expect([...metadata.bySet.keys()].sort()).toEqual([
+      'accounts',
+      'contacts',
+      'leads',
+      'opportunities',
+      'pcs_partnercentersolutions',
+      'transactioncurrencies',
+    ]);
     expect(table('opportunities').attributes.get('estimatedclosedate')!.type).toBe('dateonly');
     expect(Object.keys(SEEDED_CURRENCIES)).toEqual(['USD', 'EUR', 'TWD']);
   });
@@ -73,7 +107,8 @@ describe('M2 every column our flows name exists in the emulator (a column missin
         checked += columns.length;
       }
       if (typeof p.$expand === 'string') expect(() => parseExpand(metadata, entity, p.$expand as string)).not.toThrow();
-      if (typeof p.$filter === 'string' && !p.$filter.startsWith('@')) expect(() => compileFilter(entity, p.$filter as string)).not.toThrow();
+      if (typeof p.$filter === 'string' && !p.$filter.startsWith('@'))
+        expect(() => compileFilter(entity, p.$filter as string)).not.toThrow();
       if (typeof p.$filter === 'string' && p.$filter.startsWith('@')) {
         // concat('name eq ', …, ' and address1_postalcode eq ', …) / concat('pcs_referralidentifier', ' eq ', …)
         const columns = [...p.$filter.matchAll(/'(?:\s*and\s+)?([a-z_][a-z_0-9]*)(?:',\s*')?\s+eq\s*'/g)].map((m) => m[1]!);
@@ -85,7 +120,9 @@ describe('M2 every column our flows name exists in the emulator (a column missin
       }
       for (const key of Object.keys(p).filter((k) => k.startsWith('item/'))) {
         const column = key.slice('item/'.length);
-        const known = column.endsWith('@odata.bind') ? entity.navigation.has(column.slice(0, -'@odata.bind'.length)) : entity.attributes.has(column);
+        const known = column.endsWith('@odata.bind')
+          ? entity.navigation.has(column.slice(0, -'@odata.bind'.length))
+          : entity.attributes.has(column);
         expect(`${name}: ${column} ${known ? 'exists' : 'missing'}`).toBe(`${name}: ${column} exists`);
         checked += 1;
       }
@@ -98,7 +135,9 @@ describe('M2 every column our flows name exists in the emulator (a column missin
     for (const { name, action } of actions.filter(({ name: n }) => n in composed)) {
       const entity = table(composed[name]!);
       for (const column of Object.keys(action.inputs)) {
-        const known = column.endsWith('@odata.bind') ? entity.navigation.has(column.slice(0, -'@odata.bind'.length)) : entity.attributes.has(column);
+        const known = column.endsWith('@odata.bind')
+          ? entity.navigation.has(column.slice(0, -'@odata.bind'.length))
+          : entity.attributes.has(column);
         expect(`${name}: ${column} ${known ? 'exists' : 'missing'}`).toBe(`${name}: ${column} exists`);
       }
     }

@@ -9,8 +9,10 @@ let emoji: string;
 
 beforeEach(async () => {
   h = await startEmulator();
-  contoso = h.dv.seed('accounts', { name: 'Contoso', address1_postalcode: '98052', revenue: 5000, numberofemployees: 120 }).accountid as string;
-  obrien = h.dv.seed('accounts', { name: "O'Brien & Sons", address1_postalcode: '10001', revenue: 100, numberofemployees: 8 }).accountid as string;
+  contoso = h.dv.seed('accounts', { name: 'Contoso', address1_postalcode: '98052', revenue: 5000, numberofemployees: 120 })
+    .accountid as string;
+  obrien = h.dv.seed('accounts', { name: "O'Brien & Sons", address1_postalcode: '10001', revenue: 100, numberofemployees: 8 })
+    .accountid as string;
   emoji = h.dv.seed('accounts', { name: 'Rocket 🚀 Labs', numberofemployees: 40 }).accountid as string;
   h.dv.seed('accounts', { name: 'contoso west' });
 });
@@ -38,7 +40,9 @@ describe('Q1 $filter literals and string comparison', () => {
   test("an unescaped quote is the documented 'unterminated literal' error", async () => {
     const res = await api(h.dv, 'GET', `/accounts${q({ $filter: "name eq 'O'Bryan'" })}`);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: '0x0', message: "There is an unterminated literal at position 17 in 'name eq 'O'Bryan''." } });
+    expect(res.body).toEqual({
+      error: { code: '0x0', message: "There is an unterminated literal at position 17 in 'name eq 'O'Bryan''." },
+    });
   });
 });
 
@@ -56,9 +60,14 @@ describe('Q2 $filter operators', () => {
   });
 
   test('and/or/not with parentheses; not() of a comparison with an empty column stays unknown (contoso west has no head count)', async () => {
-    const res = await api(h.dv, 'GET', `/accounts${q({
-      $filter: "(startswith(name,'Con') or contains(name,'rocket')) and not (numberofemployees eq 40)", $select: 'name',
-    })}`);
+    const res = await api(
+      h.dv,
+      'GET',
+      `/accounts${q({
+        $filter: "(startswith(name,'Con') or contains(name,'rocket')) and not (numberofemployees eq 40)",
+        $select: 'name',
+      })}`,
+    );
     expect(names(res.body)).toEqual(['Contoso']);
   });
 
@@ -89,12 +98,21 @@ describe('Q2 $filter operators', () => {
       expect(res.body.value.map((r: { opportunityid: string }) => r.opportunityid)).toEqual([opp.opportunityid]);
     }
     // A GUID that starts with a letter is still a GUID literal, not a property name.
-    const byCurrency = await api(h.dv, 'GET', `/opportunities${q({ $filter: `_transactioncurrencyid_value eq ${USD.toUpperCase()}`, $select: 'name' })}`);
+    const byCurrency = await api(
+      h.dv,
+      'GET',
+      `/opportunities${q({ $filter: `_transactioncurrencyid_value eq ${USD.toUpperCase()}`, $select: 'name' })}`,
+    );
     expect(byCurrency.body.value).toHaveLength(2);
   });
 
   test('date-time, date and boolean literals', async () => {
-    h.dv.seed('opportunities', { name: 'Early', estimatedclosedate: '2025-01-15', pcs_lastsyncedon: '2025-01-01T10:00:00Z', pcs_syncwithpartnercenter: true });
+    h.dv.seed('opportunities', {
+      name: 'Early',
+      estimatedclosedate: '2025-01-15',
+      pcs_lastsyncedon: '2025-01-01T10:00:00Z',
+      pcs_syncwithpartnercenter: true,
+    });
     h.dv.seed('opportunities', { name: 'Late', estimatedclosedate: '2025-06-30', pcs_lastsyncedon: '2025-02-01T10:00:00+02:00' });
     const get = async (filter: string): Promise<string[]> =>
       names((await api(h.dv, 'GET', `/opportunities${q({ $filter: filter, $select: 'name' })}`)).body);
@@ -104,10 +122,12 @@ describe('Q2 $filter operators', () => {
     expect(await get('pcs_syncwithpartnercenter eq false')).toEqual(['Late']);
   });
 
-  test('comparing a text column with a number is refused with OData\'s incompatible-types error', async () => {
+  test("comparing a text column with a number is refused with OData's incompatible-types error", async () => {
     const res = await api(h.dv, 'GET', `/accounts${q({ $filter: 'name eq 5' })}`);
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe("A binary operator with incompatible types was detected. Found operand types 'Edm.String' and 'Edm.Int32' for operator kind 'Equal'.");
+    expect(res.body.error.message).toBe(
+      "A binary operator with incompatible types was detected. Found operand types 'Edm.String' and 'Edm.Int32' for operator kind 'Equal'.",
+    );
   });
 
   test('a column not in the metadata is refused in $filter like in $select', async () => {
@@ -130,20 +150,32 @@ describe('Q3 $select', () => {
     expect(res.body).toEqual({
       '@odata.context': `${h.dv.apiUrl}/$metadata#accounts(name,revenue)/$entity`,
       '@odata.etag': expect.any(String),
-      name: 'Contoso', revenue: 5000, _transactioncurrencyid_value: USD, accountid: contoso,
+      name: 'Contoso',
+      revenue: 5000,
+      _transactioncurrencyid_value: USD,
+      accountid: contoso,
     });
   });
 
   test('without $select every column comes back, empty ones as null', async () => {
     const res = await api(h.dv, 'GET', `/accounts(${emoji})`);
-    expect(res.body).toMatchObject({ name: 'Rocket 🚀 Labs', address1_postalcode: null, _primarycontactid_value: null, statecode: 0, statuscode: 1 });
+    expect(res.body).toMatchObject({
+      name: 'Rocket 🚀 Labs',
+      address1_postalcode: null,
+      _primarycontactid_value: null,
+      statecode: 0,
+      statuscode: 1,
+    });
   });
 
   test('an unknown column, a wrongly cased one and a lookup named without _x_value are refused', async () => {
     for (const column of ['nosuch', 'Name', 'parentaccountid']) {
       const res = await api(h.dv, 'GET', `/opportunities${q({ $select: column })}`);
       expect(res.status).toBe(400);
-      expect(res.body.error).toEqual({ code: '0x0', message: `Could not find a property named '${column}' on type 'Microsoft.Dynamics.CRM.opportunity'.` });
+      expect(res.body.error).toEqual({
+        code: '0x0',
+        message: `Could not find a property named '${column}' on type 'Microsoft.Dynamics.CRM.opportunity'.`,
+      });
     }
   });
 });
@@ -156,9 +188,13 @@ describe('Q4 $orderby and $top', () => {
     expect(names(top.body)).toEqual(['Contoso', 'Rocket 🚀 Labs']);
   });
 
-  test('a lookup sorts by the related row\'s primary name, a choice by its value', async () => {
+  test("a lookup sorts by the related row's primary name, a choice by its value", async () => {
     h.dv.seed('opportunities', { name: 'to Rocket', 'parentaccountid@odata.bind': `/accounts(${emoji})`, pcs_referralstatus: 104370000 });
-    h.dv.seed('opportunities', { name: 'to Contoso', 'parentaccountid@odata.bind': `/accounts(${contoso})`, pcs_referralstatus: 104370002 });
+    h.dv.seed('opportunities', {
+      name: 'to Contoso',
+      'parentaccountid@odata.bind': `/accounts(${contoso})`,
+      pcs_referralstatus: 104370002,
+    });
     h.dv.seed('opportunities', { name: 'to nobody', pcs_referralstatus: 104370001 });
     const byAccount = await api(h.dv, 'GET', `/opportunities${q({ $select: 'name', $orderby: '_parentaccountid_value' })}`);
     expect(names(byAccount.body)).toEqual(['to nobody', 'to Contoso', 'to Rocket']);
@@ -170,7 +206,11 @@ describe('Q4 $orderby and $top', () => {
     h.dv.seed('opportunities', { name: 'A', pcs_lastsyncedon: '2025-02-01T00:00:00Z' });
     h.dv.seed('opportunities', { name: 'B', pcs_lastsyncedon: '2025-02-03T00:00:00Z' });
     h.dv.seed('opportunities', { name: 'C' });
-    const res = await api(h.dv, 'GET', `/opportunities${q({ $select: 'pcs_lastsyncedon', $filter: 'pcs_lastsyncedon ne null', $orderby: 'pcs_lastsyncedon desc', $top: 1 })}`);
+    const res = await api(
+      h.dv,
+      'GET',
+      `/opportunities${q({ $select: 'pcs_lastsyncedon', $filter: 'pcs_lastsyncedon ne null', $orderby: 'pcs_lastsyncedon desc', $top: 1 })}`,
+    );
     expect(res.body.value).toEqual([expect.objectContaining({ pcs_lastsyncedon: '2025-02-03T00:00:00Z' })]);
   });
 
@@ -190,13 +230,25 @@ describe('Q4 $orderby and $top', () => {
 describe('Q5 $expand of single-valued navigation properties', () => {
   test('transactioncurrencyid($select=isocurrencycode), as Get_opportunity sends it', async () => {
     const opp = h.dv.seed('opportunities', { name: 'Deal', estimatedvalue: 10 });
-    const res = await api(h.dv, 'GET', `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'transactioncurrencyid($select=isocurrencycode)' })}`);
-    expect(res.body.transactioncurrencyid).toEqual({ '@odata.etag': expect.any(String), isocurrencycode: 'USD', transactioncurrencyid: USD });
+    const res = await api(
+      h.dv,
+      'GET',
+      `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'transactioncurrencyid($select=isocurrencycode)' })}`,
+    );
+    expect(res.body.transactioncurrencyid).toEqual({
+      '@odata.etag': expect.any(String),
+      isocurrencycode: 'USD',
+      transactioncurrencyid: USD,
+    });
   });
 
   test('an empty lookup expands to null; an unknown navigation property is refused', async () => {
     const opp = h.dv.seed('opportunities', { name: 'Deal' });
-    const res = await api(h.dv, 'GET', `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'parentaccountid($select=name)' })}`);
+    const res = await api(
+      h.dv,
+      'GET',
+      `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'parentaccountid($select=name)' })}`,
+    );
     expect(res.body.parentaccountid).toBeNull();
     const bad = await api(h.dv, 'GET', `/opportunities${q({ $expand: 'nosuch' })}`);
     expect(bad.body.error.message).toBe("Could not find a property named 'nosuch' on type 'Microsoft.Dynamics.CRM.opportunity'.");
@@ -211,10 +263,16 @@ describe('Q5 $expand of single-valued navigation properties', () => {
 describe('Q6 retrieve by key', () => {
   test('by id and by alternate key; misses are 404 with the Dataverse messages', async () => {
     const opp = h.dv.seed('opportunities', { name: 'Keyed', pcs_referralidentifier: "ref-'1'" });
-    const byKey = await api(h.dv, 'GET', `/opportunities(pcs_referralidentifier='${encodeURIComponent("ref-''1''")}')${q({ $select: 'name' })}`);
+    const byKey = await api(
+      h.dv,
+      'GET',
+      `/opportunities(pcs_referralidentifier='${encodeURIComponent("ref-''1''")}')${q({ $select: 'name' })}`,
+    );
     expect(byKey.body).toMatchObject({ name: 'Keyed', opportunityid: opp.opportunityid });
     const missing = '00000000-0000-0000-0000-000000000001';
-    expect((await api(h.dv, 'GET', `/opportunities(${missing})`)).body).toEqual({ error: { code: '0x80040217', message: `opportunity With Id = ${missing} Does Not Exist` } });
+    expect((await api(h.dv, 'GET', `/opportunities(${missing})`)).body).toEqual({
+      error: { code: '0x80040217', message: `opportunity With Id = ${missing} Does Not Exist` },
+    });
     const missingKey = await api(h.dv, 'GET', `/opportunities(pcs_referralidentifier='nope')`);
     expect(missingKey.status).toBe(404);
     expect(missingKey.body.error.message).toBe('A record with the specified key values does not exist in opportunity entity');

@@ -6,10 +6,18 @@ import { defaultModel } from '../support/model.js';
 /** Virtual time for the emulator's createdon/modifiedon. */
 export class VirtualClock implements Clock {
   private time: number;
-  constructor(start = '2025-03-01T09:00:00Z') { this.time = Date.parse(start); }
-  now(): Date { return new Date(this.time); }
-  async sleep(ms: number): Promise<void> { this.time += ms; }
-  advance(ms: number): void { this.time += ms; }
+  constructor(start = '2025-03-01T09:00:00Z') {
+    this.time = Date.parse(start);
+  }
+  now(): Date {
+    return new Date(this.time);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.time += ms;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
 }
 
 export const model = defaultModel();
@@ -28,13 +36,28 @@ export async function startEmulator(options: Partial<DataverseEmulatorOptions> =
   return { dv, clock, connector: dataverseConnector(dv) };
 }
 
-export interface ApiResponse { status: number; headers: Headers; body: any }
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
 
 /** A raw Web API request, as any HTTP client would send it. */
-export async function api(dv: DataverseEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> {
+export async function api(
+  dv: DataverseEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
   const response = await fetch(`${dv.apiUrl}${path}`, {
     method,
-    headers: { Accept: 'application/json', 'OData-Version': '4.0', ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    headers: {
+      Accept: 'application/json',
+      'OData-Version': '4.0',
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -43,12 +66,18 @@ export async function api(dv: DataverseEmulator, method: string, path: string, b
 
 /** `?$filter=…` with the value percent-encoded as an HTTP client does. */
 export const q = (options: Record<string, string | number>): string =>
-  `?${Object.entries(options).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')}`;
+  `?${Object.entries(options)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&')}`;
 
 export const DATAVERSE = 'shared_commondataserviceforapps';
 
 /** One connector call as the flow runtime makes it. */
-export function connectorCall(connector: DataverseConnector, operationId: string, parameters: Record<string, unknown>): Promise<ConnectorResponse> {
+export function connectorCall(
+  connector: DataverseConnector,
+  operationId: string,
+  parameters: Record<string, unknown>,
+): Promise<ConnectorResponse> {
   return connector({ apiName: DATAVERSE, connectionReferenceLogicalName: 'pcs_Dataverse', operationId, parameters });
 }
 

@@ -6,7 +6,9 @@ import { body, connectorCall, startEmulator, type Harness } from './support.js';
 /** CONTRACT.md §T: row triggers (message codes, filtering attributes, filter expression, async delivery, settle). */
 
 let h: Harness;
-beforeEach(async () => { h = await startEmulator(); });
+beforeEach(async () => {
+  h = await startEmulator();
+});
 afterEach(() => h.dv.stop());
 
 /** The trigger parameters of one of our flows, as the runtime would hand them to subscribe() (expressions already evaluated). */
@@ -24,19 +26,34 @@ function flowTrigger(flowName: string, filteringAttributes?: string[]): RowSubsc
 
 /** "Dynamics 365 to Partner Center": Modified, filtering on the shared fields, synced opportunities only. */
 const SYNCED_CHANGES = 'Dynamics 365 to Partner Center';
-const SHARED_FIELDS = ['name', 'estimatedvalue', 'estimatedclosedate', 'description', 'statecode', 'pcs_howcanmicrosofthelp', 'pcs_referralvisibility'];
+const SHARED_FIELDS = [
+  'name',
+  'estimatedvalue',
+  'estimatedclosedate',
+  'description',
+  'statecode',
+  'pcs_howcanmicrosofthelp',
+  'pcs_referralvisibility',
+];
 
 function record(subscription: RowSubscription): RowChange[] {
   const seen: RowChange[] = [];
-  h.dv.subscribe(subscription, (change) => { seen.push(change); });
+  h.dv.subscribe(subscription, (change) => {
+    seen.push(change);
+  });
   return seen;
 }
 
 describe('T1 message codes (1 Added, 2 Deleted, 3 Modified, 4 Added or Modified, 5 Added or Deleted, 6 Modified or Deleted, 7 all)', () => {
   test('create, update and delete each fire exactly the subscriptions whose message includes them', async () => {
     const fired: number[] = [];
-    for (const message of [1, 2, 3, 4, 5, 6, 7]) h.dv.subscribe({ message, entity: 'opportunity' }, () => { fired.push(message); });
-    h.dv.subscribe({ message: 7, entity: 'account' }, () => { fired.push(-1); });
+    for (const message of [1, 2, 3, 4, 5, 6, 7])
+      h.dv.subscribe({ message, entity: 'opportunity' }, () => {
+        fired.push(message);
+      });
+    h.dv.subscribe({ message: 7, entity: 'account' }, () => {
+      fired.push(-1);
+    });
 
     const opp = h.dv.userCreate('opportunities', { name: 'Deal' });
     await h.dv.settle();
@@ -58,29 +75,43 @@ describe('T1 message codes (1 Added, 2 Deleted, 3 Modified, 4 Added or Modified,
     const account = h.dv.seed('accounts', { name: 'Contoso' }).accountid as string;
     const opp = h.dv.userCreate('opportunities', { name: 'Deal', 'parentaccountid@odata.bind': `/accounts(${account})` });
     await h.dv.settle();
-    expect(seen).toEqual([{
-      message: 1, entity: 'opportunity', id: opp.opportunityid, attributes: ['name', 'parentaccountid'],
-      row: expect.objectContaining({ opportunityid: opp.opportunityid, name: 'Deal', _parentaccountid_value: account, statecode: 0 }),
-    }]);
+    expect(seen).toEqual([
+      {
+        message: 1,
+        entity: 'opportunity',
+        id: opp.opportunityid,
+        attributes: ['name', 'parentaccountid'],
+        row: expect.objectContaining({ opportunityid: opp.opportunityid, name: 'Deal', _parentaccountid_value: account, statecode: 0 }),
+      },
+    ]);
   });
 
   test('a delete reports the row as it was before; a cascade delete fires for each child row (the solutions trigger, message 7)', async () => {
     const seen = record(flowTrigger('Dynamics 365 Microsoft Solutions to Partner Center'));
     const opp = h.dv.seed('opportunities', { name: 'Deal' }).opportunityid as string;
-    const solution = h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'S', pcs_solutionidentifier: '1', 'pcs_Opportunity@odata.bind': `/opportunities(${opp})` });
+    const solution = h.dv.seed('pcs_partnercentersolutions', {
+      pcs_name: 'S',
+      pcs_solutionidentifier: '1',
+      'pcs_Opportunity@odata.bind': `/opportunities(${opp})`,
+    });
     h.dv.userDelete('opportunities', opp);
     await h.dv.settle();
-    expect(seen).toEqual([expect.objectContaining({
-      message: 2, entity: 'pcs_partnercentersolution', id: solution.pcs_partnercentersolutionid,
-      row: expect.objectContaining({ _pcs_opportunity_value: opp, pcs_name: 'S' }),
-    })]);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        message: 2,
+        entity: 'pcs_partnercentersolution',
+        id: solution.pcs_partnercentersolutionid,
+        row: expect.objectContaining({ _pcs_opportunity_value: opp, pcs_name: 'S' }),
+      }),
+    ]);
   });
 });
 
 describe('T2 filtering attributes (Update only; presence in the request, not a changed value)', () => {
   let synced: string;
   beforeEach(() => {
-    synced = h.dv.seed('opportunities', { name: 'Deal', pcs_syncwithpartnercenter: true, pcs_referralidentifier: 'R-1' }).opportunityid as string;
+    synced = h.dv.seed('opportunities', { name: 'Deal', pcs_syncwithpartnercenter: true, pcs_referralidentifier: 'R-1' })
+      .opportunityid as string;
   });
 
   test('a listed attribute sent with its unchanged value still fires', async () => {
@@ -113,8 +144,11 @@ describe('T2 filtering attributes (Update only; presence in the request, not a c
   });
 
   test('the trigger of "Dynamics 365 to Partner Center" lists exactly the shared fields (with the default deal value field)', () => {
-    const parameters = (Object.values(flowNamed(SYNCED_CHANGES).definition.triggers)[0] as { inputs: { parameters: Record<string, string> } }).inputs.parameters;
-    for (const field of SHARED_FIELDS.filter((f) => f !== 'estimatedvalue')) expect(parameters['subscriptionRequest/filteringattributes']).toContain(`'${field}'`);
+    const parameters = (
+      Object.values(flowNamed(SYNCED_CHANGES).definition.triggers)[0] as { inputs: { parameters: Record<string, string> } }
+    ).inputs.parameters;
+    for (const field of SHARED_FIELDS.filter((f) => f !== 'estimatedvalue'))
+      expect(parameters['subscriptionRequest/filteringattributes']).toContain(`'${field}'`);
   });
 });
 
@@ -122,7 +156,8 @@ describe('T3 filter expression, evaluated on the row after the change', () => {
   test('"pcs_syncwithpartnercenter eq true and pcs_referralidentifier ne null": unsynced rows and rows losing their referral id do not fire', async () => {
     const seen = record(flowTrigger(SYNCED_CHANGES, SHARED_FIELDS));
     const unsynced = h.dv.seed('opportunities', { name: 'Local only' }).opportunityid as string;
-    const synced = h.dv.seed('opportunities', { name: 'Deal', pcs_syncwithpartnercenter: true, pcs_referralidentifier: 'R-1' }).opportunityid as string;
+    const synced = h.dv.seed('opportunities', { name: 'Deal', pcs_syncwithpartnercenter: true, pcs_referralidentifier: 'R-1' })
+      .opportunityid as string;
     h.dv.userUpdate('opportunities', unsynced, { name: 'Local only 2' });
     h.dv.userUpdate('opportunities', synced, { name: 'Deal 2', pcs_referralidentifier: null });
     await h.dv.settle();
@@ -154,14 +189,20 @@ describe('T4 delivery is asynchronous and tracked by settle()', () => {
     expect(seen.map((c) => c.row.name)).toEqual(['Deal 2', 'Deal 3']);
   });
 
-  test("a callback that writes back re-triggers flows, as in Dataverse (no loop prevention); settle() waits for the whole chain", async () => {
+  test('a callback that writes back re-triggers flows, as in Dataverse (no loop prevention); settle() waits for the whole chain', async () => {
     let runs = 0;
     h.dv.subscribe({ message: 3, entity: 'opportunity', filteringAttributes: ['pcs_audit'] }, async (change) => {
       runs += 1;
-      const current = body(await connectorCall(h.connector, 'GetItem', { entityName: 'opportunities', recordId: change.id, $select: 'pcs_audit' })).pcs_audit as string;
+      const current = body(
+        await connectorCall(h.connector, 'GetItem', { entityName: 'opportunities', recordId: change.id, $select: 'pcs_audit' }),
+      ).pcs_audit as string;
       if (current.length < 4) {
         await h.clock.sleep(1000);
-        await connectorCall(h.connector, 'UpdateOnlyRecord', { entityName: 'opportunities', recordId: change.id, 'item/pcs_audit': `${current}x` });
+        await connectorCall(h.connector, 'UpdateOnlyRecord', {
+          entityName: 'opportunities',
+          recordId: change.id,
+          'item/pcs_audit': `${current}x`,
+        });
       }
     });
     const opp = h.dv.seed('opportunities', { name: 'Deal' }).opportunityid as string;
@@ -171,8 +212,10 @@ describe('T4 delivery is asynchronous and tracked by settle()', () => {
     expect(h.dv.row('opportunities', opp)).toMatchObject({ pcs_audit: 'xxxx', modifiedon: '2025-03-01T09:00:03Z' });
   });
 
-  test('settle() rejects with the callbacks\' errors (then forgets them)', async () => {
-    h.dv.subscribe({ message: 1, entity: 'account' }, () => { throw new Error('flow failed'); });
+  test("settle() rejects with the callbacks' errors (then forgets them)", async () => {
+    h.dv.subscribe({ message: 1, entity: 'account' }, () => {
+      throw new Error('flow failed');
+    });
     h.dv.userCreate('accounts', { name: 'A' });
     await expect(h.dv.settle()).rejects.toThrow('1 row-trigger callback(s) failed: flow failed');
     await expect(h.dv.settle()).resolves.toBeUndefined();
@@ -180,7 +223,9 @@ describe('T4 delivery is asynchronous and tracked by settle()', () => {
 
   test('seed() writes without firing; the unsubscribe function stops delivery', async () => {
     const seen: RowChange[] = [];
-    const unsubscribe = h.dv.subscribe({ message: 7, entity: 'account' }, (change) => { seen.push(change); });
+    const unsubscribe = h.dv.subscribe({ message: 7, entity: 'account' }, (change) => {
+      seen.push(change);
+    });
     h.dv.seed('accounts', { name: 'Existing' });
     await h.dv.settle();
     expect(seen).toEqual([]);
@@ -196,21 +241,31 @@ describe('T5 registration is refused as Dataverse refuses it', () => {
     let error: unknown;
     try {
       h.dv.subscribe({ message: 3, entity: 'opportunity', filterExpression: "_pcs_nosuch_value eq 'x'" }, () => undefined);
-    } catch (e) { error = e; }
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(DataverseError);
     expect((error as DataverseError).code).toBe('0x80040203');
-    expect((error as Error).message).toBe("Exception parsing _pcs_nosuch_value eq 'x' submitted for attribute filterexpression of callback registration. "
-      + "Target entity: opportunity. Exception: Microsoft.OData.ODataException: Could not find a property named '_pcs_nosuch_value' on type 'Microsoft.Dynamics.CRM.opportunity'.");
+    expect((error as Error).message).toBe(
+      "Exception parsing _pcs_nosuch_value eq 'x' submitted for attribute filterexpression of callback registration. " +
+        "Target entity: opportunity. Exception: Microsoft.OData.ODataException: Could not find a property named '_pcs_nosuch_value' on type 'Microsoft.Dynamics.CRM.opportunity'.",
+    );
   });
 
   test('an unknown table, filtering attribute or message code', () => {
     expect(() => h.dv.subscribe({ message: 1, entity: 'nosuch' }, () => undefined)).toThrow(DataverseError);
-    expect(() => h.dv.subscribe({ message: 3, entity: 'opportunity', filteringAttributes: ['pcs_nosuch'] }, () => undefined)).toThrow(/pcs_nosuch/);
+    expect(() => h.dv.subscribe({ message: 3, entity: 'opportunity', filteringAttributes: ['pcs_nosuch'] }, () => undefined)).toThrow(
+      /pcs_nosuch/,
+    );
     expect(() => h.dv.subscribe({ message: 8, entity: 'opportunity' }, () => undefined)).toThrow(/Invalid message 8/);
   });
 
   test('every row trigger our flows register is accepted', () => {
-    for (const name of ['Dynamics 365 to Partner Center', 'Dynamics 365 Opportunity to Partner Center', 'Dynamics 365 Microsoft Solutions to Partner Center']) {
+    for (const name of [
+      'Dynamics 365 to Partner Center',
+      'Dynamics 365 Opportunity to Partner Center',
+      'Dynamics 365 Microsoft Solutions to Partner Center',
+    ]) {
       expect(() => h.dv.subscribe(flowTrigger(name, name === SYNCED_CHANGES ? SHARED_FIELDS : undefined), () => undefined)).not.toThrow();
     }
   });

@@ -5,7 +5,9 @@ import { api, EUR, startEmulator, USD, VirtualClock, type Harness } from './supp
 /** CONTRACT.md §W (create, update, upsert, delete), §K (alternate keys), §L (lookups), §C (choices), §V (values). */
 
 let h: Harness;
-beforeEach(async () => { h = await startEmulator(); });
+beforeEach(async () => {
+  h = await startEmulator();
+});
 afterEach(() => h.dv.stop());
 
 const RETURN = { Prefer: 'return=representation' };
@@ -25,8 +27,10 @@ describe('W1 create (POST)', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('preference-applied')).toBe('return=representation');
     expect(res.body).toEqual({
-      '@odata.context': `${h.dv.apiUrl}/$metadata#accounts(name)/$entity`, '@odata.etag': expect.any(String),
-      name: 'Contoso', accountid: idFrom(res.headers.get('odata-entityid')),
+      '@odata.context': `${h.dv.apiUrl}/$metadata#accounts(name)/$entity`,
+      '@odata.etag': expect.any(String),
+      name: 'Contoso',
+      accountid: idFrom(res.headers.get('odata-entityid')),
     });
   });
 
@@ -34,9 +38,14 @@ describe('W1 create (POST)', () => {
     h.clock.advance(3_600_000);
     const res = await api(h.dv, 'POST', '/opportunities', { name: 'Deal' }, RETURN);
     expect(res.body).toMatchObject({
-      statecode: 0, statuscode: 1, pcs_syncwithpartnercenter: false, pcs_referralvisibility: false,
-      _transactioncurrencyid_value: USD, exchangerate: 1,
-      createdon: '2025-03-01T10:00:00Z', modifiedon: '2025-03-01T10:00:00Z',
+      statecode: 0,
+      statuscode: 1,
+      pcs_syncwithpartnercenter: false,
+      pcs_referralvisibility: false,
+      _transactioncurrencyid_value: USD,
+      exchangerate: 1,
+      createdon: '2025-03-01T10:00:00Z',
+      modifiedon: '2025-03-01T10:00:00Z',
     });
   });
 
@@ -51,8 +60,10 @@ describe('W1 create (POST)', () => {
   test('defaultCurrency: null leaves transactioncurrencyid empty (an opportunity without currency)', async () => {
     const dv = new DataverseEmulator({ model: defaultModel(), clock: new VirtualClock(), defaultCurrency: null });
     expect(dv.seed('opportunities', { name: 'x' })._transactioncurrencyid_value).toBeNull();
-    expect(dv.seed('opportunities', { name: 'y', 'transactioncurrencyid@odata.bind': `/transactioncurrencies(${EUR})` }))
-      .toMatchObject({ _transactioncurrencyid_value: EUR, exchangerate: 0.92 });
+    expect(dv.seed('opportunities', { name: 'y', 'transactioncurrencyid@odata.bind': `/transactioncurrencies(${EUR})` })).toMatchObject({
+      _transactioncurrencyid_value: EUR,
+      exchangerate: 0.92,
+    });
   });
 });
 
@@ -63,7 +74,12 @@ describe('W2 update (PATCH)', () => {
     const res = await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'Contoso Ltd' });
     expect(res.status).toBe(204);
     const after = h.dv.row('accounts', created.accountid as string)!;
-    expect(after).toMatchObject({ name: 'Contoso Ltd', address1_city: 'Redmond', createdon: created.createdon, modifiedon: '2025-03-01T09:01:00Z' });
+    expect(after).toMatchObject({
+      name: 'Contoso Ltd',
+      address1_city: 'Redmond',
+      createdon: created.createdon,
+      modifiedon: '2025-03-01T09:01:00Z',
+    });
     expect(after['@odata.etag']).not.toBe(created['@odata.etag']);
   });
 
@@ -85,7 +101,13 @@ describe('W2 update (PATCH)', () => {
   test('If-Match with a stale etag is 412; If-None-Match: * on an existing row is 412', async () => {
     const created = h.dv.seed('accounts', { name: 'Contoso' });
     await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'Changed' });
-    const stale = await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'x' }, { 'If-Match': created['@odata.etag'] as string });
+    const stale = await api(
+      h.dv,
+      'PATCH',
+      `/accounts(${created.accountid})`,
+      { name: 'x' },
+      { 'If-Match': created['@odata.etag'] as string },
+    );
     expect(stale.status).toBe(412);
     expect(stale.body.error.message).toBe("The version of the existing record doesn't match the RowVersion property provided.");
     const current = h.dv.row('accounts', created.accountid as string)!['@odata.etag'] as string;
@@ -132,8 +154,9 @@ describe('K1 alternate keys are unique', () => {
     expect(res.status).toBe(412);
     expect(res.body.error).toEqual({
       code: '0x80060892',
-      message: 'A record that has the attribute values Referral Identifier already exists. The entity key Referral Identifier key requires '
-        + 'that this set of attributes contains unique values. Select unique values and try again.',
+      message:
+        'A record that has the attribute values Referral Identifier already exists. The entity key Referral Identifier key requires ' +
+        'that this set of attributes contains unique values. Select unique values and try again.',
     });
   });
 
@@ -154,10 +177,19 @@ describe('K1 alternate keys are unique', () => {
     const other = h.dv.seed('opportunities', { name: 'Other' }).opportunityid as string;
     const bind = (id: string): string => `/opportunities(${id})`;
     h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'Azure', pcs_solutionidentifier: 'S-1', 'pcs_Opportunity@odata.bind': bind(opp) });
-    expect(() => h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'Dup', pcs_solutionidentifier: 's-1', 'pcs_Opportunity@odata.bind': bind(opp) }))
-      .toThrow(/Opportunity, Solution Identifier already exists. The entity key Opportunity and solution key/);
-    h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'Azure', pcs_solutionidentifier: 'S-1', 'pcs_Opportunity@odata.bind': bind(other) });
-    const res = await api(h.dv, 'GET', `/pcs_partnercentersolutions(_pcs_opportunity_value=${opp},pcs_solutionidentifier='S-1')?$select=pcs_name,_pcs_opportunity_value`);
+    expect(() =>
+      h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'Dup', pcs_solutionidentifier: 's-1', 'pcs_Opportunity@odata.bind': bind(opp) }),
+    ).toThrow(/Opportunity, Solution Identifier already exists. The entity key Opportunity and solution key/);
+    h.dv.seed('pcs_partnercentersolutions', {
+      pcs_name: 'Azure',
+      pcs_solutionidentifier: 'S-1',
+      'pcs_Opportunity@odata.bind': bind(other),
+    });
+    const res = await api(
+      h.dv,
+      'GET',
+      `/pcs_partnercentersolutions(_pcs_opportunity_value=${opp},pcs_solutionidentifier='S-1')?$select=pcs_name,_pcs_opportunity_value`,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ pcs_name: 'Azure', _pcs_opportunity_value: opp });
   });
@@ -173,7 +205,11 @@ describe('W4 delete', () => {
   test('the parental relationship cascades: deleting an opportunity deletes its Partner Center solutions; other lookups are cleared', async () => {
     const account = h.dv.seed('accounts', { name: 'A' }).accountid as string;
     const opp = h.dv.seed('opportunities', { name: 'Deal', 'parentaccountid@odata.bind': `/accounts(${account})` }).opportunityid as string;
-    h.dv.seed('pcs_partnercentersolutions', { pcs_name: 'S', pcs_solutionidentifier: '1', 'pcs_Opportunity@odata.bind': `/opportunities(${opp})` });
+    h.dv.seed('pcs_partnercentersolutions', {
+      pcs_name: 'S',
+      pcs_solutionidentifier: '1',
+      'pcs_Opportunity@odata.bind': `/opportunities(${opp})`,
+    });
     await api(h.dv, 'DELETE', `/accounts(${account})`);
     expect(h.dv.row('opportunities', opp)).toMatchObject({ _parentaccountid_value: null });
     await api(h.dv, 'DELETE', `/opportunities(${opp})`);
@@ -182,7 +218,7 @@ describe('W4 delete', () => {
 });
 
 describe('W5 status', () => {
-  test('setting statecode alone takes the state\'s default statuscode (Won → 3)', async () => {
+  test("setting statecode alone takes the state's default statuscode (Won → 3)", async () => {
     const opp = h.dv.seed('opportunities', { name: 'Deal' });
     await api(h.dv, 'PATCH', `/opportunities(${opp.opportunityid})`, { statecode: 1 });
     expect(h.dv.row('opportunities', opp.opportunityid as string)).toMatchObject({ statecode: 1, statuscode: 3 });
@@ -207,14 +243,19 @@ describe('V1 unknown columns and values are refused as Dataverse refuses them', 
   test('a column removed from the package is unknown here too', async () => {
     const trimmed = defaultModel();
     const opportunity = trimmed.tables.find((t) => t.logicalName === 'opportunity')!;
-    const model = { ...trimmed, tables: [{ ...opportunity, columns: opportunity.columns.filter((c) => c.logicalName !== 'pcs_audit') }, ...trimmed.tables.slice(1)] };
+    const model = {
+      ...trimmed,
+      tables: [{ ...opportunity, columns: opportunity.columns.filter((c) => c.logicalName !== 'pcs_audit') }, ...trimmed.tables.slice(1)],
+    };
     const dv = new DataverseEmulator({ model, clock: new VirtualClock() });
     expect(() => dv.seed('opportunities', { pcs_audit: 'x' })).toThrow("Invalid property 'pcs_audit'");
   });
 
   test('text longer than the column allows', async () => {
     const res = await api(h.dv, 'POST', '/opportunities', { pcs_referralidentifier: 'x'.repeat(101) });
-    expect(res.body.error.message).toBe("A validation error occurred. The length of the 'pcs_referralidentifier' attribute of the 'opportunity' entity exceeded the maximum allowed length of '100'.");
+    expect(res.body.error.message).toBe(
+      "A validation error occurred. The length of the 'pcs_referralidentifier' attribute of the 'opportunity' entity exceeded the maximum allowed length of '100'.",
+    );
   });
 
   test('a value of the wrong JSON type', async () => {
@@ -226,18 +267,32 @@ describe('V1 unknown columns and values are refused as Dataverse refuses them', 
   test('a date-time without a time zone; a date-only column takes yyyy-MM-dd', async () => {
     const res = await api(h.dv, 'POST', '/opportunities', { pcs_lastsyncedon: '2025-03-01T10:00:00' });
     expect(res.body.error.message).toMatch(/^The time zone information is missing on the DateTimeOffset value/);
-    const ok = await api(h.dv, 'POST', '/opportunities', { estimatedclosedate: '2025-06-30', pcs_lastsyncedon: '2025-03-01T10:00:00.1234567+02:00' }, RETURN);
+    const ok = await api(
+      h.dv,
+      'POST',
+      '/opportunities',
+      { estimatedclosedate: '2025-06-30', pcs_lastsyncedon: '2025-03-01T10:00:00.1234567+02:00' },
+      RETURN,
+    );
     expect(ok.body).toMatchObject({ estimatedclosedate: '2025-06-30', pcs_lastsyncedon: '2025-03-01T08:00:00Z' });
     expect((await api(h.dv, 'POST', '/opportunities', { estimatedclosedate: '2025-06-30T00:00:00Z' })).status).toBe(400);
   });
 
   test('a choice value outside the options lists the accepted values', async () => {
     const res = await api(h.dv, 'POST', '/opportunities', { pcs_referralstatus: 5 });
-    expect(res.body.error.message).toBe("A validation error occurred. The value 5 of 'pcs_referralstatus' on record of type 'opportunity' is outside the valid range. Accepted Values: 104370000,104370001,104370002");
+    expect(res.body.error.message).toBe(
+      "A validation error occurred. The value 5 of 'pcs_referralstatus' on record of type 'opportunity' is outside the valid range. Accepted Values: 104370000,104370001,104370002",
+    );
   });
 
   test('money keeps two decimals; read-only columns are ignored', async () => {
-    const res = await api(h.dv, 'POST', '/opportunities', { estimatedvalue: 1234.567, createdon: '2000-01-01T00:00:00Z', versionnumber: 1 }, RETURN);
+    const res = await api(
+      h.dv,
+      'POST',
+      '/opportunities',
+      { estimatedvalue: 1234.567, createdon: '2000-01-01T00:00:00Z', versionnumber: 1 },
+      RETURN,
+    );
     expect(res.body).toMatchObject({ estimatedvalue: 1234.57, createdon: '2025-03-01T09:00:00Z' });
   });
 });
@@ -245,9 +300,16 @@ describe('V1 unknown columns and values are refused as Dataverse refuses them', 
 describe('L1 lookups and @odata.bind', () => {
   test("'<navprop>@odata.bind': '/accounts(guid)' sets the lookup, read back as _parentaccountid_value", async () => {
     const account = h.dv.seed('accounts', { name: 'Contoso' }).accountid as string;
-    const res = await api(h.dv, 'POST', '/opportunities', { name: 'Deal', 'parentaccountid@odata.bind': `/accounts(${account})` }, {
-      ...RETURN, Prefer: 'return=representation,odata.include-annotations="*"',
-    });
+    const res = await api(
+      h.dv,
+      'POST',
+      '/opportunities',
+      { name: 'Deal', 'parentaccountid@odata.bind': `/accounts(${account})` },
+      {
+        ...RETURN,
+        Prefer: 'return=representation,odata.include-annotations="*"',
+      },
+    );
     expect(res.body).toMatchObject({
       _parentaccountid_value: account,
       '_parentaccountid_value@OData.Community.Display.V1.FormattedValue': 'Contoso',
@@ -265,19 +327,31 @@ describe('L1 lookups and @odata.bind', () => {
 
   test('a custom lookup binds through its schema-name navigation property (pcs_Opportunity), not the lower-case logical name', async () => {
     const opp = h.dv.seed('opportunities', { name: 'Deal' }).opportunityid as string;
-    const wrong = await api(h.dv, 'POST', '/pcs_partnercentersolutions', { pcs_name: 'S', 'pcs_opportunity@odata.bind': `/opportunities(${opp})` });
+    const wrong = await api(h.dv, 'POST', '/pcs_partnercentersolutions', {
+      pcs_name: 'S',
+      'pcs_opportunity@odata.bind': `/opportunities(${opp})`,
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('0x80048d19');
-    expect(wrong.body.error.message).toContain("An undeclared property 'pcs_opportunity' which only has property annotations in the payload");
-    const right = await api(h.dv, 'POST', '/pcs_partnercentersolutions?$select=_pcs_opportunity_value',
-      { pcs_name: 'S', pcs_solutionidentifier: '1', 'pcs_Opportunity@odata.bind': `/opportunities(${opp})` }, RETURN);
+    expect(wrong.body.error.message).toContain(
+      "An undeclared property 'pcs_opportunity' which only has property annotations in the payload",
+    );
+    const right = await api(
+      h.dv,
+      'POST',
+      '/pcs_partnercentersolutions?$select=_pcs_opportunity_value',
+      { pcs_name: 'S', pcs_solutionidentifier: '1', 'pcs_Opportunity@odata.bind': `/opportunities(${opp})` },
+      RETURN,
+    );
     expect(right.body._pcs_opportunity_value).toBe(opp);
   });
 
   test('writing _x_value directly is refused; binding null clears the lookup', async () => {
     const account = h.dv.seed('accounts', { name: 'A' }).accountid as string;
     const bad = await api(h.dv, 'POST', '/opportunities', { _parentaccountid_value: account });
-    expect(bad.body.error.message).toBe('CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.');
+    expect(bad.body.error.message).toBe(
+      'CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.',
+    );
     const opp = h.dv.seed('opportunities', { 'parentaccountid@odata.bind': `accounts(${account})` }).opportunityid as string;
     await api(h.dv, 'PATCH', `/opportunities(${opp})`, { 'parentaccountid@odata.bind': null });
     expect(h.dv.row('opportunities', opp)!._parentaccountid_value).toBeNull();
@@ -285,10 +359,20 @@ describe('L1 lookups and @odata.bind', () => {
 
   test('a customer lookup has one navigation property per table (contact.parentcustomerid_account)', async () => {
     const account = h.dv.seed('accounts', { name: 'A' }).accountid as string;
-    const res = await api(h.dv, 'POST', '/contacts', { firstname: 'Ana', lastname: 'Lee', 'parentcustomerid_account@odata.bind': `/accounts(${account})` }, {
-      Prefer: 'return=representation,odata.include-annotations="*"',
+    const res = await api(
+      h.dv,
+      'POST',
+      '/contacts',
+      { firstname: 'Ana', lastname: 'Lee', 'parentcustomerid_account@odata.bind': `/accounts(${account})` },
+      {
+        Prefer: 'return=representation,odata.include-annotations="*"',
+      },
+    );
+    expect(res.body).toMatchObject({
+      fullname: 'Ana Lee',
+      _parentcustomerid_value: account,
+      '_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account',
     });
-    expect(res.body).toMatchObject({ fullname: 'Ana Lee', _parentcustomerid_value: account, '_parentcustomerid_value@Microsoft.Dynamics.CRM.lookuplogicalname': 'account' });
     const wrongTable = await api(h.dv, 'POST', '/contacts', { 'parentcustomerid_account@odata.bind': `/contacts(${res.body.contactid})` });
     expect(wrongTable.status).toBe(400);
   });
@@ -296,12 +380,24 @@ describe('L1 lookups and @odata.bind', () => {
 
 describe('C1 choices', () => {
   test('a multi-select choice is written and read as comma-separated option values; labels come as a formatted value', async () => {
-    const res = await api(h.dv, 'POST', '/opportunities?$select=pcs_howcanmicrosofthelp', { pcs_howcanmicrosofthelp: '104370003, 104370001' }, {
-      Prefer: 'return=representation,odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
-    });
+    const res = await api(
+      h.dv,
+      'POST',
+      '/opportunities?$select=pcs_howcanmicrosofthelp',
+      { pcs_howcanmicrosofthelp: '104370003, 104370001' },
+      {
+        Prefer: 'return=representation,odata.include-annotations="OData.Community.Display.V1.FormattedValue"',
+      },
+    );
     expect(res.body.pcs_howcanmicrosofthelp).toBe('104370001,104370003');
-    expect(res.body['pcs_howcanmicrosofthelp@OData.Community.Display.V1.FormattedValue']).toBe('Customer technical architecture; Quotes and licensing');
-    const filtered = await api(h.dv, 'GET', `/opportunities?$filter=${encodeURIComponent("pcs_howcanmicrosofthelp eq '104370001,104370003'")}`);
+    expect(res.body['pcs_howcanmicrosofthelp@OData.Community.Display.V1.FormattedValue']).toBe(
+      'Customer technical architecture; Quotes and licensing',
+    );
+    const filtered = await api(
+      h.dv,
+      'GET',
+      `/opportunities?$filter=${encodeURIComponent("pcs_howcanmicrosofthelp eq '104370001,104370003'")}`,
+    );
     expect(filtered.body.value).toHaveLength(1);
   });
 

@@ -5,13 +5,25 @@ import { partnerCenterConnector } from '../../sim/partner-center/index.js';
 import { REFERRALS, referralBody, startEmulator, type Harness } from './support.js';
 
 let h: Harness;
-beforeEach(async () => { h = await startEmulator(); });
-afterEach(async () => { await h.emulator.stop(); });
+beforeEach(async () => {
+  h = await startEmulator();
+});
+afterEach(async () => {
+  await h.emulator.stop();
+});
 
-const referrals = (operationId: string, parameters: Record<string, unknown>): ConnectorRequest =>
-  ({ apiName: 'shared_partnercenterref', connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals', operationId, parameters });
-const events = (operationId: string, parameters: Record<string, unknown> = {}): ConnectorRequest =>
-  ({ apiName: 'shared_partnercenterevents', connectionReferenceLogicalName: 'pcs_PartnerCenterEvents', operationId, parameters });
+const referrals = (operationId: string, parameters: Record<string, unknown>): ConnectorRequest => ({
+  apiName: 'shared_partnercenterref',
+  connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals',
+  operationId,
+  parameters,
+});
+const events = (operationId: string, parameters: Record<string, unknown> = {}): ConnectorRequest => ({
+  apiName: 'shared_partnercenterevents',
+  connectionReferenceLogicalName: 'pcs_PartnerCenterEvents',
+  operationId,
+  parameters,
+});
 
 const lastCall = () => {
   const call = h.emulator.calls[h.emulator.calls.length - 1];
@@ -22,12 +34,18 @@ const lastCall = () => {
 describe('shared_partnercenterref', () => {
   test('[Connector · CreateReferral] POSTs the `Referral` parameter; 201 with ETag header and the referral body', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const response = await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody(), 'MS-CorrelationId': 'corr-1' }));
+    const response = await connector(
+      referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody(), 'MS-CorrelationId': 'corr-1' }),
+    );
     expect(response.statusCode).toBe(201);
     expect(response.headers.ETag).toBe((response.body as any).eTag);
     expect(response.body).toMatchObject({ direction: 'Outgoing', status: 'Active' });
     expect(lastCall()).toMatchObject({ method: 'POST', path: REFERRALS, operation: 'CreateReferral', status: 201 });
-    expect(lastCall().requestHeaders).toMatchObject({ 'ms-correlationid': 'corr-1', authorization: expect.stringMatching(/^Bearer /), 'content-type': 'application/json' });
+    expect(lastCall().requestHeaders).toMatchObject({
+      'ms-correlationid': 'corr-1',
+      authorization: expect.stringMatching(/^Bearer /),
+      'content-type': 'application/json',
+    });
   });
 
   test('[Connector · GetReferralById] GETs /referrals/{id}; 404 comes back as statusCode 404 with the error body', async () => {
@@ -37,47 +55,83 @@ describe('shared_partnercenterref', () => {
     const found = await connector(referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: id }));
     expect([found.statusCode, (found.body as any).id, found.headers.ETag]).toEqual([200, id, (created.body as any).eTag]);
     expect(lastCall()).toMatchObject({ method: 'GET', path: `${REFERRALS}/${id}`, operation: 'GetReferralById' });
-    const missing = await connector(referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: '00000000-0000-0000-0000-000000000000' }));
+    const missing = await connector(
+      referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: '00000000-0000-0000-0000-000000000000' }),
+    );
     expect([missing.statusCode, (missing.body as any).error.code]).toEqual([404, 'itemNotFound']);
   });
 
   test('[Connector · GetAllReferrals] sends $filter, $top, $skip and $orderby as the query', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    for (let i = 0; i < 3; i++) await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody({ name: `Deal ${i}` }) }));
-    const response = await connector(referrals(ReferralsOperation.GetAllReferrals, {
-      [ReferralsParameter.Filter]: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z', [ReferralsParameter.Top]: 2, [ReferralsParameter.Skip]: 1,
-      [ReferralsParameter.OrderBy]: 'updatedDateTime asc',
-    }));
+    for (let i = 0; i < 3; i++)
+      await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody({ name: `Deal ${i}` }) }));
+    const response = await connector(
+      referrals(ReferralsOperation.GetAllReferrals, {
+        [ReferralsParameter.Filter]: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z',
+        [ReferralsParameter.Top]: 2,
+        [ReferralsParameter.Skip]: 1,
+        [ReferralsParameter.OrderBy]: 'updatedDateTime asc',
+      }),
+    );
     expect(response.statusCode).toBe(200);
     expect((response.body as any).value.map((r: any) => r.name)).toEqual(['Deal 1', 'Deal 2']);
     expect((response.body as any)['@odata.count']).toBe(3);
     const url = new URL(lastCall().path, 'http://x');
     expect(Object.fromEntries(url.searchParams)).toEqual({
-      $filter: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z', $top: '2', $skip: '1', $orderby: 'updatedDateTime asc',
+      $filter: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z',
+      $top: '2',
+      $skip: '1',
+      $orderby: 'updatedDateTime asc',
     });
   });
 
   test('[Connector · PatchReferralById] PATCHes the `Referral` ops with `if-match`; 204 by default, 412 on a stale eTag', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() }))).body as any;
+    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })))
+      .body as any;
     const ops = [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'One' }] }];
-    const patched = await connector(referrals(ReferralsOperation.PatchReferralById, { [ReferralsParameter.Id]: created.id, [ReferralsParameter.Body]: ops, [ReferralsParameter.IfMatch]: created.eTag }));
+    const patched = await connector(
+      referrals(ReferralsOperation.PatchReferralById, {
+        [ReferralsParameter.Id]: created.id,
+        [ReferralsParameter.Body]: ops,
+        [ReferralsParameter.IfMatch]: created.eTag,
+      }),
+    );
     expect([patched.statusCode, patched.body]).toEqual([204, null]);
     expect(patched.headers.ETag).toBe(h.emulator.referral(created.id)?.eTag);
     expect(lastCall()).toMatchObject({ method: 'PATCH', path: `${REFERRALS}/${created.id}`, operation: 'PatchReferralById' });
     expect(lastCall().requestHeaders['if-match']).toBe(created.eTag);
     expect(lastCall().requestHeaders.prefer).toBeUndefined();
-    const stale = await connector(referrals(ReferralsOperation.PatchReferralById, { [ReferralsParameter.Id]: created.id, [ReferralsParameter.Body]: ops, [ReferralsParameter.IfMatch]: created.eTag }));
+    const stale = await connector(
+      referrals(ReferralsOperation.PatchReferralById, {
+        [ReferralsParameter.Id]: created.id,
+        [ReferralsParameter.Body]: ops,
+        [ReferralsParameter.IfMatch]: created.eTag,
+      }),
+    );
     expect([stale.statusCode, (stale.body as any).error.code]).toEqual([412, 'preconditionFailed']);
     const withBody = partnerCenterConnector(h.emulator, { preferRepresentation: true });
-    const represented = await withBody(referrals(ReferralsOperation.PatchReferralById, { [ReferralsParameter.Id]: created.id, [ReferralsParameter.Body]: ops, [ReferralsParameter.IfMatch]: '*' }));
+    const represented = await withBody(
+      referrals(ReferralsOperation.PatchReferralById, {
+        [ReferralsParameter.Id]: created.id,
+        [ReferralsParameter.Body]: ops,
+        [ReferralsParameter.IfMatch]: '*',
+      }),
+    );
     expect([represented.statusCode, (represented.body as any).eTag]).toEqual([200, represented.headers.ETag]);
   });
 
   test('[Connector · UpdateReferralById] PUTs the full referral (`odataReferral` or `Referral`) with the required `if-match`', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() }))).body as any;
-    const updated = await connector(referrals(ReferralsOperation.UpdateReferralById, { id: created.id, odataReferral: { ...created, name: 'Put' }, 'if-match': created.eTag }));
+    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })))
+      .body as any;
+    const updated = await connector(
+      referrals(ReferralsOperation.UpdateReferralById, {
+        id: created.id,
+        odataReferral: { ...created, name: 'Put' },
+        'if-match': created.eTag,
+      }),
+    );
     expect([updated.statusCode, (updated.body as any).name]).toEqual([200, 'Put']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateReferralById', status: 200 });
     const missing = await connector(referrals(ReferralsOperation.UpdateReferralById, { id: created.id, Referral: created }));
@@ -86,17 +140,23 @@ describe('shared_partnercenterref', () => {
     expect(h.emulator.calls).toHaveLength(2);
   });
 
-  test('[Connector · Retry-After] a 429 comes back with statusCode 429 and the Retry-After header for the runtime\'s retry policy', async () => {
+  test("[Connector · Retry-After] a 429 comes back with statusCode 429 and the Retry-After header for the runtime's retry policy", async () => {
     h.emulator.faults.add({ operation: 'GetReferralById', status: 429, retryAfterSeconds: 12, times: 1 });
     const connector = partnerCenterConnector(h.emulator);
     const response = await connector(referrals(ReferralsOperation.GetReferralById, { id: 'anything' }));
-    expect([response.statusCode, response.headers['Retry-After'], (response.body as any).error.code]).toEqual([429, '12', 'tooManyRequests']);
+    expect([response.statusCode, response.headers['Retry-After'], (response.body as any).error.code]).toEqual([
+      429,
+      '12',
+      'tooManyRequests',
+    ]);
   });
 
   test('[Connector · operations] an unknown operation or api throws', async () => {
     const connector = partnerCenterConnector(h.emulator);
     await expect(connector(referrals('DeleteReferral', {}))).rejects.toThrow(/no operation DeleteReferral/);
-    await expect(connector({ ...referrals(ReferralsOperation.GetAllReferrals, {}), apiName: 'shared_commondataserviceforapps' })).rejects.toThrow(/not a Partner Center connector/);
+    await expect(
+      connector({ ...referrals(ReferralsOperation.GetAllReferrals, {}), apiName: 'shared_commondataserviceforapps' }),
+    ).rejects.toThrow(/not a Partner Center connector/);
   });
 });
 
@@ -106,11 +166,16 @@ describe('shared_partnercenterevents', () => {
     const none = await connector(events(EventsOperation.ViewRegistration));
     expect(none.statusCode).toBe(404);
     expect(lastCall()).toMatchObject({ method: 'GET', path: '/webhooks/v1/registration', operation: 'ViewRegistration' });
-    const body = { WebhookUrl: 'https://prod.example/hook', WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] };
+    const body = {
+      WebhookUrl: 'https://prod.example/hook',
+      WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
+    };
     const registered = await connector(events(EventsOperation.EventRegistration, { [EventsParameter.Body]: body }));
     expect([registered.statusCode, (registered.body as any).WebhookUrl]).toEqual([200, body.WebhookUrl]);
     expect(lastCall()).toMatchObject({ method: 'POST', operation: 'EventRegistration' });
-    const updated = await connector(events(EventsOperation.UpdateRegistration, { [EventsParameter.Body]: { ...body, WebhookUrl: 'https://new.example/hook' } }));
+    const updated = await connector(
+      events(EventsOperation.UpdateRegistration, { [EventsParameter.Body]: { ...body, WebhookUrl: 'https://new.example/hook' } }),
+    );
     expect([updated.statusCode, (updated.body as any).WebhookUrl]).toEqual([200, 'https://new.example/hook']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateRegistration' });
     const viewed = await connector(events(EventsOperation.ViewRegistration));

@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { REFERRALS, api, createReferral, register, startEmulator, type Harness } from './support.js';
 
 let h: Harness;
-beforeEach(async () => { h = await startEmulator(); });
-afterEach(async () => { await h.emulator.stop(); });
+beforeEach(async () => {
+  h = await startEmulator();
+});
+afterEach(async () => {
+  await h.emulator.stop();
+});
 
 describe('API faults', () => {
   test('[Faults · 429] a throttled call gets 429 with Retry-After, then the next call succeeds', async () => {
@@ -15,7 +19,10 @@ describe('API faults', () => {
     expect(throttled.headers['retry-after']).toBe('30');
     expect(throttled.json.error.code).toBe('tooManyRequests');
     expect((await api(h.emulator, 'GET', REFERRALS)).status).toBe(200);
-    expect(h.emulator.calls.map((call) => [call.status, call.fault?.status])).toEqual([[429, 429], [200, undefined]]);
+    expect(h.emulator.calls.map((call) => [call.status, call.fault?.status])).toEqual([
+      [429, 429],
+      [200, undefined],
+    ]);
   });
 
   test('[Faults · 503/500] serviceNotAvailable and generalException, matched by method and path pattern, for `times` calls', async () => {
@@ -61,9 +68,14 @@ describe('delivery loop', () => {
         const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         seen.push(event.EventName);
         const id = String(event.ResourceUri).split('/').pop() as string;
-        const reply = () => { response.writeHead(202); response.end(); };
+        const reply = () => {
+          response.writeHead(202);
+          response.end();
+        };
         if (event.EventName === 'referral-created') {
-          void api(h.emulator, 'PATCH', `${REFERRALS}/${id}`, { body: [{ op: 'replace', path: '/details/notes', value: 'synced' }] }).then(reply);
+          void api(h.emulator, 'PATCH', `${REFERRALS}/${id}`, { body: [{ op: 'replace', path: '/details/notes', value: 'synced' }] }).then(
+            reply,
+          );
         } else {
           reply();
         }

@@ -2,8 +2,14 @@ import { describe, expect, test } from '@jest/globals';
 import { ApiError, compileFilter, compileOrderBy } from '../../sim/partner-center/index.js';
 
 const item = {
-  status: 'New', substatus: 'Pending', engagementId: '65edc0b5-3485-41b7-a17e-dfa9ef4706e2', dealValue: 10, closed: false, statusReason: null,
-  updatedDateTime: '2024-01-02T00:00:00.0000000Z', customerProfile: { address: { country: 'US' } },
+  status: 'New',
+  substatus: 'Pending',
+  engagementId: '65edc0b5-3485-41b7-a17e-dfa9ef4706e2',
+  dealValue: 10,
+  closed: false,
+  statusReason: null,
+  updatedDateTime: '2024-01-02T00:00:00.0000000Z',
+  customerProfile: { address: { country: 'US' } },
   team: [{ email: 'a@x.com' }, { email: 'b@x.com' }],
 };
 
@@ -26,16 +32,25 @@ describe('$filter subset', () => {
   });
 
   test.each(["substringof('x', name)", "status eq 'New' xor status eq 'Active'", 'status', "status eq 'unterminated"])(
-    '[Referrals API · $filter] %s is refused with 400 invalidRequest', (filter) => {
+    '[Referrals API · $filter] %s is refused with 400 invalidRequest',
+    (filter) => {
       let error: unknown;
-      try { compileFilter(filter); } catch (caught) { error = caught; }
+      try {
+        compileFilter(filter);
+      } catch (caught) {
+        error = caught;
+      }
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ status: 400, code: 'invalidRequest', target: '$filter' });
-    });
+    },
+  );
 
   test('[Referrals API · $orderby] several keys, desc; unknown keys refused', () => {
-    const rows = [{ createdDateTime: '2024-01-01T00:00:00Z', updatedDateTime: '2024-01-03T00:00:00Z' },
-      { createdDateTime: '2024-01-01T00:00:00Z', updatedDateTime: '2024-01-04T00:00:00Z' }, { createdDateTime: '2024-01-02T00:00:00Z', updatedDateTime: '2024-01-01T00:00:00Z' }];
+    const rows = [
+      { createdDateTime: '2024-01-01T00:00:00Z', updatedDateTime: '2024-01-03T00:00:00Z' },
+      { createdDateTime: '2024-01-01T00:00:00Z', updatedDateTime: '2024-01-04T00:00:00Z' },
+      { createdDateTime: '2024-01-02T00:00:00Z', updatedDateTime: '2024-01-01T00:00:00Z' },
+    ];
     const sorted = [...rows].sort(compileOrderBy('createdDateTime desc, updatedDateTime desc'));
     expect(sorted.map((row) => row.updatedDateTime)).toEqual(['2024-01-01T00:00:00Z', '2024-01-04T00:00:00Z', '2024-01-03T00:00:00Z']);
     expect(() => compileOrderBy('name asc')).toThrow(ApiError);

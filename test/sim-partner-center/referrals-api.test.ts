@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { DAY, REFERRALS, api, createReferral, referralBody, startEmulator, type Harness } from './support.js';
 
 let h: Harness;
-beforeEach(async () => { h = await startEmulator(); });
-afterEach(async () => { await h.emulator.stop(); });
+beforeEach(async () => {
+  h = await startEmulator();
+});
+afterEach(async () => {
+  await h.emulator.stop();
+});
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -28,14 +32,16 @@ describe('create', () => {
   });
 
   test.each(['type', 'customerProfile', 'consent', 'details'])(
-    '[Referrals API · POST · validation] a body without %s gets 400 invalidRequest in the documented error shape', async (property) => {
+    '[Referrals API · POST · validation] a body without %s gets 400 invalidRequest in the documented error shape',
+    async (property) => {
       const body = referralBody();
       delete body[property];
       const response = await api(h.emulator, 'POST', REFERRALS, { body });
       expect(response.status).toBe(400);
       expect(response.json).toEqual({ error: { code: 'invalidRequest', message: expect.stringContaining(property), target: property } });
       expect(h.emulator.referrals()).toHaveLength(0);
-    });
+    },
+  );
 
   test('[Referrals API · POST · validation] enum values, the 2-letter country and JSON syntax are checked', async () => {
     expect((await api(h.emulator, 'POST', REFERRALS, { body: referralBody({ type: 'CoSell' }) })).json.error.target).toBe('type');
@@ -47,7 +53,12 @@ describe('create', () => {
   });
 
   test('[Referrals API · POST · create] read-only properties in the body are ignored', async () => {
-    const referral = await createReferral(h.emulator, { id: 'mine', direction: 'Incoming', eTag: '"x"', createdDateTime: '2000-01-01T00:00:00Z' });
+    const referral = await createReferral(h.emulator, {
+      id: 'mine',
+      direction: 'Incoming',
+      eTag: '"x"',
+      createdDateTime: '2000-01-01T00:00:00Z',
+    });
     expect(referral.id).toMatch(GUID);
     expect(referral.direction).toBe('Outgoing');
     expect(referral.createdDateTime).toBe('2024-03-01T09:00:00.0000000Z');
@@ -81,7 +92,9 @@ describe('list', () => {
     const created: any[] = [];
     for (const [i, country] of ['US', 'DE', 'US', 'FR', 'US'].entries()) {
       const profile = { name: `Customer ${i}`, address: { country }, team: [{ email: `buyer${i}@example.com` }] };
-      created.push(await createReferral(h.emulator, { name: `Deal ${i}`, customerProfile: profile, type: i % 2 === 0 ? 'Shared' : 'Independent' }));
+      created.push(
+        await createReferral(h.emulator, { name: `Deal ${i}`, customerProfile: profile, type: i % 2 === 0 ? 'Shared' : 'Independent' }),
+      );
       await h.clock.sleep(60_000);
     }
     return created;
@@ -111,7 +124,9 @@ describe('list', () => {
     expect(await ids(`engagementId eq ${created[2].engagementId}`)).toEqual(['Deal 2']);
     expect(await ids("status ne 'Active'")).toEqual([]);
     expect(await ids("not (customerProfile/address/country eq 'US')")).toEqual(['Deal 1', 'Deal 3']);
-    expect(await ids("status eq 'Active' and direction eq 'Outgoing' and type eq 'Shared' and team/any(t:t/email eq 'nobody@example.com')")).toEqual([]);
+    expect(
+      await ids("status eq 'Active' and direction eq 'Outgoing' and type eq 'Shared' and team/any(t:t/email eq 'nobody@example.com')"),
+    ).toEqual([]);
     expect(await ids("customerProfile/team/any(t: t/email eq 'buyer3@example.com')")).toEqual(['Deal 3']);
     expect(await ids("name eq 'It''s'")).toEqual([]);
   });
@@ -123,12 +138,15 @@ describe('list', () => {
     expect(await names('updatedDateTime ge 2024-03-01T09:02:00Z')).toEqual(['Deal 2', 'Deal 3', 'Deal 4']);
     expect(await names('updatedDateTime gt 2024-03-01T09:02:00.0000000Z')).toEqual(['Deal 3', 'Deal 4']);
     expect(await names('createdDateTime lt 2024-03-01T09:01:00Z')).toEqual(['Deal 0']);
-    expect(await names("createdDateTime le '2024-03-01T09:01:00Z' and createdDateTime ge 2024-01-01T00:00:00Z")).toEqual(['Deal 0', 'Deal 1']);
+    expect(await names("createdDateTime le '2024-03-01T09:01:00Z' and createdDateTime ge 2024-01-01T00:00:00Z")).toEqual([
+      'Deal 0',
+      'Deal 1',
+    ]);
     expect(await names('updatedDateTime ge 2024-03-01T10:02:00+01:00')).toEqual(['Deal 2', 'Deal 3', 'Deal 4']);
   });
 
   test('[Referrals API · GET list · $filter] an expression outside the subset gets 400 invalidRequest', async () => {
-    for (const filter of ["contains(name,'x')", "status eq", "status is 'New'", "(status eq 'New'"]) {
+    for (const filter of ["contains(name,'x')", 'status eq', "status is 'New'", "(status eq 'New'"]) {
       const response = await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent(filter)}`);
       expect([filter, response.status, response.json.error.code]).toEqual([filter, 400, 'invalidRequest']);
     }
@@ -138,7 +156,9 @@ describe('list', () => {
     const created = await seed();
     const desc = await api(h.emulator, 'GET', `${REFERRALS}?$orderby=${encodeURIComponent('createdDateTime desc')}`);
     expect(desc.json.value.map((r: any) => r.id)).toEqual(created.map((r) => r.id).reverse());
-    await api(h.emulator, 'PATCH', `${REFERRALS}/${created[0].id}`, { body: [{ op: 'replace', path: '/details/notes', value: 'touched' }] });
+    await api(h.emulator, 'PATCH', `${REFERRALS}/${created[0].id}`, {
+      body: [{ op: 'replace', path: '/details/notes', value: 'touched' }],
+    });
     const byUpdate = await api(h.emulator, 'GET', `${REFERRALS}?$orderby=${encodeURIComponent('updatedDateTime asc')}`);
     expect(byUpdate.json.value.map((r: any) => r.name)).toEqual(['Deal 1', 'Deal 2', 'Deal 3', 'Deal 4', 'Deal 0']);
     expect((await api(h.emulator, 'GET', `${REFERRALS}?$orderby=name`)).status).toBe(400);
@@ -229,7 +249,8 @@ describe('PATCH', () => {
   test('[Referrals API · PATCH · Prefer] return=representation answers 200 with the updated referral', async () => {
     const created = await createReferral(h.emulator);
     const response = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
-      body: [{ op: 'replace', path: '/name', value: 'With body' }], headers: { Prefer: 'return=representation' },
+      body: [{ op: 'replace', path: '/name', value: 'With body' }],
+      headers: { Prefer: 'return=representation' },
     });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ id: created.id, name: 'With body' });
@@ -239,28 +260,45 @@ describe('PATCH', () => {
   test('[Referrals API · PATCH · If-Match] a stale ETag gets 412 preconditionFailed; the current one and * pass', async () => {
     const created = await createReferral(h.emulator);
     const first = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
-      body: [{ op: 'replace', path: '/name', value: 'one' }], headers: { 'If-Match': created.eTag },
+      body: [{ op: 'replace', path: '/name', value: 'one' }],
+      headers: { 'If-Match': created.eTag },
     });
     expect(first.status).toBe(204);
     const stale = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
-      body: [{ op: 'replace', path: '/name', value: 'two' }], headers: { 'If-Match': created.eTag },
+      body: [{ op: 'replace', path: '/name', value: 'two' }],
+      headers: { 'If-Match': created.eTag },
     });
     expect(stale.status).toBe(412);
     expect(stale.json.error.code).toBe('preconditionFailed');
     expect(h.emulator.referral(created.id)?.name).toBe('one');
     const unquoted = String(first.headers.etag).replace(/"/g, '');
-    expect((await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
-      body: [{ op: 'replace', path: '/name', value: 'three' }], headers: { 'If-Match': unquoted },
-    })).status).toBe(204);
-    expect((await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
-      body: [{ op: 'replace', path: '/name', value: 'four' }], headers: { 'If-Match': '*' },
-    })).status).toBe(204);
+    expect(
+      (
+        await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
+          body: [{ op: 'replace', path: '/name', value: 'three' }],
+          headers: { 'If-Match': unquoted },
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
+          body: [{ op: 'replace', path: '/name', value: 'four' }],
+          headers: { 'If-Match': '*' },
+        })
+      ).status,
+    ).toBe(204);
   });
 
   test('[Referrals API · PATCH · JSON Patch] only replace and add; read-only paths and bad bodies get 400', async () => {
     const created = await createReferral(h.emulator);
-    for (const body of [[{ op: 'remove', path: '/name' }], [{ op: 'replace', path: '/id', value: 'x' }], [{ op: 'replace', path: '/eTag', value: 'x' }],
-      { op: 'replace', path: '/name', value: 'x' }, [{ op: 'replace', path: '/status', value: 'Open' }]]) {
+    for (const body of [
+      [{ op: 'remove', path: '/name' }],
+      [{ op: 'replace', path: '/id', value: 'x' }],
+      [{ op: 'replace', path: '/eTag', value: 'x' }],
+      { op: 'replace', path: '/name', value: 'x' },
+      [{ op: 'replace', path: '/status', value: 'Open' }],
+    ]) {
       const response = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, { body });
       expect([JSON.stringify(body), response.status, response.json.error.code]).toEqual([JSON.stringify(body), 400, 'invalidRequest']);
     }
@@ -274,9 +312,13 @@ describe('PATCH', () => {
 });
 
 describe('status transitions', () => {
-  const patchStatus = (id: string, status: string, substatus: string) => api(h.emulator, 'PATCH', `${REFERRALS}/${id}`, {
-    body: [{ op: 'replace', path: '/status', value: status }, { op: 'replace', path: '/substatus', value: substatus }],
-  });
+  const patchStatus = (id: string, status: string, substatus: string) =>
+    api(h.emulator, 'PATCH', `${REFERRALS}/${id}`, {
+      body: [
+        { op: 'replace', path: '/status', value: status },
+        { op: 'replace', path: '/substatus', value: substatus },
+      ],
+    });
 
   test('[Referrals API · transitions] Active → Closed/Won is allowed (close as won)', async () => {
     const created = await createReferral(h.emulator);
@@ -290,30 +332,41 @@ describe('status transitions', () => {
     expect([back.status, back.json.error.code, back.json.error.target]).toEqual([400, 'invalidRequest', 'status']);
     const pair = await patchStatus(created.id, 'Closed', 'Accepted');
     expect([pair.status, pair.json.error.target]).toEqual([400, 'substatus']);
-    const statusOnly = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, { body: [{ op: 'replace', path: '/status', value: 'Closed' }] });
+    const statusOnly = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
+      body: [{ op: 'replace', path: '/status', value: 'Closed' }],
+    });
     expect(statusOnly.status).toBe(400);
     expect(h.emulator.referral(created.id)).toMatchObject({ status: 'Active', substatus: 'Accepted', eTag: created.eTag });
   });
 
-  test.each(['Won', 'Lost'])('[Referrals API · terminal states] after Closed/%s no further update is accepted (PATCH, PUT, UI)', async (substatus) => {
-    const created = await createReferral(h.emulator);
-    await patchStatus(created.id, 'Closed', substatus);
-    const closed = h.emulator.referral(created.id) as any;
-    const notes = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, { body: [{ op: 'replace', path: '/details/notes', value: 'late' }] });
-    expect([notes.status, notes.json.error.code]).toEqual([400, 'invalidRequest']);
-    expect(notes.json.error.message).toContain('terminal');
-    const put = await api(h.emulator, 'PUT', `${REFERRALS}/${created.id}`, { body: closed, headers: { 'If-Match': closed.eTag } });
-    expect(put.status).toBe(400);
-    expect(() => h.emulator.editAsPartnerUser(created.id, [{ op: 'replace', path: '/name', value: 'x' }])).toThrow(/terminal/);
-    expect(h.emulator.referral(created.id)?.eTag).toBe(closed.eTag);
-  });
+  test.each(['Won', 'Lost'])(
+    '[Referrals API · terminal states] after Closed/%s no further update is accepted (PATCH, PUT, UI)',
+    async (substatus) => {
+      const created = await createReferral(h.emulator);
+      await patchStatus(created.id, 'Closed', substatus);
+      const closed = h.emulator.referral(created.id) as any;
+      const notes = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
+        body: [{ op: 'replace', path: '/details/notes', value: 'late' }],
+      });
+      expect([notes.status, notes.json.error.code]).toEqual([400, 'invalidRequest']);
+      expect(notes.json.error.message).toContain('terminal');
+      const put = await api(h.emulator, 'PUT', `${REFERRALS}/${created.id}`, { body: closed, headers: { 'If-Match': closed.eTag } });
+      expect(put.status).toBe(400);
+      expect(() => h.emulator.editAsPartnerUser(created.id, [{ op: 'replace', path: '/name', value: 'x' }])).toThrow(/terminal/);
+      expect(h.emulator.referral(created.id)?.eTag).toBe(closed.eTag);
+    },
+  );
 
   test('[Referrals API · transitions] an incoming New/Pending referral can be accepted (→ Active/Accepted, acceptedDateTime) or declined', async () => {
     const accepted = h.emulator.shareReferralFromMicrosoft();
     const declined = h.emulator.shareReferralFromMicrosoft();
     await h.clock.sleep(3_600_000);
     expect((await patchStatus(String(accepted.id), 'Active', 'Accepted')).status).toBe(204);
-    expect(h.emulator.referral(String(accepted.id))).toMatchObject({ status: 'Active', substatus: 'Accepted', acceptedDateTime: '2024-03-01T10:00:00.0000000Z' });
+    expect(h.emulator.referral(String(accepted.id))).toMatchObject({
+      status: 'Active',
+      substatus: 'Accepted',
+      acceptedDateTime: '2024-03-01T10:00:00.0000000Z',
+    });
     expect((await patchStatus(String(declined.id), 'Closed', 'Declined')).status).toBe(204);
     expect((await patchStatus(String(declined.id), 'Active', 'Accepted')).status).toBe(400);
   });
@@ -324,12 +377,22 @@ describe('expiry', () => {
     const shared = h.emulator.shareReferralFromMicrosoft({ name: 'Unanswered' });
     const answered = h.emulator.shareReferralFromMicrosoft({ name: 'Answered' });
     const outgoing = await createReferral(h.emulator);
-    expect(shared).toMatchObject({ direction: 'Incoming', type: 'Shared', status: 'New', substatus: 'Pending', expirationDateTime: '2024-03-15T09:00:00.0000000Z' });
+    expect(shared).toMatchObject({
+      direction: 'Incoming',
+      type: 'Shared',
+      status: 'New',
+      substatus: 'Pending',
+      expirationDateTime: '2024-03-15T09:00:00.0000000Z',
+    });
     await api(h.emulator, 'PATCH', `${REFERRALS}/${answered.id}`, { body: [{ op: 'replace', path: '/substatus', value: 'Received' }] });
     await h.emulator.advance(14 * DAY - 1);
     expect(h.emulator.referral(String(shared.id))?.status).toBe('New');
     await h.emulator.advance(1);
-    expect(h.emulator.referral(String(shared.id))).toMatchObject({ status: 'Closed', substatus: 'Expired', updatedDateTime: '2024-03-15T09:00:00.0000000Z' });
+    expect(h.emulator.referral(String(shared.id))).toMatchObject({
+      status: 'Closed',
+      substatus: 'Expired',
+      updatedDateTime: '2024-03-15T09:00:00.0000000Z',
+    });
     expect(h.emulator.referral(String(shared.id))?.eTag).not.toBe(shared.eTag);
     expect(h.emulator.referral(String(answered.id))).toMatchObject({ status: 'Closed', substatus: 'Expired' });
     expect(h.emulator.referral(outgoing.id)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
@@ -340,10 +403,17 @@ describe('expiry', () => {
     const accepted = h.emulator.shareReferralFromMicrosoft();
     const ignored = h.emulator.shareReferralFromMicrosoft();
     await api(h.emulator, 'PATCH', `${REFERRALS}/${accepted.id}`, {
-      body: [{ op: 'replace', path: '/status', value: 'Active' }, { op: 'replace', path: '/substatus', value: 'Accepted' }],
+      body: [
+        { op: 'replace', path: '/status', value: 'Active' },
+        { op: 'replace', path: '/substatus', value: 'Accepted' },
+      ],
     });
     await h.clock.sleep(15 * DAY);
-    const response = await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent("direction eq 'Incoming' and substatus eq 'Expired'")}`);
+    const response = await api(
+      h.emulator,
+      'GET',
+      `${REFERRALS}?$filter=${encodeURIComponent("direction eq 'Incoming' and substatus eq 'Expired'")}`,
+    );
     expect(response.json.value.map((r: any) => r.id)).toEqual([ignored.id]);
     expect(h.emulator.referral(String(accepted.id))?.status).toBe('Active');
   });

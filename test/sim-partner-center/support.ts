@@ -40,12 +40,18 @@ export interface ApiResponse {
 }
 
 /** A real HTTP call to the emulator. */
-export async function api(emulator: PartnerCenterEmulator, method: string, path: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+export async function api(
+  emulator: PartnerCenterEmulator,
+  method: string,
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { Authorization: 'Bearer test', ...(options.headers ?? {}) };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await sendHttp(`${emulator.baseUrl}${path}`, {
-    method, headers, ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) } : {}),
   });
   const text = response.body.toString('utf8');
   let json: unknown;
@@ -73,7 +79,10 @@ export function referralBody(overrides: Record<string, unknown> = {}): Record<st
     },
     consent: { consentToShareReferralWithMicrosoftSellers: true, consentToContact: true },
     details: {
-      notes: 'Needs a Dynamics 365 roll-out', dealValue: 50000, currency: 'USD', closingDateTime: '2024-06-30T00:00:00Z',
+      notes: 'Needs a Dynamics 365 roll-out',
+      dealValue: 50000,
+      currency: 'USD',
+      closingDateTime: '2024-06-30T00:00:00Z',
       requirements: { solutions: [{ id: 'SOL-15974-MQF', name: 'Contoso Sales', type: 'Name' }] },
     },
     target: [],
@@ -127,6 +136,10 @@ export async function startReceiver(): Promise<Receiver> {
 /** Registers the receiver for the four referral events. */
 export async function register(emulator: PartnerCenterEmulator, url: string, extra: Record<string, unknown> = {}): Promise<ApiResponse> {
   return api(emulator, 'POST', '/webhooks/v1/registration', {
-    body: { WebhookUrl: url, WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'], ...extra },
+    body: {
+      WebhookUrl: url,
+      WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
+      ...extra,
+    },
   });
 }

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import {
-  createSelfSignedCertificate, downloadCertificate, signatureHeaders, verifyWebhookSignature, DISPATCH_SUBJECT,
+  createSelfSignedCertificate,
+  downloadCertificate,
+  signatureHeaders,
+  verifyWebhookSignature,
+  DISPATCH_SUBJECT,
 } from '../../sim/partner-center/index.js';
 import { DAY, REFERRALS, api, createReferral, register, startEmulator, startReceiver, type Harness, type Receiver } from './support.js';
 
@@ -26,7 +30,8 @@ describe('registration API', () => {
     const created = await register(h.emulator, receiver.url);
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({
-      SubscriberId: expect.stringMatching(/^[0-9a-f-]{36}$/), WebhookUrl: receiver.url,
+      SubscriberId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      WebhookUrl: receiver.url,
       WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
     });
     const read = await api(h.emulator, 'GET', REGISTRATION);
@@ -38,13 +43,21 @@ describe('registration API', () => {
     expect(update.status).toBe(404);
     const first = await register(h.emulator, receiver.url);
     expect((await register(h.emulator, 'https://elsewhere.example/hook')).status).toBe(409);
-    const replaced = await api(h.emulator, 'PUT', REGISTRATION, { body: { webhookUrl: 'https://other.example/hook', webhookEvents: ['referral-updated'] } });
+    const replaced = await api(h.emulator, 'PUT', REGISTRATION, {
+      body: { webhookUrl: 'https://other.example/hook', webhookEvents: ['referral-updated'] },
+    });
     expect(replaced.status).toBe(200);
-    expect(replaced.json).toMatchObject({ SubscriberId: first.json.SubscriberId, WebhookUrl: 'https://other.example/hook', WebhookEvents: ['referral-updated'] });
+    expect(replaced.json).toMatchObject({
+      SubscriberId: first.json.SubscriberId,
+      WebhookUrl: 'https://other.example/hook',
+      WebhookEvents: ['referral-updated'],
+    });
   });
 
   test('[Webhooks · registration] an unknown event name (e.g. with a stray space) or a relative URL gets 400', async () => {
-    const spaced = await api(h.emulator, 'POST', REGISTRATION, { body: { WebhookUrl: receiver.url, WebhookEvents: ['referral-created', ' referral-updated'] } });
+    const spaced = await api(h.emulator, 'POST', REGISTRATION, {
+      body: { WebhookUrl: receiver.url, WebhookEvents: ['referral-created', ' referral-updated'] },
+    });
     expect([spaced.status, spaced.json.error.target]).toEqual([400, 'WebhookEvents']);
     const relative = await api(h.emulator, 'POST', REGISTRATION, { body: { WebhookUrl: '/hook', WebhookEvents: ['referral-created'] } });
     expect([relative.status, relative.json.error.target]).toEqual([400, 'WebhookUrl']);
@@ -53,7 +66,15 @@ describe('registration API', () => {
   test('[Webhooks · GET events] lists the supported events, the four referral events among them', async () => {
     const response = await api(h.emulator, 'GET', `${REGISTRATION}/events`);
     expect(response.status).toBe(200);
-    expect(response.json).toEqual(expect.arrayContaining(['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated', 'test-created']));
+    expect(response.json).toEqual(
+      expect.arrayContaining([
+        'referral-created',
+        'referral-updated',
+        'related-referral-created',
+        'related-referral-updated',
+        'test-created',
+      ]),
+    );
   });
 });
 
@@ -66,11 +87,24 @@ describe('deliveries', () => {
     expect(receiver.received).toHaveLength(0);
     await h.emulator.flushDeliveries();
     expect(receiver.received.map((r) => r.json)).toEqual([
-      { EventName: 'referral-created', ResourceUri: `${URI}${referral.id}`, ResourceName: 'referral', AuditUri: null, ResourceChangeUtcDate: '2024-03-01T09:00:00.0000000+00:00' },
-      { EventName: 'referral-updated', ResourceUri: `${URI}${referral.id}`, ResourceName: 'referral', AuditUri: null, ResourceChangeUtcDate: '2024-03-01T09:00:02.0000000+00:00' },
+      {
+        EventName: 'referral-created',
+        ResourceUri: `${URI}${referral.id}`,
+        ResourceName: 'referral',
+        AuditUri: null,
+        ResourceChangeUtcDate: '2024-03-01T09:00:00.0000000+00:00',
+      },
+      {
+        EventName: 'referral-updated',
+        ResourceUri: `${URI}${referral.id}`,
+        ResourceName: 'referral',
+        AuditUri: null,
+        ResourceChangeUtcDate: '2024-03-01T09:00:02.0000000+00:00',
+      },
     ]);
     expect(h.emulator.deliveries.map((d) => [d.eventName, d.outcome, d.status, d.attempt])).toEqual([
-      ['referral-created', 'delivered', 200, 1], ['referral-updated', 'delivered', 200, 1],
+      ['referral-created', 'delivered', 200, 1],
+      ['referral-updated', 'delivered', 200, 1],
     ]);
   });
 
@@ -81,7 +115,11 @@ describe('deliveries', () => {
     await api(h.emulator, 'PATCH', `${REFERRALS}/${referral.id}`, { body: [{ op: 'replace', path: '/name', value: 'x' }] });
     await h.emulator.flushDeliveries();
     expect(receiver.received.map((r) => r.json.EventName)).toEqual(['referral-updated']);
-    expect(h.emulator.events.map((e) => [e.eventName, e.queued])).toEqual([['referral-created', false], ['referral-created', false], ['referral-updated', true]]);
+    expect(h.emulator.events.map((e) => [e.eventName, e.queued])).toEqual([
+      ['referral-created', false],
+      ['referral-created', false],
+      ['referral-updated', true],
+    ]);
   });
 
   test('[Webhooks · signature] a delivery verifies with verifyWebhookSignature (cert fetched from the emulator, pinned)', async () => {
@@ -93,7 +131,10 @@ describe('deliveries', () => {
     expect(delivery.headers.authorization).toMatch(/^Signature [A-Za-z0-9+/]+=*$/);
     expect(delivery.headers['x-ms-certificate-url']).toBe(`${h.emulator.baseUrl}/certificates/pcnotifications-dispatch.microsoft.com.cer`);
     expect(delivery.headers['x-ms-signature-algorithm']).toBe('rsa-sha256');
-    const result = await verifyWebhookSignature(delivery.headers, delivery.body, downloadCertificate, { trustedCertificates: [h.emulator.certificatePem], now: h.clock.now() });
+    const result = await verifyWebhookSignature(delivery.headers, delivery.body, downloadCertificate, {
+      trustedCertificates: [h.emulator.certificatePem],
+      now: h.clock.now(),
+    });
     expect(result).toMatchObject({ valid: true, signatureHeader: 'Authorization' });
     if (result.valid) expect(result.certificate.issuer).toContain('O=Microsoft Corporation');
   });
@@ -105,15 +146,30 @@ describe('deliveries', () => {
     const delivery = receiver.received[0];
     if (!delivery) throw new Error('no delivery');
     const tampered = Buffer.from(delivery.body.toString('utf8').replace('referral-created', 'referral-updated'));
-    expect(await verifyWebhookSignature(delivery.headers, tampered, downloadCertificate)).toEqual({ valid: false, reason: 'the signature does not match the body' });
+    expect(await verifyWebhookSignature(delivery.headers, tampered, downloadCertificate)).toEqual({
+      valid: false,
+      reason: 'the signature does not match the body',
+    });
     const { authorization: _a, ...noSignature } = delivery.headers;
-    expect(await verifyWebhookSignature(noSignature, delivery.body, downloadCertificate)).toMatchObject({ valid: false, reason: expect.stringContaining('Authorization') });
+    expect(await verifyWebhookSignature(noSignature, delivery.body, downloadCertificate)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('Authorization'),
+    });
     const { 'x-ms-certificate-url': _u, ...noCertificate } = delivery.headers;
-    expect(await verifyWebhookSignature(noCertificate, delivery.body, downloadCertificate)).toMatchObject({ valid: false, reason: expect.stringContaining('x-ms-certificate-url') });
+    expect(await verifyWebhookSignature(noCertificate, delivery.body, downloadCertificate)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('x-ms-certificate-url'),
+    });
     const bearer = { ...delivery.headers, authorization: String(delivery.headers.authorization).replace('Signature', 'Bearer') };
-    expect(await verifyWebhookSignature(bearer, delivery.body, downloadCertificate)).toMatchObject({ valid: false, reason: expect.stringContaining('scheme') });
+    expect(await verifyWebhookSignature(bearer, delivery.body, downloadCertificate)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('scheme'),
+    });
     const sha1 = { ...delivery.headers, 'x-ms-signature-algorithm': 'rsa-sha1' };
-    expect(await verifyWebhookSignature(sha1, delivery.body, downloadCertificate)).toMatchObject({ valid: false, reason: expect.stringContaining('algorithm') });
+    expect(await verifyWebhookSignature(sha1, delivery.body, downloadCertificate)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('algorithm'),
+    });
   });
 
   test('[Webhooks · signature] SignatureTokenToMsSignatureHeader moves the signature to x-ms-signature', async () => {
@@ -124,26 +180,38 @@ describe('deliveries', () => {
     if (!delivery) throw new Error('no delivery');
     expect(delivery.headers.authorization).toBeUndefined();
     expect(delivery.headers['x-ms-signature']).toMatch(/^Signature /);
-    expect(await verifyWebhookSignature(delivery.headers, delivery.body, downloadCertificate)).toMatchObject({ valid: true, signatureHeader: 'x-ms-signature' });
+    expect(await verifyWebhookSignature(delivery.headers, delivery.body, downloadCertificate)).toMatchObject({
+      valid: true,
+      signatureHeader: 'x-ms-signature',
+    });
   });
 
   test('[Webhooks · certificate] the issuer must be O=Microsoft Corporation; a pinned anchor rejects an impostor', async () => {
     const body = Buffer.from('{"EventName":"referral-created"}');
     const contoso = createSelfSignedCertificate({ subject: { C: 'US', O: 'Contoso Ltd', CN: 'contoso' } });
     const contosoHeaders = signatureHeaders(body, contoso.privateKey, 'https://certs.example/contoso.cer', false);
-    expect(await verifyWebhookSignature(contosoHeaders, body, async () => contoso.der))
-      .toMatchObject({ valid: false, reason: expect.stringContaining('O=Microsoft Corporation') });
+    expect(await verifyWebhookSignature(contosoHeaders, body, async () => contoso.der)).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('O=Microsoft Corporation'),
+    });
     const impostor = createSelfSignedCertificate({ subject: DISPATCH_SUBJECT });
     const impostorHeaders = signatureHeaders(body, impostor.privateKey, 'https://certs.example/impostor.cer', false);
     expect(await verifyWebhookSignature(impostorHeaders, body, async () => impostor.pem)).toMatchObject({ valid: true });
-    expect(await verifyWebhookSignature(impostorHeaders, body, async () => impostor.pem, { trustedCertificates: [h.emulator.certificatePem] }))
-      .toMatchObject({ valid: false, reason: expect.stringContaining('trusted') });
+    expect(
+      await verifyWebhookSignature(impostorHeaders, body, async () => impostor.pem, { trustedCertificates: [h.emulator.certificatePem] }),
+    ).toMatchObject({ valid: false, reason: expect.stringContaining('trusted') });
     const served = await downloadCertificate(h.emulator.certificateUrl);
     expect(new X509Certificate(served).fingerprint256).toBe(new X509Certificate(h.emulator.certificatePem).fingerprint256);
-    const expired = createSelfSignedCertificate({ subject: DISPATCH_SUBJECT, notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z') });
+    const expired = createSelfSignedCertificate({
+      subject: DISPATCH_SUBJECT,
+      notBefore: new Date('2020-01-01T00:00:00Z'),
+      notAfter: new Date('2021-01-01T00:00:00Z'),
+    });
     const expiredHeaders = signatureHeaders(body, expired.privateKey, 'https://certs.example/old.cer', false);
-    expect(await verifyWebhookSignature(expiredHeaders, body, async () => expired.der, { now: h.clock.now() }))
-      .toMatchObject({ valid: false, reason: expect.stringContaining('not valid') });
+    expect(await verifyWebhookSignature(expiredHeaders, body, async () => expired.der, { now: h.clock.now() })).toMatchObject({
+      valid: false,
+      reason: expect.stringContaining('not valid'),
+    });
   });
 
   test('[Webhooks · retries] a receiver error is retried (up to 10 attempts, then the offline queue)', async () => {
@@ -155,7 +223,10 @@ describe('deliveries', () => {
     expect(h.emulator.pendingDeliveries).toBe(1);
     receiver.status = 202;
     await h.emulator.advance(60_000);
-    expect(h.emulator.deliveries.map((d) => [d.outcome, d.status, d.attempt])).toEqual([['failed', 500, 1], ['delivered', 202, 2]]);
+    expect(h.emulator.deliveries.map((d) => [d.outcome, d.status, d.attempt])).toEqual([
+      ['failed', 500, 1],
+      ['delivered', 202, 2],
+    ]);
     receiver.status = 503;
     await createReferral(h.emulator);
     for (let i = 0; i < 12; i++) await h.emulator.advance(60_000);
@@ -182,7 +253,10 @@ describe('delivery faults', () => {
     const second = await createReferral(h.emulator);
     await h.emulator.advance(DAY);
     expect(receiver.received.map((r) => r.json.ResourceUri)).toEqual([`${URI}${second.id}`]);
-    expect(h.emulator.deliveries.map((d) => [d.resourceUri, d.outcome])).toEqual([[`${URI}${first.id}`, 'dropped'], [`${URI}${second.id}`, 'delivered']]);
+    expect(h.emulator.deliveries.map((d) => [d.resourceUri, d.outcome])).toEqual([
+      [`${URI}${first.id}`, 'dropped'],
+      [`${URI}${second.id}`, 'delivered'],
+    ]);
   });
 
   test('[Webhooks · faults · duplicate] the next N deliveries arrive twice, byte for byte', async () => {
@@ -214,10 +288,19 @@ describe('delivery faults', () => {
 describe('scenario hooks', () => {
   test('[Scenario · shareReferralFromMicrosoft] an incoming Shared New/Pending referral invited by msft raises referral-created', async () => {
     await register(h.emulator, receiver.url);
-    const shared = h.emulator.shareReferralFromMicrosoft({ name: 'From Microsoft', details: { notes: 'n', dealValue: 1, currency: 'EUR' } });
+    const shared = h.emulator.shareReferralFromMicrosoft({
+      name: 'From Microsoft',
+      details: { notes: 'n', dealValue: 1, currency: 'EUR' },
+    });
     expect(shared).toMatchObject({
-      name: 'From Microsoft', direction: 'Incoming', type: 'Shared', status: 'New', substatus: 'Pending', qualification: 'SalesQualified',
-      inviteContext: { invitedBy: { organizationId: 'msft' } }, details: { currency: 'EUR' },
+      name: 'From Microsoft',
+      direction: 'Incoming',
+      type: 'Shared',
+      status: 'New',
+      substatus: 'Pending',
+      qualification: 'SalesQualified',
+      inviteContext: { invitedBy: { organizationId: 'msft' } },
+      details: { currency: 'EUR' },
     });
     await h.emulator.flushDeliveries();
     expect(receiver.received.map((r) => [r.json.EventName, r.json.ResourceUri])).toEqual([['referral-created', `${URI}${shared.id}`]]);
@@ -225,14 +308,18 @@ describe('scenario hooks', () => {
     expect(read.json.value.map((r: any) => r.id)).toEqual([shared.id]);
   });
 
-  test('[Scenario · microsoftResponds] Microsoft\'s related referral is created then updated, with its CRM id; related-referral-* events', async () => {
+  test("[Scenario · microsoftResponds] Microsoft's related referral is created then updated, with its CRM id; related-referral-* events", async () => {
     await register(h.emulator, receiver.url);
     const ours = await createReferral(h.emulator);
     await h.emulator.flushDeliveries();
     const microsoft = h.emulator.microsoftResponds(ours.id, 'Accepted', { crmId: '7-ABC123' });
     expect(microsoft).toMatchObject({
-      engagementId: ours.engagementId, organizationId: 'msft', status: 'Active', substatus: 'Accepted',
-      externalReferenceId: '7-ABC123', trackingInfo: { microsoftMsxId: '7-ABC123' },
+      engagementId: ours.engagementId,
+      organizationId: 'msft',
+      status: 'Active',
+      substatus: 'Accepted',
+      externalReferenceId: '7-ABC123',
+      trackingInfo: { microsoftMsxId: '7-ABC123' },
     });
     expect(microsoft.id).not.toBe(ours.id);
     await h.clock.sleep(DAY);
@@ -240,7 +327,9 @@ describe('scenario hooks', () => {
     expect([declined.id, declined.status, declined.substatus]).toEqual([microsoft.id, 'Closed', 'Declined']);
     await h.emulator.flushDeliveries();
     expect(receiver.received.map((r) => [r.json.EventName, r.json.ResourceUri])).toEqual([
-      ['referral-created', `${URI}${ours.id}`], ['related-referral-created', `${URI}${microsoft.id}`], ['related-referral-updated', `${URI}${microsoft.id}`],
+      ['referral-created', `${URI}${ours.id}`],
+      ['related-referral-created', `${URI}${microsoft.id}`],
+      ['related-referral-updated', `${URI}${microsoft.id}`],
     ]);
     const engagement = await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent(`engagementId eq '${ours.engagementId}'`)}`);
     expect(engagement.json.value.map((r: any) => r.id)).toEqual([ours.id, microsoft.id]);
@@ -256,7 +345,8 @@ describe('scenario hooks', () => {
     const edited = h.emulator.editAsPartnerUser(referral.id, [{ op: 'replace', path: '/details/dealValue', value: 75000 }]);
     expect(edited.eTag).not.toBe(referral.eTag);
     const stale = await api(h.emulator, 'PATCH', `${REFERRALS}/${referral.id}`, {
-      body: [{ op: 'replace', path: '/details/notes', value: 'from CRM' }], headers: { 'If-Match': referral.eTag },
+      body: [{ op: 'replace', path: '/details/notes', value: 'from CRM' }],
+      headers: { 'If-Match': referral.eTag },
     });
     expect(stale.status).toBe(412);
     await h.emulator.flushDeliveries();
@@ -273,9 +363,18 @@ describe('validation events', () => {
     expect(posted.status).toBe(200);
     const { correlationId } = posted.json;
     await h.emulator.flushDeliveries();
-    expect(receiver.received[0]?.json).toMatchObject({ EventName: 'test-created', ResourceName: 'test', ResourceUri: expect.stringContaining(correlationId) });
+    expect(receiver.received[0]?.json).toMatchObject({
+      EventName: 'test-created',
+      ResourceName: 'test',
+      ResourceUri: expect.stringContaining(correlationId),
+    });
     const status = await api(h.emulator, 'GET', `${REGISTRATION}/validationEvents/${correlationId}`);
-    expect(status.json).toMatchObject({ correlationId, status: 'completed', callbackUrl: receiver.url, results: [{ responseCode: 'OK', systemError: false }] });
+    expect(status.json).toMatchObject({
+      correlationId,
+      status: 'completed',
+      callbackUrl: receiver.url,
+      results: [{ responseCode: 'OK', systemError: false }],
+    });
     expect((await api(h.emulator, 'POST', `${REGISTRATION}/validationEvents`)).status).toBe(200);
     const throttled = await api(h.emulator, 'POST', `${REGISTRATION}/validationEvents`);
     expect(throttled.status).toBe(429);

@@ -32,12 +32,15 @@ describe('templates', () => {
     expect(ev('[@{null}]')).toBe('[]');
     expect(ev('@{true}/@{false}')).toBe('True/False');
     expect(ev('n=@{add(1, 2)} f=@{div(7.0, 2)}')).toBe('n=3 f=3.5');
-    expect(ev("o=@{json('{\"a\":[1,\"x\"]}')}")).toBe('o={"a":[1,"x"]}');
+    expect(ev('o=@{json(\'{"a":[1,"x"]}\')}')).toBe('o={"a":[1,"x"]}');
     expect(ev('a @@{not} b')).toBe('a @{not} b');
   });
 
   test('evaluateJson walks objects and arrays, leaving keys and non-strings alone', () => {
-    expect(evaluateJson({ '@key': '@add(1, 1)', list: ['@concat(\'a\', \'b\')', 3, true, null] }, host())).toEqual({ '@key': 2, list: ['ab', 3, true, null] });
+    expect(evaluateJson({ '@key': '@add(1, 1)', list: ["@concat('a', 'b')", 3, true, null] }, host())).toEqual({
+      '@key': 2,
+      list: ['ab', 3, true, null],
+    });
   });
 
   test('function names are case-insensitive', () => {
@@ -66,7 +69,9 @@ describe('templates', () => {
   test('if() evaluates only the branch it returns', () => {
     expect(ev("@if(true, 'yes', substring('ab', 5, 1))")).toBe('yes');
     expect(ev("@if(empty(''), null, formatDateTime(null))")).toBeNull();
-    expect(thrown(() => ev("@if('true', 1, 2)"))).toBe("The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type 'String'.");
+    expect(thrown(() => ev("@if('true', 1, 2)"))).toBe(
+      "The template language function 'if' expects its first parameter to be of type boolean. The provided value is of type 'String'.",
+    );
   });
 
   test('applyFunction calls a function on evaluated values (the object form of conditions)', () => {

@@ -50,7 +50,12 @@ describe('formatRun', () => {
           Next: { type: 'Compose', runAfter: { Bad: ['Succeeded'] }, inputs: 1 },
         },
       },
-      Each: { type: 'Foreach', runAfter: { Try: ['Failed'] }, foreach: '@createArray(1, 2)', actions: { Item: { type: 'Compose', inputs: '@item()' } } },
+      Each: {
+        type: 'Foreach',
+        runAfter: { Try: ['Failed'] },
+        foreach: '@createArray(1, 2)',
+        actions: { Item: { type: 'Compose', inputs: '@item()' } },
+      },
     });
     const run = await runtime.runManual('flow', {});
     const lines = formatRun(run).split('\n');
@@ -69,8 +74,16 @@ describe('formatRun', () => {
 
   test('shows the run error and the response', () => {
     const run: FlowRun = {
-      runId: 'r1', flowId: 'f', flowName: 'Flow', status: 'Failed', startTime: '2024-01-01T00:00:00.000Z', endTime: '2024-01-01T00:00:00.250Z',
-      trigger: { name: 'manual', outputs: {} }, actions: [], error: { code: 'Terminated', message: 'stopped\non purpose' }, response: { statusCode: 400, body: { error: 'bad' } },
+      runId: 'r1',
+      flowId: 'f',
+      flowName: 'Flow',
+      status: 'Failed',
+      startTime: '2024-01-01T00:00:00.000Z',
+      endTime: '2024-01-01T00:00:00.250Z',
+      trigger: { name: 'manual', outputs: {} },
+      actions: [],
+      error: { code: 'Terminated', message: 'stopped\non purpose' },
+      response: { statusCode: 400, body: { error: 'bad' } },
     };
     expect(formatRun(run)).toBe(
       '✗ Flow — run r1 Failed (250 ms, 2024-01-01T00:00:00.000Z → 2024-01-01T00:00:00.250Z)\n  trigger manual\n  error Terminated: stopped on purpose\n  response 400 {"error":"bad"}',
@@ -78,6 +91,13 @@ describe('formatRun', () => {
   });
 
   test('formatDuration', () => {
-    expect([0, 999, 1500, 61000, 3600000, 3720000].map(formatDuration)).toEqual(['0 ms', '999 ms', '1.5 s', '1 min 1 s', '1 h', '1 h 2 min']);
+    expect([0, 999, 1500, 61000, 3600000, 3720000].map(formatDuration)).toEqual([
+      '0 ms',
+      '999 ms',
+      '1.5 s',
+      '1 min 1 s',
+      '1 h',
+      '1 h 2 min',
+    ]);
   });
 });

@@ -21,7 +21,9 @@ describe('logical comparison functions', () => {
       ['@not(equals(1, 1))', false],
     ]);
     test('non-Booleans are type errors ("true" is not a Boolean)', () => {
-      expect(thrown(() => ev("@not('true')"))).toBe("The template language function 'not' expects its parameter to be of type boolean. The provided value is of type 'String'.");
+      expect(thrown(() => ev("@not('true')"))).toBe(
+        "The template language function 'not' expects its parameter to be of type boolean. The provided value is of type 'String'.",
+      );
       expect(thrown(() => ev('@and(true, null)'))).toMatch(/'and' expects its second parameter to be of type boolean/);
       expect(thrown(() => ev('@or(1, true)'))).toMatch(/'or' expects its first parameter/);
     });
@@ -36,7 +38,7 @@ describe('logical comparison functions', () => {
       ["@equals(null, '')", true],
       ['@equals(null, null)', true],
       ['@equals(null, 0)', false],
-      ["@equals(json('{\"a\":1,\"b\":[1]}'), json('{\"b\":[1],\"a\":1}'))", true],
+      ['@equals(json(\'{"a":1,"b":[1]}\'), json(\'{"b":[1],"a":1}\'))', true],
       ['@equals(createArray(1, 2), createArray(2, 1))', false],
       ["@equals('1', 1)", false],
     ]);
@@ -116,7 +118,9 @@ describe('conversion functions', () => {
     test('strings that are not numbers, and null, are errors', () => {
       expect(thrown(() => ev("@int('10.5')"))).toMatch(/cannot be converted to the target type 'Integer'/);
       expect(thrown(() => ev("@float('abc')"))).toMatch(/cannot be converted to the target type 'Float'/);
-      expect(thrown(() => ev('@float(null)'))).toBe("The template language function 'float' expects its parameter to be a string. The provided value is of type 'Null'.");
+      expect(thrown(() => ev('@float(null)'))).toBe(
+        "The template language function 'float' expects its parameter to be a string. The provided value is of type 'Null'.",
+      );
       expect(thrown(() => ev('@int(1.5)'))).toMatch(/of type 'Float'/);
     });
   });
@@ -124,7 +128,7 @@ describe('conversion functions', () => {
   describe('string', () => {
     cases([
       ['@string(10)', '10'],
-      ["@string(json('{\"name\":\"Sophie Owen\"}'))", '{"name":"Sophie Owen"}'],
+      ['@string(json(\'{"name":"Sophie Owen"}\'))', '{"name":"Sophie Owen"}'],
       ['@string(null)', ''],
       ['@string(true)', 'True'],
       ['@string(float(10))', '10'],
@@ -137,7 +141,7 @@ describe('conversion functions', () => {
   describe('json', () => {
     cases([
       ["@json('[1, 2, 3]')", [1, 2, 3]],
-      ["@json('{\"fullName\": \"Sophia Owen\"}')", { fullName: 'Sophia Owen' }],
+      ['@json(\'{"fullName": "Sophia Owen"}\')', { fullName: 'Sophia Owen' }],
       ["@json('[]')", []],
       ["@json('42')", 42],
       ['@json(null)', {}],
@@ -168,8 +172,14 @@ describe('conversion functions', () => {
       ["@dataUri('hello')", 'data:text/plain;charset=utf-8;base64,aGVsbG8='],
       ["@dataUriToString('data:text/plain;charset=utf-8;base64,aGVsbG8=')", 'hello'],
       ["@dataUriToString('data:,hello%20world')", 'hello world'],
-      ["@dataUriToBinary('data:text/plain;charset=utf-8;base64,aGVsbG8=')", { '$content-type': 'text/plain;charset=utf-8', $content: 'aGVsbG8=' }],
-      ["@decodeDataUri('data:text/plain;charset=utf-8;base64,aGVsbG8=')", { '$content-type': 'text/plain;charset=utf-8', $content: 'aGVsbG8=' }],
+      [
+        "@dataUriToBinary('data:text/plain;charset=utf-8;base64,aGVsbG8=')",
+        { '$content-type': 'text/plain;charset=utf-8', $content: 'aGVsbG8=' },
+      ],
+      [
+        "@decodeDataUri('data:text/plain;charset=utf-8;base64,aGVsbG8=')",
+        { '$content-type': 'text/plain;charset=utf-8', $content: 'aGVsbG8=' },
+      ],
     ]);
   });
 
@@ -224,7 +234,9 @@ describe('math functions', () => {
   test('division by zero, strings and null are errors', () => {
     expect(thrown(() => ev('@div(1, 0)'))).toMatch(/cannot divide by zero/);
     expect(thrown(() => ev('@mod(1, 0)'))).toMatch(/cannot divide by zero/);
-    expect(thrown(() => ev("@add('1', 1)"))).toBe("The template language function 'add' expects its first parameter to be an integer or a decimal number. The provided value is of type 'String'.");
+    expect(thrown(() => ev("@add('1', 1)"))).toBe(
+      "The template language function 'add' expects its first parameter to be an integer or a decimal number. The provided value is of type 'String'.",
+    );
     expect(thrown(() => ev('@sub(1, null)'))).toMatch(/second parameter .* 'Null'/);
     expect(thrown(() => ev('@range(1, -1)'))).toMatch(/between 0 and 100000/);
     expect(thrown(() => ev('@rand(5, 1)'))).toMatch(/less than/);
@@ -233,28 +245,40 @@ describe('math functions', () => {
 
 describe('manipulation functions', () => {
   test('addProperty adds, and fails when the property exists', () => {
-    expect(ev("@addProperty(json('{ \"firstName\": \"Sophia\", \"surName\": \"Owen\" }'), 'middleName', 'Anne')")).toEqual({
-      firstName: 'Sophia', surName: 'Owen', middleName: 'Anne',
+    expect(ev('@addProperty(json(\'{ "firstName": "Sophia", "surName": "Owen" }\'), \'middleName\', \'Anne\')')).toEqual({
+      firstName: 'Sophia',
+      surName: 'Owen',
+      middleName: 'Anne',
     });
     expect(
-      ev("@setProperty(json('{ \"customerName\": { \"firstName\": \"Sophia\" } }'), 'customerName', addProperty(json('{ \"customerName\": { \"firstName\": \"Sophia\" } }')['customerName'], 'middleName', 'Anne'))"),
+      ev(
+        '@setProperty(json(\'{ "customerName": { "firstName": "Sophia" } }\'), \'customerName\', addProperty(json(\'{ "customerName": { "firstName": "Sophia" } }\')[\'customerName\'], \'middleName\', \'Anne\'))',
+      ),
     ).toEqual({ customerName: { firstName: 'Sophia', middleName: 'Anne' } });
     expect(thrown(() => ev("@addProperty(json('{\"a\":1}'), 'a', 2)"))).toMatch(/already has it/);
   });
 
   test('setProperty sets or adds', () => {
-    expect(ev("@setProperty(json('{ \"firstName\": \"Sophia\", \"surName\": \"Owen\" }'), 'surName', 'Hartnett')")).toEqual({ firstName: 'Sophia', surName: 'Hartnett' });
+    expect(ev('@setProperty(json(\'{ "firstName": "Sophia", "surName": "Owen" }\'), \'surName\', \'Hartnett\')')).toEqual({
+      firstName: 'Sophia',
+      surName: 'Hartnett',
+    });
     expect(ev("@setProperty(json('{}'), 'item@odata.bind', '/accounts(1)')")).toEqual({ 'item@odata.bind': '/accounts(1)' });
     expect(ev("@setProperty(json('{}'), 'x', null)")).toEqual({ x: null });
   });
 
   test('removeProperty removes, or returns the object unchanged', () => {
-    expect(ev("@removeProperty(json('{ \"firstName\": \"Sophia\", \"middleName\": \"Anne\", \"surName\": \"Owen\" }'), 'middleName')")).toEqual({ firstName: 'Sophia', surName: 'Owen' });
+    expect(ev('@removeProperty(json(\'{ "firstName": "Sophia", "middleName": "Anne", "surName": "Owen" }\'), \'middleName\')')).toEqual({
+      firstName: 'Sophia',
+      surName: 'Owen',
+    });
     expect(ev("@removeProperty(json('{\"a\":1}'), 'b')")).toEqual({ a: 1 });
   });
 
   test('a non-object is a type error', () => {
-    expect(thrown(() => ev("@setProperty(null, 'a', 1)"))).toBe("The template language function 'setProperty' expects its first parameter to be an object. The provided value is of type 'Null'.");
+    expect(thrown(() => ev("@setProperty(null, 'a', 1)"))).toBe(
+      "The template language function 'setProperty' expects its first parameter to be an object. The provided value is of type 'Null'.",
+    );
   });
 
   test('the input object is never changed', () => {

@@ -32,8 +32,12 @@ describe('date and time functions', () => {
       ["@addHours('2024-01-01T10:00:00.1234567Z', 1)", '2024-01-01T11:00:00.1234567Z'],
     ]);
     test('null and non-timestamps are errors', () => {
-      expect(thrown(() => ev('@addDays(null, 1)'))).toMatch(/'addDays' expects its first parameter to be a string that contains the time. The provided value is of type 'Null'/);
-      expect(thrown(() => ev("@addDays('not a date', 1)"))).toBe("In function 'addDays', the value provided for date time string 'not a date' was not valid. The datetime string must match ISO 8601 format.");
+      expect(thrown(() => ev('@addDays(null, 1)'))).toMatch(
+        /'addDays' expects its first parameter to be a string that contains the time. The provided value is of type 'Null'/,
+      );
+      expect(thrown(() => ev("@addDays('not a date', 1)"))).toBe(
+        "In function 'addDays', the value provided for date time string 'not a date' was not valid. The datetime string must match ISO 8601 format.",
+      );
     });
   });
 
@@ -74,7 +78,9 @@ describe('date and time functions', () => {
       ["@formatDateTime('2024-06-30T17:45:09Z', '''Day'' d')", 'Day 30'],
     ]);
     test('null is a type error, garbage is not a timestamp', () => {
-      expect(thrown(() => ev('@formatDateTime(null)'))).toMatch(/'formatDateTime' expects its first parameter to be a string that contains the time/);
+      expect(thrown(() => ev('@formatDateTime(null)'))).toMatch(
+        /'formatDateTime' expects its first parameter to be a string that contains the time/,
+      );
       expect(thrown(() => ev("@formatDateTime('2024-13-01')"))).toMatch(/was not valid/);
       expect(thrown(() => ev("@formatDateTime('2024-01-01', 'Q')"))).toMatch(/not a valid standard date and time format/);
     });
@@ -161,7 +167,9 @@ describe('workflow functions', () => {
   test('an action that did not run has null outputs; an unknown action is an error', () => {
     expect(evw("@body('Skipped_one')")).toBeNull();
     expect(evw("@coalesce(body('Skipped_one'), 'fallback')")).toBe('fallback');
-    expect(() => evw("@body('Nope')")).toThrow("The template language function 'body' refers to the action 'Nope', which is not defined in the workflow.");
+    expect(() => evw("@body('Nope')")).toThrow(
+      "The template language function 'body' refers to the action 'Nope', which is not defined in the workflow.",
+    );
   });
 
   test('variables, parameters (environment variable parameters included)', () => {
@@ -177,7 +185,7 @@ describe('workflow functions', () => {
     expect(evw("@iterationIndexes('Until')")).toBe(2);
     expect(evw("@result('Try')")).toEqual([{ name: 'Get_row', status: 'Failed' }]);
     expect(evw("@workflow()?['tags']?['flowDisplayName']")).toBe('My flow');
-    expect(evw("@workflow().run.name")).toBe('run-1');
+    expect(evw('@workflow().run.name')).toBe('run-1');
     expect(() => evw("@items('Other')")).toThrow(/inside the Foreach loop 'Other'/);
     expect(() => evw("@result('Get_row_x')")).toThrow(/expects the name of a Scope, Foreach or Until/);
   });
@@ -188,14 +196,21 @@ describe('workflow functions', () => {
         outputs: {
           body: {
             '$content-type': 'application/x-www-form-urlencoded',
-            $formdata: [{ key: 'feedUrl', value: 'https://a' }, { key: 'tag', value: 'x' }, { key: 'tag', value: 'y' }],
+            $formdata: [
+              { key: 'feedUrl', value: 'https://a' },
+              { key: 'tag', value: 'x' },
+              { key: 'tag', value: 'y' },
+            ],
           },
         },
       }),
       action: () => ({
         record: {
           outputs: {
-            body: { '$content-type': 'multipart/form-data', $multipart: [{ headers: { 'Content-Disposition': 'form-data; name="Subject"' }, body: 'Hello world' }] },
+            body: {
+              '$content-type': 'multipart/form-data',
+              $multipart: [{ headers: { 'Content-Disposition': 'form-data; name="Subject"' }, body: 'Hello world' }],
+            },
           },
         },
       }),
@@ -208,7 +223,9 @@ describe('workflow functions', () => {
   });
 
   test('outside a run the run-bound functions are errors naming themselves', () => {
-    expect(() => ev('@triggerBody()')).toThrow("The template language function 'triggerBody' cannot be used here: there is no run context for it.");
+    expect(() => ev('@triggerBody()')).toThrow(
+      "The template language function 'triggerBody' cannot be used here: there is no run context for it.",
+    );
     expect(() => ev('@listCallbackUrl()')).toThrow(/'listCallbackUrl' cannot be used here/);
     expect(new Date(START).toISOString()).toBe(START);
   });

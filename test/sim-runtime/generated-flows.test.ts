@@ -67,7 +67,11 @@ interface Scenario {
 }
 
 const ok = (body: unknown, statusCode = 200): ConnectorResponse => ({ statusCode, headers: {}, body });
-const notFound = (message: string): ConnectorResponse => ({ statusCode: 404, headers: {}, body: { error: { code: 'itemNotFound', message } } });
+const notFound = (message: string): ConnectorResponse => ({
+  statusCode: 404,
+  headers: {},
+  body: { error: { code: 'itemNotFound', message } },
+});
 
 class CannedConnectors {
   readonly calls: ConnectorRequest[] = [];
@@ -105,7 +109,9 @@ class CannedConnectors {
   }
 
   called(operationId: string, table?: string): ConnectorRequest[] {
-    return this.calls.filter((call) => call.operationId === operationId && (table === undefined || (call.parameters as Json).entityName === table));
+    return this.calls.filter(
+      (call) => call.operationId === operationId && (table === undefined || (call.parameters as Json).entityName === table),
+    );
   }
 }
 
@@ -113,8 +119,22 @@ function scenario(overrides: Partial<Scenario> = {}): Scenario {
   return {
     rows: {
       opportunities: validOpportunity(),
-      accounts: { accountid: 'acc-1', name: 'Contoso', address1_line1: '1 Way', address1_city: 'Seattle', address1_stateorprovince: 'WA', address1_postalcode: '98101', address1_country: 'US' },
-      contacts: { contactid: 'con-1', firstname: 'Ada', lastname: 'Lovelace', emailaddress1: 'ada@contoso.example', telephone1: '555-0199' },
+      accounts: {
+        accountid: 'acc-1',
+        name: 'Contoso',
+        address1_line1: '1 Way',
+        address1_city: 'Seattle',
+        address1_stateorprovince: 'WA',
+        address1_postalcode: '98101',
+        address1_country: 'US',
+      },
+      contacts: {
+        contactid: 'con-1',
+        firstname: 'Ada',
+        lastname: 'Lovelace',
+        emailaddress1: 'ada@contoso.example',
+        telephone1: '555-0199',
+      },
       ...overrides.rows,
     },
     lists: { pcs_partnercentersolutions: [{ pcs_solutionidentifier: 'SOL-1', pcs_name: 'Azure Migrate' }], ...overrides.lists },
@@ -147,7 +167,11 @@ function setup(overrides: Partial<Scenario> = {}, environmentVariables?: Record<
 function expectExecutable(run: FlowRun): void {
   const gaps = [run, ...run.actions].filter((entry) => entry.error && /^(InvalidDefinition|SimulatorError)$/.test(entry.error.code));
   const unimplemented = [run, ...run.actions].filter((entry) => entry.error?.message.includes('not implemented by the flow simulator'));
-  expect({ gaps, unimplemented, view: gaps.length || unimplemented.length ? formatRun(run) : '' }).toEqual({ gaps: [], unimplemented: [], view: '' });
+  expect({ gaps, unimplemented, view: gaps.length || unimplemented.length ? formatRun(run) : '' }).toEqual({
+    gaps: [],
+    unimplemented: [],
+    view: '',
+  });
 }
 
 const runOf = (runtime: FlowRuntime, name: string): FlowRun => {
@@ -159,7 +183,11 @@ const runOf = (runtime: FlowRuntime, name: string): FlowRun => {
 describe('generated flows run as is', () => {
   test('every flow registers; row triggers, recurrences and HTTP triggers are found', () => {
     const { runtime } = setup();
-    expect(runtime.rowSubscriptions().map(({ flowId, subscription }) => [flows.find((flow) => flow.id === flowId)!.name, subscription.entity, subscription.message])).toEqual([
+    expect(
+      runtime
+        .rowSubscriptions()
+        .map(({ flowId, subscription }) => [flows.find((flow) => flow.id === flowId)!.name, subscription.entity, subscription.message]),
+    ).toEqual([
       ['Dynamics 365 to Partner Center', 'opportunity', 3],
       ['Dynamics 365 Opportunity to Partner Center', 'opportunity', 4],
       ['Dynamics 365 Microsoft Solutions to Partner Center', 'pcs_partnercentersolution', 7],
@@ -176,7 +204,13 @@ describe('generated flows run as is', () => {
   });
 
   describe('Dynamics 365 Opportunity to Partner Center → Create Co-sell Referral', () => {
-    const change = { message: 3 as const, entity: 'opportunity', id: OPPORTUNITY_ID, attributes: ['pcs_syncwithpartnercenter'], row: { opportunityid: OPPORTUNITY_ID, pcs_syncwithpartnercenter: true } };
+    const change = {
+      message: 3 as const,
+      entity: 'opportunity',
+      id: OPPORTUNITY_ID,
+      attributes: ['pcs_syncwithpartnercenter'],
+      row: { opportunityid: OPPORTUNITY_ID, pcs_syncwithpartnercenter: true },
+    };
 
     test('a valid opportunity reaches Create_Microsoft_referral and writes the referral back', async () => {
       const { runtime, connectors } = setup();
@@ -199,7 +233,15 @@ describe('generated flows run as is', () => {
           dealValue: 250000,
           currency: 'USD',
           closingDateTime: '2024-06-30T00:00:00Z',
-          requirements: { solutions: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }], additionalRequirements: { attributes: [{ id: 'Workload', type: 'HelpType' }, { id: 'Architecture', type: 'HelpType' }] } },
+          requirements: {
+            solutions: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }],
+            additionalRequirements: {
+              attributes: [
+                { id: 'Workload', type: 'HelpType' },
+                { id: 'Architecture', type: 'HelpType' },
+              ],
+            },
+          },
         },
         target: [],
       });
@@ -211,12 +253,18 @@ describe('generated flows run as is', () => {
         'item/pcs_partnercenteretag': 'etag-new',
         'item/pcs_lastsyncedon': '2024-05-01T09:00:00.0000000Z',
       });
-      expect(action(parent, 'Create_co_sell_referral').outputs).toMatchObject({ statusCode: 200, body: { referralid: REFERRAL_ID, error: '' } });
+      expect(action(parent, 'Create_co_sell_referral').outputs).toMatchObject({
+        statusCode: 200,
+        body: { referralid: REFERRAL_ID, error: '' },
+      });
     });
 
     test('an invalid opportunity records the validation messages instead of calling Partner Center', async () => {
       const { runtime, connectors } = setup({
-        rows: { opportunities: { ...validOpportunity(), _parentcontactid_value: null, transactioncurrencyid: null }, accounts: { accountid: 'acc-1', name: 'Contoso', address1_country: 'usa' } },
+        rows: {
+          opportunities: { ...validOpportunity(), _parentcontactid_value: null, transactioncurrencyid: null },
+          accounts: { accountid: 'acc-1', name: 'Contoso', address1_country: 'usa' },
+        },
         lists: { pcs_partnercentersolutions: [] },
       });
       await runtime.runRowTrigger(flowNamed('Dynamics 365 Opportunity to Partner Center').id, change);
@@ -236,22 +284,37 @@ describe('generated flows run as is', () => {
       ];
       expect((action(child, 'Synchronizing_referrals/Failed_rules').outputs as Json).body).toEqual(messages);
       const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
-      expect(write!.parameters).toMatchObject({ 'item/name': '✘ Contoso migration', 'item/pcs_audit': `2024-05-01T09:00:00.0000000Z Referral not created: ${messages.join(' ')}` });
+      expect(write!.parameters).toMatchObject({
+        'item/name': '✘ Contoso migration',
+        'item/pcs_audit': `2024-05-01T09:00:00.0000000Z Referral not created: ${messages.join(' ')}`,
+      });
       expect(child.response).toEqual({ statusCode: 200, body: { referralid: '', error: messages.join(' ') } });
     });
 
     test('a Partner Center error is caught by Catch_errors and written to the opportunity', async () => {
       const { runtime, connectors } = setup({
-        partnerCenter: { CreateReferral: () => ({ statusCode: 400, headers: {}, body: { error: { code: 'invalidRequest', message: 'Customer country is invalid' } } }) },
+        partnerCenter: {
+          CreateReferral: () => ({
+            statusCode: 400,
+            headers: {},
+            body: { error: { code: 'invalidRequest', message: 'Customer country is invalid' } },
+          }),
+        },
       });
       await runtime.runRowTrigger(flowNamed('Dynamics 365 Opportunity to Partner Center').id, change);
       const child = runOf(runtime, 'Create Co-sell Referral');
       expectExecutable(child);
       expect(child.status).toBe('Succeeded');
-      expect(statuses(child)).toMatchObject({ Synchronizing_referrals: 'Failed', Catch_errors: 'Succeeded', 'If_referral_created/Write_failure_to_opportunity': 'Succeeded' });
+      expect(statuses(child)).toMatchObject({
+        Synchronizing_referrals: 'Failed',
+        Catch_errors: 'Succeeded',
+        'If_referral_created/Write_failure_to_opportunity': 'Succeeded',
+      });
       // Partner Center's own message reaches the audit: the call has its own scope (result() lists first-level actions only).
       const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
-      expect((write!.parameters as Json)['item/pcs_audit']).toBe('2024-05-01T09:00:00.0000000Z Referral not created: Customer country is invalid');
+      expect((write!.parameters as Json)['item/pcs_audit']).toBe(
+        '2024-05-01T09:00:00.0000000Z Referral not created: Customer country is invalid',
+      );
     });
   });
 
@@ -259,12 +322,20 @@ describe('generated flows run as is', () => {
     const { runtime, connectors } = setup({
       partnerCenter: {
         PatchReferralById: (_request, attempt) =>
-          attempt === 1 ? { statusCode: 412, headers: {}, body: { error: { code: 'preconditionFailed', message: 'ETag mismatch' } } } : ok({ ...referral(), eTag: 'etag-patched' }),
+          attempt === 1
+            ? { statusCode: 412, headers: {}, body: { error: { code: 'preconditionFailed', message: 'ETag mismatch' } } }
+            : ok({ ...referral(), eTag: 'etag-patched' }),
         GetReferralById: () => ok(referral({ eTag: 'etag-current' })),
       },
     });
     const flow = flowNamed('Dynamics 365 to Partner Center');
-    const run = await runtime.runRowTrigger(flow.id, { message: 3, entity: 'opportunity', id: OPPORTUNITY_ID, attributes: ['name'], row: { opportunityid: OPPORTUNITY_ID } });
+    const run = await runtime.runRowTrigger(flow.id, {
+      message: 3,
+      entity: 'opportunity',
+      id: OPPORTUNITY_ID,
+      attributes: ['name'],
+      row: { opportunityid: OPPORTUNITY_ID },
+    });
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
     const patches = connectors.called('PatchReferralById');
@@ -288,10 +359,22 @@ describe('generated flows run as is', () => {
 
   test('Dynamics 365 to Partner Center: an echo of its own write stops at Stop_echo', async () => {
     const { runtime: probe } = setup();
-    const fingerprintRun = await probe.runRowTrigger(flowNamed('Dynamics 365 to Partner Center').id, { message: 3, entity: 'opportunity', id: OPPORTUNITY_ID, attributes: ['name'], row: { opportunityid: OPPORTUNITY_ID } });
+    const fingerprintRun = await probe.runRowTrigger(flowNamed('Dynamics 365 to Partner Center').id, {
+      message: 3,
+      entity: 'opportunity',
+      id: OPPORTUNITY_ID,
+      attributes: ['name'],
+      row: { opportunityid: OPPORTUNITY_ID },
+    });
     const fingerprint = action(fingerprintRun, 'Fingerprint').outputs;
     const { runtime, connectors } = setup({ rows: { opportunities: { ...validOpportunity(), pcs_lastsyncedhash: fingerprint } } });
-    const run = await runtime.runRowTrigger(flowNamed('Dynamics 365 to Partner Center').id, { message: 3, entity: 'opportunity', id: OPPORTUNITY_ID, attributes: ['name'], row: { opportunityid: OPPORTUNITY_ID } });
+    const run = await runtime.runRowTrigger(flowNamed('Dynamics 365 to Partner Center').id, {
+      message: 3,
+      entity: 'opportunity',
+      id: OPPORTUNITY_ID,
+      attributes: ['name'],
+      row: { opportunityid: OPPORTUNITY_ID },
+    });
     expect(run.status).toBe('Succeeded');
     expect(run.actions.at(-1)!.name).toBe('Stop_echo');
     expect(connectors.called('PatchReferralById')).toHaveLength(0);
@@ -300,7 +383,11 @@ describe('generated flows run as is', () => {
   test('Dynamics 365 Microsoft Solutions to Partner Center replaces the solutions of the referral', async () => {
     const { runtime, connectors } = setup();
     const run = await runtime.runRowTrigger(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').id, {
-      message: 1, entity: 'pcs_partnercentersolution', id: 'sol-row', attributes: ['pcs_opportunity'], row: { pcs_partnercentersolutionid: 'sol-row', _pcs_opportunity_value: OPPORTUNITY_ID },
+      message: 1,
+      entity: 'pcs_partnercentersolution',
+      id: 'sol-row',
+      attributes: ['pcs_opportunity'],
+      row: { pcs_partnercentersolutionid: 'sol-row', _pcs_opportunity_value: OPPORTUNITY_ID },
     });
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
@@ -310,7 +397,9 @@ describe('generated flows run as is', () => {
       Referral: [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }] }],
       'if-match': 'etag-1',
     });
-    expect(connectors.called('UpdateOnlyRecord', 'opportunities')[0]!.parameters).toMatchObject({ 'item/pcs_partnercenteretag': 'etag-patched' });
+    expect(connectors.called('UpdateOnlyRecord', 'opportunities')[0]!.parameters).toMatchObject({
+      'item/pcs_partnercenteretag': 'etag-patched',
+    });
   });
 
   test('Partner Center to Dynamics 365 over HTTP: accepts a referral event at once, then creates the records through the child flow', async () => {
@@ -320,7 +409,12 @@ describe('generated flows run as is', () => {
       const answer = await fetch(endpoint.url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ EventName: 'referral-created', ResourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${REFERRAL_ID}`, ResourceName: 'Referral', ResourceChangeUtcDate: '2024-05-01T08:59:00Z' }),
+        body: JSON.stringify({
+          EventName: 'referral-created',
+          ResourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${REFERRAL_ID}`,
+          ResourceName: 'Referral',
+          ResourceChangeUtcDate: '2024-05-01T08:59:00Z',
+        }),
       });
       expect(answer.status).toBe(202);
       expect(await answer.json()).toEqual({ accepted: true });
@@ -334,21 +428,40 @@ describe('generated flows run as is', () => {
     expectExecutable(child);
     expect([run.status, child.status]).toEqual(['Succeeded', 'Succeeded']);
     expect(connectors.called('GetReferralById')[0]!.parameters).toEqual({ id: REFERRAL_ID });
-    expect(connectors.called('ListRecords', 'accounts')[0]!.parameters).toMatchObject({ $filter: "name eq 'Fabrikam''s Inc' and address1_postalcode eq '98052'" });
-    expect(connectors.called('CreateRecord', 'accounts')[0]!.parameters).toMatchObject({ item: { name: "Fabrikam's Inc", address1_country: 'US', address1_postalcode: '98052' } });
+    expect(connectors.called('ListRecords', 'accounts')[0]!.parameters).toMatchObject({
+      $filter: "name eq 'Fabrikam''s Inc' and address1_postalcode eq '98052'",
+    });
+    expect(connectors.called('CreateRecord', 'accounts')[0]!.parameters).toMatchObject({
+      item: { name: "Fabrikam's Inc", address1_country: 'US', address1_postalcode: '98052' },
+    });
     const [upsert] = connectors.called('UpdateRecord', 'opportunities');
     expect(upsert!.parameters).toMatchObject({
       recordId: `pcs_referralidentifier='${REFERRAL_ID}'`,
-      item: { name: 'Fabrikam rollout', estimatedclosedate: '2024-09-30', estimatedvalue: 12000.5, pcs_referralstatus: 104370001, pcs_referralsubstatus: 104370002, 'parentaccountid@odata.bind': '/accounts(new-accounts)', 'parentcontactid@odata.bind': '/contacts(new-contacts)' },
+      item: {
+        name: 'Fabrikam rollout',
+        estimatedclosedate: '2024-09-30',
+        estimatedvalue: 12000.5,
+        pcs_referralstatus: 104370001,
+        pcs_referralsubstatus: 104370002,
+        'parentaccountid@odata.bind': '/accounts(new-accounts)',
+        'parentcontactid@odata.bind': '/contacts(new-contacts)',
+      },
     });
-    expect(child.response).toEqual({ statusCode: 200, body: { recordid: 'upserted-opportunity', accountid: 'new-accounts', contactid: 'new-contacts' } });
+    expect(child.response).toEqual({
+      statusCode: 200,
+      body: { recordid: 'upserted-opportunity', accountid: 'new-accounts', contactid: 'new-contacts' },
+    });
   });
 
   test('Partner Center to Dynamics 365: a malformed event gets 400 and the run is Cancelled', async () => {
     const { runtime, connectors } = setup();
     const endpoint = await runtime.startHttpEndpoint(flowNamed('Partner Center to Dynamics 365').id);
     try {
-      const answer = await fetch(endpoint.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ EventName: 'referral-created', ResourceUri: 'https://evil.example/x' }) });
+      const answer = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ EventName: 'referral-created', ResourceUri: 'https://evil.example/x' }),
+      });
       expect(answer.status).toBe(400);
       await waitFor(() => runtime.history().length > 0);
     } finally {
@@ -362,7 +475,10 @@ describe('generated flows run as is', () => {
     const { runtime, connectors } = setup({ lists: { opportunities: [{ opportunityid: OPPORTUNITY_ID, pcs_audit: 'earlier' }] } });
     const run = await runtime.runHttp(flowNamed('Partner Center to Dynamics 365').id, {
       headers: {},
-      body: { EventName: 'related-referral-updated', ResourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${MICROSOFT_REFERRAL_ID}` },
+      body: {
+        EventName: 'related-referral-updated',
+        ResourceUri: `https://api.partnercenter.microsoft.com/engagements/v1/referrals/${MICROSOFT_REFERRAL_ID}`,
+      },
     });
     const updates = runOf(runtime, 'Partner Center Microsoft Co-sell Referral Updates');
     expectExecutable(run);
@@ -381,7 +497,10 @@ describe('generated flows run as is', () => {
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
     expect(connectors.called('EventRegistration')[0]!.parameters).toEqual({
-      body: { WebhookUrl: 'https://flow.example/invoke', WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] },
+      body: {
+        WebhookUrl: 'https://flow.example/invoke',
+        WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
+      },
     });
     expect(action(run, 'Report').outputs).toMatchObject({ previous: '' });
   });
@@ -391,7 +510,12 @@ describe('generated flows run as is', () => {
     const run = await runtime.runRecurrence(flowNamed('Partner Center Reconciliation').id);
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
-    expect(connectors.called('GetAllReferrals')[0]!.parameters).toEqual({ $filter: 'updatedDateTime ge 2024-04-30T09:00:00.0000000Z', $top: 100, $skip: 0, $orderby: 'updatedDateTime asc' });
+    expect(connectors.called('GetAllReferrals')[0]!.parameters).toEqual({
+      $filter: 'updatedDateTime ge 2024-04-30T09:00:00.0000000Z',
+      $top: 100,
+      $skip: 0,
+      $orderby: 'updatedDateTime asc',
+    });
     expect(runOf(runtime, '[Customize] Create or Get Details').status).toBe('Succeeded');
     expect(statuses(run)).toMatchObject({ Until_every_page_is_read: 'Succeeded', 'Until_every_page_is_read/More_pages#0': 'Succeeded' });
   });

@@ -11,11 +11,18 @@ const files = readdirSync(DIRECTORY).filter((file) => file.endsWith('.json'));
 describe('real exported flows', () => {
   const connectors = new FakeConnectors(() => ok({ value: [] }));
   const runtime = new FlowRuntime({ clock: new VirtualClock('2024-05-06T08:00:00Z'), connectors });
-  for (const file of files) runtime.register({ id: file.replace(/-[0-9A-F-]+\.json$/, ''), name: file, document: JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')) });
+  for (const file of files)
+    runtime.register({
+      id: file.replace(/-[0-9A-F-]+\.json$/, ''),
+      name: file,
+      document: JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')),
+    });
 
   test('all of them register; their row triggers and recurrences are found', () => {
     expect(files).toHaveLength(4);
-    expect(runtime.rowSubscriptions()).toEqual([{ flowId: 'BACoreRuntime-StartApproval', subscription: { message: 1, entity: 'cat_businessapprovalinstance' } }]);
+    expect(runtime.rowSubscriptions()).toEqual([
+      { flowId: 'BACoreRuntime-StartApproval', subscription: { message: 1, entity: 'cat_businessapprovalinstance' } },
+    ]);
     expect(runtime.recurrences()).toEqual([
       { flowId: 'BACoreDailyCalculateApprovalTimeouts', frequency: 'Day', interval: 1 },
       { flowId: 'BACoreSyncApproverOOF', frequency: 'Hour', interval: 24 },

@@ -6,7 +6,11 @@ import { FlowRuntime } from '../../sim/runtime/runtime.js';
 import { action, dataverse, FakeConnectors, flowDocument, ok, runtimeWith, START, statuses, type Json } from './support.js';
 
 const getOpportunity = (extra: Json = {}): Json => ({
-  Get_opportunity: dataverse('GetItem', { entityName: 'opportunities', recordId: "@triggerBody()?['id']", $select: "@concat('name', ',', 'statecode')" }, extra),
+  Get_opportunity: dataverse(
+    'GetItem',
+    { entityName: 'opportunities', recordId: "@triggerBody()?['id']", $select: "@concat('name', ',', 'statecode')" },
+    extra,
+  ),
   Name: { type: 'Compose', runAfter: { Get_opportunity: ['Succeeded'] }, inputs: "@body('Get_opportunity')?['name']" },
 });
 
@@ -24,14 +28,20 @@ describe('OpenApiConnection', () => {
     const run = await runtime.runManual('flow', { id: 'opp-1' });
     expect(connectors.calls).toEqual([expectedRequest]);
     expect(action(run, 'Get_opportunity').outputs).toEqual({ statusCode: 200, headers: { etag: 'W/"1"' }, body: { name: 'Deal' } });
-    expect(action(run, 'Get_opportunity').inputs).toMatchObject({ host: { connectionName: 'shared_commondataserviceforapps', operationId: 'GetItem' }, parameters: expectedRequest.parameters });
+    expect(action(run, 'Get_opportunity').inputs).toMatchObject({
+      host: { connectionName: 'shared_commondataserviceforapps', operationId: 'GetItem' },
+      parameters: expectedRequest.parameters,
+    });
     expect(action(run, 'Name').outputs).toBe('Deal');
   });
 
   test('429 with Retry-After: waits exactly that long on the clock, then retries the same request', async () => {
     const clock = new VirtualClock(START);
     const connectors = new FakeConnectors(
-      (_request, attempt) => (attempt === 1 ? { statusCode: 429, headers: { 'Retry-After': '7' }, body: { error: { message: 'Rate limit is exceeded' } } } : ok({ name: 'Deal' })),
+      (_request, attempt) =>
+        attempt === 1
+          ? { statusCode: 429, headers: { 'Retry-After': '7' }, body: { error: { message: 'Rate limit is exceeded' } } }
+          : ok({ name: 'Deal' }),
       clock,
     );
     const runtime = new FlowRuntime({ clock, connectors });
@@ -39,13 +49,20 @@ describe('OpenApiConnection', () => {
     const run = await runtime.runManual('flow', { id: 'opp-1' });
     expect(connectors.calls).toEqual([expectedRequest, expectedRequest]);
     expect(connectors.times).toEqual(['2018-04-15T13:00:00.000Z', '2018-04-15T13:00:07.000Z']);
-    expect(action(run, 'Get_opportunity')).toMatchObject({ status: 'Succeeded', startTime: '2018-04-15T13:00:00.000Z', endTime: '2018-04-15T13:00:07.000Z' });
+    expect(action(run, 'Get_opportunity')).toMatchObject({
+      status: 'Succeeded',
+      startTime: '2018-04-15T13:00:00.000Z',
+      endTime: '2018-04-15T13:00:07.000Z',
+    });
     expect(run.status).toBe('Succeeded');
   });
 
   test('the default policy (none given) retries 5xx 4 times at 7.5 s, 15 s, 30 s, 45 s, then fails with the body message', async () => {
     const clock = new VirtualClock(START);
-    const connectors = new FakeConnectors(() => ({ statusCode: 503, headers: {}, body: { error: { code: 'ServiceUnavailable', message: 'Try later' } } }), clock);
+    const connectors = new FakeConnectors(
+      () => ({ statusCode: 503, headers: {}, body: { error: { code: 'ServiceUnavailable', message: 'Try later' } } }),
+      clock,
+    );
     const { runtime } = runtimeWith(getOpportunity(), { connectors });
     const run = await runtime.runManual('flow', { id: 'opp-1' });
     expect(connectors.calls).toHaveLength(5);
@@ -61,14 +78,18 @@ describe('OpenApiConnection', () => {
     expect(none.calls).toHaveLength(1);
 
     const fixed = failing();
-    const fixedRun = await runtimeWith(getOpportunity({ retryPolicy: { type: 'fixed', count: 2, interval: 'PT20S' } }), { connectors: fixed }).runtime.runManual('flow', { id: 'opp-1' });
+    const fixedRun = await runtimeWith(getOpportunity({ retryPolicy: { type: 'fixed', count: 2, interval: 'PT20S' } }), {
+      connectors: fixed,
+    }).runtime.runManual('flow', { id: 'opp-1' });
     expect(fixed.calls).toHaveLength(3);
     expect(Date.parse(fixedRun.endTime) - Date.parse(fixedRun.startTime)).toBe(40000);
     expect(action(fixedRun, 'Get_opportunity').error).toEqual({ code: 'InternalServerError', message: 'boom' });
 
     const exponential = failing();
     const exponentialRun = await runtimeWith(
-      getOpportunity({ retryPolicy: { type: 'exponential', count: 3, interval: 'PT10S', minimumInterval: 'PT5S', maximumInterval: 'PT1H' } }),
+      getOpportunity({
+        retryPolicy: { type: 'exponential', count: 3, interval: 'PT10S', minimumInterval: 'PT5S', maximumInterval: 'PT1H' },
+      }),
       { connectors: exponential },
     ).runtime.runManual('flow', { id: 'opp-1' });
     expect(exponential.calls).toHaveLength(4);
@@ -76,11 +97,19 @@ describe('OpenApiConnection', () => {
   });
 
   test('4xx answers are not retried; outputs stay readable by a runAfter-Failed handler', async () => {
-    const connectors = new FakeConnectors(() => ({ statusCode: 412, headers: {}, body: { error: { code: 'PreconditionFailed', message: 'ETag mismatch' } } }));
+    const connectors = new FakeConnectors(() => ({
+      statusCode: 412,
+      headers: {},
+      body: { error: { code: 'PreconditionFailed', message: 'ETag mismatch' } },
+    }));
     const { runtime } = runtimeWith(
       {
         ...getOpportunity(),
-        Stale: { type: 'Compose', runAfter: { Get_opportunity: ['Failed'] }, inputs: "@equals(outputs('Get_opportunity')?['statusCode'], 412)" },
+        Stale: {
+          type: 'Compose',
+          runAfter: { Get_opportunity: ['Failed'] },
+          inputs: "@equals(outputs('Get_opportunity')?['statusCode'], 412)",
+        },
       },
       { connectors },
     );
@@ -99,12 +128,18 @@ describe('OpenApiConnection', () => {
     const { runtime } = runtimeWith(getOpportunity({ retryPolicy: { type: 'fixed', count: 1, interval: 'PT1S' } }), { connectors });
     const run = await runtime.runManual('flow', { id: 'opp-1' });
     expect(connectors.calls).toHaveLength(2);
-    expect(action(run, 'Get_opportunity').error).toEqual({ code: 'ServiceUnavailable', message: 'The call failed: ECONNREFUSED 127.0.0.1:1' });
+    expect(action(run, 'Get_opportunity').error).toEqual({
+      code: 'ServiceUnavailable',
+      message: 'The call failed: ECONNREFUSED 127.0.0.1:1',
+    });
   });
 
   test('a connection name missing from connectionReferences fails the action', async () => {
     const { runtime } = runtimeWith({
-      Call: { type: 'OpenApiConnection', inputs: { host: { connectionName: 'shared_office365', operationId: 'SendEmailV2' }, parameters: {} } },
+      Call: {
+        type: 'OpenApiConnection',
+        inputs: { host: { connectionName: 'shared_office365', operationId: 'SendEmailV2' }, parameters: {} },
+      },
     });
     const run = await runtime.runManual('flow', {});
     expect(action(run, 'Call').error?.code).toBe('ConnectionNotFound');
@@ -112,12 +147,16 @@ describe('OpenApiConnection', () => {
 
   test('an expression error in the parameters fails the action before any call', async () => {
     const connectors = new FakeConnectors();
-    const { runtime } = runtimeWith({ Call: dataverse('GetItem', { entityName: 'opportunities', recordId: "@triggerBody()['missing']" }) }, { connectors });
+    const { runtime } = runtimeWith(
+      { Call: dataverse('GetItem', { entityName: 'opportunities', recordId: "@triggerBody()['missing']" }) },
+      { connectors },
+    );
     const run = await runtime.runManual('flow', {});
     expect(connectors.calls).toHaveLength(0);
     expect(action(run, 'Call').error).toEqual({
       code: 'InvalidTemplate',
-      message: "The template language expression 'triggerBody()['missing']' cannot be evaluated because property 'missing' doesn't exist, available properties are '' at Call",
+      message:
+        "The template language expression 'triggerBody()['missing']' cannot be evaluated because property 'missing' doesn't exist, available properties are '' at Call",
     });
   });
 });
@@ -161,7 +200,13 @@ describe('Http action (real HTTP)', () => {
     const { runtime } = runtimeWith({
       Call: {
         type: 'Http',
-        inputs: { method: 'POST', uri: `${base}/things`, queries: { page: '@add(1, 1)' }, headers: { 'x-id': "@triggerBody()?['id']" }, body: { id: "@triggerBody()?['id']" } },
+        inputs: {
+          method: 'POST',
+          uri: `${base}/things`,
+          queries: { page: '@add(1, 1)' },
+          headers: { 'x-id': "@triggerBody()?['id']" },
+          body: { id: "@triggerBody()?['id']" },
+        },
       },
       Echo: { type: 'Compose', runAfter: { Call: ['Succeeded'] }, inputs: "@body('Call')?['echo']" },
     });
@@ -176,7 +221,11 @@ describe('Http action (real HTTP)', () => {
     failuresLeft = 1;
     const { runtime, clock } = runtimeWith({
       Flaky: { type: 'Http', inputs: { method: 'GET', uri: `${base}/flaky` } },
-      Missing: { type: 'Http', runAfter: { Flaky: ['Succeeded'] }, inputs: { method: 'GET', uri: `${base}/missing`, retryPolicy: { type: 'none' } } },
+      Missing: {
+        type: 'Http',
+        runAfter: { Flaky: ['Succeeded'] },
+        inputs: { method: 'GET', uri: `${base}/missing`, retryPolicy: { type: 'none' } },
+      },
     });
     const run = await runtime.runManual('flow', {});
     expect(action(run, 'Flaky').status).toBe('Succeeded');
@@ -194,7 +243,10 @@ describe('Workflow (child flow)', () => {
       id: 'parent',
       name: 'Parent',
       document: flowDocument({
-        Call_child: { type: 'Workflow', inputs: { host: { workflowReferenceName: 'child-id' }, body: { text: "@triggerBody()?['value']" } } },
+        Call_child: {
+          type: 'Workflow',
+          inputs: { host: { workflowReferenceName: 'child-id' }, body: { text: "@triggerBody()?['value']" } },
+        },
         Use: { type: 'Compose', runAfter: { Call_child: ['Succeeded'] }, inputs: "@body('Call_child')?['answer']" },
         On_failure: { type: 'Compose', runAfter: { Call_child: ['Failed'] }, inputs: "@actions('Call_child')?['error']?['code']" },
       }),
@@ -204,13 +256,21 @@ describe('Workflow (child flow)', () => {
 
   test("runs the child with inputs.body as its trigger body; outputs are the child's Response", async () => {
     const runtime = parentAndChild({
-      Respond: { type: 'Response', kind: 'PowerApp', inputs: { statusCode: 200, body: { answer: "@concat('got ', triggerBody()?['text'])" } } },
+      Respond: {
+        type: 'Response',
+        kind: 'PowerApp',
+        inputs: { statusCode: 200, body: { answer: "@concat('got ', triggerBody()?['text'])" } },
+      },
     });
     const run = await runtime.runManual('parent', { value: 'x' });
     expect(action(run, 'Use').outputs).toBe('got x');
     expect(action(run, 'Call_child').outputs).toMatchObject({ statusCode: 200, body: { answer: 'got x' } });
     const child = runtime.history().find((candidate) => candidate.flowId === 'child-id')!;
-    expect(child).toMatchObject({ status: 'Succeeded', trigger: { outputs: { body: { text: 'x' } } }, response: { statusCode: 200, body: { answer: 'got x' } } });
+    expect(child).toMatchObject({
+      status: 'Succeeded',
+      trigger: { outputs: { body: { text: 'x' } } },
+      response: { statusCode: 200, body: { answer: 'got x' } },
+    });
     expect(runtime.history().map((candidate) => candidate.flowName)).toEqual(['Child', 'Parent']);
   });
 
@@ -224,12 +284,18 @@ describe('Workflow (child flow)', () => {
   });
 
   test('a child answering 4xx fails the action; an unknown child is WorkflowNotFound', async () => {
-    const runtime = parentAndChild({ Respond: { type: 'Response', kind: 'PowerApp', inputs: { statusCode: 400, body: { message: 'bad input' } } } });
+    const runtime = parentAndChild({
+      Respond: { type: 'Response', kind: 'PowerApp', inputs: { statusCode: 400, body: { message: 'bad input' } } },
+    });
     const run = await runtime.runManual('parent', { value: 'x' });
     expect(action(run, 'Call_child').error).toEqual({ code: 'BadRequest', message: 'bad input' });
 
     const lonely = new FlowRuntime({ clock: new VirtualClock(START), connectors: new FakeConnectors() });
-    lonely.register({ id: 'p', name: 'P', document: flowDocument({ Call: { type: 'Workflow', inputs: { host: { workflowReferenceName: 'nope' }, body: {} } } }) });
+    lonely.register({
+      id: 'p',
+      name: 'P',
+      document: flowDocument({ Call: { type: 'Workflow', inputs: { host: { workflowReferenceName: 'nope' }, body: {} } } }),
+    });
     const lonelyRun = await lonely.runManual('p', {});
     expect(action(lonelyRun, 'Call').error?.code).toBe('WorkflowNotFound');
   });

@@ -2,7 +2,11 @@
 import type { ConnectorResponse } from '../../sim/contracts.js';
 import { FakeConnectors, HTTP_TRIGGER, ok, runtimeWith, statuses, type Json } from './support.js';
 
-async function post(url: string, body: string, headers: Record<string, string> = { 'Content-Type': 'application/json' }): Promise<{ status: number; text: string; headers: Headers }> {
+async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+): Promise<{ status: number; text: string; headers: Headers }> {
   const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, text: await response.text(), headers: response.headers };
 }
@@ -16,11 +20,22 @@ describe('startHttpEndpoint', () => {
     const connectors = new FakeConnectors(() => pending);
     const { runtime } = runtimeWith(
       {
-        Accept: { type: 'Response', kind: 'Http', inputs: { statusCode: 202, headers: { 'x-event': "@triggerBody()?['EventName']" }, body: { accepted: true, event: "@triggerBody()?['EventName']" } } },
+        Accept: {
+          type: 'Response',
+          kind: 'Http',
+          inputs: {
+            statusCode: 202,
+            headers: { 'x-event': "@triggerBody()?['EventName']" },
+            body: { accepted: true, event: "@triggerBody()?['EventName']" },
+          },
+        },
         Slow_work: {
           type: 'OpenApiConnection',
           runAfter: { Accept: ['Succeeded'] },
-          inputs: { host: { connectionName: 'shared_commondataserviceforapps', operationId: 'ListRecords' }, parameters: { entityName: 'accounts' } },
+          inputs: {
+            host: { connectionName: 'shared_commondataserviceforapps', operationId: 'ListRecords' },
+            parameters: { entityName: 'accounts' },
+          },
         },
       },
       { triggers: HTTP_TRIGGER, connectors },
@@ -44,7 +59,10 @@ describe('startHttpEndpoint', () => {
       const [run] = runtime.history();
       expect(run).toMatchObject({ status: 'Succeeded', response: { statusCode: 202 } });
       expect(statuses(run!)).toEqual({ Accept: 'Succeeded', Slow_work: 'Succeeded' });
-      expect(run!.trigger.outputs).toMatchObject({ body: { EventName: 'referral-created' }, headers: { 'content-type': 'application/json' } });
+      expect(run!.trigger.outputs).toMatchObject({
+        body: { EventName: 'referral-created' },
+        headers: { 'content-type': 'application/json' },
+      });
     } finally {
       await endpoint.close();
     }
@@ -101,7 +119,10 @@ describe('startHttpEndpoint', () => {
       { Answer: { type: 'Response', kind: 'PowerApp', inputs: { statusCode: 200, body: { echo: "@triggerBody()?['text']" } } } },
       { triggers: HTTP_TRIGGER },
     );
-    expect((await runtime.runHttp('flow', { headers: { a: 'b' }, body: { text: 'hi' } })).response).toEqual({ statusCode: 200, body: { echo: 'hi' } });
+    expect((await runtime.runHttp('flow', { headers: { a: 'b' }, body: { text: 'hi' } })).response).toEqual({
+      statusCode: 200,
+      body: { echo: 'hi' },
+    });
     expect((await runtime.runManual('flow', { text: 'yo' })).response).toEqual({ statusCode: 200, body: { echo: 'yo' } });
 
     const recurring = runtimeWith(

@@ -42,7 +42,13 @@ describe('runAfter', () => {
       Always: compose('always', { Fails: ['Succeeded', 'Failed', 'Skipped', 'TimedOut'] }),
     });
     const run = await runtime.runManual('flow', {});
-    expect(statuses(run)).toEqual({ Fails: 'Failed', On_failure: 'Succeeded', On_success: 'Skipped', On_skip: 'Succeeded', Always: 'Succeeded' });
+    expect(statuses(run)).toEqual({
+      Fails: 'Failed',
+      On_failure: 'Succeeded',
+      On_success: 'Skipped',
+      On_skip: 'Succeeded',
+      Always: 'Succeeded',
+    });
     expect(action(run, 'On_failure').outputs).toBe('handled: Failed');
     expect(run.status).toBe('Succeeded');
   });
@@ -93,15 +99,27 @@ describe('scopes and try/catch', () => {
       runAfter: { Try: ['Failed', 'TimedOut'] },
       actions: {
         Failed_actions: { type: 'Query', inputs: { from: "@result('Try')", where: "@equals(item()?['status'], 'Failed')" } },
-        Report: { type: 'Compose', runAfter: { Failed_actions: ['Succeeded'] }, inputs: "@first(body('Failed_actions'))?['error']?['message']" },
-        Stop: { type: 'Terminate', runAfter: { Report: ['Succeeded'] }, inputs: { runStatus: 'Failed', runError: { code: 'SyncFailed', message: "@outputs('Report')" } } },
+        Report: {
+          type: 'Compose',
+          runAfter: { Failed_actions: ['Succeeded'] },
+          inputs: "@first(body('Failed_actions'))?['error']?['message']",
+        },
+        Stop: {
+          type: 'Terminate',
+          runAfter: { Report: ['Succeeded'] },
+          inputs: { runStatus: 'Failed', runError: { code: 'SyncFailed', message: "@outputs('Report')" } },
+        },
       },
     },
     Finally: compose('finally', { Try: ['Succeeded'] }),
   });
 
   test('a failure inside Try fails the scope; Catch reads result() and Terminate fails the run with its error', async () => {
-    const connectors = new FakeConnectors(() => ({ statusCode: 404, headers: {}, body: { error: { code: '0x80040217', message: 'opportunity With Id = 42 Does Not Exist' } } }));
+    const connectors = new FakeConnectors(() => ({
+      statusCode: 404,
+      headers: {},
+      body: { error: { code: '0x80040217', message: 'opportunity With Id = 42 Does Not Exist' } },
+    }));
     const { runtime } = runtimeWith(
       tryCatch({
         Get_row: dataverse('GetItem', { entityName: 'opportunities', recordId: '42' }),
@@ -111,13 +129,23 @@ describe('scopes and try/catch', () => {
     );
     const run = await runtime.runManual('flow', {});
     expect(statuses(run)).toEqual({
-      Try: 'Failed', 'Try/Get_row': 'Failed', 'Try/Use_row': 'Skipped',
-      Catch: 'Succeeded', 'Catch/Failed_actions': 'Succeeded', 'Catch/Report': 'Succeeded', 'Catch/Stop': 'Succeeded',
+      Try: 'Failed',
+      'Try/Get_row': 'Failed',
+      'Try/Use_row': 'Skipped',
+      Catch: 'Succeeded',
+      'Catch/Failed_actions': 'Succeeded',
+      'Catch/Report': 'Succeeded',
+      'Catch/Stop': 'Succeeded',
     });
     // Terminate ended the run before Finally (next in definition order) was considered.
     const failed = action(run, 'Catch/Failed_actions').outputs as Json;
     expect(failed.body).toHaveLength(1);
-    expect(failed.body[0]).toMatchObject({ name: 'Get_row', status: 'Failed', code: 'NotFound', error: { code: 'NotFound', message: 'opportunity With Id = 42 Does Not Exist' } });
+    expect(failed.body[0]).toMatchObject({
+      name: 'Get_row',
+      status: 'Failed',
+      code: 'NotFound',
+      error: { code: 'NotFound', message: 'opportunity With Id = 42 Does Not Exist' },
+    });
     expect(failed.body[0].outputs).toMatchObject({ statusCode: 404 });
     expect(run.status).toBe('Failed');
     expect(run.error).toEqual({ code: 'SyncFailed', message: 'opportunity With Id = 42 Does Not Exist' });
@@ -210,7 +238,10 @@ describe('simulator gaps stop the run', () => {
   });
 
   test('an action type the simulator does not know stops the run', async () => {
-    const { runtime } = runtimeWith({ Table: { type: 'Table', inputs: { from: [], format: 'CSV' } }, Next: compose('x', { Table: ['Failed'] }) });
+    const { runtime } = runtimeWith({
+      Table: { type: 'Table', inputs: { from: [], format: 'CSV' } },
+      Next: compose('x', { Table: ['Failed'] }),
+    });
     const run = await runtime.runManual('flow', {});
     expect(run.status).toBe('Failed');
     expect(run.error?.code).toBe('InvalidDefinition');
@@ -220,19 +251,31 @@ describe('simulator gaps stop the run', () => {
 });
 
 describe('register refuses definitions that cannot run', () => {
-  const attempt = (actions: Json): (() => void) => () =>
-    new FlowRuntime({ clock: new VirtualClock(), connectors: new FakeConnectors(() => ok()) }).register({ id: 'x', name: 'X', document: flowDocument(actions) });
+  const attempt =
+    (actions: Json): (() => void) =>
+    () =>
+      new FlowRuntime({ clock: new VirtualClock(), connectors: new FakeConnectors(() => ok()) }).register({
+        id: 'x',
+        name: 'X',
+        document: flowDocument(actions),
+      });
 
   test('runAfter naming an action outside the container', () => {
     expect(attempt({ A: compose('a', { Missing: ['Succeeded'] }) })).toThrow(DefinitionError);
-    expect(attempt({ S: { type: 'Scope', actions: { Inner: compose('i', { Outer: ['Succeeded'] }) } }, Outer: compose('o') })).toThrow(/not an action of the same container/);
+    expect(attempt({ S: { type: 'Scope', actions: { Inner: compose('i', { Outer: ['Succeeded'] }) } }, Outer: compose('o') })).toThrow(
+      /not an action of the same container/,
+    );
   });
 
   test('cycles, duplicate names, nested InitializeVariable, missing definition', () => {
     expect(attempt({ A: compose('a', { B: ['Succeeded'] }), B: compose('b', { A: ['Succeeded'] }) })).toThrow(/runAfter cycle/);
     expect(attempt({ A: compose('a'), S: { type: 'Scope', actions: { A: compose('again') } } })).toThrow(/used twice/);
-    expect(attempt({ S: { type: 'Scope', actions: { Init: { type: 'InitializeVariable', inputs: { variables: [] } } } } })).toThrow(/not at the top level/);
-    expect(() => new FlowRuntime({ clock: new VirtualClock(), connectors: new FakeConnectors() }).register({ id: 'x', name: 'X', document: {} })).toThrow(/no properties.definition/);
+    expect(attempt({ S: { type: 'Scope', actions: { Init: { type: 'InitializeVariable', inputs: { variables: [] } } } } })).toThrow(
+      /not at the top level/,
+    );
+    expect(() =>
+      new FlowRuntime({ clock: new VirtualClock(), connectors: new FakeConnectors() }).register({ id: 'x', name: 'X', document: {} }),
+    ).toThrow(/no properties.definition/);
   });
 
   test('the run methods check the trigger type', async () => {

@@ -68,7 +68,11 @@ export function dataverse(operationId: string, parameters: Json, extra: Json = {
   return {
     type: 'OpenApiConnection',
     inputs: {
-      host: { connectionName: 'shared_commondataserviceforapps', operationId, apiId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps' },
+      host: {
+        connectionName: 'shared_commondataserviceforapps',
+        operationId,
+        apiId: '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps',
+      },
       parameters,
       authentication: "@parameters('$authentication')",
       ...extra,
@@ -84,7 +88,10 @@ export class FakeConnectors implements ConnectorRouter {
   /** Clock time of each call, when a clock is attached. */
   readonly times: string[] = [];
 
-  constructor(private handler: Handler = () => ({ statusCode: 200, headers: {}, body: {} }), private readonly clock?: VirtualClock) {}
+  constructor(
+    private handler: Handler = () => ({ statusCode: 200, headers: {}, body: {} }),
+    private readonly clock?: VirtualClock,
+  ) {}
 
   answer(handler: Handler): this {
     this.handler = handler;
@@ -106,7 +113,10 @@ export class FakeConnectors implements ConnectorRouter {
 export const ok = (body: unknown = {}, headers: Record<string, string> = {}): ConnectorResponse => ({ statusCode: 200, headers, body });
 
 /** A runtime with a virtual clock at START, one flow registered as `flow`. */
-export function runtimeWith(actions: Json, options: { triggers?: Json; parameters?: Json; connectors?: FakeConnectors; environmentVariables?: Record<string, unknown> } = {}) {
+export function runtimeWith(
+  actions: Json,
+  options: { triggers?: Json; parameters?: Json; connectors?: FakeConnectors; environmentVariables?: Record<string, unknown> } = {},
+) {
   const clock = new VirtualClock(START);
   const connectors = options.connectors ?? new FakeConnectors(undefined, clock);
   const runtime = new FlowRuntime({ clock, connectors, environmentVariables: options.environmentVariables });
@@ -117,7 +127,8 @@ export function runtimeWith(actions: Json, options: { triggers?: Json; parameter
 /** The status of each action by path (iterations suffixed `#n`). */
 export function statuses(run: FlowRun): Record<string, string> {
   const found: Record<string, string> = {};
-  for (const action of run.actions) found[action.iteration === undefined ? action.path : `${action.path}#${action.iteration}`] = action.status;
+  for (const action of run.actions)
+    found[action.iteration === undefined ? action.path : `${action.path}#${action.iteration}`] = action.status;
   return found;
 }
 

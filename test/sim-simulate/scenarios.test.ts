@@ -19,7 +19,10 @@ describe('simulate: the seed stories, end to end', () => {
     const result = await runScenario(scenario, { entries, label: zip!.fileName, model });
     const failures = result.expectations.filter((expectation) => !expectation.pass);
     if (!result.passed) {
-      const runs = result.runs.filter((run) => run.status !== 'Succeeded').map(formatRun).join('\n');
+      const runs = result.runs
+        .filter((run) => run.status !== 'Succeeded')
+        .map(formatRun)
+        .join('\n');
       throw new Error(`${result.error ?? ''}\n${failures.map((f) => `✗ ${f.description}: ${f.actual}`).join('\n')}\n${runs}`);
     }
     expect(result.expectations.length).toBeGreaterThan(0);

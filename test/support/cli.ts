@@ -7,7 +7,17 @@ import type { CliIo } from '../../scripts/cli-support.js';
 export function captureIo(cwd: string): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { cwd, stdout, stderr, out: (text) => { stdout.push(text); }, err: (text) => { stderr.push(text); } };
+  return {
+    cwd,
+    stdout,
+    stderr,
+    out: (text) => {
+      stdout.push(text);
+    },
+    err: (text) => {
+      stderr.push(text);
+    },
+  };
 }
 
 export const tempDir = (label: string): Promise<string> => mkdtemp(path.join(tmpdir(), `cosell-${label}-`));

@@ -13,6 +13,8 @@ export const SHARED_SCHEMAS = path.join(SHARED, 'schemas');
 
 export function requireShared(): void {
   if (!existsSync(REAL_SOLUTIONS)) {
-    throw new Error(`${REAL_SOLUTIONS} is missing: clone the shared reference folder beside the project as ../shared before running the tests`);
+    throw new Error(
+      `${REAL_SOLUTIONS} is missing: clone the shared reference folder beside the project as ../shared before running the tests`,
+    );
   }
 }

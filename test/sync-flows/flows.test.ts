@@ -25,11 +25,13 @@ describe('the co-sell flows', () => {
     expect(new Set(flows.map((flow) => flow.id)).size).toBe(9);
   });
 
-  test('every flow has the exported shape and runs on the solution\'s own (embedded) connections', () => {
+  test("every flow has the exported shape and runs on the solution's own (embedded) connections", () => {
     for (const flow of flows) {
       const document = flow.document as any;
       expect(Object.keys(document)).toEqual(['properties', 'schemaVersion']);
-      expect(document.properties.definition.$schema).toBe('https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#');
+      expect(document.properties.definition.$schema).toBe(
+        'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
+      );
       expect(Object.keys(document.properties.definition.triggers)).toHaveLength(1);
       for (const reference of Object.values(document.properties.connectionReferences) as any[]) {
         expect(reference.runtimeSource).toBe('embedded');
@@ -72,15 +74,21 @@ describe('Partner Center to Dynamics 365 (webhook receiver)', () => {
 
   test('takes the id from ResourceUri, checks its shape, and re-reads the referral by id', () => {
     expect(actions.Referral_id.inputs).toBe("@last(split(coalesce(triggerBody()?['ResourceUri'], ''), '/'))");
-    expect(actions.If_the_event_is_a_referral_event.expression).toContain("startsWith(toLower(coalesce(triggerBody()?['ResourceUri'], '')), 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/')");
+    expect(actions.If_the_event_is_a_referral_event.expression).toContain(
+      "startsWith(toLower(coalesce(triggerBody()?['ResourceUri'], '')), 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/')",
+    );
     expect(actions.Get_referral.inputs.host.operationId).toBe('GetReferralById');
     expect(actions.Get_referral.inputs.parameters.id).toBe("@outputs('Referral_id')");
     expect(actions.Reject_the_event.inputs.statusCode).toBe(400);
   });
 
   test('skips non-co-sell referrals when Sync only co-sell is Yes, else makes leads', () => {
-    expect(actions.If_referral_is_wanted.expression).toBe("@or(equals(body('Get_referral')?['type'], 'Shared'), not(parameters('Sync only co-sell opportunities (pcs_SyncOnlyCoSell)')))");
-    expect(actions.Create_or_update_records.inputs.body.text_1).toBe("@if(equals(body('Get_referral')?['type'], 'Shared'), 'opportunity', 'lead')");
+    expect(actions.If_referral_is_wanted.expression).toBe(
+      "@or(equals(body('Get_referral')?['type'], 'Shared'), not(parameters('Sync only co-sell opportunities (pcs_SyncOnlyCoSell)')))",
+    );
+    expect(actions.Create_or_update_records.inputs.body.text_1).toBe(
+      "@if(equals(body('Get_referral')?['type'], 'Shared'), 'opportunity', 'lead')",
+    );
     expect(actions.Create_or_update_records.inputs.host.workflowReferenceName).toBe(flowId('CreateOrGetDetails'));
   });
 
@@ -90,7 +98,9 @@ describe('Partner Center to Dynamics 365 (webhook receiver)', () => {
       const option = model.choices.find((c) => c.schemaName === 'pcs_referralsubstatus')!.options.find((o) => o.key === status)!;
       expect(condition).toContain(`${option.value})`);
     }
-    expect(condition).toContain("equals(first(body('Find_synced_opportunity')?['value'])?['pcs_lastsyncedhash'], base64(string(createArray(");
+    expect(condition).toContain(
+      "equals(first(body('Find_synced_opportunity')?['value'])?['pcs_lastsyncedhash'], base64(string(createArray(",
+    );
   });
 
   test("Microsoft's related-referral events go to the Microsoft updates child", () => {
@@ -104,24 +114,39 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
 
   test('matches the account by company name and postal code, OData-escaped', () => {
     expect(actions.Find_account.inputs.parameters.$filter).toBe(
-      "@concat('name eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['name']), '''', ''''''), ''''), ' and address1_postalcode eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['address']?['postalCode']), '''', ''''''), ''''))");
+      "@concat('name eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['name']), '''', ''''''), ''''), ' and address1_postalcode eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['address']?['postalCode']), '''', ''''''), ''''))",
+    );
   });
 
   test('creates the account with the country in the column the environment variable names', () => {
     expect(actions.Create_customer_account.inputs.parameters.item).toBe(
-      "@setProperty(outputs('Account_fields'), parameters('Customer country code field (pcs_CustomerCountryCodeField)'), outputs('Referral')?['customerProfile']?['address']?['country'])");
+      "@setProperty(outputs('Account_fields'), parameters('Customer country code field (pcs_CustomerCountryCodeField)'), outputs('Referral')?['customerProfile']?['address']?['country'])",
+    );
   });
 
   test('upserts the opportunity on the Referral Identifier alternate key, deal value in the configured column', () => {
     const upsert = actions.Create_or_update_opportunity.inputs;
     expect(upsert.host.operationId).toBe('UpdateRecord');
-    expect(upsert.parameters.recordId).toBe("@concat('pcs_referralidentifier', '=', concat('''', replace(string(outputs('Referral')?['id']), '''', ''''''), ''''))");
-    expect(upsert.parameters.item).toContain("parameters('Deal value field (pcs_DealValueField)'), outputs('Referral')?['details']?['dealValue']");
+    expect(upsert.parameters.recordId).toBe(
+      "@concat('pcs_referralidentifier', '=', concat('''', replace(string(outputs('Referral')?['id']), '''', ''''''), ''''))",
+    );
+    expect(upsert.parameters.item).toContain(
+      "parameters('Deal value field (pcs_DealValueField)'), outputs('Referral')?['details']?['dealValue']",
+    );
   });
 
   test('every inbound field of the mapping is written', () => {
     const fields = actions.Opportunity_fields.inputs;
-    for (const column of ['name', 'estimatedclosedate', 'description', 'pcs_referralidentifier', 'pcs_referralstatus', 'pcs_referralsubstatus', 'pcs_partnercenteretag', 'pcs_lastsyncedhash']) {
+    for (const column of [
+      'name',
+      'estimatedclosedate',
+      'description',
+      'pcs_referralidentifier',
+      'pcs_referralstatus',
+      'pcs_referralsubstatus',
+      'pcs_partnercenteretag',
+      'pcs_lastsyncedhash',
+    ]) {
       expect(Object.keys(fields)).toContain(column);
     }
     expect(fields['parentaccountid@odata.bind']).toBe("@concat('/accounts(', variables('AccountId'), ')')");
@@ -158,7 +183,9 @@ describe('Create Co-sell Referral – Dynamics 365 to Partner Center', () => {
 
   test('failures go to Audit and the name gets ✘ when Checkmark is on', () => {
     expect(actions.Catch_errors.runAfter).toEqual({ Synchronizing_referrals: ['Failed', 'TimedOut'] });
-    expect(actions.Write_failure_to_opportunity.inputs.parameters['item/name']).toContain("parameters('Checkmark (pcs_Checkmark)'), concat('✘', ' '");
+    expect(actions.Write_failure_to_opportunity.inputs.parameters['item/name']).toContain(
+      "parameters('Checkmark (pcs_Checkmark)'), concat('✘', ' '",
+    );
     expect(actions.Write_referral_to_opportunity.inputs.parameters['item/name']).toContain("concat('✔', ' '");
     expect(actions.Write_failure_to_opportunity.inputs.parameters['item/pcs_audit']).toContain("variables('Audit')");
   });
@@ -192,8 +219,12 @@ describe('Dynamics 365 to Partner Center', () => {
 
   test('sends every shared field of the mapping as a replace operation', () => {
     const operations = actions.All_field_operations.inputs as any[];
-    expect(operations.map((op) => op.path)).toEqual(OPPORTUNITY_MAP.filter((f) => f.direction === 'both').map((f) => `/${f.path.join('/')}`));
-    expect(operations[1].changed).toContain("if(startsWith(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''), 'W'), json(base64ToString(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''))), json('[]'))?[1]");
+    expect(operations.map((op) => op.path)).toEqual(
+      OPPORTUNITY_MAP.filter((f) => f.direction === 'both').map((f) => `/${f.path.join('/')}`),
+    );
+    expect(operations[1].changed).toContain(
+      "if(startsWith(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''), 'W'), json(base64ToString(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''))), json('[]'))?[1]",
+    );
     expect(actions.Changed_fields.inputs.where).toBe("@equals(item()?['changed'], true)");
     expect(actions.Patch_referral.inputs.parameters.Referral).toBe("@outputs('Operations')");
   });
@@ -210,11 +241,15 @@ describe('the other flows', () => {
 
   test('Solutions to Partner Center: any change of a solution row replaces the referral solution list', () => {
     const { definition } = flowNamed('Dynamics 365 Microsoft Solutions to Partner Center');
-    expect(definition.triggers.When_a_solution_row_changes.inputs.parameters['subscriptionRequest/entityname']).toBe('pcs_partnercentersolution');
+    expect(definition.triggers.When_a_solution_row_changes.inputs.parameters['subscriptionRequest/entityname']).toBe(
+      'pcs_partnercentersolution',
+    );
     const patch = allActions(definition).Replace_referral_solutions.inputs.parameters;
     expect(patch.Referral[0]).toEqual({ op: 'replace', path: '/details/requirements/solutions', value: "@body('Solution_tags')" });
     const actions = allActions(definition);
-    expect(actions.If_the_row_names_its_opportunity.expression).toBe("@not(empty(coalesce(triggerOutputs()?['body/_pcs_opportunity_value'], '')))");
+    expect(actions.If_the_row_names_its_opportunity.expression).toBe(
+      "@not(empty(coalesce(triggerOutputs()?['body/_pcs_opportunity_value'], '')))",
+    );
     expect(actions.List_solutions.inputs.parameters.$filter).toContain("' and statecode eq 0'");
     expect(actions.No_opportunity_to_update.type).toBe('Compose');
   });
@@ -224,9 +259,14 @@ describe('the other flows', () => {
     const actions = allActions(definition);
     expect(definition.triggers.Recurrence.recurrence).toEqual({ frequency: 'Hour', interval: 1 });
     expect(actions.List_changed_referrals.inputs.parameters).toEqual({
-      $filter: "@concat('updatedDateTime ge ', outputs('Watermark'))", $top: RECONCILIATION_PAGE, $skip: "@variables('Skip')", $orderby: 'updatedDateTime asc',
+      $filter: "@concat('updatedDateTime ge ', outputs('Watermark'))",
+      $top: RECONCILIATION_PAGE,
+      $skip: "@variables('Skip')",
+      $orderby: 'updatedDateTime asc',
     });
-    const webhook = Object.keys(allActions(flowNamed('Partner Center to Dynamics 365').definition)).filter((name) => /^(Get_referral|If_referral_is_wanted|Find_synced_opportunity|If_dynamics_needs_the_change|Create_or_update_records)$/.test(name));
+    const webhook = Object.keys(allActions(flowNamed('Partner Center to Dynamics 365').definition)).filter((name) =>
+      /^(Get_referral|If_referral_is_wanted|Find_synced_opportunity|If_dynamics_needs_the_change|Create_or_update_records)$/.test(name),
+    );
     for (const name of webhook) expect(Object.keys(actions)).toContain(`${name}_reconciled`);
   });
 
@@ -249,7 +289,8 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
     expect(actions.Record_sync.inputs.parameters['item/name']).toBeUndefined();
     expect(actions.Record_failure.inputs.parameters['item/name']).toBeUndefined();
     expect(actions.If_name_needs_failure.expression).toBe(
-      "@and(parameters('Checkmark (pcs_Checkmark)'), not(startsWith(coalesce(body('Get_opportunity')?['name'], ''), '✘')))");
+      "@and(parameters('Checkmark (pcs_Checkmark)'), not(startsWith(coalesce(body('Get_opportunity')?['name'], ''), '✘')))",
+    );
     expect(actions.Mark_name_success.inputs.parameters['item/name']).toContain("concat('✔', ' '");
   });
 
@@ -264,14 +305,19 @@ describe('details the Partner Center contract imposes', () => {
   test('the new ETag after a PATCH comes from the body or, on 204, from the ETag header', () => {
     const actions = allActions(flowNamed('Dynamics 365 to Partner Center').definition);
     expect(actions.Keep_new_etag.inputs.value).toBe(
-      "@coalesce(coalesce(body('Patch_referral')?['eTag'], outputs('Patch_referral')?['headers']?['ETag'], outputs('Patch_referral')?['headers']?['etag']), variables('ETag'))");
+      "@coalesce(coalesce(body('Patch_referral')?['eTag'], outputs('Patch_referral')?['headers']?['ETag'], outputs('Patch_referral')?['headers']?['etag']), variables('ETag'))",
+    );
     const solutions = allActions(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').definition);
-    expect(solutions.Record_new_etag.inputs.parameters['item/pcs_partnercenteretag']).toContain("outputs('Replace_referral_solutions')?['headers']?['ETag']");
+    expect(solutions.Record_new_etag.inputs.parameters['item/pcs_partnercenteretag']).toContain(
+      "outputs('Replace_referral_solutions')?['headers']?['ETag']",
+    );
   });
 
   test('reconciliation sends Microsoft-owned referrals to the Microsoft updates child', () => {
     const actions = allActions(flowNamed('Partner Center Reconciliation').definition);
-    expect(actions.If_Microsoft_owns_the_referral.expression).toBe("@equals(items('For_each_changed_referral')?['organizationId'], 'msft')");
+    expect(actions.If_Microsoft_owns_the_referral.expression).toBe(
+      "@equals(items('For_each_changed_referral')?['organizationId'], 'msft')",
+    );
     expect(actions.Apply_Microsoft_updates_reconciled.inputs.host.workflowReferenceName).toBe(flowId('MicrosoftUpdates'));
   });
 

@@ -6,7 +6,7 @@ import { UserError } from '../../core/errors.js';
 import { model } from './support.js';
 
 describe('expressions built from referral text', () => {
-  test('quotes inside literals are doubled, so names like O\'Brien cannot break an expression', () => {
+  test("quotes inside literals are doubled, so names like O'Brien cannot break an expression", () => {
     expect(quote("O'Brien <x> 🤝")).toBe("'O''Brien <x> 🤝'");
     expect(call('equals', new Expr("triggerBody()?['name']"), "it's").at).toBe("@equals(triggerBody()?['name'], 'it''s')");
   });
@@ -26,26 +26,37 @@ describe('expressions built from referral text', () => {
 describe('the mapping refuses what would fail at run time', () => {
   const withoutColumn = (stem: string): SolutionModel => ({
     ...model,
-    tables: model.tables.map((table) => (table.kind === 'extended' ? { ...table, columns: table.columns.filter((c) => c.schemaName !== `pcs_${stem}`) } : table)),
+    tables: model.tables.map((table) =>
+      table.kind === 'extended' ? { ...table, columns: table.columns.filter((c) => c.schemaName !== `pcs_${stem}`) } : table,
+    ),
   });
 
   test('a mapping to a column the model does not define stops the build, naming the mapping row', () => {
     let error: unknown;
-    try { buildFlows(withoutColumn('PartnerCenterETag')); } catch (caught) { error = caught; }
+    try {
+      buildFlows(withoutColumn('PartnerCenterETag'));
+    } catch (caught) {
+      error = caught;
+    }
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toBe(
-      'flows/mapping.ts OPPORTUNITY_MAP eTag: maps eTag to pcs_partnercenteretag, a column the solution model does not define\n  fix: add the column to the opportunity table in solution/cosell.ts or map to an existing one');
+      'flows/mapping.ts OPPORTUNITY_MAP eTag: maps eTag to pcs_partnercenteretag, a column the solution model does not define\n  fix: add the column to the opportunity table in solution/cosell.ts or map to an existing one',
+    );
   });
 
   test('a value map with a missing option stops the build', () => {
     const broken: SolutionModel = {
       ...model,
-      choices: model.choices.map((choice) => (choice.schemaName === 'pcs_referralsubstatus' ? { ...choice, options: choice.options.filter((o) => o.key !== 'Expired') } : choice)),
+      choices: model.choices.map((choice) =>
+        choice.schemaName === 'pcs_referralsubstatus' ? { ...choice, options: choice.options.filter((o) => o.key !== 'Expired') } : choice,
+      ),
     };
     expect(() => buildFlows(broken)).toThrow(/value map to pcs_referralsubstatus has no option for the Partner Center value "Expired"/);
   });
 
   test('a flow using a column the model lacks (not through the mapping) is refused too', () => {
-    expect(() => buildFlows(withoutColumn('LastSyncedOn'))).toThrow(/names opportunity column pcs_lastsyncedon, which the solution model does not define/);
+    expect(() => buildFlows(withoutColumn('LastSyncedOn'))).toThrow(
+      /names opportunity column pcs_lastsyncedon, which the solution model does not define/,
+    );
   });
 });

@@ -23,11 +23,13 @@ const run = async (args: string[]) => {
 /** The synthetic zip with its customizations.xml edited. */
 function editedZip(edit: (customizations: string) => string, extra: Array<{ name: string; data: Uint8Array }> = []): Uint8Array {
   const entries = readZip(syntheticZip(), 'synthetic.zip').map((entry) =>
-    entry.name === 'customizations.xml' ? { name: entry.name, data: encodeText(edit(decodeText(entry.data))) } : entry);
+    entry.name === 'customizations.xml' ? { name: entry.name, data: encodeText(edit(decodeText(entry.data))) } : entry,
+  );
   return rebuildZip([...entries, ...extra]);
 }
 
-const WEB_RESOURCES = '<WebResources>\r\n    <WebResource>\r\n      <Name>pcc_/scripts/form.js</Name>\r\n    </WebResource>\r\n  </WebResources>\r\n  ';
+const WEB_RESOURCES =
+  '<WebResources>\r\n    <WebResource>\r\n      <Name>pcc_/scripts/form.js</Name>\r\n    </WebResource>\r\n  </WebResources>\r\n  ';
 
 describe('cosell unpack / pack through the CLI', () => {
   it('round-trips a zip of ours byte-identical', async () => {
@@ -124,7 +126,10 @@ describe('cosell unpack / pack through the CLI', () => {
   });
 
   it('refuses an unsupported component type, naming it, and writes nothing', async () => {
-    await writeFile(path.join(dir, 'in.zip'), editedZip((xml) => xml.replace('<CustomControls>', `${WEB_RESOURCES}<CustomControls>`)));
+    await writeFile(
+      path.join(dir, 'in.zip'),
+      editedZip((xml) => xml.replace('<CustomControls>', `${WEB_RESOURCES}<CustomControls>`)),
+    );
     const result = await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src']);
     expect(result.code).toBe(1);
     expect(result.err).toContain('in.zip customizations.xml <WebResources>: holds 1 item of component type WebResources (web resources)');
@@ -132,10 +137,15 @@ describe('cosell unpack / pack through the CLI', () => {
   });
 
   it('refuses a zip entry in an unknown folder, naming the component type', async () => {
-    await writeFile(path.join(dir, 'in.zip'), editedZip((xml) => xml, [{ name: 'CanvasApps/pcc_app.msapp', data: encodeText('x') }]));
+    await writeFile(
+      path.join(dir, 'in.zip'),
+      editedZip((xml) => xml, [{ name: 'CanvasApps/pcc_app.msapp', data: encodeText('x') }]),
+    );
     const result = await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src']);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('in.zip CanvasApps/pcc_app.msapp: is in the zip folder CanvasApps/ (component type CanvasApps: canvas apps), which cosell unpack does not support');
+    expect(result.err).toContain(
+      'in.zip CanvasApps/pcc_app.msapp: is in the zip folder CanvasApps/ (component type CanvasApps: canvas apps), which cosell unpack does not support',
+    );
     expect(await readdir(dir)).toEqual(['in.zip']);
   });
 
@@ -172,7 +182,9 @@ describe('cosell unpack / pack through the CLI', () => {
     await writeFile(path.join(dir, 'src', 'WebResources', 'form.js'), '//');
     const unknownFile = await run(['pack', '--folder', 'src', '--zipfile', 'out.zip']);
     expect(unknownFile.code).toBe(1);
-    expect(unknownFile.err).toContain('src/WebResources/form.js: is not part of the unpacked layout cosell packs (unknown component folder)');
+    expect(unknownFile.err).toContain(
+      'src/WebResources/form.js: is not part of the unpacked layout cosell packs (unknown component folder)',
+    );
     await rm(path.join(dir, 'src', 'WebResources'), { recursive: true });
 
     const customizations = path.join(dir, 'src', 'Other', 'Customizations.xml');
@@ -180,7 +192,9 @@ describe('cosell unpack / pack through the CLI', () => {
     await writeFile(customizations, original.replace('<CustomControls />', `${WEB_RESOURCES}<CustomControls />`));
     const inline = await run(['pack', '--folder', 'src', '--zipfile', 'out.zip']);
     expect(inline.code).toBe(1);
-    expect(inline.err).toContain('src/Other/Customizations.xml <WebResources>: holds 1 item of component type WebResources (web resources)');
+    expect(inline.err).toContain(
+      'src/Other/Customizations.xml <WebResources>: holds 1 item of component type WebResources (web resources)',
+    );
     expect((await readdir(dir)).sort()).toEqual(['in.zip', 'src']);
   });
 
@@ -234,7 +248,8 @@ describe('real SolutionPackager and Dataverse material', () => {
     expect([...againFiles.keys()].sort()).toEqual([...sourceFiles.keys()].sort());
     for (const [name, data] of sourceFiles) {
       const again = againFiles.get(name) ?? Buffer.alloc(0);
-      const isSplitXml = name.endsWith('.xml') && !name.startsWith('environmentvariabledefinitions/') && !name.endsWith('ControlManifest.xml');
+      const isSplitXml =
+        name.endsWith('.xml') && !name.startsWith('environmentvariabledefinitions/') && !name.endsWith('ControlManifest.xml');
       if (isSplitXml) expect(normalizedXml(again)).toEqual(normalizedXml(data));
       else expect(again.equals(data)).toBe(true);
     }
@@ -242,12 +257,18 @@ describe('real SolutionPackager and Dataverse material', () => {
 
   it('refuses the SecondaryRecordSource export because of its web resource, naming the type', async () => {
     const folder = path.join(FIXTURES, 'SecondaryRecordSource_managed');
-    const entries = await Promise.all(['customizations.xml', '[Content_Types].xml', 'solution.xml']
-      .map(async (name) => ({ name, data: new Uint8Array(await readFile(path.join(folder, name))) })));
+    const entries = await Promise.all(
+      ['customizations.xml', '[Content_Types].xml', 'solution.xml'].map(async (name) => ({
+        name,
+        data: new Uint8Array(await readFile(path.join(folder, name))),
+      })),
+    );
     await writeFile(path.join(dir, 'srs.zip'), writeZip(entries));
     const result = await run(['unpack', '--zipfile', 'srs.zip', '--folder', 'src']);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('srs.zip customizations.xml <WebResources>: holds 1 item of component type WebResources (web resources), which cosell unpack/pack does not support');
+    expect(result.err).toContain(
+      'srs.zip customizations.xml <WebResources>: holds 1 item of component type WebResources (web resources), which cosell unpack/pack does not support',
+    );
     expect(await readdir(dir)).toEqual(['srs.zip']);
   });
 });

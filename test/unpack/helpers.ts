@@ -30,8 +30,12 @@ export function captureIo(cwd: string): CapturedIo {
   const err: string[] = [];
   return {
     cwd,
-    out: (text) => { out.push(text); },
-    err: (text) => { err.push(text); },
+    out: (text) => {
+      out.push(text);
+    },
+    err: (text) => {
+      err.push(text);
+    },
     outText: () => out.join(''),
     errText: () => err.join(''),
   };
@@ -67,7 +71,11 @@ const CONTROL = 'pcc_Contoso.ReferralPanel';
 export function syntheticZip(label = TRICKY): Uint8Array {
   const names = [{ description: label, languagecode: '1033' }];
   const solution = newXmlDocument().ele('ImportExportXml', {
-    version: '9.2.24053.198', SolutionPackageVersion: '9.2', languagecode: '1033', generatedBy: 'CrmLive', 'xmlns:xsi': XSI,
+    version: '9.2.24053.198',
+    SolutionPackageVersion: '9.2',
+    languagecode: '1033',
+    generatedBy: 'CrmLive',
+    'xmlns:xsi': XSI,
   });
   const manifest = solution.ele('SolutionManifest');
   manifest.ele('UniqueName').txt('PartnerCenterConnector');
@@ -91,7 +99,10 @@ export function syntheticZip(label = TRICKY): Uint8Array {
   const info = opportunity.ele('EntityInfo').ele('entity', { Name: 'Opportunity' });
   info.ele('LocalizedNames').ele('LocalizedName', { description: 'Opportunity', languagecode: '1033' });
   const attributes = info.ele('attributes');
-  for (const [physical, type] of [['pcc_ReferralId', 'nvarchar'], ['pcc_SyncWithPartnerCenter', 'bit']] as const) {
+  for (const [physical, type] of [
+    ['pcc_ReferralId', 'nvarchar'],
+    ['pcc_SyncWithPartnerCenter', 'bit'],
+  ] as const) {
     const attribute = attributes.ele('attribute', { PhysicalName: physical });
     attribute.ele('Type').txt(type);
     attribute.ele('Name').txt(physical.toLowerCase());
@@ -100,15 +111,21 @@ export function syntheticZip(label = TRICKY): Uint8Array {
     attribute.ele('Descriptions').ele('Description', { description: MULTILINE, languagecode: '1033' });
   }
   const formXml = opportunity.ele('FormXml');
-  const forms = [['main', ['{11111111-0000-0000-0000-00000000000a}', '{22222222-0000-0000-0000-00000000000b}']],
-    ['quick', ['{33333333-0000-0000-0000-00000000000c}']]] as const;
+  const forms = [
+    ['main', ['{11111111-0000-0000-0000-00000000000a}', '{22222222-0000-0000-0000-00000000000b}']],
+    ['quick', ['{33333333-0000-0000-0000-00000000000c}']],
+  ] as const;
   for (const [type, ids] of forms) {
     const group = formXml.ele('forms', { type });
     for (const id of ids) {
       const form = group.ele('systemform');
       form.ele('formid').txt(id);
-      form.ele('form').ele('tabs').ele('tab', { id: '{aaaaaaaa-0000-0000-0000-000000000001}', solutionaction: 'Added' })
-        .ele('labels').ele('label', { description: label, languagecode: '1033' });
+      form
+        .ele('form')
+        .ele('tabs')
+        .ele('tab', { id: '{aaaaaaaa-0000-0000-0000-000000000001}', solutionaction: 'Added' })
+        .ele('labels')
+        .ele('label', { description: label, languagecode: '1033' });
       form.ele('LocalizedNames').ele('LocalizedName', names[0]);
     }
   }
@@ -126,8 +143,10 @@ export function syntheticZip(label = TRICKY): Uint8Array {
   second.ele('RibbonDiffXml');
   root.ele('Roles');
   const workflows = root.ele('Workflows');
-  for (const [file, id, name] of [[FLOW_A, '{0a1b2c3d-1111-4a4a-9b9b-000000000001}', `Sync ${label}`],
-    [FLOW_B, '{0a1b2c3d-2222-4a4a-9b9b-000000000002}', 'Update opportunity']] as const) {
+  for (const [file, id, name] of [
+    [FLOW_A, '{0a1b2c3d-1111-4a4a-9b9b-000000000001}', `Sync ${label}`],
+    [FLOW_B, '{0a1b2c3d-2222-4a4a-9b9b-000000000002}', 'Update opportunity'],
+  ] as const) {
     const workflow = workflows.ele('Workflow', { WorkflowId: id, Name: name });
     workflow.ele('JsonFileName').txt(`/${file}`);
     workflow.ele('Category').txt('5');
@@ -139,8 +158,11 @@ export function syntheticZip(label = TRICKY): Uint8Array {
   root.ele('EntityMaps');
   const relationships = root.ele('EntityRelationships');
   // Deliberately not sorted: pack must restore this order from Other/Relationships.xml.
-  for (const [name, parent] of [['pcc_referral_opportunity', 'Opportunity'], ['pcc_contact_referral', 'pcc_Referral'],
-    ['pcc_account_opportunity', 'Opportunity']] as const) {
+  for (const [name, parent] of [
+    ['pcc_referral_opportunity', 'Opportunity'],
+    ['pcc_contact_referral', 'pcc_Referral'],
+    ['pcc_account_opportunity', 'Opportunity'],
+  ] as const) {
     const relationship = relationships.ele('EntityRelationship', { Name: name });
     relationship.ele('EntityRelationshipType').txt('OneToMany');
     relationship.ele('ReferencingEntityName').txt('pcc_Referral');
@@ -168,12 +190,22 @@ export function syntheticZip(label = TRICKY): Uint8Array {
     { name: 'customizations.xml', data: encodeText(serializeXml(root.doc())) },
     { name: FLOW_A, data: encodeText(`\ufeff{\r\n  "properties": { "displayName": ${JSON.stringify(label)} }\r\n}`) },
     { name: FLOW_B, data: encodeText('{"properties":{}}\n') },
-    { name: `Controls/${CONTROL}/ControlManifest.xml`, data: encodeText('<manifest><control namespace="Contoso" constructor="ReferralPanel" /></manifest>') },
+    {
+      name: `Controls/${CONTROL}/ControlManifest.xml`,
+      data: encodeText('<manifest><control namespace="Contoso" constructor="ReferralPanel" /></manifest>'),
+    },
     { name: `Controls/${CONTROL}/bundle.js`, data: encodeText('var x = "<&>";\n') },
     { name: `Controls/${CONTROL}/strings/ReferralPanel.1033.resx`, data: encodeText('<root />') },
-    { name: 'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariabledefinition.xml',
-      data: encodeText('<environmentvariabledefinition schemaname="pcc_SyncOnlyCoSell">\n  <type>100000002</type>\n</environmentvariabledefinition>') },
-    { name: 'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariablevalues.json', data: encodeText('{"environmentvariablevalues":{}}') },
+    {
+      name: 'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariabledefinition.xml',
+      data: encodeText(
+        '<environmentvariabledefinition schemaname="pcc_SyncOnlyCoSell">\n  <type>100000002</type>\n</environmentvariabledefinition>',
+      ),
+    },
+    {
+      name: 'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariablevalues.json',
+      data: encodeText('{"environmentvariablevalues":{}}'),
+    },
   ];
   entries.push({ name: '[Content_Types].xml', data: encodeText(contentTypesXml(entries.map((entry) => entry.name))) });
   return writeZip(canonicalEntryOrder(entries));
@@ -201,13 +233,20 @@ interface Normal {
 const REORDERED = new Set(['Entities', 'Workflows', 'optionsets', 'CustomControls', 'FormXml', 'forms', 'savedqueries']);
 
 function normalize(element: Element): Normal {
-  const children = Array.from(element.childNodes).filter((node): node is Element => node.nodeType === 1).map(normalize);
+  const children = Array.from(element.childNodes)
+    .filter((node): node is Element => node.nodeType === 1)
+    .map(normalize);
   if (REORDERED.has(element.tagName)) children.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   return {
     name: element.tagName,
-    attributes: Array.from(element.attributes).map((attribute) => `${attribute.name}=${attribute.value}`).sort(),
-    text: Array.from(element.childNodes).filter((node) => node.nodeType === 3 || node.nodeType === 4)
-      .map((node) => node.nodeValue ?? '').join('').trim(),
+    attributes: Array.from(element.attributes)
+      .map((attribute) => `${attribute.name}=${attribute.value}`)
+      .sort(),
+    text: Array.from(element.childNodes)
+      .filter((node) => node.nodeType === 3 || node.nodeType === 4)
+      .map((node) => node.nodeValue ?? '')
+      .join('')
+      .trim(),
     children,
   };
 }

@@ -6,8 +6,12 @@ import { syntheticZip } from './helpers.js';
 const base = (): ZipEntry[] => readZip(syntheticZip(), 'in.zip');
 
 function withCustomizations(edit: (xml: string) => string, extra: ZipEntry[] = []): ZipEntry[] {
-  return [...base().map((entry) => (entry.name === 'customizations.xml'
-    ? { name: entry.name, data: encodeText(edit(decodeText(entry.data))) } : entry)), ...extra];
+  return [
+    ...base().map((entry) =>
+      entry.name === 'customizations.xml' ? { name: entry.name, data: encodeText(edit(decodeText(entry.data))) } : entry,
+    ),
+    ...extra,
+  ];
 }
 
 const unpackError = (entries: ZipEntry[]): string => {
@@ -30,8 +34,13 @@ describe('unpack refuses what it cannot place, naming it', () => {
   });
 
   it('keeps empty unsupported elements inline', () => {
-    const files = unpackSolution(withCustomizations((xml) => xml.replace('<Roles />', '<Roles />\r\n  <CanvasApps />')), 'in.zip');
-    expect(decodeText(files.find((file) => file.path === 'Other/Customizations.xml')?.data ?? new Uint8Array())).toContain('<CanvasApps />');
+    const files = unpackSolution(
+      withCustomizations((xml) => xml.replace('<Roles />', '<Roles />\r\n  <CanvasApps />')),
+      'in.zip',
+    );
+    expect(decodeText(files.find((file) => file.path === 'Other/Customizations.xml')?.data ?? new Uint8Array())).toContain(
+      '<CanvasApps />',
+    );
   });
 
   it.each([
@@ -45,28 +54,33 @@ describe('unpack refuses what it cannot place, naming it', () => {
   });
 
   it('an element in a split container that is not a component', () => {
-    expect(unpackError(withCustomizations((xml) => xml.replace('<optionsets>', '<optionsets>\r\n    <Gadget />'))))
-      .toContain('holds a <Gadget> where only <optionset> elements are expected');
+    expect(unpackError(withCustomizations((xml) => xml.replace('<optionsets>', '<optionsets>\r\n    <Gadget />')))).toContain(
+      'holds a <Gadget> where only <optionset> elements are expected',
+    );
   });
 
   it('a name that would escape the folder', () => {
-    expect(unpackError(withCustomizations((xml) => xml.replace('>pcc_Referral</Name>', '>../pcc_Referral</Name>'))))
-      .toContain('entity <Name> "../pcc_Referral" cannot be used as a file name');
+    expect(unpackError(withCustomizations((xml) => xml.replace('>pcc_Referral</Name>', '>../pcc_Referral</Name>')))).toContain(
+      'entity <Name> "../pcc_Referral" cannot be used as a file name',
+    );
   });
 
   it('two components on the same file, letter case aside', () => {
-    expect(unpackError(withCustomizations((xml) => xml.replace('<optionset Name="pcc_referralstatus"', '<optionset Name="PCC_DEALSTAGE"'))))
-      .toContain('both map to the file');
+    expect(
+      unpackError(withCustomizations((xml) => xml.replace('<optionset Name="pcc_referralstatus"', '<optionset Name="PCC_DEALSTAGE"'))),
+    ).toContain('both map to the file');
   });
 
   it('a workflow without JsonFileName', () => {
-    expect(unpackError(withCustomizations((xml) => xml.replace(/<JsonFileName>[^<]*<\/JsonFileName>/, ''))))
-      .toContain('<JsonFileName> (or <XamlFileName>) is missing');
+    expect(unpackError(withCustomizations((xml) => xml.replace(/<JsonFileName>[^<]*<\/JsonFileName>/, '')))).toContain(
+      '<JsonFileName> (or <XamlFileName>) is missing',
+    );
   });
 
   it('a zip without customizations.xml', () => {
-    expect(unpackError(base().filter((entry) => entry.name !== 'customizations.xml')))
-      .toContain('in.zip: is not a Dataverse solution zip: customizations.xml missing');
+    expect(unpackError(base().filter((entry) => entry.name !== 'customizations.xml'))).toContain(
+      'in.zip: is not a Dataverse solution zip: customizations.xml missing',
+    );
   });
 });
 
@@ -97,7 +111,8 @@ describe('pack restores the canonical order', () => {
     const files = new Map(unpackSolution(base(), 'in.zip').map((file) => [file.path, file.data]));
     files.delete('Other/Relationships/pcc_Referral.xml');
     expect(() => packSolution(files, 'src/')).toThrow(
-      'src/Other/Relationships.xml <EntityRelationship Name="pcc_contact_referral">: is listed, but no file in Other/Relationships/ defines it');
+      'src/Other/Relationships.xml <EntityRelationship Name="pcc_contact_referral">: is listed, but no file in Other/Relationships/ defines it',
+    );
   });
 
   it('pack refuses form files of an entity without Entity.xml', () => {

@@ -24,32 +24,34 @@ describe('synthetic zip built with the project conventions', () => {
 
   it('writes the SolutionPackager layout', () => {
     const { flowA, flowB, control } = SYNTHETIC_FILES;
-    expect([...files.keys()].sort()).toEqual([
-      `Controls/${control}/ControlManifest.xml`,
-      `Controls/${control}/ControlManifest.xml.data.xml`,
-      `Controls/${control}/bundle.js`,
-      `Controls/${control}/strings/ReferralPanel.1033.resx`,
-      'Entities/Opportunity/Entity.xml',
-      'Entities/Opportunity/FormXml/main/{11111111-0000-0000-0000-00000000000a}.xml',
-      'Entities/Opportunity/FormXml/main/{22222222-0000-0000-0000-00000000000b}.xml',
-      'Entities/Opportunity/FormXml/quick/{33333333-0000-0000-0000-00000000000c}.xml',
-      'Entities/Opportunity/RibbonDiff.xml',
-      'Entities/Opportunity/SavedQueries/{44444444-0000-0000-0000-00000000000d}.xml',
-      'Entities/pcc_Referral/Entity.xml',
-      'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariabledefinition.xml',
-      'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariablevalues.json',
-      'OptionSets/pcc_dealstage.xml',
-      'OptionSets/pcc_referralstatus.xml',
-      'Other/Customizations.xml',
-      'Other/Relationships.xml',
-      'Other/Relationships/Opportunity.xml',
-      'Other/Relationships/pcc_Referral.xml',
-      'Other/Solution.xml',
-      flowA,
-      `${flowA}.data.xml`,
-      flowB,
-      `${flowB}.data.xml`,
-    ].sort());
+    expect([...files.keys()].sort()).toEqual(
+      [
+        `Controls/${control}/ControlManifest.xml`,
+        `Controls/${control}/ControlManifest.xml.data.xml`,
+        `Controls/${control}/bundle.js`,
+        `Controls/${control}/strings/ReferralPanel.1033.resx`,
+        'Entities/Opportunity/Entity.xml',
+        'Entities/Opportunity/FormXml/main/{11111111-0000-0000-0000-00000000000a}.xml',
+        'Entities/Opportunity/FormXml/main/{22222222-0000-0000-0000-00000000000b}.xml',
+        'Entities/Opportunity/FormXml/quick/{33333333-0000-0000-0000-00000000000c}.xml',
+        'Entities/Opportunity/RibbonDiff.xml',
+        'Entities/Opportunity/SavedQueries/{44444444-0000-0000-0000-00000000000d}.xml',
+        'Entities/pcc_Referral/Entity.xml',
+        'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariabledefinition.xml',
+        'environmentvariabledefinitions/pcc_SyncOnlyCoSell/environmentvariablevalues.json',
+        'OptionSets/pcc_dealstage.xml',
+        'OptionSets/pcc_referralstatus.xml',
+        'Other/Customizations.xml',
+        'Other/Relationships.xml',
+        'Other/Relationships/Opportunity.xml',
+        'Other/Relationships/pcc_Referral.xml',
+        'Other/Solution.xml',
+        flowA,
+        `${flowA}.data.xml`,
+        flowB,
+        `${flowB}.data.xml`,
+      ].sort(),
+    );
   });
 
   it('leaves empty placeholders in Customizations.xml and Entity.xml, with the XML declaration', () => {
@@ -60,25 +62,33 @@ describe('synthetic zip built with the project conventions', () => {
     }
     expect(customizations).toContain('connectionreferencelogicalname="pcc_dataverse"');
     const entity = text(files.get('Entities/Opportunity/Entity.xml'));
-    expect(entity).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>\r\n<Entity xmlns:xsi="http:\/\/www\.w3\.org\/2001\/XMLSchema-instance">/);
+    expect(entity).toMatch(
+      /^<\?xml version="1\.0" encoding="utf-8"\?>\r\n<Entity xmlns:xsi="http:\/\/www\.w3\.org\/2001\/XMLSchema-instance">/,
+    );
     expect(entity).toContain('<FormXml />\r\n  <SavedQueries />\r\n  <RibbonDiffXml />\r\n</Entity>');
     expect(entity).toContain('<AutoNumberFormat> </AutoNumberFormat>');
   });
 
   it('writes forms, views, relationships and side files as SolutionPackager does', () => {
     const form = text(files.get('Entities/Opportunity/FormXml/main/{11111111-0000-0000-0000-00000000000a}.xml'));
-    expect(form).toMatch(/^<\?xml[^>]*\?>\r\n<forms xmlns:xsi="[^"]+">\r\n  <systemform>\r\n    <formid>\{11111111-0000-0000-0000-00000000000a\}<\/formid>/);
-    expect(text(files.get('Entities/Opportunity/SavedQueries/{44444444-0000-0000-0000-00000000000d}.xml'))).toContain('<savedqueries xmlns:xsi=');
+    expect(form).toMatch(
+      /^<\?xml[^>]*\?>\r\n<forms xmlns:xsi="[^"]+">\r\n  <systemform>\r\n    <formid>\{11111111-0000-0000-0000-00000000000a\}<\/formid>/,
+    );
+    expect(text(files.get('Entities/Opportunity/SavedQueries/{44444444-0000-0000-0000-00000000000d}.xml'))).toContain(
+      '<savedqueries xmlns:xsi=',
+    );
     expect(text(files.get('Other/Relationships.xml'))).toContain(
-      '<EntityRelationship Name="pcc_referral_opportunity" />\r\n  <EntityRelationship Name="pcc_contact_referral" />\r\n  <EntityRelationship Name="pcc_account_opportunity" />');
+      '<EntityRelationship Name="pcc_referral_opportunity" />\r\n  <EntityRelationship Name="pcc_contact_referral" />\r\n  <EntityRelationship Name="pcc_account_opportunity" />',
+    );
     const parentGroup = text(files.get('Other/Relationships/Opportunity.xml'));
     expect(parentGroup.indexOf('pcc_referral_opportunity')).toBeLessThan(parentGroup.indexOf('pcc_account_opportunity'));
     expect(parentGroup).not.toContain('pcc_contact_referral');
     const workflow = text(files.get(`${SYNTHETIC_FILES.flowA}.data.xml`));
     expect(workflow).toMatch(/<Workflow WorkflowId="\{0a1b2c3d-1111-4a4a-9b9b-000000000001\}" Name="[^"]+" xmlns:xsi="[^"]+">/);
     expect(workflow).toContain('<Description xsi:nil="true" />');
-    expect(text(files.get(`Controls/${SYNTHETIC_FILES.control}/ControlManifest.xml.data.xml`)))
-      .toContain(`<CustomControl xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\r\n  <Name>${SYNTHETIC_FILES.control}</Name>`);
+    expect(text(files.get(`Controls/${SYNTHETIC_FILES.control}/ControlManifest.xml.data.xml`))).toContain(
+      `<CustomControl xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\r\n  <Name>${SYNTHETIC_FILES.control}</Name>`,
+    );
   });
 
   it('copies flow JSON, control files and environment variables byte for byte', () => {
@@ -103,7 +113,7 @@ describe('synthetic zip built with the project conventions', () => {
 
   it('keeps the tricky default label and multi-line descriptions', () => {
     const packed = decodeText(entry(roundTrip(entries, 'synthetic.zip'), 'customizations.xml'));
-    expect(packed).toContain('Referral &lt;&amp;&quot;\'&gt; 😀 推荐 紹介');
+    expect(packed).toContain("Referral &lt;&amp;&quot;'&gt; 😀 推荐 紹介");
     expect(packed).toContain(MULTILINE.replace('&', '&amp;'));
     expect(TRICKY).toContain('😀');
   });
@@ -123,7 +133,8 @@ describe.each(REAL_ZIPS)('real export %s', (zipName) => {
   it('maps every zip entry to a file of the unpacked folder', () => {
     for (const original of entries) {
       if (original.name === '[Content_Types].xml') continue; // regenerated by pack
-      const target = { 'solution.xml': 'Other/Solution.xml', 'customizations.xml': 'Other/Customizations.xml' }[original.name] ?? original.name;
+      const target =
+        { 'solution.xml': 'Other/Solution.xml', 'customizations.xml': 'Other/Customizations.xml' }[original.name] ?? original.name;
       expect(files.has(target)).toBe(true);
       if (target === original.name) expect(Buffer.from(files.get(target) ?? []).equals(Buffer.from(original.data))).toBe(true);
     }
@@ -157,15 +168,25 @@ describe('components of the real exports', () => {
     expect(count(/^Entities\/aib_Issuer\/FormXml\/(card|main|quick)\/\{[0-9a-f-]+\}\.xml$/)).toBe(3);
     expect(count(/^Entities\/[^/]+\/SavedQueries\/\{[0-9a-f-]+\}\.xml$/)).toBe(21);
     expect(count(/^Entities\/[^/]+\/RibbonDiff\.xml$/)).toBe(3);
-    expect(paths).toEqual(expect.arrayContaining([
-      'Other/Relationships.xml', 'Other/Relationships/aib_Issuer.xml', 'Other/Relationships/SystemUser.xml',
-      'OptionSets/aib_proposalstatus.xml', 'Workflows/Importdataset-55337EAE-B7D7-EE11-904D-00224822316D.json.data.xml',
-    ]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'Other/Relationships.xml',
+        'Other/Relationships/aib_Issuer.xml',
+        'Other/Relationships/SystemUser.xml',
+        'OptionSets/aib_proposalstatus.xml',
+        'Workflows/Importdataset-55337EAE-B7D7-EE11-904D-00224822316D.json.data.xml',
+      ]),
+    );
   });
 
   it('keeps the system-table shell of the Contoso sample (Name + RibbonDiffXml only)', async () => {
     const paths = await unpackFixture('Contoso_sample_1_0_0_1_managed.zip');
-    expect(paths).toEqual(expect.arrayContaining(['Entities/Account/Entity.xml', 'Entities/Account/RibbonDiff.xml',
-      'environmentvariabledefinitions/new_ContosoURL/environmentvariablevalues.json']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'Entities/Account/Entity.xml',
+        'Entities/Account/RibbonDiff.xml',
+        'environmentvariabledefinitions/new_ContosoURL/environmentvariablevalues.json',
+      ]),
+    );
   });
 });

@@ -1,6 +1,17 @@
 import {
-  ComponentType, CUSTOMIZATIONS_XML, declaredMissing, entryNameOf, normalizeGuid, prefixOf, SOLUTION_XML,
-  type Customizations, type FileComponentNode, type Manifest, type NamedNode, type RootComponent, type SolutionPackage,
+  ComponentType,
+  CUSTOMIZATIONS_XML,
+  declaredMissing,
+  entryNameOf,
+  normalizeGuid,
+  prefixOf,
+  SOLUTION_XML,
+  type Customizations,
+  type FileComponentNode,
+  type Manifest,
+  type NamedNode,
+  type RootComponent,
+  type SolutionPackage,
 } from '../../../core/package/reader.js';
 import type { Finding } from '../types.js';
 import type { XElement } from '../../../core/xml/tree.js';
@@ -25,7 +36,13 @@ export function checkCrossReferences({ pkg }: RuleContext): Finding[] {
     ...checkFormRoots(manifest, customizations),
     ...checkNamedRoots(manifest, customizations.optionSets, ComponentType.OptionSet, 'option set', 'optionset'),
     ...checkNamedRoots(manifest, customizations.customControls, ComponentType.CustomControl, 'custom control', 'custom-control'),
-    ...checkFiles(pkg, customizations.customControls, 'custom-control-manifest-missing', 'custom control', (name) => `Controls/${name}/${CONTROL_MANIFEST}`),
+    ...checkFiles(
+      pkg,
+      customizations.customControls,
+      'custom-control-manifest-missing',
+      'custom control',
+      (name) => `Controls/${name}/${CONTROL_MANIFEST}`,
+    ),
     ...checkNamedRoots(manifest, customizations.webResources, ComponentType.WebResource, 'web resource', 'web-resource'),
     ...checkFiles(pkg, customizations.webResources, 'web-resource-file-missing', 'web resource', undefined),
     ...checkRelationshipEntities(manifest, customizations),
@@ -42,10 +59,18 @@ function checkEntities(manifest: Manifest, customizations: Customizations): Find
   const entityNames = new Set(customizations.entities.map((entity) => lower(entity.name)));
   for (const entity of customizations.entities) {
     if (rootNames.has(lower(entity.name))) continue;
-    findings.push(finding('Critical', 'entity-not-root', `table ${entity.name} is in customizations.xml but not declared as a root component (type 1) in solution.xml; ${NOT_ROOT_ERROR}`, {
-      entry: CUSTOMIZATIONS_XML, where: entity.el,
-      fix: `add <RootComponent type="1" schemaName="${lower(entity.name)}" behavior="0" /> (behavior="2" for a system table you only extend)`,
-    }));
+    findings.push(
+      finding(
+        'Critical',
+        'entity-not-root',
+        `table ${entity.name} is in customizations.xml but not declared as a root component (type 1) in solution.xml; ${NOT_ROOT_ERROR}`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: entity.el,
+          fix: `add <RootComponent type="1" schemaName="${lower(entity.name)}" behavior="0" /> (behavior="2" for a system table you only extend)`,
+        },
+      ),
+    );
   }
   for (const root of roots) {
     const name = root.schemaName ?? '';
@@ -53,13 +78,29 @@ function checkEntities(manifest: Manifest, customizations: Customizations): Find
     // A shell (behavior 1/2) of a table owned by someone else may legitimately carry no entity node.
     const shell = SHELL_BEHAVIORS.includes(root.behavior ?? '0');
     if (shell && prefixOf(name) === undefined) continue;
-    findings.push(shell
-      ? finding('Low', 'root-entity-missing', `root component table ${name} (shell) has no <Entity> in customizations.xml, so it adds nothing`, {
-        entry: SOLUTION_XML, where: root.el, fix: 'remove the root component or add the columns/forms it should carry',
-      })
-      : finding('Critical', 'root-entity-missing', `root component table ${name} (behavior ${root.behavior ?? '0'}, include everything) has no <Entity> in customizations.xml; the import cannot find the table definition`, {
-        entry: SOLUTION_XML, where: root.el, fix: `add the <Entity> node for ${name} to customizations.xml, or use behavior="2" for a system table you only extend`,
-      }));
+    findings.push(
+      shell
+        ? finding(
+            'Low',
+            'root-entity-missing',
+            `root component table ${name} (shell) has no <Entity> in customizations.xml, so it adds nothing`,
+            {
+              entry: SOLUTION_XML,
+              where: root.el,
+              fix: 'remove the root component or add the columns/forms it should carry',
+            },
+          )
+        : finding(
+            'Critical',
+            'root-entity-missing',
+            `root component table ${name} (behavior ${root.behavior ?? '0'}, include everything) has no <Entity> in customizations.xml; the import cannot find the table definition`,
+            {
+              entry: SOLUTION_XML,
+              where: root.el,
+              fix: `add the <Entity> node for ${name} to customizations.xml, or use behavior="2" for a system table you only extend`,
+            },
+          ),
+    );
   }
   return findings;
 }
@@ -71,16 +112,33 @@ function checkWorkflowRoots(manifest: Manifest, customizations: Customizations):
   const workflowIds = new Set(customizations.workflows.map((workflow) => normalizeGuid(workflow.id ?? '')));
   for (const workflow of customizations.workflows) {
     if (workflow.id === undefined || rootIds.has(normalizeGuid(workflow.id))) continue;
-    findings.push(finding('Critical', 'workflow-not-root', `flow "${workflow.name ?? ''}" (WorkflowId ${workflow.id}) is in customizations.xml but not declared as a root component (type 29) in solution.xml; ${NOT_ROOT_ERROR}`, {
-      entry: CUSTOMIZATIONS_XML, where: workflow.el,
-      fix: `add <RootComponent type="29" id="{${normalizeGuid(workflow.id)}}" behavior="0" />, or fix the id so both files use the same WorkflowId`,
-    }));
+    findings.push(
+      finding(
+        'Critical',
+        'workflow-not-root',
+        `flow "${workflow.name ?? ''}" (WorkflowId ${workflow.id}) is in customizations.xml but not declared as a root component (type 29) in solution.xml; ${NOT_ROOT_ERROR}`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: workflow.el,
+          fix: `add <RootComponent type="29" id="{${normalizeGuid(workflow.id)}}" behavior="0" />, or fix the id so both files use the same WorkflowId`,
+        },
+      ),
+    );
   }
   for (const root of roots) {
     if (root.id === undefined || workflowIds.has(normalizeGuid(root.id))) continue;
-    findings.push(finding('Critical', 'root-workflow-missing', `root component flow ${root.id} (type 29) has no <Workflow WorkflowId="${root.id}"> in customizations.xml`, {
-      entry: SOLUTION_XML, where: root.el, fix: 'add the Workflow element (and its Workflows/*.json) or remove the root component; ids compare case-insensitively, braces optional',
-    }));
+    findings.push(
+      finding(
+        'Critical',
+        'root-workflow-missing',
+        `root component flow ${root.id} (type 29) has no <Workflow WorkflowId="${root.id}"> in customizations.xml`,
+        {
+          entry: SOLUTION_XML,
+          where: root.el,
+          fix: 'add the Workflow element (and its Workflows/*.json) or remove the root component; ids compare case-insensitively, braces optional',
+        },
+      ),
+    );
   }
   return findings;
 }
@@ -90,9 +148,18 @@ function checkFormRoots(manifest: Manifest, customizations: Customizations): Fin
   const formIds = new Set(customizations.entities.flatMap((entity) => entity.forms.map((form) => normalizeGuid(form.formId ?? ''))));
   return rootsOfType(manifest, ComponentType.SystemForm)
     .filter((root) => root.id !== undefined && !formIds.has(normalizeGuid(root.id)))
-    .map((root) => finding('Critical', 'root-form-missing', `root component form ${root.id ?? ''} (type 60) has no <systemform> with that formid in customizations.xml`, {
-      entry: SOLUTION_XML, where: root.el, fix: 'add the form under its table\'s <FormXml> or remove the root component',
-    }));
+    .map((root) =>
+      finding(
+        'Critical',
+        'root-form-missing',
+        `root component form ${root.id ?? ''} (type 60) has no <systemform> with that formid in customizations.xml`,
+        {
+          entry: SOLUTION_XML,
+          where: root.el,
+          fix: "add the form under its table's <FormXml> or remove the root component",
+        },
+      ),
+    );
 }
 
 /** Option sets, custom controls, web resources: each one ↔ a root component of its type with the same name. */
@@ -103,29 +170,57 @@ function checkNamedRoots(manifest: Manifest, components: readonly NamedNode[], t
   const names = new Set(components.map((component) => lower(component.name)));
   for (const component of components) {
     if (!component.name || rootNames.has(lower(component.name))) continue;
-    findings.push(finding('Critical', `${ruleStem}-not-root`, `${label} ${component.name} is in customizations.xml but not declared as a root component (type ${type}) in solution.xml; ${NOT_ROOT_ERROR}`, {
-      entry: CUSTOMIZATIONS_XML, where: component.el, fix: `add <RootComponent type="${type}" schemaName="${component.name}" behavior="0" />`,
-    }));
+    findings.push(
+      finding(
+        'Critical',
+        `${ruleStem}-not-root`,
+        `${label} ${component.name} is in customizations.xml but not declared as a root component (type ${type}) in solution.xml; ${NOT_ROOT_ERROR}`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: component.el,
+          fix: `add <RootComponent type="${type}" schemaName="${component.name}" behavior="0" />`,
+        },
+      ),
+    );
   }
   for (const root of roots) {
     const name = root.schemaName ?? '';
     if (!name || names.has(lower(name))) continue;
-    findings.push(finding('Critical', `root-${ruleStem}-missing`, `root component ${label} ${name} (type ${type}) has no definition in customizations.xml`, {
-      entry: SOLUTION_XML, where: root.el, fix: `add the ${label} to customizations.xml or remove the root component`,
-    }));
+    findings.push(
+      finding(
+        'Critical',
+        `root-${ruleStem}-missing`,
+        `root component ${label} ${name} (type ${type}) has no definition in customizations.xml`,
+        {
+          entry: SOLUTION_XML,
+          where: root.el,
+          fix: `add the ${label} to customizations.xml or remove the root component`,
+        },
+      ),
+    );
   }
   return findings;
 }
 
 /** Components whose content is a separate zip entry named by <FileName>. */
-function checkFiles(pkg: SolutionPackage, components: readonly FileComponentNode[], rule: string, label: string, defaultFile: ((name: string) => string) | undefined): Finding[] {
+function checkFiles(
+  pkg: SolutionPackage,
+  components: readonly FileComponentNode[],
+  rule: string,
+  label: string,
+  defaultFile: ((name: string) => string) | undefined,
+): Finding[] {
   const findings: Finding[] = [];
   for (const component of components) {
     const file = component.fileName ? entryNameOf(component.fileName) : defaultFile?.(component.name);
     if (file === undefined || pkg.byName.has(file)) continue;
-    findings.push(finding('Critical', rule, `${label} ${component.name} points to ${file}, which is not in the zip`, {
-      entry: CUSTOMIZATIONS_XML, where: component.el, fix: `add ${file} to the zip (names are case-sensitive) or correct <FileName>`,
-    }));
+    findings.push(
+      finding('Critical', rule, `${label} ${component.name} points to ${file}, which is not in the zip`, {
+        entry: CUSTOMIZATIONS_XML,
+        where: component.el,
+        fix: `add ${file} to the zip (names are case-sensitive) or correct <FileName>`,
+      }),
+    );
   }
   return findings;
 }
@@ -136,11 +231,25 @@ function checkOtherFileReferences(pkg: SolutionPackage, customizations: Customiz
   const walk = (element: XElement): void => {
     for (const node of element.children) {
       const reference = node.text.trim();
-      if (FILE_REFERENCE_ELEMENT.test(node.name) && reference.startsWith('/') && node.children.length === 0
-        && !FILE_REFERENCES_CHECKED_ELSEWHERE.has(`${element.name}/${node.name}`) && !pkg.byName.has(entryNameOf(reference))) {
-        findings.push(finding('Critical', 'referenced-file-missing', `<${node.name}> of <${element.name}> points to ${entryNameOf(reference)}, which is not in the zip`, {
-          entry: CUSTOMIZATIONS_XML, where: node, fix: 'add the file to the zip (names are case-sensitive) or correct the reference',
-        }));
+      if (
+        FILE_REFERENCE_ELEMENT.test(node.name) &&
+        reference.startsWith('/') &&
+        node.children.length === 0 &&
+        !FILE_REFERENCES_CHECKED_ELSEWHERE.has(`${element.name}/${node.name}`) &&
+        !pkg.byName.has(entryNameOf(reference))
+      ) {
+        findings.push(
+          finding(
+            'Critical',
+            'referenced-file-missing',
+            `<${node.name}> of <${element.name}> points to ${entryNameOf(reference)}, which is not in the zip`,
+            {
+              entry: CUSTOMIZATIONS_XML,
+              where: node,
+              fix: 'add the file to the zip (names are case-sensitive) or correct the reference',
+            },
+          ),
+        );
       }
       walk(node);
     }
@@ -158,10 +267,20 @@ function checkRelationshipEntities(manifest: Manifest, customizations: Customiza
   const findings: Finding[] = [];
   for (const relationship of customizations.relationships) {
     for (const entity of relationship.entities) {
-      if (inPackage.has(lower(entity)) || prefixOf(entity) === undefined || declaredMissing(manifest, ComponentType.Entity, entity)) continue;
-      findings.push(finding('Medium', 'relationship-entity-unknown', `relationship ${relationship.name} links table ${entity}, which is neither in this package nor listed in MissingDependencies; the import fails unless the target already has it`, {
-        entry: CUSTOMIZATIONS_XML, where: relationship.el, fix: `add ${entity} to the solution (type 1 root component) or make sure the solution that owns it is installed first`,
-      }));
+      if (inPackage.has(lower(entity)) || prefixOf(entity) === undefined || declaredMissing(manifest, ComponentType.Entity, entity))
+        continue;
+      findings.push(
+        finding(
+          'Medium',
+          'relationship-entity-unknown',
+          `relationship ${relationship.name} links table ${entity}, which is neither in this package nor listed in MissingDependencies; the import fails unless the target already has it`,
+          {
+            entry: CUSTOMIZATIONS_XML,
+            where: relationship.el,
+            fix: `add ${entity} to the solution (type 1 root component) or make sure the solution that owns it is installed first`,
+          },
+        ),
+      );
     }
   }
   return findings;

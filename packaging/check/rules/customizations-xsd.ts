@@ -15,21 +15,30 @@ export function checkCustomizationsXsd({ pkg, validators }: RuleContext): Findin
   const parsed = pkg.customizationsXml;
   if (!parsed) return [];
   if (!parsed.ok) {
-    return [finding('Critical', 'customizations-xml-invalid', `customizations.xml is not well-formed XML: ${parsed.message}`, {
-      entry: CUSTOMIZATIONS_XML, where: `line ${parsed.line}`, fix: 'restore the file from the original export or rebuild the zip with `cosell build`',
-    })];
+    return [
+      finding('Critical', 'customizations-xml-invalid', `customizations.xml is not well-formed XML: ${parsed.message}`, {
+        entry: CUSTOMIZATIONS_XML,
+        where: `line ${parsed.line}`,
+        fix: 'restore the file from the original export or rebuild the zip with `cosell build`',
+      }),
+    ];
   }
   const entry = pkg.byName.get(CUSTOMIZATIONS_XML);
   if (!entry) return [];
   const issues = validateXml(validators.customizations, entry.data, CUSTOMIZATIONS_XML);
-  const findings = issues.slice(0, MAX_XSD_FINDINGS).map((issue) => finding('Critical', 'customizations-xsd',
-    `${XSD_FAILURE_PREFIX} '${issue.message}'`, {
+  const findings = issues.slice(0, MAX_XSD_FINDINGS).map((issue) =>
+    finding('Critical', 'customizations-xsd', `${XSD_FAILURE_PREFIX} '${issue.message}'`, {
       entry: CUSTOMIZATIONS_XML,
       where: `${issue.path ?? ''} (line ${issue.line})`.trim(),
       fix: `make the element match CustomizationsSolution.xsd ${MICROSOFT_XSD_VERSION} (with the documented modern-export patches, packaging/check/xsd/README.md), or remove it`,
-    }));
+    }),
+  );
   if (issues.length > MAX_XSD_FINDINGS) {
-    findings.push(finding('Critical', 'customizations-xsd', `… and ${issues.length - MAX_XSD_FINDINGS} more XSD errors in customizations.xml`, { entry: CUSTOMIZATIONS_XML }));
+    findings.push(
+      finding('Critical', 'customizations-xsd', `… and ${issues.length - MAX_XSD_FINDINGS} more XSD errors in customizations.xml`, {
+        entry: CUSTOMIZATIONS_XML,
+      }),
+    );
   }
   return findings;
 }

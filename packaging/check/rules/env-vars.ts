@@ -25,24 +25,48 @@ export function checkEnvVars({ pkg }: RuleContext): Finding[] {
 function checkDefinition(pkg: SolutionPackage, envVar: EnvVarDefinition): Finding[] {
   const { parsed, entry } = envVar;
   if (!parsed.ok || parsed.root.name !== DEFINITION_ROOT || !envVar.schemaName) {
-    const problem = !parsed.ok ? `is not well-formed XML (line ${parsed.line}: ${parsed.message})`
-      : parsed.root.name !== DEFINITION_ROOT ? `has root <${parsed.root.name}>, not <${DEFINITION_ROOT}>` : 'has no schemaname attribute';
-    return [finding('Critical', 'envvar-definition-invalid', `${entry} ${problem}`, {
-      entry, fix: `write <${DEFINITION_ROOT} schemaname="${envVar.folder}"> with displayname, type… as Dataverse exports it`,
-    })];
+    const problem = !parsed.ok
+      ? `is not well-formed XML (line ${parsed.line}: ${parsed.message})`
+      : parsed.root.name !== DEFINITION_ROOT
+        ? `has root <${parsed.root.name}>, not <${DEFINITION_ROOT}>`
+        : 'has no schemaname attribute';
+    return [
+      finding('Critical', 'envvar-definition-invalid', `${entry} ${problem}`, {
+        entry,
+        fix: `write <${DEFINITION_ROOT} schemaname="${envVar.folder}"> with displayname, type… as Dataverse exports it`,
+      }),
+    ];
   }
   const root = parsed.root;
   const schemaName = envVar.schemaName;
   const findings: Finding[] = [];
   if (schemaName !== envVar.folder) {
-    findings.push(finding('High', 'envvar-folder-mismatch', `folder environmentvariabledefinitions/${envVar.folder}/ holds the definition of ${schemaName}; Dataverse expects the folder name to equal the schemaname`, {
-      entry, where: root, fix: `move it to environmentvariabledefinitions/${schemaName}/ (or correct the schemaname)`,
-    }));
+    findings.push(
+      finding(
+        'High',
+        'envvar-folder-mismatch',
+        `folder environmentvariabledefinitions/${envVar.folder}/ holds the definition of ${schemaName}; Dataverse expects the folder name to equal the schemaname`,
+        {
+          entry,
+          where: root,
+          fix: `move it to environmentvariabledefinitions/${schemaName}/ (or correct the schemaname)`,
+        },
+      ),
+    );
   }
   if (RESERVED_NAMES.includes(lower(schemaName))) {
-    findings.push(finding('High', 'envvar-reserved-name', `environment variable name ${schemaName} is reserved by the platform (flows use it for their own parameters)`, {
-      entry, where: root, fix: 'choose another schema name, with the publisher prefix',
-    }));
+    findings.push(
+      finding(
+        'High',
+        'envvar-reserved-name',
+        `environment variable name ${schemaName} is reserved by the platform (flows use it for their own parameters)`,
+        {
+          entry,
+          where: root,
+          fix: 'choose another schema name, with the publisher prefix',
+        },
+      ),
+    );
   }
   findings.push(...checkTypeAndDefault(entry, root));
   findings.push(...checkValuesFile(pkg, envVar));
@@ -52,9 +76,18 @@ function checkDefinition(pkg: SolutionPackage, envVar: EnvVarDefinition): Findin
 function checkTypeAndDefault(entry: string, root: XElement): Finding[] {
   const type = childText(root, 'type');
   if (type === undefined || !TYPES.includes(type)) {
-    return [finding('High', 'envvar-type', `environment variable type ${type === undefined ? 'is missing' : `"${type}" is not a known type`}: use 100000000 String, 100000001 Number, 100000002 Boolean, 100000003 JSON, 100000004 Data source or 100000005 Secret`, {
-      entry, where: root, fix: 'set <type> to one of the six option values',
-    })];
+    return [
+      finding(
+        'High',
+        'envvar-type',
+        `environment variable type ${type === undefined ? 'is missing' : `"${type}" is not a known type`}: use 100000000 String, 100000001 Number, 100000002 Boolean, 100000003 JSON, 100000004 Data source or 100000005 Secret`,
+        {
+          entry,
+          where: root,
+          fix: 'set <type> to one of the six option values',
+        },
+      ),
+    ];
   }
   const defaultValue = childText(root, 'defaultvalue');
   if (defaultValue === undefined) return [];
@@ -74,7 +107,9 @@ function defaultProblem(type: string, value: string): string | undefined {
 }
 
 const defaultFix = (type: string): string =>
-  type === EnvVarType.Boolean ? 'write <defaultvalue>yes</defaultvalue> or <defaultvalue>no</defaultvalue>' : 'correct <defaultvalue> or omit it';
+  type === EnvVarType.Boolean
+    ? 'write <defaultvalue>yes</defaultvalue> or <defaultvalue>no</defaultvalue>'
+    : 'correct <defaultvalue> or omit it';
 
 function isJson(text: string): boolean {
   try {
@@ -91,10 +126,23 @@ function checkValuesFile(pkg: SolutionPackage, envVar: EnvVarDefinition): Findin
   const data = name ? pkg.byName.get(name)?.data : undefined;
   if (!name || !data) return [];
   if (!isJson(decodeText(data))) {
-    return [finding('High', 'envvar-values-invalid', `${name} is not valid JSON`, { entry: name, fix: 'remove the file (ship only the default) or fix its JSON' })];
+    return [
+      finding('High', 'envvar-values-invalid', `${name} is not valid JSON`, {
+        entry: name,
+        fix: 'remove the file (ship only the default) or fix its JSON',
+      }),
+    ];
   }
   if (pkg.manifest?.managed !== MANAGED) return [];
-  return [finding('Medium', 'envvar-value-in-managed', `managed package ships a current value for ${envVar.schemaName ?? envVar.folder}: the shipped current value overrides what each environment sets; ship only the default`, {
-    entry: name, fix: 'remove environmentvariablevalues.json from the managed package and put the value in <defaultvalue> or set it per environment (deployment settings)',
-  })];
+  return [
+    finding(
+      'Medium',
+      'envvar-value-in-managed',
+      `managed package ships a current value for ${envVar.schemaName ?? envVar.folder}: the shipped current value overrides what each environment sets; ship only the default`,
+      {
+        entry: name,
+        fix: 'remove environmentvariablevalues.json from the managed package and put the value in <defaultvalue> or set it per environment (deployment settings)',
+      },
+    ),
+  ];
 }

@@ -25,7 +25,12 @@ export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
       if (document === undefined) return [];
       const flowName = names.get(name) ?? flowNameFromEntry(name);
       return validateFlowDocument(document, { flowName }).map((problem) =>
-        finding('High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, { entry: name, where: problem.path, fix: problem.fix }));
+        finding('High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, {
+          entry: name,
+          where: problem.path,
+          fix: problem.fix,
+        }),
+      );
     });
 }
 

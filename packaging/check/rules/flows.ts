@@ -18,9 +18,17 @@ export function checkFlows({ pkg }: RuleContext): Finding[] {
   const referenced = new Set(workflows.map((workflow) => (workflow.jsonFileName ? entryNameOf(workflow.jsonFileName) : '')));
   for (const { name } of pkg.entries) {
     if (!name.startsWith(WORKFLOWS_FOLDER) || !name.toLowerCase().endsWith('.json') || referenced.has(name)) continue;
-    findings.push(finding('Low', 'flow-json-unreferenced', `${name} is not referenced by any <Workflow><JsonFileName> in customizations.xml; Dataverse ignores it`, {
-      entry: name, fix: 'remove the file or add its Workflow element',
-    }));
+    findings.push(
+      finding(
+        'Low',
+        'flow-json-unreferenced',
+        `${name} is not referenced by any <Workflow><JsonFileName> in customizations.xml; Dataverse ignores it`,
+        {
+          entry: name,
+          fix: 'remove the file or add its Workflow element',
+        },
+      ),
+    );
   }
   return findings;
 }
@@ -29,22 +37,43 @@ function checkWorkflow(pkg: SolutionPackage, workflow: WorkflowNode): Finding[] 
   const label = `flow "${workflow.name ?? workflow.id ?? ''}"`;
   if (!workflow.jsonFileName) {
     if (childText(workflow.el, 'Category') !== MODERN_FLOW_CATEGORY) return [];
-    return [finding('Critical', 'flow-json-missing', `${label} is a cloud flow (Category 5) without <JsonFileName>; its definition cannot be found`, {
-      entry: CUSTOMIZATIONS_XML, where: workflow.el, fix: 'add <JsonFileName>/Workflows/<Name>-<GUID>.json</JsonFileName> right after the Workflow start tag',
-    })];
+    return [
+      finding(
+        'Critical',
+        'flow-json-missing',
+        `${label} is a cloud flow (Category 5) without <JsonFileName>; its definition cannot be found`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: workflow.el,
+          fix: 'add <JsonFileName>/Workflows/<Name>-<GUID>.json</JsonFileName> right after the Workflow start tag',
+        },
+      ),
+    ];
   }
   const entryName = entryNameOf(workflow.jsonFileName);
   const read = readFlow(pkg, entryName);
   if (!read) {
     const sameIgnoringCase = pkg.entries.find((e) => lower(e.name) === lower(entryName));
-    return [finding('Critical', 'flow-json-missing', `${label} points to ${entryName}, which is not in the zip${sameIgnoringCase ? ` (there is ${sameIgnoringCase.name}: names are case-sensitive)` : ''}`, {
-      entry: CUSTOMIZATIONS_XML, where: workflow.el, fix: 'add the flow definition file or correct <JsonFileName>',
-    })];
+    return [
+      finding(
+        'Critical',
+        'flow-json-missing',
+        `${label} points to ${entryName}, which is not in the zip${sameIgnoringCase ? ` (there is ${sameIgnoringCase.name}: names are case-sensitive)` : ''}`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: workflow.el,
+          fix: 'add the flow definition file or correct <JsonFileName>',
+        },
+      ),
+    ];
   }
   if (!read.ok) {
-    return [finding('Critical', 'flow-json-invalid', `${label}: ${entryName} is not valid JSON (${read.error})`, {
-      entry: entryName, fix: 'export the flow again or regenerate it with `cosell build`',
-    })];
+    return [
+      finding('Critical', 'flow-json-invalid', `${label}: ${entryName} is not valid JSON (${read.error})`, {
+        entry: entryName,
+        fix: 'export the flow again or regenerate it with `cosell build`',
+      }),
+    ];
   }
   return [...checkConnectionReferences(pkg, entryName, read.flow), ...checkEnvVarParameters(pkg, entryName, read.flow)];
 }
@@ -69,17 +98,28 @@ function checkConnectionReferences(pkg: SolutionPackage, entryName: string, flow
   for (const [key, reference] of Object.entries(objectAt(flow, ['properties', 'connectionReferences']))) {
     const logicalName = stringAt(reference, ['connection', 'connectionReferenceLogicalName']);
     if (logicalName === undefined || declared.has(lower(logicalName)) || missingConnectionReference(pkg.manifest, logicalName)) continue;
-    findings.push(finding('High', 'connection-reference-undeclared', `the flow uses connection reference ${logicalName}, which is not declared in <connectionreferences> of customizations.xml (nor listed in MissingDependencies); the flow cannot bind its connection`, {
-      entry: entryName, where: `properties.connectionReferences.${key}.connection.connectionReferenceLogicalName`,
-      fix: `add <connectionreference connectionreferencelogicalname="${logicalName}"> to customizations.xml`,
-    }));
+    findings.push(
+      finding(
+        'High',
+        'connection-reference-undeclared',
+        `the flow uses connection reference ${logicalName}, which is not declared in <connectionreferences> of customizations.xml (nor listed in MissingDependencies); the flow cannot bind its connection`,
+        {
+          entry: entryName,
+          where: `properties.connectionReferences.${key}.connection.connectionReferenceLogicalName`,
+          fix: `add <connectionreference connectionreferencelogicalname="${logicalName}"> to customizations.xml`,
+        },
+      ),
+    );
   }
   return findings;
 }
 
 const missingConnectionReference = (manifest: Manifest | undefined, logicalName: string): boolean =>
-  (manifest?.missingRequired ?? []).some((required) => required.attrs.type === MISSING_CONNECTION_REFERENCE
-    && lower(required.attrs['id.connectionreferencelogicalname'] ?? required.attrs.schemaName ?? '') === lower(logicalName));
+  (manifest?.missingRequired ?? []).some(
+    (required) =>
+      required.attrs.type === MISSING_CONNECTION_REFERENCE &&
+      lower(required.attrs['id.connectionreferencelogicalname'] ?? required.attrs.schemaName ?? '') === lower(logicalName),
+  );
 
 /** Every `definition.parameters` entry with `metadata.schemaName` is an environment variable the package must define. */
 function checkEnvVarParameters(pkg: SolutionPackage, entryName: string, flow: Json): Finding[] {
@@ -88,10 +128,18 @@ function checkEnvVarParameters(pkg: SolutionPackage, entryName: string, flow: Js
   for (const [key, parameter] of Object.entries(objectAt(flow, ['properties', 'definition', 'parameters']))) {
     const schemaName = stringAt(parameter, ['metadata', 'schemaName']);
     if (schemaName === undefined || defined.has(lower(schemaName))) continue;
-    findings.push(finding('High', 'flow-envvar-undefined', `flow parameter "${key}" reads environment variable ${schemaName}, but the zip has no environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml`, {
-      entry: entryName, where: `properties.definition.parameters.${key}.metadata.schemaName`,
-      fix: `add environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml (folder name = schemaname)`,
-    }));
+    findings.push(
+      finding(
+        'High',
+        'flow-envvar-undefined',
+        `flow parameter "${key}" reads environment variable ${schemaName}, but the zip has no environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml`,
+        {
+          entry: entryName,
+          where: `properties.definition.parameters.${key}.metadata.schemaName`,
+          fix: `add environmentvariabledefinitions/${schemaName}/environmentvariabledefinition.xml (folder name = schemaname)`,
+        },
+      ),
+    );
   }
   return findings;
 }

@@ -1,6 +1,15 @@
 import { CONTROL_MANIFEST, ofTypesForAttribute, readControlManifest, type ControlManifestInfo } from '../../control-manifest.js';
 import {
-  ComponentType, CUSTOMIZATIONS_XML, declaredMissing, entryNameOf, formElements, normalizeGuid, prefixOf, type EntityNode, type FormNode, type SolutionPackage,
+  ComponentType,
+  CUSTOMIZATIONS_XML,
+  declaredMissing,
+  entryNameOf,
+  formElements,
+  normalizeGuid,
+  prefixOf,
+  type EntityNode,
+  type FormNode,
+  type SolutionPackage,
 } from '../../../core/package/reader.js';
 import type { Finding } from '../types.js';
 import { childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
@@ -15,12 +24,15 @@ export function checkForms({ pkg }: RuleContext): Finding[] {
   const ownPrefixes = ownPrefixesOf(pkg);
   const manifests = new ControlManifests(pkg);
   return (pkg.customizations?.entities ?? []).flatMap((entity) =>
-    entity.forms.filter((form) => form.form).flatMap((form) => [
-      ...checkControlDescriptions(entity, form),
-      ...checkBoundColumns(pkg, entity, form, ownPrefixes),
-      ...checkCustomControlBindings(pkg, entity, form, ownPrefixes, manifests),
-      ...checkFormElementIds(entity, form),
-    ]));
+    entity.forms
+      .filter((form) => form.form)
+      .flatMap((form) => [
+        ...checkControlDescriptions(entity, form),
+        ...checkBoundColumns(pkg, entity, form, ownPrefixes),
+        ...checkCustomControlBindings(pkg, entity, form, ownPrefixes, manifests),
+        ...checkFormElementIds(entity, form),
+      ]),
+  );
 }
 
 /** The packaged control manifests, parsed once per package, by lower-cased control name. */
@@ -55,13 +67,20 @@ class ControlManifests {
  * packaged ControlManifest.xml, each bound column exists and has a type the property accepts, the
  * `type` written on the parameter is one the property declares, and no required property is unbound.
  */
-function checkCustomControlBindings(pkg: SolutionPackage, entity: EntityNode, form: FormNode, ownPrefixes: ReadonlySet<string>, manifests: ControlManifests): Finding[] {
+function checkCustomControlBindings(
+  pkg: SolutionPackage,
+  entity: EntityNode,
+  form: FormNode,
+  ownPrefixes: ReadonlySet<string>,
+  manifests: ControlManifests,
+): Finding[] {
   const findings: Finding[] = [];
   const attributes = new Map(entity.attributes.map((attribute) => [lower(attribute.logicalName), attribute]));
   const uniqueIds = new Set(formElements(form, 'control').map((control) => normalizeGuid(control.attrs.uniqueid ?? '')));
   // An orphan description (form-control-description-orphan) never shows its control: its binding is moot.
-  const live = formElements(form, 'controlDescription')
-    .filter((description) => isDiffForm(form) || uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')));
+  const live = formElements(form, 'controlDescription').filter(
+    (description) => isDiffForm(form) || uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')),
+  );
   for (const custom of live.flatMap((description) => description.children.filter((element) => element.name === 'customControl'))) {
     const name = custom.attrs.name;
     if (!name) continue; // the classic fallback (by classid)
@@ -70,35 +89,60 @@ function checkCustomControlBindings(pkg: SolutionPackage, entity: EntityNode, fo
     if (!packaged) {
       const prefix = prefixOf(name);
       if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.CustomControl, name)) {
-        findings.push(finding('High', 'form-custom-control-unknown', `${label} is not a CustomControl of this package; the form cannot load it`, {
-          entry: CUSTOMIZATIONS_XML, where: custom, fix: `package the control (Controls/${name}/ControlManifest.xml, a <CustomControl> and a type-66 root component) or correct the name`,
-        }));
+        findings.push(
+          finding('High', 'form-custom-control-unknown', `${label} is not a CustomControl of this package; the form cannot load it`, {
+            entry: CUSTOMIZATIONS_XML,
+            where: custom,
+            fix: `package the control (Controls/${name}/ControlManifest.xml, a <CustomControl> and a type-66 root component) or correct the name`,
+          }),
+        );
       }
       continue;
     }
     if (packaged.problem) {
-      findings.push(finding('High', 'custom-control-manifest-invalid', `${packaged.entry} ${packaged.problem}, so the binding of ${name} cannot work`, {
-        entry: packaged.entry, fix: 'package the ControlManifest.xml that pcf-scripts writes to out/controls/<control>/',
-      }));
+      findings.push(
+        finding('High', 'custom-control-manifest-invalid', `${packaged.entry} ${packaged.problem}, so the binding of ${name} cannot work`, {
+          entry: packaged.entry,
+          fix: 'package the ControlManifest.xml that pcf-scripts writes to out/controls/<control>/',
+        }),
+      );
       continue;
     }
     const manifest = packaged.manifest;
     if (!manifest) continue; // manifest file missing: custom-control-manifest-missing (cross-references)
-    const parameters = (custom.children.find((element) => element.name === 'parameters')?.children ?? []);
+    const parameters = custom.children.find((element) => element.name === 'parameters')?.children ?? [];
     const properties = new Map(manifest.properties.map((property) => [property.name, property]));
     for (const parameter of parameters) {
       const property = properties.get(parameter.name);
       if (!property) {
-        findings.push(finding('High', 'form-control-property-unknown', `${label}: parameter <${parameter.name}> is not a property of ${packaged.entry} (it has ${listNames(manifest.properties.map((p) => p.name))})`, {
-          entry: CUSTOMIZATIONS_XML, where: parameter, fix: 'use the manifest property names, or rebuild and repackage the control',
-        }));
+        findings.push(
+          finding(
+            'High',
+            'form-control-property-unknown',
+            `${label}: parameter <${parameter.name}> is not a property of ${packaged.entry} (it has ${listNames(manifest.properties.map((p) => p.name))})`,
+            {
+              entry: CUSTOMIZATIONS_XML,
+              where: parameter,
+              fix: 'use the manifest property names, or rebuild and repackage the control',
+            },
+          ),
+        );
         continue;
       }
       const declaredType = parameter.attrs.type;
       if (declaredType !== undefined && property.types.length > 0 && !property.types.includes(declaredType)) {
-        findings.push(finding('High', 'form-control-type-mismatch', `${label}: parameter ${parameter.name} says type="${declaredType}", but the manifest declares ${property.types.join(' | ')}`, {
-          entry: CUSTOMIZATIONS_XML, where: parameter, fix: `write type="${property.types[0]}" (the manifest's of-type)`,
-        }));
+        findings.push(
+          finding(
+            'High',
+            'form-control-type-mismatch',
+            `${label}: parameter ${parameter.name} says type="${declaredType}", but the manifest declares ${property.types.join(' | ')}`,
+            {
+              entry: CUSTOMIZATIONS_XML,
+              where: parameter,
+              fix: `write type="${property.types[0]}" (the manifest's of-type)`,
+            },
+          ),
+        );
       }
       if (property.usage !== 'bound' || parameter.attrs.static === 'true') continue;
       const column = parameter.text.trim();
@@ -106,25 +150,52 @@ function checkCustomControlBindings(pkg: SolutionPackage, entity: EntityNode, fo
       if (!attribute) {
         const prefix = prefixOf(column);
         if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.Attribute, column)) {
-          findings.push(finding('High', 'form-control-column-unknown', `${label}: property ${parameter.name} is bound to ${column}, which is not an attribute of ${entity.name} in this package`, {
-            entry: CUSTOMIZATIONS_XML, where: parameter, fix: `add the ${column} attribute to ${entity.name} or bind the property to an existing column`,
-          }));
+          findings.push(
+            finding(
+              'High',
+              'form-control-column-unknown',
+              `${label}: property ${parameter.name} is bound to ${column}, which is not an attribute of ${entity.name} in this package`,
+              {
+                entry: CUSTOMIZATIONS_XML,
+                where: parameter,
+                fix: `add the ${column} attribute to ${entity.name} or bind the property to an existing column`,
+              },
+            ),
+          );
         }
         continue;
       }
       const columnTypes = ofTypesForAttribute(childText(attribute.el, 'Type') ?? '', childText(attribute.el, 'Format'));
       if (columnTypes && property.types.length > 0 && !columnTypes.some((type) => property.types.includes(type))) {
-        findings.push(finding('High', 'form-control-type-mismatch', `${label}: property ${parameter.name} (${property.types.join(' | ')}) is bound to ${column}, a ${columnTypes.join(' | ')} column`, {
-          entry: CUSTOMIZATIONS_XML, where: parameter, fix: `bind ${parameter.name} to a ${property.types.join(' or ')} column, or change the property's of-type in the manifest`,
-        }));
+        findings.push(
+          finding(
+            'High',
+            'form-control-type-mismatch',
+            `${label}: property ${parameter.name} (${property.types.join(' | ')}) is bound to ${column}, a ${columnTypes.join(' | ')} column`,
+            {
+              entry: CUSTOMIZATIONS_XML,
+              where: parameter,
+              fix: `bind ${parameter.name} to a ${property.types.join(' or ')} column, or change the property's of-type in the manifest`,
+            },
+          ),
+        );
       }
     }
     const bound = new Set(parameters.map((parameter) => parameter.name));
     const missing = manifest.properties.filter((property) => property.required && property.usage !== 'output' && !bound.has(property.name));
     if (missing.length > 0) {
-      findings.push(finding('High', 'form-control-property-missing', `${label}: required propert${missing.length === 1 ? 'y' : 'ies'} ${listNames(missing.map((p) => p.name))} not bound; the form editor refuses the control and the runtime gets no value`, {
-        entry: CUSTOMIZATIONS_XML, where: custom, fix: 'add a parameter for each required property',
-      }));
+      findings.push(
+        finding(
+          'High',
+          'form-control-property-missing',
+          `${label}: required propert${missing.length === 1 ? 'y' : 'ies'} ${listNames(missing.map((p) => p.name))} not bound; the form editor refuses the control and the runtime gets no value`,
+          {
+            entry: CUSTOMIZATIONS_XML,
+            where: custom,
+            fix: 'add a parameter for each required property',
+          },
+        ),
+      );
     }
   }
   return findings;
@@ -142,10 +213,18 @@ function checkControlDescriptions(entity: EntityNode, form: FormNode): Finding[]
   const uniqueIds = new Set(formElements(form, 'control').map((control) => normalizeGuid(control.attrs.uniqueid ?? '')));
   return formElements(form, 'controlDescription')
     .filter((description) => !uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')))
-    .map((description) => finding('Medium', 'form-control-description-orphan',
-      `${formLabel(entity, form)}: controlDescription forControl="${description.attrs.forControl ?? ''}" matches no control uniqueid in the form; the custom control is never shown`, {
-        entry: CUSTOMIZATIONS_XML, where: description, fix: 'set forControl to the uniqueid of the cell control it replaces',
-      }));
+    .map((description) =>
+      finding(
+        'Medium',
+        'form-control-description-orphan',
+        `${formLabel(entity, form)}: controlDescription forControl="${description.attrs.forControl ?? ''}" matches no control uniqueid in the form; the custom control is never shown`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: description,
+          fix: 'set forControl to the uniqueid of the cell control it replaces',
+        },
+      ),
+    );
 }
 
 /**
@@ -161,9 +240,18 @@ function checkBoundColumns(pkg: SolutionPackage, entity: EntityNode, form: FormN
     const prefix = column ? prefixOf(column) : undefined;
     if (!column || prefix === undefined || !ownPrefixes.has(lower(prefix)) || columns.has(lower(column))) continue;
     if (declaredMissing(pkg.manifest, ComponentType.Attribute, column)) continue;
-    findings.push(finding('High', 'form-field-unknown', `${formLabel(entity, form)}: control ${control.attrs.id ?? ''} is bound to column ${column}, which is not an attribute of ${entity.name} in this package`, {
-      entry: CUSTOMIZATIONS_XML, where: control, fix: `add the ${column} attribute to ${entity.name} (or correct datafieldname)`,
-    }));
+    findings.push(
+      finding(
+        'High',
+        'form-field-unknown',
+        `${formLabel(entity, form)}: control ${control.attrs.id ?? ''} is bound to column ${column}, which is not an attribute of ${entity.name} in this package`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: control,
+          fix: `add the ${column} attribute to ${entity.name} (or correct datafieldname)`,
+        },
+      ),
+    );
   }
   return findings;
 }
@@ -173,9 +261,18 @@ function checkFormElementIds(entity: EntityNode, form: FormNode): Finding[] {
   const check = (name: string, attribute: string): void => {
     const elements = formElements(form, name);
     for (const [id, group] of duplicatesBy(elements, (el) => (el.attrs[attribute] ? normalizeGuid(el.attrs[attribute]) : undefined))) {
-      findings.push(finding('High', 'duplicate-form-element-id', `${formLabel(entity, form)}: ${group.length} <${name}> elements share ${attribute} ${id}`, {
-        entry: CUSTOMIZATIONS_XML, where: group[1] ?? form.systemform, fix: `give each <${name}> its own GUID`,
-      }));
+      findings.push(
+        finding(
+          'High',
+          'duplicate-form-element-id',
+          `${formLabel(entity, form)}: ${group.length} <${name}> elements share ${attribute} ${id}`,
+          {
+            entry: CUSTOMIZATIONS_XML,
+            where: group[1] ?? form.systemform,
+            fix: `give each <${name}> its own GUID`,
+          },
+        ),
+      );
     }
   };
   for (const name of ID_ELEMENTS) check(name, 'id');

@@ -32,19 +32,38 @@ function checkName(component: CustomName, publisherPrefix: string | undefined): 
   const place = { entry, ...(where ? { where } : {}) };
   const findings: Finding[] = [];
   if (maxLength !== undefined && name.length > maxLength) {
-    findings.push(finding('Critical', 'name-too-long', `${kind} name ${name} has ${name.length} characters; the limit is ${maxLength}`, {
-      ...place, fix: `shorten it to at most ${maxLength} characters`,
-    }));
+    findings.push(
+      finding('Critical', 'name-too-long', `${kind} name ${name} has ${name.length} characters; the limit is ${maxLength}`, {
+        ...place,
+        fix: `shorten it to at most ${maxLength} characters`,
+      }),
+    );
   }
   const prefix = prefixOf(name);
   if (prefix === undefined) {
-    findings.push(finding('High', 'name-no-prefix', `custom ${kind} ${name} has no publisher prefix (expected ${publisherPrefix ?? '<prefix>'}_${name})`, {
-      ...place, fix: `name it ${publisherPrefix ?? '<prefix>'}_${name}: custom components carry the publisher's CustomizationPrefix`,
-    }));
+    findings.push(
+      finding(
+        'High',
+        'name-no-prefix',
+        `custom ${kind} ${name} has no publisher prefix (expected ${publisherPrefix ?? '<prefix>'}_${name})`,
+        {
+          ...place,
+          fix: `name it ${publisherPrefix ?? '<prefix>'}_${name}: custom components carry the publisher's CustomizationPrefix`,
+        },
+      ),
+    );
   } else if (publisherPrefix !== undefined && lower(prefix) !== lower(publisherPrefix)) {
-    findings.push(finding('Medium', 'name-prefix-mismatch', `custom ${kind} ${name} uses prefix ${prefix}_ but the publisher's CustomizationPrefix is ${publisherPrefix}`, {
-      ...place, fix: `use ${publisherPrefix}_ for new components (existing ones cannot be renamed once imported)`,
-    }));
+    findings.push(
+      finding(
+        'Medium',
+        'name-prefix-mismatch',
+        `custom ${kind} ${name} uses prefix ${prefix}_ but the publisher's CustomizationPrefix is ${publisherPrefix}`,
+        {
+          ...place,
+          fix: `use ${publisherPrefix}_ for new components (existing ones cannot be renamed once imported)`,
+        },
+      ),
+    );
   }
   return findings;
 }
@@ -52,8 +71,13 @@ function checkName(component: CustomName, publisherPrefix: string | undefined): 
 function customNames(pkg: SolutionPackage): CustomName[] {
   const names: CustomName[] = [];
   const customizations = pkg.customizations;
-  const inCustomizations = (kind: string, name: string, where: XElement, extra: Partial<CustomName> = {}): CustomName =>
-    ({ kind, name, entry: CUSTOMIZATIONS_XML, where, ...extra });
+  const inCustomizations = (kind: string, name: string, where: XElement, extra: Partial<CustomName> = {}): CustomName => ({
+    kind,
+    name,
+    entry: CUSTOMIZATIONS_XML,
+    where,
+    ...extra,
+  });
   for (const entity of customizations?.entities ?? []) {
     if (isCustomEntity(entity)) names.push(inCustomizations('table', entity.name, entity.el, { maxLength: TABLE_COLUMN_NAME_MAX }));
     for (const attribute of entity.attributes) {
@@ -66,7 +90,9 @@ function customNames(pkg: SolutionPackage): CustomName[] {
   for (const reference of customizations?.connectionReferences ?? []) {
     names.push(inCustomizations('connection reference', reference.name, reference.el, { maxLength: SOLUTION_AWARE_NAME_MAX }));
   }
-  const customColumns = new Set((customizations?.entities ?? []).flatMap((entity) => entity.attributes.filter((a) => a.isCustom).map((a) => lower(a.schemaName))));
+  const customColumns = new Set(
+    (customizations?.entities ?? []).flatMap((entity) => entity.attributes.filter((a) => a.isCustom).map((a) => lower(a.schemaName))),
+  );
   for (const relationship of customizations?.relationships ?? []) {
     // A 1:N is custom when its lookup is a custom column; the system ones of a new table (owner_x,
     // lk_x_createdby…) carry no publisher prefix. N:N relationships have no such signal and are skipped.
@@ -75,8 +101,11 @@ function customNames(pkg: SolutionPackage): CustomName[] {
   }
   for (const envVar of pkg.envVars) {
     names.push({
-      kind: 'environment variable', name: envVar.schemaName ?? envVar.folder, entry: envVar.entry,
-      ...(envVar.parsed.ok ? { where: envVar.parsed.root } : {}), maxLength: SOLUTION_AWARE_NAME_MAX,
+      kind: 'environment variable',
+      name: envVar.schemaName ?? envVar.folder,
+      entry: envVar.entry,
+      ...(envVar.parsed.ok ? { where: envVar.parsed.root } : {}),
+      maxLength: SOLUTION_AWARE_NAME_MAX,
     });
   }
   return names.filter((component) => component.name !== '');

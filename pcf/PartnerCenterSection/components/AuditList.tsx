@@ -23,33 +23,52 @@ export function AuditList({ audit, locale, offsetMinutes, t }: AuditListProps): 
   const shown = all ? entries : entries.slice(0, AUDIT_PAGE);
   return (
     <section className={styles.block} aria-labelledby={headingId}>
-      <Text as="h3" id={headingId} className={styles.heading}>{t('Audit_Label')}</Text>
-      {entries.length === 0 ? <Text className={styles.muted}>{t('Audit_Empty')}</Text> : (
+      <Text as="h3" id={headingId} className={styles.heading}>
+        {t('Audit_Label')}
+      </Text>
+      {entries.length === 0 ? (
+        <Text className={styles.muted}>{t('Audit_Empty')}</Text>
+      ) : (
         <ol className={styles.list} aria-labelledby={headingId} data-testid="audit-list">
           {shown.map((entry, index) => (
             <li key={index} className={mergeClasses(styles.audit, entry.level === 'error' && styles.auditError)} data-level={entry.level}>
               <div className={styles.auditHead}>
-                <Badge appearance={entry.level === 'error' ? 'filled' : 'tint'} color={entry.level === 'error' ? 'danger' : 'informative'} shape="rounded" size="small">
+                <Badge
+                  appearance={entry.level === 'error' ? 'filled' : 'tint'}
+                  color={entry.level === 'error' ? 'danger' : 'informative'}
+                  shape="rounded"
+                  size="small"
+                >
                   {t(entry.level === 'error' ? 'Audit_Error' : 'Audit_Info')}
                 </Badge>
-                {entry.time
-                  ? <time dateTime={entry.time.toISOString()}>{formatAuditTime(entry.time, locale, offsetMinutes)}</time>
-                  : <Text className={styles.muted}>{t('Audit_NoTime')}</Text>}
+                {entry.time ? (
+                  <time dateTime={entry.time.toISOString()}>{formatAuditTime(entry.time, locale, offsetMinutes)}</time>
+                ) : (
+                  <Text className={styles.muted}>{t('Audit_NoTime')}</Text>
+                )}
               </div>
               <Text className={styles.message}>{entry.message}</Text>
               {entry.fixes.length > 0 ? (
                 <div>
                   <Text className={styles.fix}>{t('Audit_Fix')} </Text>
-                  {entry.fixes.map((fix) => <Text key={fix} data-fix={fix}>{t(fix)} </Text>)}
+                  {entry.fixes.map((fix) => (
+                    <Text key={fix} data-fix={fix}>
+                      {t(fix)}{' '}
+                    </Text>
+                  ))}
                 </div>
               ) : null}
             </li>
           ))}
         </ol>
       )}
-      {!all && entries.length > AUDIT_PAGE
-        ? <div><Button appearance="subtle" size="small" onClick={() => setAll(true)}>{t('Audit_More', entries.length - AUDIT_PAGE)}</Button></div>
-        : null}
+      {!all && entries.length > AUDIT_PAGE ? (
+        <div>
+          <Button appearance="subtle" size="small" onClick={() => setAll(true)}>
+            {t('Audit_More', entries.length - AUDIT_PAGE)}
+          </Button>
+        </div>
+      ) : null}
     </section>
   );
 }

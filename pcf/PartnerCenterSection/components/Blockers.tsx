@@ -15,7 +15,11 @@ export function Blockers({ check, t }: { readonly check: CoSellCheck; readonly t
           <MessageBarBody>
             <MessageBarTitle>{t('Blockers_Title')}</MessageBarTitle>
             <ul className={styles.list}>
-              {check.blockers.map((key) => <li key={key} data-blocker={key}>{t(key)}</li>)}
+              {check.blockers.map((key) => (
+                <li key={key} data-blocker={key}>
+                  {t(key)}
+                </li>
+              ))}
             </ul>
           </MessageBarBody>
         </MessageBar>
@@ -25,7 +29,11 @@ export function Blockers({ check, t }: { readonly check: CoSellCheck; readonly t
           <MessageBarBody>
             <MessageBarTitle>{t('Blockers_Unchecked_Title')}</MessageBarTitle>
             <ul className={styles.list}>
-              {check.unchecked.map((key) => <li key={key} data-unchecked={key}>{t(key)}</li>)}
+              {check.unchecked.map((key) => (
+                <li key={key} data-unchecked={key}>
+                  {t(key)}
+                </li>
+              ))}
             </ul>
           </MessageBarBody>
         </MessageBar>

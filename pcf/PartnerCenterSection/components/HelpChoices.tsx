@@ -20,23 +20,27 @@ export function HelpChoices({ options, selected, readable, disabled, t, onChange
   const headingId = useId('pcs-help');
   return (
     <section className={styles.block} aria-labelledby={headingId}>
-      <Text as="h3" id={headingId} className={styles.heading}>{t('Help_Label')}</Text>
-      {!readable ? <Text className={styles.muted}>{t('Field_Secured')}</Text>
-        : options.length === 0 ? <Text className={styles.muted}>{t('Help_None')}</Text>
-          : (
-            <div role="group" aria-labelledby={headingId} className={styles.checks}>
-              {options.map((option) => (
-                <Checkbox
-                  key={option.value}
-                  label={option.label}
-                  value={String(option.value)}
-                  checked={selected.includes(option.value)}
-                  disabled={disabled}
-                  onChange={(_event, data) => onChange(toggleHelp(selected, options, option.value, data.checked === true))}
-                />
-              ))}
-            </div>
-          )}
+      <Text as="h3" id={headingId} className={styles.heading}>
+        {t('Help_Label')}
+      </Text>
+      {!readable ? (
+        <Text className={styles.muted}>{t('Field_Secured')}</Text>
+      ) : options.length === 0 ? (
+        <Text className={styles.muted}>{t('Help_None')}</Text>
+      ) : (
+        <div role="group" aria-labelledby={headingId} className={styles.checks}>
+          {options.map((option) => (
+            <Checkbox
+              key={option.value}
+              label={option.label}
+              value={String(option.value)}
+              checked={selected.includes(option.value)}
+              disabled={disabled}
+              onChange={(_event, data) => onChange(toggleHelp(selected, options, option.value, data.checked === true))}
+            />
+          ))}
+        </div>
+      )}
     </section>
   );
 }

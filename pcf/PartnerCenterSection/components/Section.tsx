@@ -31,11 +31,19 @@ function useLoaded<T>(load: (key: string) => Promise<T>, key: string | null, rel
     }
     let live = true;
     setState({ state: 'loading' });
-    Promise.resolve().then(() => load(key)).then(
-      (value) => { if (live) setState({ state: 'ready', value }); },
-      () => { if (live) setState({ state: 'error' }); },
-    );
-    return () => { live = false; };
+    Promise.resolve()
+      .then(() => load(key))
+      .then(
+        (value) => {
+          if (live) setState({ state: 'ready', value });
+        },
+        () => {
+          if (live) setState({ state: 'error' });
+        },
+      );
+    return () => {
+      live = false;
+    };
   }, [key, reload]); // eslint-disable-line react-hooks/exhaustive-deps
   return state;
 }
@@ -51,7 +59,8 @@ function useEdited<T>(fromForm: T, same: (a: T, b: T) => boolean = Object.is): [
   return [value, setValue];
 }
 
-const sameNumbers = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((item, index) => item === b[index]);
+const sameNumbers = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
 
 /** The "Microsoft Partner Center" section: the co-sell state at a glance, and what blocks it. */
 export function Section({ form, t, data, onChange, theme }: SectionProps): React.ReactElement {
@@ -79,9 +88,14 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
               label={t('Sync_Label')}
               checked={sync}
               disabled={!canEdit('SyncWithPartnerCenter')}
-              onChange={(_event, state) => { setSync(state.checked); onChange({ sync: state.checked }); }}
+              onChange={(_event, state) => {
+                setSync(state.checked);
+                onChange({ sync: state.checked });
+              }}
             />
-          ) : secured}
+          ) : (
+            secured
+          )}
           <div className={styles.badges} role="status" aria-label={t('Status_Label')}>
             {badges.map((item, index) => (
               <Badge key={index} appearance={item.known ? 'filled' : 'outline'} color={item.color} shape="rounded" data-known={item.known}>
@@ -95,21 +109,33 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
 
         <div className={styles.grid}>
           <section className={styles.block} aria-labelledby={referralHeading}>
-            <Text as="h3" id={referralHeading} className={styles.heading}>{t('Referral_Label')}</Text>
+            <Text as="h3" id={referralHeading} className={styles.heading}>
+              {t('Referral_Label')}
+            </Text>
             <dl className={styles.facts}>
               <dt className={styles.term}>{t('Property_ReferralIdentifier')}</dt>
               <dd className={styles.value}>
-                {!access.ReferralIdentifier.readable ? secured : form.referralId ?? <span className={styles.muted}>{t('Referral_None')}</span>}
+                {!access.ReferralIdentifier.readable
+                  ? secured
+                  : (form.referralId ?? <span className={styles.muted}>{t('Referral_None')}</span>)}
               </dd>
               <dt className={styles.term}>{t('Property_ReferralLink')}</dt>
               <dd className={styles.value}>
-                {!access.ReferralLink.readable ? secured : href
-                  ? <Link href={href} target="_blank" rel="noopener noreferrer">{t('Referral_Open', form.referralId ?? '')}</Link>
-                  : <span className={styles.muted}>{t('Referral_NoLink')}</span>}
+                {!access.ReferralLink.readable ? (
+                  secured
+                ) : href ? (
+                  <Link href={href} target="_blank" rel="noopener noreferrer">
+                    {t('Referral_Open', form.referralId ?? '')}
+                  </Link>
+                ) : (
+                  <span className={styles.muted}>{t('Referral_NoLink')}</span>
+                )}
               </dd>
               <dt className={styles.term}>{t('MicrosoftCrm_Label')}</dt>
               <dd className={styles.value}>
-                {!access.MicrosoftCrmIdentifier.readable ? secured : form.microsoftCrmId ?? <span className={styles.muted}>{t('MicrosoftCrm_Pending')}</span>}
+                {!access.MicrosoftCrmIdentifier.readable
+                  ? secured
+                  : (form.microsoftCrmId ?? <span className={styles.muted}>{t('MicrosoftCrm_Pending')}</span>)}
               </dd>
             </dl>
             {access.ReferralVisibility.readable ? (
@@ -117,7 +143,10 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
                 label={t('Visibility_Label')}
                 checked={visibility}
                 disabled={!canEdit('ReferralVisibility')}
-                onChange={(_event, state) => { setVisibility(state.checked); onChange({ visibility: state.checked }); }}
+                onChange={(_event, state) => {
+                  setVisibility(state.checked);
+                  onChange({ visibility: state.checked });
+                }}
               />
             ) : null}
           </section>
@@ -128,15 +157,16 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
             readable={access.HowCanMicrosoftHelp.readable}
             disabled={!canEdit('HowCanMicrosoftHelp')}
             t={t}
-            onChange={(next) => { setHelp(next); onChange({ help: next }); }}
+            onChange={(next) => {
+              setHelp(next);
+              onChange({ help: next });
+            }}
           />
 
           <SolutionsList solutions={solutions as Loaded<readonly SolutionRow[]>} t={t} onRefresh={() => setReload((value) => value + 1)} />
         </div>
 
-        {access.Audit.readable
-          ? <AuditList audit={form.audit} locale={form.locale} offsetMinutes={form.offsetMinutes} t={t} />
-          : secured}
+        {access.Audit.readable ? <AuditList audit={form.audit} locale={form.locale} offsetMinutes={form.offsetMinutes} t={t} /> : secured}
       </div>
     </FluentProvider>
   );

@@ -22,7 +22,8 @@ export interface AuditEntry {
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)\s+([\s\S]*)$/;
 
 /** Words the flows (and Partner Center's messages) use when something failed. */
-const ERROR_PATTERN = /\bnot (?:created|updated|synced)\b|\bfail(?:ed|ure)?\b|\berror\b|\brejected\b|\brefused\b|\bdenied\b|\bunauthori[sz]ed\b|\bforbidden\b|\b(?:4\d\d|5\d\d)\b/i;
+const ERROR_PATTERN =
+  /\bnot (?:created|updated|synced)\b|\bfail(?:ed|ure)?\b|\berror\b|\brejected\b|\brefused\b|\bdenied\b|\bunauthori[sz]ed\b|\bforbidden\b|\b(?:4\d\d|5\d\d)\b/i;
 
 /** Message fragments → the fix to suggest, in the order they are shown. */
 const FIXES: ReadonlyArray<readonly [RegExp, FixKey]> = [
@@ -78,7 +79,9 @@ export function parseAudit(value: unknown): AuditEntry[] {
   }
   const entry = (message: string, time?: Date): AuditEntry => ({ ...(time ? { time } : {}), message, ...classify(message) });
   return [
-    ...timed.sort((a, b) => b.time.getTime() - a.time.getTime() || a.order - b.order).map((item) => entry(item.lines.join('\n'), item.time)),
+    ...timed
+      .sort((a, b) => b.time.getTime() - a.time.getTime() || a.order - b.order)
+      .map((item) => entry(item.lines.join('\n'), item.time)),
     ...untimed.map((message) => entry(message)),
   ];
 }
@@ -90,7 +93,14 @@ export function parseAudit(value: unknown): AuditEntry[] {
 export function formatAuditTime(time: Date, locale: string, offsetMinutes: number): string {
   const shifted = new Date(time.getTime() + offsetMinutes * 60_000);
   try {
-    return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }).format(shifted);
+    return new Intl.DateTimeFormat(locale, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'UTC',
+    }).format(shifted);
   } catch {
     return shifted.toISOString().slice(0, 16).replace('T', ' ');
   }

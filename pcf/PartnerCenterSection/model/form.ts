@@ -47,11 +47,19 @@ export interface FormChanges {
 /** The parts of the PCF context the section reads (a structural subset, so tests and the harness can fake it). */
 export interface SectionContext {
   readonly parameters: Partial<IInputs>;
-  readonly mode: { readonly isControlDisabled: boolean; readonly isVisible?: boolean; readonly contextInfo?: { readonly entityId?: string } };
+  readonly mode: {
+    readonly isControlDisabled: boolean;
+    readonly isVisible?: boolean;
+    readonly contextInfo?: { readonly entityId?: string };
+  };
   readonly userSettings?: { readonly languageId?: number; getTimeZoneOffsetMinutes?(date?: Date): number };
 }
 
-type Parameter = { raw?: unknown; security?: { readable?: boolean; editable?: boolean }; attributes?: { LogicalName?: string; Options?: unknown } };
+type Parameter = {
+  raw?: unknown;
+  security?: { readable?: boolean; editable?: boolean };
+  attributes?: { LogicalName?: string; Options?: unknown };
+};
 
 const EMPTY_GUID = /^\{?0{8}-0{4}-0{4}-0{4}-0{12}\}?$/;
 const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i;
@@ -59,13 +67,18 @@ const GUID = /^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}
 /** A Dataverse id without braces, lower-case; null for anything that is not a real GUID. */
 export function normalizeId(value: unknown): string | null {
   if (typeof value !== 'string' || !GUID.test(value.trim()) || EMPTY_GUID.test(value.trim())) return null;
-  return value.trim().replace(/^\{|\}$/g, '').toLowerCase();
+  return value
+    .trim()
+    .replace(/^\{|\}$/g, '')
+    .toLowerCase();
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value : null);
 const whole = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-const numbers = (value: unknown): number[] => (Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number' && Number.isFinite(item)) : []);
-const lookupId = (value: unknown): string | null => (Array.isArray(value) && value.length > 0 ? normalizeId((value[0] as { id?: unknown } | undefined)?.id) : null);
+const numbers = (value: unknown): number[] =>
+  Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number' && Number.isFinite(item)) : [];
+const lookupId = (value: unknown): string | null =>
+  Array.isArray(value) && value.length > 0 ? normalizeId((value[0] as { id?: unknown } | undefined)?.id) : null;
 
 function formOptions(parameter: Parameter | undefined): Array<{ Value: number; Label: string }> | undefined {
   const options = parameter?.attributes?.Options;
@@ -76,10 +89,12 @@ function formOptions(parameter: Parameter | undefined): Array<{ Value: number; L
 export function readForm(context: SectionContext): FormState {
   const parameters = context.parameters as Partial<Record<PropertyName, Parameter>>;
   const raw = (name: PropertyName): unknown => parameters[name]?.raw;
-  const access = Object.fromEntries((Object.keys(Property) as PropertyName[]).map((name) => {
-    const security = parameters[name]?.security;
-    return [name, { readable: security?.readable !== false, editable: security?.editable !== false }];
-  })) as Record<PropertyName, FieldAccess>;
+  const access = Object.fromEntries(
+    (Object.keys(Property) as PropertyName[]).map((name) => {
+      const security = parameters[name]?.security;
+      return [name, { readable: security?.readable !== false, editable: security?.editable !== false }];
+    }),
+  ) as Record<PropertyName, FieldAccess>;
   const language = languageOf(context.userSettings?.languageId);
   const status = whole(raw('ReferralStatus'));
   const substatus = whole(raw('ReferralSubstatus'));

@@ -29,10 +29,16 @@ export function choiceKey(choice: ChoiceName, value: number | null | undefined):
  * The options of a choice column: the form's (already in the user's language) when it gives them,
  * else the model's own labels for the user's language.
  */
-export function optionsOf(choice: ChoiceName, formOptions: ReadonlyArray<{ Value: number; Label: string }> | undefined,
-  language: Language, optionValuePrefix: number | undefined): OptionInfo[] {
+export function optionsOf(
+  choice: ChoiceName,
+  formOptions: ReadonlyArray<{ Value: number; Label: string }> | undefined,
+  language: Language,
+  optionValuePrefix: number | undefined,
+): OptionInfo[] {
   if (formOptions && formOptions.length > 0) {
-    return formOptions.filter((option) => typeof option.Value === 'number').map((option) => ({ value: option.Value, label: String(option.Label ?? option.Value) }));
+    return formOptions
+      .filter((option) => typeof option.Value === 'number')
+      .map((option) => ({ value: option.Value, label: String(option.Label ?? option.Value) }));
   }
   if (optionValuePrefix === undefined) return [];
   return Choice[choice].map((option) => ({ value: optionValuePrefix * 10000 + option.offset, label: option.label[language] }));
@@ -40,11 +46,23 @@ export function optionsOf(choice: ChoiceName, formOptions: ReadonlyArray<{ Value
 
 const STATUS_COLOR: Readonly<Record<string, BadgeColor>> = { New: 'brand', Active: 'brand', Closed: 'subtle' };
 const SUBSTATUS_COLOR: Readonly<Record<string, BadgeColor>> = {
-  Pending: 'warning', Received: 'informative', Accepted: 'success', Won: 'success', Lost: 'danger', Declined: 'danger', Expired: 'severe',
+  Pending: 'warning',
+  Received: 'informative',
+  Accepted: 'success',
+  Won: 'success',
+  Lost: 'danger',
+  Declined: 'danger',
+  Expired: 'severe',
 };
 
-function badge(choice: ChoiceName, value: number, options: readonly OptionInfo[], colors: Readonly<Record<string, BadgeColor>>,
-  language: Language, t: Translate): StatusView {
+function badge(
+  choice: ChoiceName,
+  value: number,
+  options: readonly OptionInfo[],
+  colors: Readonly<Record<string, BadgeColor>>,
+  language: Language,
+  t: Translate,
+): StatusView {
   const key = choiceKey(choice, value);
   const option = options.find((candidate) => candidate.value === value);
   // A value is known when the model knows its offset and, if the form listed options, it is one of them.
@@ -70,7 +88,8 @@ export interface StatusInput {
 export function statusBadges(input: StatusInput, t: Translate): StatusView[] {
   const badges: StatusView[] = [];
   if (input.status !== null) badges.push(badge('ReferralStatus', input.status, input.statusOptions, STATUS_COLOR, input.language, t));
-  if (input.substatus !== null) badges.push(badge('ReferralSubstatus', input.substatus, input.substatusOptions, SUBSTATUS_COLOR, input.language, t));
+  if (input.substatus !== null)
+    badges.push(badge('ReferralSubstatus', input.substatus, input.substatusOptions, SUBSTATUS_COLOR, input.language, t));
   if (badges.length > 0) return badges;
   if (input.referralId) return [{ label: t('Status_Unknown', '—'), color: 'subtle', known: false }];
   return input.sync

@@ -5,7 +5,9 @@ export type Translate = (key: StringKey, ...args: ReadonlyArray<string | number>
 
 /** Replaces `{0}`, `{1}`… with the arguments; unknown placeholders stay as written. */
 export function format(template: string, args: ReadonlyArray<string | number>): string {
-  return template.replace(/\{(\d+)\}/g, (whole, index: string) => (args[Number(index)] !== undefined ? String(args[Number(index)]) : whole));
+  return template.replace(/\{(\d+)\}/g, (whole, index: string) =>
+    args[Number(index)] !== undefined ? String(args[Number(index)]) : whole,
+  );
 }
 
 /**

@@ -3,8 +3,22 @@
  * last() of an empty array are null; of null they are a type error, like length().
  */
 import {
-  cloneJson, deepEqual, expectArray, expectCollection, expectInteger, expectOptionalString, expectString, fail, isObject, stringify, typeError, typeName,
-  type CallContext, type FunctionImpl, type JsonObject, type Value,
+  cloneJson,
+  deepEqual,
+  expectArray,
+  expectCollection,
+  expectInteger,
+  expectOptionalString,
+  expectString,
+  fail,
+  isObject,
+  stringify,
+  typeError,
+  typeName,
+  type CallContext,
+  type FunctionImpl,
+  type JsonObject,
+  type Value,
 } from './support.js';
 
 function unique(items: Value[]): Value[] {
@@ -19,7 +33,9 @@ function collections(call: CallContext, values: Value[]): { arrays: Value[][] } 
   if (values.every(isObject)) return { objects: values as JsonObject[] };
   const bad = values.findIndex((value) => !Array.isArray(value) && !isObject(value));
   if (bad >= 0) return typeError(call, bad, 'an array or an object', values[bad]);
-  return fail(`The template language function '${call.name}' expects parameters of the same type: all arrays or all objects. The provided values are of types ${values.map((value) => `'${typeName(value)}'`).join(', ')}.`);
+  return fail(
+    `The template language function '${call.name}' expects parameters of the same type: all arrays or all objects. The provided values are of types ${values.map((value) => `'${typeName(value)}'`).join(', ')}.`,
+  );
 }
 
 function compareSimple(call: CallContext, left: Value, right: Value): number {
@@ -59,7 +75,10 @@ export const COLLECTION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     return collection.length === 0 ? (typeof collection === 'string' ? '' : null) : collection[collection.length - 1];
   },
 
-  join: (values, call) => expectArray(call, values, 0).map(stringify).join(expectString(call, values, 1)),
+  join: (values, call) =>
+    expectArray(call, values, 0)
+      .map(stringify)
+      .join(expectString(call, values, 1)),
 
   intersection: (values, call) => {
     const kind = collections(call, values);
@@ -104,7 +123,8 @@ export const COLLECTION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const key = expectOptionalString(call, values, 1);
     if (key === undefined) return items.sort((left, right) => compareSimple(call, left, right));
     return items.sort((left, right) => {
-      if (!isObject(left) || !isObject(right)) return fail(`The template language function 'sort' can sort by '${key}' only an array of objects.`);
+      if (!isObject(left) || !isObject(right))
+        return fail(`The template language function 'sort' can sort by '${key}' only an array of objects.`);
       return compareSimple(call, left[key], right[key]);
     });
   },

@@ -5,7 +5,16 @@
  */
 import { parseLocaleNumber } from './number-format.js';
 import {
-  cloneJson, expectOptionalString, expectString, fail, isObject, stringify, typeError, type CallContext, type FunctionImpl, type Value,
+  cloneJson,
+  expectOptionalString,
+  expectString,
+  fail,
+  isObject,
+  stringify,
+  typeError,
+  type CallContext,
+  type FunctionImpl,
+  type Value,
 } from './support.js';
 
 const OCTET_STREAM = 'application/octet-stream';
@@ -18,7 +27,9 @@ export const binaryEnvelope = (bytes: Buffer, contentType = OCTET_STREAM): Recor
 function decodeBase64(call: CallContext, text: string): Buffer {
   const compact = text.replace(/\s/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) {
-    return fail(`The template language function '${call.name}' was invoked with a parameter that is not valid. The value cannot be decoded from base64 representation.`);
+    return fail(
+      `The template language function '${call.name}' was invoked with a parameter that is not valid. The value cannot be decoded from base64 representation.`,
+    );
   }
   return Buffer.from(compact, 'base64');
 }
@@ -38,13 +49,18 @@ function unescapeDataString(call: CallContext, text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    return fail(`The template language function '${call.name}' was invoked with a parameter that is not valid. The value '${text}' is not a valid URI-encoded string.`);
+    return fail(
+      `The template language function '${call.name}' was invoked with a parameter that is not valid. The value '${text}' is not a valid URI-encoded string.`,
+    );
   }
 }
 
 function parseDataUri(call: CallContext, uri: string): { contentType: string; bytes: Buffer } {
   const match = /^data:([^,]*?)(;base64)?,(.*)$/s.exec(uri);
-  if (!match) return fail(`The template language function '${call.name}' expects its parameter to be a data URI. The provided value '${uri}' is not one.`);
+  if (!match)
+    return fail(
+      `The template language function '${call.name}' expects its parameter to be a data URI. The provided value '${uri}' is not one.`,
+    );
   const contentType = match[1] || 'text/plain;charset=US-ASCII';
   const bytes = match[2] ? decodeBase64(call, match[3]!) : Buffer.from(unescapeDataString(call, match[3]!), 'utf8');
   return { contentType, bytes };
@@ -69,7 +85,9 @@ function toInteger(call: CallContext, values: Value[]): number {
   }
   const text = expectString(call, values, 0);
   if (!/^\s*[+-]?\d+\s*$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    return fail(`The template language function 'int' was invoked with a parameter that is not valid. The value cannot be converted to the target type 'Integer'.`);
+    return fail(
+      `The template language function 'int' was invoked with a parameter that is not valid. The value cannot be converted to the target type 'Integer'.`,
+    );
   }
   return Number(text);
 }
@@ -85,7 +103,9 @@ export const CONVERSION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
       const lower = value.trim().toLowerCase();
       if (lower === 'true') return true;
       if (lower === 'false') return false;
-      return fail(`The template language function 'bool' was invoked with a parameter that is not valid. The value '${value}' cannot be converted to the target type 'Boolean'.`);
+      return fail(
+        `The template language function 'bool' was invoked with a parameter that is not valid. The value '${value}' cannot be converted to the target type 'Boolean'.`,
+      );
     }
     return typeError(call, 0, 'a string, an integer or a Boolean', value);
   },
@@ -98,7 +118,9 @@ export const CONVERSION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const text = expectString(call, values, 0);
     const parsed = parseLocaleNumber(text, expectOptionalString(call, values, 1) ?? 'en-us');
     if (parsed === undefined) {
-      return fail(`The template language function 'float' was invoked with a parameter that is not valid. The value '${text}' cannot be converted to the target type 'Float'.`);
+      return fail(
+        `The template language function 'float' was invoked with a parameter that is not valid. The value '${text}' cannot be converted to the target type 'Float'.`,
+      );
     }
     return parsed;
   },
@@ -109,7 +131,9 @@ export const CONVERSION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const text = expectString(call, values, 0);
     const parsed = parseLocaleNumber(text, 'en-us');
     if (parsed === undefined) {
-      return fail(`The template language function 'decimal' was invoked with a parameter that is not valid. The value '${text}' cannot be converted to the target type 'Decimal'.`);
+      return fail(
+        `The template language function 'decimal' was invoked with a parameter that is not valid. The value '${text}' cannot be converted to the target type 'Decimal'.`,
+      );
     }
     return parsed;
   },

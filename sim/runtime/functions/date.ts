@@ -4,10 +4,31 @@
  * does. Time comes from the run's clock (utcNow, getFutureTime, getPastTime).
  */
 import {
-  addMilliseconds, addUnits, formatTimeSpan, formatTimestamp, fromDate, fromZone, ianaZone, parseForLocale, parseWithFormat, requireTimestamp,
-  ticksBigInt, ticksOf, toZone, type Timestamp,
+  addMilliseconds,
+  addUnits,
+  formatTimeSpan,
+  formatTimestamp,
+  fromDate,
+  fromZone,
+  ianaZone,
+  parseForLocale,
+  parseWithFormat,
+  requireTimestamp,
+  ticksBigInt,
+  ticksOf,
+  toZone,
+  type Timestamp,
 } from './timestamp.js';
-import { expectInteger, expectNumber, expectOptionalString, expectString, fail, type CallContext, type FunctionImpl, type Value } from './support.js';
+import {
+  expectInteger,
+  expectNumber,
+  expectOptionalString,
+  expectString,
+  fail,
+  type CallContext,
+  type FunctionImpl,
+  type Value,
+} from './support.js';
 
 const format = (call: CallContext, values: Value[], index: number, timestamp: Timestamp): string =>
   formatTimestamp(timestamp, expectOptionalString(call, values, index) ?? 'o');
@@ -38,7 +59,12 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
   addToTime: (values, call) =>
     format(call, values, 3, addUnits(call.name, timestampArg(call, values), expectInteger(call, values, 1), expectString(call, values, 2))),
   subtractFromTime: (values, call) =>
-    format(call, values, 3, addUnits(call.name, timestampArg(call, values), -expectInteger(call, values, 1), expectString(call, values, 2))),
+    format(
+      call,
+      values,
+      3,
+      addUnits(call.name, timestampArg(call, values), -expectInteger(call, values, 1), expectString(call, values, 2)),
+    ),
   getFutureTime: (values, call) =>
     format(call, values, 2, addUnits(call.name, fromDate(call.host.now()), expectInteger(call, values, 0), expectString(call, values, 1))),
   getPastTime: (values, call) =>
@@ -49,8 +75,10 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const destination = ianaZone(call.name, expectString(call, values, 2));
     return format(call, values, 3, toZone(fromZone(timestampArg(call, values), source), destination));
   },
-  convertToUtc: (values, call) => format(call, values, 2, fromZone(timestampArg(call, values), ianaZone(call.name, expectString(call, values, 1)))),
-  convertFromUtc: (values, call) => format(call, values, 2, toZone(timestampArg(call, values), ianaZone(call.name, expectString(call, values, 1)))),
+  convertToUtc: (values, call) =>
+    format(call, values, 2, fromZone(timestampArg(call, values), ianaZone(call.name, expectString(call, values, 1)))),
+  convertFromUtc: (values, call) =>
+    format(call, values, 2, toZone(timestampArg(call, values), ianaZone(call.name, expectString(call, values, 1)))),
 
   formatDateTime: (values, call) => {
     const timestamp = timestampArg(call, values);
@@ -62,7 +90,10 @@ export const DATE_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const locale = expectOptionalString(call, values, 1) ?? 'en-US';
     const pattern = expectOptionalString(call, values, 2);
     const parsed = pattern === undefined ? parseForLocale(text, locale) : parseWithFormat(text, pattern, locale);
-    if (!parsed) return fail(`In function 'parseDateTime', the value provided for date time string '${text}' was not valid${pattern ? ` for the format '${pattern}'` : ''}.`);
+    if (!parsed)
+      return fail(
+        `In function 'parseDateTime', the value provided for date time string '${text}' was not valid${pattern ? ` for the format '${pattern}'` : ''}.`,
+      );
     return formatTimestamp(parsed, 'o');
   },
 

@@ -6,7 +6,9 @@ export const MANIPULATION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const object = expectObject(call, values, 0);
     const property = expectString(call, values, 1);
     if (Object.prototype.hasOwnProperty.call(object, property)) {
-      fail(`The template language function 'addProperty' cannot add the property '${property}': the object already has it. Use setProperty to change a property.`);
+      fail(
+        `The template language function 'addProperty' cannot add the property '${property}': the object already has it. Use setProperty to change a property.`,
+      );
     }
     return { ...cloneJson(object), [property]: cloneJson(values[2] ?? null) };
   },

@@ -48,14 +48,18 @@ export const MATH_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
   rand: (values, call) => {
     const low = expectInteger(call, values, 0);
     const high = expectInteger(call, values, 1);
-    if (low >= high) fail(`The template language function 'rand' expects its first parameter (${low}) to be less than its second parameter (${high}).`);
+    if (low >= high)
+      fail(`The template language function 'rand' expects its first parameter (${low}) to be less than its second parameter (${high}).`);
     const random = call.host.random?.() ?? Math.random();
     return low + Math.floor(random * (high - low));
   },
   range: (values, call) => {
     const start = expectInteger(call, values, 0);
     const count = expectInteger(call, values, 1);
-    if (count < 0 || count > 100000) fail(`The template language function 'range' expects its second parameter to be between 0 and 100000. The provided value is ${count}.`);
+    if (count < 0 || count > 100000)
+      fail(
+        `The template language function 'range' expects its second parameter to be between 0 and 100000. The provided value is ${count}.`,
+      );
     return Array.from({ length: count }, (_unused, index) => start + index);
   },
 };

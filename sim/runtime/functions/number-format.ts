@@ -28,11 +28,38 @@ function localeNumbers(locale: string): LocaleNumbers {
 
 /** The currency .NET's culture data gives each supported locale (the C format). */
 const CURRENCIES: Readonly<Record<string, string>> = {
-  'en-us': 'USD', 'en-gb': 'GBP', 'en-ie': 'EUR', 'en-ca': 'CAD', 'en-au': 'AUD', 'en-in': 'INR', 'en-nz': 'NZD',
-  'de-de': 'EUR', 'de-at': 'EUR', 'de-ch': 'CHF', 'fr-fr': 'EUR', 'fr-ca': 'CAD', 'fr-ch': 'CHF', 'es-es': 'EUR',
-  'es-mx': 'MXN', 'it-it': 'EUR', 'nl-nl': 'EUR', 'nl-be': 'EUR', 'pt-pt': 'EUR', 'pt-br': 'BRL', 'is-is': 'ISK',
-  'da-dk': 'DKK', 'sv-se': 'SEK', 'nb-no': 'NOK', 'fi-fi': 'EUR', 'pl-pl': 'PLN', 'cs-cz': 'CZK', 'ja-jp': 'JPY',
-  'zh-cn': 'CNY', 'ko-kr': 'KRW', 'ru-ru': 'RUB', 'tr-tr': 'TRY',
+  'en-us': 'USD',
+  'en-gb': 'GBP',
+  'en-ie': 'EUR',
+  'en-ca': 'CAD',
+  'en-au': 'AUD',
+  'en-in': 'INR',
+  'en-nz': 'NZD',
+  'de-de': 'EUR',
+  'de-at': 'EUR',
+  'de-ch': 'CHF',
+  'fr-fr': 'EUR',
+  'fr-ca': 'CAD',
+  'fr-ch': 'CHF',
+  'es-es': 'EUR',
+  'es-mx': 'MXN',
+  'it-it': 'EUR',
+  'nl-nl': 'EUR',
+  'nl-be': 'EUR',
+  'pt-pt': 'EUR',
+  'pt-br': 'BRL',
+  'is-is': 'ISK',
+  'da-dk': 'DKK',
+  'sv-se': 'SEK',
+  'nb-no': 'NOK',
+  'fi-fi': 'EUR',
+  'pl-pl': 'PLN',
+  'cs-cz': 'CZK',
+  'ja-jp': 'JPY',
+  'zh-cn': 'CNY',
+  'ko-kr': 'KRW',
+  'ru-ru': 'RUB',
+  'tr-tr': 'TRY',
 };
 
 /** Digits of |value| rounded to `decimals` places, integer and fraction parts apart. */
@@ -51,7 +78,9 @@ const STANDARD = /^([CcDdEeFfGgNnPpRrXx])(\d{0,2})$/;
 export function formatNumber(value: number, format: string, locale = 'en-us'): string {
   const numbers = localeNumbers(locale);
   const standard = STANDARD.exec(format);
-  return standard ? formatStandard(value, standard[1]!, standard[2] === '' ? undefined : Number(standard[2]), numbers) : formatCustom(value, format, numbers);
+  return standard
+    ? formatStandard(value, standard[1]!, standard[2] === '' ? undefined : Number(standard[2]), numbers)
+    : formatCustom(value, format, numbers);
 }
 
 function formatStandard(value: number, specifier: string, precision: number | undefined, numbers: LocaleNumbers): string {
@@ -62,7 +91,12 @@ function formatStandard(value: number, specifier: string, precision: number | un
       const code = CURRENCIES[numbers.locale.toLowerCase()];
       if (!code) return fail(`formatNumber: the currency of the locale '${numbers.locale}' is not known to the simulator`);
       const digits = precision ?? 2;
-      return new Intl.NumberFormat(numbers.locale, { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+      return new Intl.NumberFormat(numbers.locale, {
+        style: 'currency',
+        currency: code,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }).format(value);
     }
     case 'D': {
       if (!Number.isInteger(value)) return fail('formatNumber: the D format is only supported for integral types');
@@ -89,8 +123,14 @@ function formatStandard(value: number, specifier: string, precision: number | un
     }
     case 'G':
     case 'R': {
-      const text = precision && specifier.toUpperCase() === 'G' ? String(Number(Math.abs(value).toPrecision(precision))) : String(Math.abs(value));
-      return sign + text.replace('.', numbers.decimal).replace(/e([+-])(\d+)$/, (_match, expSign: string, digits: string) => `E${expSign}${digits.padStart(2, '0')}`);
+      const text =
+        precision && specifier.toUpperCase() === 'G' ? String(Number(Math.abs(value).toPrecision(precision))) : String(Math.abs(value));
+      return (
+        sign +
+        text
+          .replace('.', numbers.decimal)
+          .replace(/e([+-])(\d+)$/, (_match, expSign: string, digits: string) => `E${expSign}${digits.padStart(2, '0')}`)
+      );
     }
     case 'X': {
       if (!Number.isInteger(value)) return fail('formatNumber: the X format is only supported for integral types');
@@ -172,9 +212,19 @@ function formatCustom(value: number, format: string, numbers: LocaleNumbers): st
     if (!token.literal) lastDigit = index;
   });
   const prefix = (firstDigit === -1 ? list : list.slice(0, firstDigit)).map((token) => token.text).join('');
-  const suffix = firstDigit === -1 ? '' : list.slice(lastDigit + 1).map((token) => token.text).join('');
+  const suffix =
+    firstDigit === -1
+      ? ''
+      : list
+          .slice(lastDigit + 1)
+          .map((token) => token.text)
+          .join('');
   if (firstDigit === -1) return (value < 0 && useSign ? '-' : '') + prefix;
-  const body = list.slice(firstDigit, lastDigit + 1).filter((token) => !token.literal).map((token) => token.text).join('');
+  const body = list
+    .slice(firstDigit, lastDigit + 1)
+    .filter((token) => !token.literal)
+    .map((token) => token.text)
+    .join('');
   let scaled = Math.abs(value);
   if ((prefix + suffix).includes('%')) scaled *= 100;
   if ((prefix + suffix).includes('‰')) scaled *= 1000;

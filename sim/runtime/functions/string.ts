@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { formatNumber as formatDotNetNumber, parseLocaleNumber } from './number-format.js';
 import {
-  expectCollection, expectInteger, expectNumber, expectOptionalString, expectString, fail, stringify, type CallContext, type FunctionImpl,
+  expectCollection,
+  expectInteger,
+  expectNumber,
+  expectOptionalString,
+  expectString,
+  fail,
+  stringify,
+  type CallContext,
+  type FunctionImpl,
 } from './support.js';
 
 function outOfRange(call: CallContext, detail: string): never {
@@ -53,7 +61,9 @@ function guid(format: string, id: string): string {
       return `{${bytes(0, 8)},${bytes(8, 12)},${bytes(12, 16)},{${tail}}}`;
     }
     default:
-      return fail(`The template language function 'guid' expects its parameter to be one of 'N', 'D', 'B', 'P' or 'X'. The provided value is '${format}'.`);
+      return fail(
+        `The template language function 'guid' expects its parameter to be one of 'N', 'D', 'B', 'P' or 'X'. The provided value is '${format}'.`,
+      );
   }
 }
 
@@ -65,7 +75,10 @@ export const STRING_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     const start = expectInteger(call, values, 1);
     const length = values.length > 2 && values[2] !== null ? expectInteger(call, values, 2) : text.length - start;
     if (start < 0 || length < 0 || start + length > text.length || start > text.length) {
-      outOfRange(call, `'start index' (${start}) and 'length' (${length}) must be non-negative and their sum must be no larger than the length of the string (${text.length})`);
+      outOfRange(
+        call,
+        `'start index' (${start}) and 'length' (${length}) must be non-negative and their sum must be no larger than the length of the string (${text.length})`,
+      );
     }
     return text.substr(start, length);
   },
@@ -145,5 +158,6 @@ export const STRING_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
     return parseLocaleNumber(text, locale) !== undefined;
   },
 
-  isInt: (values, call) => /^\s*[+-]?\d+\s*$/.test(expectString(call, values, 0)) && Number.isSafeInteger(Number(expectString(call, values, 0))),
+  isInt: (values, call) =>
+    /^\s*[+-]?\d+\s*$/.test(expectString(call, values, 0)) && Number.isSafeInteger(Number(expectString(call, values, 0))),
 };

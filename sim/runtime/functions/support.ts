@@ -52,8 +52,7 @@ export interface CallContext {
 
 export type FunctionImpl = (values: Value[], call: CallContext) => Value;
 
-export const isObject = (value: Value): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: Value): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Logic Apps' names for value types, as its error messages print them. */
 export function typeName(value: Value): string {
@@ -178,4 +177,3 @@ export function deepEqual(left: Value, right: Value): boolean {
 export function cloneJson<T>(value: T): T {
   return value === undefined ? value : (structuredClone(value) as T);
 }
-

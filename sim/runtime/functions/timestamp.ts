@@ -20,7 +20,14 @@ const TICKS_PER_MS = 10000;
 const EPOCH_OFFSET_MS = 62135596800000;
 
 function fromFields(
-  year: number, month: number, day: number, hour: number, minute: number, second: number, fraction: string, kind: Timestamp['kind'],
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  fraction: string,
+  kind: Timestamp['kind'],
 ): Timestamp | undefined {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
@@ -42,7 +49,16 @@ export function parseTimestamp(text: string): Timestamp | undefined {
   const iso = ISO.exec(trimmed);
   if (iso) {
     const zone = iso[8];
-    const parsed = fromFields(Number(iso[1]), Number(iso[2]), Number(iso[3]), Number(iso[4] ?? 0), Number(iso[5] ?? 0), Number(iso[6] ?? 0), iso[7] ?? '', zone ? 'utc' : 'unspecified');
+    const parsed = fromFields(
+      Number(iso[1]),
+      Number(iso[2]),
+      Number(iso[3]),
+      Number(iso[4] ?? 0),
+      Number(iso[5] ?? 0),
+      Number(iso[6] ?? 0),
+      iso[7] ?? '',
+      zone ? 'utc' : 'unspecified',
+    );
     if (!parsed || !zone || zone.toUpperCase() === 'Z') return parsed;
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
@@ -55,7 +71,16 @@ export function parseTimestamp(text: string): Timestamp | undefined {
     const meridiem = us[8]?.toUpperCase();
     if (meridiem === 'PM' && hour < 12) hour += 12;
     if (meridiem === 'AM' && hour === 12) hour = 0;
-    return fromFields(Number(us[3]), Number(us[1]), Number(us[2]), hour, Number(us[5] ?? 0), Number(us[6] ?? 0), us[7] ?? '', us[9] ? 'utc' : 'unspecified');
+    return fromFields(
+      Number(us[3]),
+      Number(us[1]),
+      Number(us[2]),
+      hour,
+      Number(us[5] ?? 0),
+      Number(us[6] ?? 0),
+      us[7] ?? '',
+      us[9] ? 'utc' : 'unspecified',
+    );
   }
   if (/^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} (GMT|UTC|Z)$/.test(trimmed)) {
     const ms = Date.parse(trimmed);
@@ -67,11 +92,15 @@ export function parseTimestamp(text: string): Timestamp | undefined {
 /** Parses or fails the way Logic Apps words it. */
 export function requireTimestamp(functionName: string, value: unknown): Timestamp {
   if (typeof value !== 'string') {
-    return fail(`The template language function '${functionName}' expects its first parameter to be a string that contains the time. The provided value is of type '${value === null || value === undefined ? 'Null' : Array.isArray(value) ? 'Array' : typeof value === 'object' ? 'Object' : typeof value === 'number' ? (Number.isInteger(value) ? 'Integer' : 'Float') : 'Boolean'}'.`);
+    return fail(
+      `The template language function '${functionName}' expects its first parameter to be a string that contains the time. The provided value is of type '${value === null || value === undefined ? 'Null' : Array.isArray(value) ? 'Array' : typeof value === 'object' ? 'Object' : typeof value === 'number' ? (Number.isInteger(value) ? 'Integer' : 'Float') : 'Boolean'}'.`,
+    );
   }
   const parsed = parseTimestamp(value);
   if (!parsed) {
-    return fail(`In function '${functionName}', the value provided for date time string '${value}' was not valid. The datetime string must match ISO 8601 format.`);
+    return fail(
+      `In function '${functionName}', the value provided for date time string '${value}' was not valid. The datetime string must match ISO 8601 format.`,
+    );
   }
   return parsed;
 }
@@ -118,7 +147,9 @@ export function addUnits(functionName: string, timestamp: Timestamp, interval: n
     case 'Year':
       return addMonths(timestamp, Math.trunc(interval) * 12);
     default:
-      return fail(`The template language function '${functionName}' expects a time unit of ${TIME_UNITS.map((name) => `'${name}'`).join(', ')}. The provided value is '${unit}'.`);
+      return fail(
+        `The template language function '${functionName}' expects a time unit of ${TIME_UNITS.map((name) => `'${name}'`).join(', ')}. The provided value is '${unit}'.`,
+      );
   }
 }
 
@@ -129,7 +160,20 @@ export const ticksOf = (timestamp: Timestamp): number => Number(ticksBigInt(time
 // Formatting
 
 const EN_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function names(locale: string, date: Date, part: 'weekday' | 'month', width: 'long' | 'short'): string {
   const english = locale.toLowerCase().startsWith('en') || locale === '';
@@ -173,7 +217,10 @@ export function formatTimestamp(timestamp: Timestamp, format = 'o', locale = 'en
   let pattern = format === '' ? 'o' : format;
   if (pattern.length === 1) {
     const standard = STANDARD_PATTERNS[pattern];
-    if (!standard) return fail(`The format '${format}' is not a valid standard date and time format string ('Input string was not in a correct format.').`);
+    if (!standard)
+      return fail(
+        `The format '${format}' is not a valid standard date and time format string ('Input string was not in a correct format.').`,
+      );
     pattern = standard;
   } else if (pattern.length === 2 && pattern.startsWith('%')) {
     pattern = pattern.slice(1);
@@ -188,7 +235,12 @@ export function formatTimestamp(timestamp: Timestamp, format = 'o', locale = 'en
     while (pattern.charAt(index + run) === char && 'dfFghHKmMstyz'.includes(char)) run += 1;
     switch (char) {
       case 'd':
-        output += run === 1 ? String(date.getUTCDate()) : run === 2 ? pad(date.getUTCDate(), 2) : names(locale, date, 'weekday', run === 3 ? 'short' : 'long');
+        output +=
+          run === 1
+            ? String(date.getUTCDate())
+            : run === 2
+              ? pad(date.getUTCDate(), 2)
+              : names(locale, date, 'weekday', run === 3 ? 'short' : 'long');
         break;
       case 'f':
         if (run > 7) return fail(`The format '${format}' is not a valid custom date and time format string.`);
@@ -219,7 +271,12 @@ export function formatTimestamp(timestamp: Timestamp, format = 'o', locale = 'en
         output += run === 1 ? String(date.getUTCMinutes()) : pad(date.getUTCMinutes(), 2);
         break;
       case 'M':
-        output += run === 1 ? String(date.getUTCMonth() + 1) : run === 2 ? pad(date.getUTCMonth() + 1, 2) : names(locale, date, 'month', run === 3 ? 'short' : 'long');
+        output +=
+          run === 1
+            ? String(date.getUTCMonth() + 1)
+            : run === 2
+              ? pad(date.getUTCMonth() + 1, 2)
+              : names(locale, date, 'month', run === 3 ? 'short' : 'long');
         break;
       case 's':
         output += run === 1 ? String(date.getUTCSeconds()) : pad(date.getUTCSeconds(), 2);
@@ -267,7 +324,17 @@ export function parseWithFormat(text: string, format: string, locale = 'en-US'):
   let pattern = format;
   if (pattern.length === 1) pattern = STANDARD_PATTERNS[pattern] ?? pattern;
   let position = 0;
-  const fields = { year: 1, month: 1, day: 1, hour: 0, minute: 0, second: 0, fraction: '', pm: undefined as boolean | undefined, utc: false };
+  const fields = {
+    year: 1,
+    month: 1,
+    day: 1,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    fraction: '',
+    pm: undefined as boolean | undefined,
+    utc: false,
+  };
   const digits = (min: number, max: number): number | undefined => {
     const match = new RegExp(`^\\d{${min},${max}}`).exec(text.slice(position));
     if (!match) return undefined;
@@ -290,7 +357,9 @@ export function parseWithFormat(text: string, format: string, locale = 'en-US'):
       case 'M':
         if (run >= 3) {
           const rest = text.slice(position).toLowerCase();
-          const found = monthNames.findIndex((date) => rest.startsWith(names(locale, date, 'month', run === 3 ? 'short' : 'long').toLowerCase()));
+          const found = monthNames.findIndex((date) =>
+            rest.startsWith(names(locale, date, 'month', run === 3 ? 'short' : 'long').toLowerCase()),
+          );
           if (found === -1) return undefined;
           position += names(locale, monthNames[found]!, 'month', run === 3 ? 'short' : 'long').length;
           fields.month = found + 1;
@@ -374,7 +443,16 @@ export function parseWithFormat(text: string, format: string, locale = 'en-US'):
   if (position !== text.length) return undefined;
   if (fields.pm === true && fields.hour < 12) fields.hour += 12;
   if (fields.pm === false && fields.hour === 12) fields.hour = 0;
-  return fromFields(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second, fields.fraction, fields.utc ? 'utc' : 'unspecified');
+  return fromFields(
+    fields.year,
+    fields.month,
+    fields.day,
+    fields.hour,
+    fields.minute,
+    fields.second,
+    fields.fraction,
+    fields.utc ? 'utc' : 'unspecified',
+  );
 }
 
 /** Locale-aware general parsing (parseDateTime without a format): day-first outside the US. */
@@ -383,7 +461,16 @@ export function parseForLocale(text: string, locale: string): Timestamp | undefi
   if (lower === 'en-us' || lower === '' || lower === 'en') return parseTimestamp(text);
   const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text.trim());
   if (dayFirst) {
-    return fromFields(Number(dayFirst[3]), Number(dayFirst[2]), Number(dayFirst[1]), Number(dayFirst[4] ?? 0), Number(dayFirst[5] ?? 0), Number(dayFirst[6] ?? 0), '', 'unspecified');
+    return fromFields(
+      Number(dayFirst[3]),
+      Number(dayFirst[2]),
+      Number(dayFirst[1]),
+      Number(dayFirst[4] ?? 0),
+      Number(dayFirst[5] ?? 0),
+      Number(dayFirst[6] ?? 0),
+      '',
+      'unspecified',
+    );
   }
   return parseTimestamp(text);
 }
@@ -392,28 +479,66 @@ export function parseForLocale(text: string, locale: string): Timestamp | undefi
 // Time zones (Windows names, as Logic Apps takes them)
 
 const WINDOWS_ZONES: Readonly<Record<string, string>> = {
-  utc: 'UTC', 'coordinated universal time': 'UTC', 'gmt standard time': 'Europe/London', 'greenwich standard time': 'Atlantic/Reykjavik',
-  'w. europe standard time': 'Europe/Berlin', 'central europe standard time': 'Europe/Budapest', 'romance standard time': 'Europe/Paris',
-  'central european standard time': 'Europe/Warsaw', 'e. europe standard time': 'Europe/Chisinau', 'fle standard time': 'Europe/Kiev',
-  'gtb standard time': 'Europe/Bucharest', 'russian standard time': 'Europe/Moscow', 'turkey standard time': 'Europe/Istanbul',
-  'israel standard time': 'Asia/Jerusalem', 'south africa standard time': 'Africa/Johannesburg', 'egypt standard time': 'Africa/Cairo',
-  'arabian standard time': 'Asia/Dubai', 'arab standard time': 'Asia/Riyadh', 'india standard time': 'Asia/Kolkata',
-  'china standard time': 'Asia/Shanghai', 'singapore standard time': 'Asia/Singapore', 'tokyo standard time': 'Asia/Tokyo',
-  'korea standard time': 'Asia/Seoul', 'aus eastern standard time': 'Australia/Sydney', 'e. australia standard time': 'Australia/Brisbane',
-  'w. australia standard time': 'Australia/Perth', 'cen. australia standard time': 'Australia/Adelaide', 'new zealand standard time': 'Pacific/Auckland',
-  'hawaiian standard time': 'Pacific/Honolulu', 'alaskan standard time': 'America/Anchorage', 'pacific standard time': 'America/Los_Angeles',
-  'us mountain standard time': 'America/Phoenix', 'mountain standard time': 'America/Denver', 'central standard time': 'America/Chicago',
-  'central america standard time': 'America/Guatemala', 'canada central standard time': 'America/Regina', 'eastern standard time': 'America/New_York',
-  'us eastern standard time': 'America/Indianapolis', 'atlantic standard time': 'America/Halifax', 'newfoundland standard time': 'America/St_Johns',
-  'e. south america standard time': 'America/Sao_Paulo', 'argentina standard time': 'America/Buenos_Aires', 'sa pacific standard time': 'America/Bogota',
-  'central standard time (mexico)': 'America/Mexico_City', 'pacific standard time (mexico)': 'America/Tijuana', 'w. central africa standard time': 'Africa/Lagos',
-  'e. africa standard time': 'Africa/Nairobi', 'se asia standard time': 'Asia/Bangkok', 'taipei standard time': 'Asia/Taipei',
-  'nepal standard time': 'Asia/Kathmandu', 'pakistan standard time': 'Asia/Karachi', 'iran standard time': 'Asia/Tehran',
+  utc: 'UTC',
+  'coordinated universal time': 'UTC',
+  'gmt standard time': 'Europe/London',
+  'greenwich standard time': 'Atlantic/Reykjavik',
+  'w. europe standard time': 'Europe/Berlin',
+  'central europe standard time': 'Europe/Budapest',
+  'romance standard time': 'Europe/Paris',
+  'central european standard time': 'Europe/Warsaw',
+  'e. europe standard time': 'Europe/Chisinau',
+  'fle standard time': 'Europe/Kiev',
+  'gtb standard time': 'Europe/Bucharest',
+  'russian standard time': 'Europe/Moscow',
+  'turkey standard time': 'Europe/Istanbul',
+  'israel standard time': 'Asia/Jerusalem',
+  'south africa standard time': 'Africa/Johannesburg',
+  'egypt standard time': 'Africa/Cairo',
+  'arabian standard time': 'Asia/Dubai',
+  'arab standard time': 'Asia/Riyadh',
+  'india standard time': 'Asia/Kolkata',
+  'china standard time': 'Asia/Shanghai',
+  'singapore standard time': 'Asia/Singapore',
+  'tokyo standard time': 'Asia/Tokyo',
+  'korea standard time': 'Asia/Seoul',
+  'aus eastern standard time': 'Australia/Sydney',
+  'e. australia standard time': 'Australia/Brisbane',
+  'w. australia standard time': 'Australia/Perth',
+  'cen. australia standard time': 'Australia/Adelaide',
+  'new zealand standard time': 'Pacific/Auckland',
+  'hawaiian standard time': 'Pacific/Honolulu',
+  'alaskan standard time': 'America/Anchorage',
+  'pacific standard time': 'America/Los_Angeles',
+  'us mountain standard time': 'America/Phoenix',
+  'mountain standard time': 'America/Denver',
+  'central standard time': 'America/Chicago',
+  'central america standard time': 'America/Guatemala',
+  'canada central standard time': 'America/Regina',
+  'eastern standard time': 'America/New_York',
+  'us eastern standard time': 'America/Indianapolis',
+  'atlantic standard time': 'America/Halifax',
+  'newfoundland standard time': 'America/St_Johns',
+  'e. south america standard time': 'America/Sao_Paulo',
+  'argentina standard time': 'America/Buenos_Aires',
+  'sa pacific standard time': 'America/Bogota',
+  'central standard time (mexico)': 'America/Mexico_City',
+  'pacific standard time (mexico)': 'America/Tijuana',
+  'w. central africa standard time': 'Africa/Lagos',
+  'e. africa standard time': 'Africa/Nairobi',
+  'se asia standard time': 'Asia/Bangkok',
+  'taipei standard time': 'Asia/Taipei',
+  'nepal standard time': 'Asia/Kathmandu',
+  'pakistan standard time': 'Asia/Karachi',
+  'iran standard time': 'Asia/Tehran',
 };
 
 export function ianaZone(functionName: string, windowsName: string): string {
   const zone = WINDOWS_ZONES[windowsName.trim().toLowerCase()];
-  if (!zone) return fail(`The template language function '${functionName}' was given the time zone '${windowsName}', which is not a Windows time zone name the simulator knows.`);
+  if (!zone)
+    return fail(
+      `The template language function '${functionName}' was given the time zone '${windowsName}', which is not a Windows time zone name the simulator knows.`,
+    );
   return zone;
 }
 
@@ -421,7 +546,14 @@ export function ianaZone(functionName: string, windowsName: string): string {
 function offsetMinutes(zone: string, utcMs: number): number {
   if (zone === 'UTC') return 0;
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(utcMs));
   const field = (type: string): number => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour') % 24, field('minute'), field('second'));
@@ -456,4 +588,5 @@ export function formatTimeSpan(ticks: bigint): string {
   return `${negative ? '-' : ''}${days > 0n ? `${days}.` : ''}${two(hours)}:${two(minutes)}:${two(seconds)}${fraction > 0n ? `.${fraction.toString().padStart(7, '0')}` : ''}`;
 }
 
-export const ticksBigInt = (timestamp: Timestamp): bigint => (BigInt(timestamp.ms) + BigInt(EPOCH_OFFSET_MS)) * 10000n + BigInt(timestamp.sub);
+export const ticksBigInt = (timestamp: Timestamp): bigint =>
+  (BigInt(timestamp.ms) + BigInt(EPOCH_OFFSET_MS)) * 10000n + BigInt(timestamp.sub);

@@ -8,7 +8,9 @@ function parse(call: CallContext, values: Value[]): URL {
   try {
     return new URL(text);
   } catch {
-    return fail(`The template language function '${call.name}' expects its parameter to be a well-formed absolute URI. The provided value is '${text}'.`);
+    return fail(
+      `The template language function '${call.name}' expects its parameter to be a well-formed absolute URI. The provided value is '${text}'.`,
+    );
   }
 }
 

@@ -4,12 +4,21 @@
  * item() outside a loop…) the call is a template error naming the function.
  */
 import {
-  expectInteger, expectString, fail, isObject, type CallContext, type EvaluationHost, type FunctionImpl, type JsonObject, type Value,
+  expectInteger,
+  expectString,
+  fail,
+  isObject,
+  type CallContext,
+  type EvaluationHost,
+  type FunctionImpl,
+  type JsonObject,
+  type Value,
 } from './support.js';
 
 function hook<K extends keyof EvaluationHost>(call: CallContext, key: K): NonNullable<EvaluationHost[K]> {
   const found = call.host[key];
-  if (typeof found !== 'function') return fail(`The template language function '${call.name}' cannot be used here: there is no run context for it.`);
+  if (typeof found !== 'function')
+    return fail(`The template language function '${call.name}' cannot be used here: there is no run context for it.`);
   return (found as (...args: never[]) => unknown).bind(call.host) as NonNullable<EvaluationHost[K]>;
 }
 
@@ -19,7 +28,8 @@ const member = (value: Value, key: string): Value => (isObject(value) ? (value[k
 function actionRecord(call: CallContext, values: Value[]): JsonObject | undefined {
   const name = expectString(call, values, 0);
   const found = hook(call, 'action')(name);
-  if (!found) return fail(`The template language function '${call.name}' refers to the action '${name}', which is not defined in the workflow.`);
+  if (!found)
+    return fail(`The template language function '${call.name}' refers to the action '${name}', which is not defined in the workflow.`);
   return found.record;
 }
 
@@ -35,7 +45,9 @@ function formData(call: CallContext, outputs: Value, key: string): Value[] {
     return parts
       .filter((part) => {
         const disposition = member(member(part, 'headers'), 'Content-Disposition');
-        return typeof disposition === 'string' && new RegExp(`name="?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?(;|$)`).test(disposition);
+        return (
+          typeof disposition === 'string' && new RegExp(`name="?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?(;|$)`).test(disposition)
+        );
       })
       .map((part) => member(part, 'body'));
   }
@@ -51,7 +63,8 @@ function singleFormValue(call: CallContext, outputs: Value, key: string): Value 
 function multipart(call: CallContext, outputs: Value, index: number): Value {
   const parts = member(member(outputs, 'body'), '$multipart');
   if (!Array.isArray(parts)) return fail(`The template language function '${call.name}' expects multipart outputs; these outputs are not.`);
-  if (index < 0 || index >= parts.length) fail(`The template language function '${call.name}' was given the part index ${index}, out of range 0–${parts.length - 1}.`);
+  if (index < 0 || index >= parts.length)
+    fail(`The template language function '${call.name}' was given the part index ${index}, out of range 0–${parts.length - 1}.`);
   return member(parts[index], 'body');
 }
 
@@ -75,7 +88,8 @@ export const WORKFLOW_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
 
   item: (_values, call) => {
     const found = hook(call, 'item')();
-    if (!found) return fail("The template language function 'item' must be used inside a repeating action (Foreach, Until, Filter array, Select).");
+    if (!found)
+      return fail("The template language function 'item' must be used inside a repeating action (Foreach, Until, Filter array, Select).");
     return found.value;
   },
   items: (values, call) => {
@@ -87,13 +101,17 @@ export const WORKFLOW_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
   iterationIndexes: (values, call) => {
     const loop = expectString(call, values, 0);
     const found = hook(call, 'iterationIndex')(loop);
-    if (found === undefined) return fail(`The template language function 'iterationIndexes' must be called inside the Until loop '${loop}', with its name.`);
+    if (found === undefined)
+      return fail(`The template language function 'iterationIndexes' must be called inside the Until loop '${loop}', with its name.`);
     return found;
   },
   variables: (values, call) => {
     const name = expectString(call, values, 0);
     const found = hook(call, 'variable')(name);
-    if (!found) return fail(`The variable '${name}' is not initialized: variables('${name}') needs an InitializeVariable action at the top level that ran before.`);
+    if (!found)
+      return fail(
+        `The variable '${name}' is not initialized: variables('${name}') needs an InitializeVariable action at the top level that ran before.`,
+      );
     return found.value;
   },
   parameters: (values, call) => {
@@ -105,13 +123,17 @@ export const WORKFLOW_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
   result: (values, call) => {
     const name = expectString(call, values, 0);
     const found = hook(call, 'result')(name);
-    if (!found) return fail(`The template language function 'result' expects the name of a Scope, Foreach or Until action. '${name}' is not one.`);
+    if (!found)
+      return fail(`The template language function 'result' expects the name of a Scope, Foreach or Until action. '${name}' is not one.`);
     return found;
   },
   workflow: (_values, call) => hook(call, 'workflow')(),
   listCallbackUrl: (_values, call) => {
     const url = hook(call, 'listCallbackUrl')();
-    if (url === undefined) return fail("The template language function 'listCallbackUrl' can be used only with HttpWebhook and ApiConnectionWebhook triggers and actions.");
+    if (url === undefined)
+      return fail(
+        "The template language function 'listCallbackUrl' can be used only with HttpWebhook and ApiConnectionWebhook triggers and actions.",
+      );
     return url;
   },
 };
