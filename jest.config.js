@@ -7,4 +7,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/support/guard-user-config.cjs'],
+  reporters: ['default', '<rootDir>/test/support/shared-reporter.cjs'],
 };

@@ -1,14 +1,14 @@
-import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { projectFile } from '../../core/paths.js';
 import { captureIo, tempDir } from '../support/cli.js';
 import { writeProjectControl } from '../pcf/support.js';
+import { writeProjectConfig } from '../support/model.js';
 
-/** A project folder: the shipped config and a built PCF control where `cosell build` looks for it. */
+/** A project folder: the default test configuration and a built PCF control where `cosell build` looks for them. */
 async function project(): Promise<string> {
   const dir = await tempDir('build');
-  await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
+  await writeProjectConfig(dir);
   await writeProjectControl(dir);
   return dir;
 }

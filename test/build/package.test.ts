@@ -6,7 +6,7 @@ import { buildPackages } from '../../packaging/build-solution.js';
 import { generatePackage, packageFileName } from '../../packaging/generate/package.js';
 import { decodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
 import { XmlDocument, type XmlElement } from 'libxml2-wasm';
-import { defaultModel } from '../support/model.js';
+import { configFixtureFile, defaultModel } from '../support/model.js';
 
 const text = (entries: ZipEntry[], name: string): string => decodeText(entries.find((entry) => entry.name === name)!.data);
 const select = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}[ >/][^>]*>?`, 'g'))].map((m) => m[0]);
@@ -134,7 +134,7 @@ describe('generated solution package', () => {
     const script = `import('${projectFile('dist/packaging/build-solution.js')}').then(async (b) => {
       const { loadConfig } = await import('${projectFile('dist/solution/config/config.js')}');
       const { buildCoSellModel } = await import('${projectFile('dist/solution/cosell.js')}');
-      const model = buildCoSellModel(await loadConfig('${projectFile('pac.config.json')}'));
+      const model = buildCoSellModel(await loadConfig(${JSON.stringify(configFixtureFile('default'))}));
       process.stdout.write(b.buildPackages(model, ['managed'])[0].sha256);
     })`;
     const hashIn = (tz: string) =>

@@ -4,8 +4,9 @@ import { runCli } from '../../scripts/cli.js';
 import { writeZip } from '../../core/io/zip.js';
 import { captureIo, tempDir } from '../support/cli.js';
 import { APPROVALS, CONTOSO, fixtureEntries, REAL_SOLUTIONS, replaceIn } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
-describe('cosell check (CLI)', () => {
+describeWithShared('cosell check (CLI)', () => {
   test('--json on a real export: one JSON document, exit 0 (no Critical/High)', async () => {
     const file = path.join(REAL_SOLUTIONS, CONTOSO);
     const io = captureIo(REAL_SOLUTIONS);

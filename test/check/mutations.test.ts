@@ -14,6 +14,7 @@ import {
   withEntry,
   withoutEntry,
 } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 /**
  * Mutation catalogue: start from a real export that passes, break one thing in memory, and assert the
@@ -44,7 +45,7 @@ async function expectFinding(entries: readonly ZipEntry[], expected: string, opt
   return findings;
 }
 
-describe('mutation catalogue', () => {
+describeWithShared('mutation catalogue', () => {
   // --- the zip itself ------------------------------------------------------------------------------
   test('not-a-zip bytes → zip-unreadable / Critical', async () => {
     const findings = await checkSolutionZip(encodeText('this is not a zip file at all'), 'random.zip');

@@ -11,6 +11,7 @@ import {
   secondaryRecordSourceEntries,
   summary,
 } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 /**
  * Every real Dataverse export imported fine, so the checker must find nothing Critical or High in
@@ -23,12 +24,12 @@ import {
  * - AIBuilderPromptsDataverse (managed): nothing.
  * - SecondaryRecordSource (managed diff forms on account): nothing.
  */
-describe('real exports pass the check', () => {
+describeWithShared('real exports pass the check', () => {
   test('the fixture folder still holds the three real zips this test knows', () => {
     expect(realZipNames()).toEqual([AI_BUILDER, APPROVALS, CONTOSO]);
   });
 
-  test.each(realZipNames())('%s has no Critical or High finding', async (zip) => {
+  test.each([AI_BUILDER, APPROVALS, CONTOSO])('%s has no Critical or High finding', async (zip) => {
     const findings = await check(fixtureEntries(zip));
     expect(blocking(findings)).toEqual([]);
   });

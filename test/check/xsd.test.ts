@@ -5,6 +5,7 @@ import { loadPatchedMicrosoftXsds, loadValidators, MICROSOFT_XSD_VERSION, valida
 import { patchXsd, XSD_PATCHES, type XsdPatch } from '../../packaging/check/xsd-patches.js';
 import { encodeText } from '../../core/io/zip.js';
 import { SHARED_SCHEMAS } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 const vendored = path.join(xsdFolder(), MICROSOFT_XSD_VERSION);
 const xsdFiles = (folder: string): string[] =>
@@ -12,7 +13,7 @@ const xsdFiles = (folder: string): string[] =>
     .filter((name) => name.endsWith('.xsd'))
     .sort();
 
-describe('vendored Microsoft schemas', () => {
+describeWithShared('vendored Microsoft schemas', () => {
   test('are byte-identical to ../shared/schemas', () => {
     expect(xsdFiles(vendored)).toEqual(xsdFiles(SHARED_SCHEMAS));
     for (const name of xsdFiles(SHARED_SCHEMAS)) {

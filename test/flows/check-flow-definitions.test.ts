@@ -1,5 +1,6 @@
 import { checkSolution } from '../../packaging/check/check-solution.js';
 import { AI_BUILDER, APPROVALS, CONTOSO, fixtureEntries, replaceIn } from '../check/helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 /** `cosell check` runs the flow validator on every Workflows/*.json of the zip (rule module flow-definitions). */
 
@@ -8,7 +9,7 @@ const check = (entries: Parameters<typeof checkSolution>[0]) => checkSolution(en
 const flowFindings = async (entries: Parameters<typeof checkSolution>[0]) =>
   (await check(entries)).filter((f) => f.rule.startsWith('flow-'));
 
-describe('cosell check: flow definitions', () => {
+describeWithShared('cosell check: flow definitions', () => {
   test.each([APPROVALS, AI_BUILDER, CONTOSO])('the real export %s has no flow-* finding', async (zip) => {
     expect(await flowFindings(fixtureEntries(zip))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { validateFlowDocument, type FlowFinding, type FlowValidationContext } fr
 import { loadPackage } from '../../core/package/reader.js';
 import { decodeText } from '../../core/io/zip.js';
 import { AI_BUILDER, APPROVALS, fixtureEntries, REAL_SOLUTIONS } from '../check/helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 const SCHEMA = 'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#';
 const ENV_PARAMETER = 'Sync only co-sell (pcs_SyncOnlyCoSell)';
@@ -758,7 +759,7 @@ describe('more variable and parameter rules', () => {
   });
 });
 
-describe('real exports pass with zero findings', () => {
+describeWithShared('real exports pass with zero findings', () => {
   function solutionContext(zip: string): { documents: Array<[string, unknown]>; context: Omit<FlowValidationContext, 'flowName'> } {
     const entries = fixtureEntries(zip);
     const pkg = loadPackage(entries, zip);

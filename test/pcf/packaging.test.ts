@@ -295,10 +295,10 @@ describe('cosell build with the control', () => {
   test('the default build reads pcf/out next to the config; a missing output stops it with the fix', async () => {
     const { runCli } = await import('../../scripts/cli.js');
     const { captureIo } = await import('../support/cli.js');
-    const { copyFile, readdir } = await import('node:fs/promises');
-    const { projectFile } = await import('../../core/paths.js');
+    const { readdir } = await import('node:fs/promises');
+    const { writeProjectConfig } = await import('../support/model.js');
     const dir = await tempDir('pcf-build');
-    await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
+    await writeProjectConfig(dir);
     const io = captureIo(dir);
     expect(await runCli(['build'], io)).toBe(1);
     expect(io.stderr.join('\n')).toContain(

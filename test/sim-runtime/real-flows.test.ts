@@ -3,20 +3,25 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VirtualClock } from '../../sim/runtime/clock.js';
 import { FlowRuntime } from '../../sim/runtime/runtime.js';
+import { describeWithShared, REAL_SOLUTIONS, requireShared } from '../support/fixtures.js';
 import { FakeConnectors, ok, statuses } from './support.js';
 
-const DIRECTORY = '/work/shared/fixtures/real-solutions/approvals-kit-unpacked/Workflows';
-const files = readdirSync(DIRECTORY).filter((file) => file.endsWith('.json'));
+const DIRECTORY = join(REAL_SOLUTIONS, 'approvals-kit-unpacked', 'Workflows');
 
-describe('real exported flows', () => {
+describeWithShared('real exported flows', () => {
   const connectors = new FakeConnectors(() => ok({ value: [] }));
   const runtime = new FlowRuntime({ clock: new VirtualClock('2024-05-06T08:00:00Z'), connectors });
-  for (const file of files)
-    runtime.register({
-      id: file.replace(/-[0-9A-F-]+\.json$/, ''),
-      name: file,
-      document: JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')),
-    });
+  let files: string[] = [];
+  beforeAll(() => {
+    requireShared();
+    files = readdirSync(DIRECTORY).filter((file) => file.endsWith('.json'));
+    for (const file of files)
+      runtime.register({
+        id: file.replace(/-[0-9A-F-]+\.json$/, ''),
+        name: file,
+        document: JSON.parse(readFileSync(join(DIRECTORY, file), 'utf8')),
+      });
+  });
 
   test('all of them register; their row triggers and recurrences are found', () => {
     expect(files).toHaveLength(4);

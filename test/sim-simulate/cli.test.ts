@@ -1,13 +1,11 @@
-import { copyFile } from 'node:fs/promises';
-import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
-import { projectFile } from '../../core/paths.js';
 import { captureIo, tempDir } from '../support/cli.js';
+import { writeProjectConfig } from '../support/model.js';
 
 describe('cosell simulate', () => {
   test('runs named scenarios on a fresh build, prints expectations and a summary, exit 0', async () => {
     const dir = await tempDir('simulate');
-    await copyFile(projectFile('pac.config.json'), path.join(dir, 'pac.config.json'));
+    await writeProjectConfig(dir);
     const io = captureIo(dir);
     expect(await runCli(['simulate', '--scenario', 'validation-failures', 'microsoft-accepts', '--verbose'], io)).toBe(0);
     const out = io.stdout.join('\n');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
 import { decodeText, encodeText, readZip, writeZip } from '../../core/io/zip.js';
 import { captureIo, FIXTURES, listTree, normalizedXml, rebuildZip, syntheticZip, tempDir } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -219,7 +220,7 @@ describe('cosell unpack / pack through the CLI', () => {
   });
 });
 
-describe('real SolutionPackager and Dataverse material', () => {
+describeWithShared('real SolutionPackager and Dataverse material', () => {
   it('packs the approvals-kit source tree once its "Both" managed form variant is removed', async () => {
     const source = path.join(dir, 'kit');
     await cp(path.join(FIXTURES, 'approvals-kit-unpacked'), source, { recursive: true });

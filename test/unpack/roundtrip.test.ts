@@ -3,6 +3,7 @@ import path from 'node:path';
 import { decodeText, readZip, writeZip, type ZipEntry } from '../../core/io/zip.js';
 import { packSolution, unpackSolution, type UnpackedFile } from '../../packaging/unpack/index.js';
 import { FIXTURES, MULTILINE, normalizedXml, REAL_ZIPS, SYNTHETIC_FILES, syntheticZip, text, TRICKY } from './helpers.js';
+import { describeWithShared } from '../support/fixtures.js';
 
 const toMap = (files: readonly UnpackedFile[]): Map<string, Uint8Array> => new Map(files.map((file) => [file.path, file.data]));
 const roundTrip = (entries: readonly ZipEntry[], label: string): ZipEntry[] => packSolution(toMap(unpackSolution(entries, label)), label);
@@ -119,7 +120,7 @@ describe('synthetic zip built with the project conventions', () => {
   });
 });
 
-describe.each(REAL_ZIPS)('real export %s', (zipName) => {
+describeWithShared.each(REAL_ZIPS)('real export %s', (zipName) => {
   let entries: ZipEntry[];
   let files: Map<string, Uint8Array>;
   let packed: ZipEntry[];
@@ -157,7 +158,7 @@ describe.each(REAL_ZIPS)('real export %s', (zipName) => {
   });
 });
 
-describe('components of the real exports', () => {
+describeWithShared('components of the real exports', () => {
   const unpackFixture = async (zipName: string): Promise<string[]> =>
     unpackSolution(readZip(await readFile(path.join(FIXTURES, zipName)), zipName), zipName).map((file) => file.path);
 
