@@ -154,62 +154,144 @@ export interface ModelExtensions {
 }
 
 export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions = {}): SolutionModel {
-  const prefix = config.publisher.customizationPrefix;
-  const name = (stem: string): string => `${prefix}_${stem}`;
-  const valuePrefix = config.publisher.optionValuePrefix;
+  const naming = schemaNaming(config.publisher.customizationPrefix);
+  const choices = coSellChoices(naming, config.publisher.optionValuePrefix);
+  const opportunity = opportunityTable(naming, choices, extensions.extraOpportunityColumns ?? []);
+  const solutions = solutionTable(naming);
+  const relationship = solutionRelationship(naming);
+  const controls = extensions.controls ?? [];
+  return {
+    publisher: {
+      uniqueName: config.publisher.uniqueName,
+      displayName: config.publisher.displayName,
+      description: config.publisher.description ?? '',
+      prefix: naming.prefix,
+      optionValuePrefix: config.publisher.optionValuePrefix,
+    },
+    solution: {
+      uniqueName: config.solution.uniqueName,
+      displayName: config.solution.displayName,
+      description: config.solution.description ?? '',
+      version: config.solution.version,
+    },
+    tables: [opportunity, solutions],
+    choices: [choices.help, choices.status, choices.substatus],
+    relationships: [relationship],
+    environmentVariables: environmentVariables(naming),
+    connectionReferences: connectionReferences(naming, config.solution.displayName),
+    forms: [opportunityForm(config, naming, solutions, relationship, controls)],
+    flows: extensions.flows ?? [],
+    controls,
+  };
+}
 
-  const column = <K extends Column['kind']>(
-    stem: string,
-    kind: K,
-    label: Labels,
-    description: Labels,
-    extra: Omit<Extract<Column, { kind: K }>, 'kind' | 'schemaName' | 'logicalName' | 'label' | 'description' | 'requiredLevel' | 'audit'>,
-    requiredLevel: RequiredLevel = 'none',
-  ): Extract<Column, { kind: K }> =>
-    ({
-      kind,
-      schemaName: name(stem),
-      logicalName: name(stem).toLowerCase(),
-      label,
-      description,
-      requiredLevel,
-      audit: true,
-      ...extra,
-    }) as Extract<Column, { kind: K }>;
+/** Names of the solution's components: the publisher prefix + a stem. */
+interface SchemaNaming {
+  readonly prefix: string;
+  /** `<prefix>_<stem>`. */
+  schema(stem: string): string;
+  /** The schema name in lower case. */
+  logical(stem: string): string;
+}
 
-  const choice = (stem: string, label: Labels, description: Labels, entries: ReadonlyArray<[string, Labels]>): GlobalChoice => ({
-    schemaName: name(stem).toLowerCase(),
+function schemaNaming(prefix: string): SchemaNaming {
+  return {
+    prefix,
+    schema: (stem) => `${prefix}_${stem}`,
+    logical: (stem) => `${prefix}_${stem}`.toLowerCase(),
+  };
+}
+
+type ColumnOf<K extends Column['kind']> = Extract<Column, { kind: K }>;
+type ColumnDetails<K extends Column['kind']> = Omit<
+  ColumnOf<K>,
+  'kind' | 'schemaName' | 'logicalName' | 'label' | 'description' | 'requiredLevel' | 'audit'
+>;
+
+function column<K extends Column['kind']>(
+  naming: SchemaNaming,
+  stem: string,
+  kind: K,
+  label: Labels,
+  description: Labels,
+  details: ColumnDetails<K>,
+  requiredLevel: RequiredLevel = 'none',
+): ColumnOf<K> {
+  return {
+    kind,
+    schemaName: naming.schema(stem),
+    logicalName: naming.logical(stem),
     label,
     description,
-    options: choiceOptions(valuePrefix, entries),
+    requiredLevel,
+    audit: true,
+    ...details,
+  } as ColumnOf<K>;
+}
+
+interface CoSellChoices {
+  readonly help: GlobalChoice;
+  readonly status: GlobalChoice;
+  readonly substatus: GlobalChoice;
+}
+
+function coSellChoices(naming: SchemaNaming, optionValuePrefix: number): CoSellChoices {
+  const choice = (stem: string, label: Labels, description: Labels, entries: ReadonlyArray<[string, Labels]>): GlobalChoice => ({
+    schemaName: naming.logical(stem),
+    label,
+    description,
+    options: choiceOptions(optionValuePrefix, entries),
   });
-
-  const helpChoice = choice(
-    ChoiceName.HowCanMicrosoftHelp,
-    labels('How can Microsoft help?', 'Microsoft 可以如何協助？'),
-    labels(
-      'The help a co-sell referral asks of Microsoft, as Partner Center lists it.',
-      '共同銷售推薦向 Microsoft 請求的協助，與合作夥伴中心的選項一致。',
+  return {
+    help: choice(
+      ChoiceName.HowCanMicrosoftHelp,
+      labels('How can Microsoft help?', 'Microsoft 可以如何協助？'),
+      labels(
+        'The help a co-sell referral asks of Microsoft, as Partner Center lists it.',
+        '共同銷售推薦向 Microsoft 請求的協助，與合作夥伴中心的選項一致。',
+      ),
+      HELP_OPTIONS,
     ),
-    HELP_OPTIONS,
-  );
-  const statusChoice = choice(
-    ChoiceName.ReferralStatus,
-    labels('Referral Status', '推薦狀態'),
-    labels('Partner Center referral status.', '合作夥伴中心推薦狀態。'),
-    STATUS_OPTIONS,
-  );
-  const substatusChoice = choice(
-    ChoiceName.ReferralSubstatus,
-    labels('Referral Sub-status', '推薦子狀態'),
-    labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'),
-    SUBSTATUS_OPTIONS,
-  );
+    status: choice(
+      ChoiceName.ReferralStatus,
+      labels('Referral Status', '推薦狀態'),
+      labels('Partner Center referral status.', '合作夥伴中心推薦狀態。'),
+      STATUS_OPTIONS,
+    ),
+    substatus: choice(
+      ChoiceName.ReferralSubstatus,
+      labels('Referral Sub-status', '推薦子狀態'),
+      labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'),
+      SUBSTATUS_OPTIONS,
+    ),
+  };
+}
 
-  const C = OpportunityColumn;
-  const opportunityColumns: Column[] = [
+function opportunityTable(naming: SchemaNaming, choices: CoSellChoices, extraColumns: readonly Column[]): ExtendedTable {
+  return {
+    kind: 'extended',
+    schemaName: OPPORTUNITY.schemaName,
+    logicalName: OPPORTUNITY.logicalName,
+    label: labels('Opportunity', '商機'),
+    collectionLabel: labels('Opportunities', '商機'),
+    columns: [...referralColumns(naming, choices), ...microsoftColumns(naming, choices), ...bookkeepingColumns(naming), ...extraColumns],
+    keys: [
+      {
+        schemaName: naming.schema(REFERRAL_ID_KEY),
+        logicalName: naming.logical(REFERRAL_ID_KEY),
+        label: labels('Referral Identifier key', '推薦識別碼索引鍵'),
+        columns: [naming.logical(OpportunityColumn.ReferralIdentifier)],
+      },
+    ],
+  };
+}
+
+/** The referral fields the seller fills in or follows, and the sync's Audit log. */
+function referralColumns(naming: SchemaNaming, choices: CoSellChoices): Column[] {
+  return [
     column(
-      C.SyncWithPartnerCenter,
+      naming,
+      OpportunityColumn.SyncWithPartnerCenter,
       'boolean',
       labels('Sync with Partner Center', '與合作夥伴中心同步'),
       labels(
@@ -219,25 +301,32 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       { defaultValue: false, trueLabel: YES, falseLabel: NO },
     ),
     column(
-      C.ReferralIdentifier,
+      naming,
+      OpportunityColumn.ReferralIdentifier,
       'text',
       labels('Referral Identifier', '推薦識別碼'),
       labels('Id of the Partner Center referral; written by the sync.', '合作夥伴中心推薦的識別碼，由同步寫入。'),
       { format: 'text', maxLength: 100 },
     ),
     column(
-      C.ReferralLink,
+      naming,
+      OpportunityColumn.ReferralLink,
       'text',
       labels('Referral Link', '推薦連結'),
       labels('Link to the referral in Partner Center.', '合作夥伴中心中此推薦的連結。'),
       { format: 'url', maxLength: 500 },
     ),
-    column(C.HowCanMicrosoftHelp, 'choice', labels('How can Microsoft help?', 'Microsoft 可以如何協助？'), helpChoice.description, {
-      multiSelect: true,
-      choice: helpChoice,
-    }),
     column(
-      C.Products,
+      naming,
+      OpportunityColumn.HowCanMicrosoftHelp,
+      'choice',
+      labels('How can Microsoft help?', 'Microsoft 可以如何協助？'),
+      choices.help.description,
+      { multiSelect: true, choice: choices.help },
+    ),
+    column(
+      naming,
+      OpportunityColumn.Products,
       'text',
       labels('Products', '產品'),
       labels(
@@ -247,40 +336,60 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       { format: 'text', maxLength: 4000 },
     ),
     column(
-      C.Audit,
+      naming,
+      OpportunityColumn.Audit,
       'memo',
       labels('Audit', '稽核'),
       labels('What the sync did and why it failed, newest first.', '同步的處理紀錄與失敗原因，最新的在最前。'),
       { maxLength: 100000 },
     ),
+  ];
+}
+
+/** What Microsoft sees of the referral and what it reports back. */
+function microsoftColumns(naming: SchemaNaming, choices: CoSellChoices): Column[] {
+  return [
     column(
-      C.ReferralVisibility,
+      naming,
+      OpportunityColumn.ReferralVisibility,
       'boolean',
       labels('Referral Visibility', '推薦可見度'),
       labels('Yes to make the referral visible to Microsoft sellers.', '選「是」讓 Microsoft 銷售人員看得到此推薦。'),
       { defaultValue: false, trueLabel: YES, falseLabel: NO },
     ),
     column(
-      C.MicrosoftCrmIdentifier,
+      naming,
+      OpportunityColumn.MicrosoftCrmIdentifier,
       'text',
       labels('Microsoft CRM Identifier', 'Microsoft CRM 識別碼'),
       labels("Id of Microsoft's side of a shared referral.", '共用推薦中 Microsoft 端的識別碼。'),
       { format: 'text', maxLength: 100 },
     ),
-    column(C.ReferralStatus, 'choice', statusChoice.label, statusChoice.description, { multiSelect: false, choice: statusChoice }),
-    column(C.ReferralSubstatus, 'choice', substatusChoice.label, substatusChoice.description, {
+    column(naming, OpportunityColumn.ReferralStatus, 'choice', choices.status.label, choices.status.description, {
       multiSelect: false,
-      choice: substatusChoice,
+      choice: choices.status,
     }),
+    column(naming, OpportunityColumn.ReferralSubstatus, 'choice', choices.substatus.label, choices.substatus.description, {
+      multiSelect: false,
+      choice: choices.substatus,
+    }),
+  ];
+}
+
+/** Hidden columns the sync keeps for itself: the ETag for If-Match, the echo fingerprint and the watermark. */
+function bookkeepingColumns(naming: SchemaNaming): Column[] {
+  return [
     column(
-      C.PartnerCenterETag,
+      naming,
+      OpportunityColumn.PartnerCenterETag,
       'text',
       labels('Partner Center ETag', '合作夥伴中心 ETag'),
       labels('ETag of the referral as last read; sent as If-Match.', '最後讀取的推薦 ETag，更新時作為 If-Match 送出。'),
       { format: 'text', maxLength: 200 },
     ),
     column(
-      C.LastSyncedHash,
+      naming,
+      OpportunityColumn.LastSyncedHash,
       'memo',
       labels('Last Synced Fingerprint', '最後同步指紋'),
       labels(
@@ -290,100 +399,100 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       { maxLength: 20000 },
     ),
     column(
-      C.LastSyncedOn,
+      naming,
+      OpportunityColumn.LastSyncedOn,
       'datetime',
       labels('Last Synced On', '最後同步時間'),
       labels('When the sync last wrote this opportunity.', '同步最後寫入此商機的時間。'),
       {},
     ),
-    ...(extensions.extraOpportunityColumns ?? []),
   ];
-  const opportunity: ExtendedTable = {
-    kind: 'extended',
-    schemaName: OPPORTUNITY.schemaName,
-    logicalName: OPPORTUNITY.logicalName,
-    label: labels('Opportunity', '商機'),
-    collectionLabel: labels('Opportunities', '商機'),
-    columns: opportunityColumns,
-    keys: [
-      {
-        schemaName: name(REFERRAL_ID_KEY),
-        logicalName: name(REFERRAL_ID_KEY).toLowerCase(),
-        label: labels('Referral Identifier key', '推薦識別碼索引鍵'),
-        columns: [name(C.ReferralIdentifier).toLowerCase()],
-      },
-    ],
-  };
+}
 
-  const S = SolutionTable;
-  const solutionTableSchema = name(S.Table);
-  const solutionTableLogical = solutionTableSchema.toLowerCase();
-  const solutionColumns = [name(S.Name), name(S.SolutionIdentifier), name(S.Opportunity)].map((column) => column.toLowerCase());
-  const solutions: CustomTable = {
+const SOLUTIONS_PLURAL = labels('Partner Center Solutions', '合作夥伴中心解決方案');
+
+function solutionTable(naming: SchemaNaming): CustomTable {
+  const tableSchema = naming.schema(SolutionTable.Table);
+  const tableLogical = naming.logical(SolutionTable.Table);
+  const shownColumns = [SolutionTable.Name, SolutionTable.SolutionIdentifier, SolutionTable.Opportunity].map((stem) =>
+    naming.logical(stem),
+  );
+  return {
     kind: 'custom',
-    schemaName: solutionTableSchema,
-    logicalName: solutionTableSchema.toLowerCase(),
-    entitySetName: `${solutionTableSchema.toLowerCase()}s`,
+    schemaName: tableSchema,
+    logicalName: tableLogical,
+    entitySetName: `${tableLogical}s`,
     label: labels('Partner Center Solution', '合作夥伴中心解決方案'),
-    collectionLabel: labels('Partner Center Solutions', '合作夥伴中心解決方案'),
+    collectionLabel: SOLUTIONS_PLURAL,
     description: labels(
       'A Partner Center solution offered on a co-sell opportunity (a co-sell referral needs at least one).',
       '共同銷售商機所提供的合作夥伴中心解決方案（共同銷售推薦至少需要一個）。',
     ),
     primaryName: column(
-      S.Name,
+      naming,
+      SolutionTable.Name,
       'text',
       labels('Solution Name', '解決方案名稱'),
       NO_DESCRIPTION,
       { format: 'text', maxLength: 200 },
       'required',
     ),
-    columns: [
-      column(
-        S.SolutionIdentifier,
-        'text',
-        labels('Solution Identifier', '解決方案識別碼'),
-        labels('Id of the solution in Partner Center.', '此解決方案在合作夥伴中心的識別碼。'),
-        { format: 'text', maxLength: 100 },
-        'required',
-      ),
-      column(
-        S.Opportunity,
-        'lookup',
-        labels('Opportunity', '商機'),
-        labels('The opportunity this solution is offered on.', '提供此解決方案的商機。'),
-        { targetEntity: OPPORTUNITY.logicalName },
-        'required',
-      ),
-    ],
+    columns: solutionTableColumns(naming),
     keys: [
       {
-        schemaName: name(S.Key),
-        logicalName: name(S.Key).toLowerCase(),
+        schemaName: naming.schema(SolutionTable.Key),
+        logicalName: naming.logical(SolutionTable.Key),
         label: labels('Opportunity and solution key', '商機與解決方案索引鍵'),
-        columns: [name(S.Opportunity).toLowerCase(), name(S.SolutionIdentifier).toLowerCase()],
+        columns: [naming.logical(SolutionTable.Opportunity), naming.logical(SolutionTable.SolutionIdentifier)],
       },
     ],
-    views: standardViews(solutionTableLogical, labels('Partner Center Solutions', '合作夥伴中心解決方案'), solutionColumns),
+    views: standardViews(tableLogical, SOLUTIONS_PLURAL, shownColumns),
     form: {
-      id: componentId('systemform', `${solutionTableLogical}:main`),
+      id: componentId('systemform', `${tableLogical}:main`),
       label: labels('Information', '資訊'),
-      fields: [...solutionColumns, 'ownerid'],
+      fields: [...shownColumns, 'ownerid'],
     },
   };
-  const relationship: Relationship = {
-    schemaName: name(S.Relationship),
+}
+
+function solutionTableColumns(naming: SchemaNaming): Column[] {
+  return [
+    column(
+      naming,
+      SolutionTable.SolutionIdentifier,
+      'text',
+      labels('Solution Identifier', '解決方案識別碼'),
+      labels('Id of the solution in Partner Center.', '此解決方案在合作夥伴中心的識別碼。'),
+      { format: 'text', maxLength: 100 },
+      'required',
+    ),
+    column(
+      naming,
+      SolutionTable.Opportunity,
+      'lookup',
+      labels('Opportunity', '商機'),
+      labels('The opportunity this solution is offered on.', '提供此解決方案的商機。'),
+      { targetEntity: OPPORTUNITY.logicalName },
+      'required',
+    ),
+  ];
+}
+
+function solutionRelationship(naming: SchemaNaming): Relationship {
+  return {
+    schemaName: naming.schema(SolutionTable.Relationship),
     referencedEntity: OPPORTUNITY.schemaName,
-    referencingEntity: solutionTableSchema,
-    referencingAttribute: name(S.Opportunity),
+    referencingEntity: naming.schema(SolutionTable.Table),
+    referencingAttribute: naming.schema(SolutionTable.Opportunity),
     cascade: 'parental',
     description: labels('Solutions offered on the opportunity.', '商機所提供的解決方案。'),
   };
+}
 
-  const E = EnvironmentVariableName;
-  const environmentVariables: EnvironmentVariable[] = [
+function environmentVariables(naming: SchemaNaming): EnvironmentVariable[] {
+  return [
     {
-      schemaName: name(E.Checkmark),
+      schemaName: naming.schema(EnvironmentVariableName.Checkmark),
       type: 'Boolean',
       defaultValue: true,
       label: labels('Checkmark', '勾選標記'),
@@ -393,7 +502,7 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       ),
     },
     {
-      schemaName: name(E.SyncOnlyCoSell),
+      schemaName: naming.schema(EnvironmentVariableName.SyncOnlyCoSell),
       type: 'Boolean',
       defaultValue: true,
       label: labels('Sync only co-sell opportunities', '僅同步共同銷售商機'),
@@ -403,14 +512,14 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       ),
     },
     {
-      schemaName: name(E.DealValueField),
+      schemaName: naming.schema(EnvironmentVariableName.DealValueField),
       type: 'String',
       defaultValue: 'estimatedvalue',
       label: labels('Deal value field', '交易金額欄位'),
       description: labels('Logical name of the opportunity column holding the deal value.', '存放交易金額的商機欄位邏輯名稱。'),
     },
     {
-      schemaName: name(E.CustomerCountryCodeField),
+      schemaName: naming.schema(EnvironmentVariableName.CustomerCountryCodeField),
       type: 'String',
       defaultValue: 'address1_country',
       label: labels('Customer country code field', '客戶國家代碼欄位'),
@@ -420,92 +529,83 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       ),
     },
   ];
+}
 
-  const R = ConnectionReferenceName;
-  const connectionReferences: ConnectionReference[] = [
+function connectionReferences(naming: SchemaNaming, solutionDisplayName: string): ConnectionReference[] {
+  return [
     {
-      logicalName: name(R.PartnerCenterReferrals),
+      logicalName: naming.schema(ConnectionReferenceName.PartnerCenterReferrals),
       apiName: ConnectorApi.PartnerCenterReferrals,
-      displayName: `${config.solution.displayName} | Partner Center Referrals`,
+      displayName: `${solutionDisplayName} | Partner Center Referrals`,
       description: 'Reads, creates and updates Partner Center referrals.',
     },
     {
-      logicalName: name(R.PartnerCenterEvents),
+      logicalName: naming.schema(ConnectionReferenceName.PartnerCenterEvents),
       apiName: ConnectorApi.PartnerCenterEvents,
-      displayName: `${config.solution.displayName} | Partner Center Events`,
+      displayName: `${solutionDisplayName} | Partner Center Events`,
       description: 'Registers the Partner Center webhook for referral events.',
     },
     {
-      logicalName: name(R.Dataverse),
+      logicalName: naming.schema(ConnectionReferenceName.Dataverse),
       apiName: ConnectorApi.Dataverse,
-      displayName: `${config.solution.displayName} | Dataverse`,
+      displayName: `${solutionDisplayName} | Dataverse`,
       description: 'Reads and writes opportunities, accounts, contacts and solutions.',
     },
   ];
+}
 
-  const columnName = (stem: string): string => name(stem).toLowerCase();
-  const controlName = partnerCenterControlName(prefix);
-  const sectionControl: SectionControl | undefined = extensions.controls?.some((control) => control.name === controlName)
-    ? {
-        control: controlName,
-        anchor: columnName(C.SyncWithPartnerCenter),
-        bindings: [
-          ...SECTION_CONTROL_COLUMNS.map((stem) => ({ property: stem, column: columnName(stem) })),
-          ...Object.entries(SectionLookupProperty).map(([property, column]) => ({ property, column })),
-        ],
-      }
-    : undefined;
-  const form: OpportunityForm = {
+/** The opportunity columns of the Partner Center section, in form order, and whether the seller may edit them. */
+const SECTION_FIELDS: ReadonlyArray<readonly [stem: string, readOnly: boolean]> = [
+  [OpportunityColumn.SyncWithPartnerCenter, false],
+  [OpportunityColumn.ReferralIdentifier, true],
+  [OpportunityColumn.ReferralLink, true],
+  [OpportunityColumn.HowCanMicrosoftHelp, false],
+  [OpportunityColumn.ReferralVisibility, false],
+  [OpportunityColumn.Products, false],
+  [OpportunityColumn.ReferralStatus, true],
+  [OpportunityColumn.ReferralSubstatus, true],
+  [OpportunityColumn.MicrosoftCrmIdentifier, true],
+  [OpportunityColumn.Audit, true],
+];
+
+function opportunityForm(
+  config: PacConfig,
+  naming: SchemaNaming,
+  solutions: CustomTable,
+  relationship: Relationship,
+  controls: readonly CodeComponent[],
+): OpportunityForm {
+  const sectionControl = partnerCenterSectionControl(naming, controls);
+  return {
     entity: OPPORTUNITY.logicalName,
-    placement: formPlacement(config, prefix),
+    placement: formPlacement(config, naming.prefix),
     section: {
-      name: name(PARTNER_CENTER_SECTION).toLowerCase(),
+      name: naming.logical(PARTNER_CENTER_SECTION),
       label: labels('Microsoft Partner Center', 'Microsoft 合作夥伴中心'),
-      fields: [
-        { column: columnName(C.SyncWithPartnerCenter), readOnly: false },
-        { column: columnName(C.ReferralIdentifier), readOnly: true },
-        { column: columnName(C.ReferralLink), readOnly: true },
-        { column: columnName(C.HowCanMicrosoftHelp), readOnly: false },
-        { column: columnName(C.ReferralVisibility), readOnly: false },
-        { column: columnName(C.Products), readOnly: false },
-        { column: columnName(C.ReferralStatus), readOnly: true },
-        { column: columnName(C.ReferralSubstatus), readOnly: true },
-        { column: columnName(C.MicrosoftCrmIdentifier), readOnly: true },
-        { column: columnName(C.Audit), readOnly: true },
-      ],
+      fields: SECTION_FIELDS.map(([stem, readOnly]) => ({ column: naming.logical(stem), readOnly })),
       subgrid: {
-        name: `${solutionTableLogical}_grid`,
-        label: labels('Partner Center Solutions', '合作夥伴中心解決方案'),
-        targetEntity: solutionTableLogical,
+        name: `${solutions.logicalName}_grid`,
+        label: SOLUTIONS_PLURAL,
+        targetEntity: solutions.logicalName,
         relationship: relationship.schemaName,
         viewId: solutions.views.find((view) => view.queryType === ViewKind.Associated)!.id,
       },
       ...(sectionControl ? { control: sectionControl } : {}),
     },
   };
+}
 
+/** The PCF control on the section, when the build includes it. */
+function partnerCenterSectionControl(naming: SchemaNaming, controls: readonly CodeComponent[]): SectionControl | undefined {
+  const controlName = partnerCenterControlName(naming.prefix);
+  if (!controls.some((control) => control.name === controlName)) return undefined;
   return {
-    publisher: {
-      uniqueName: config.publisher.uniqueName,
-      displayName: config.publisher.displayName,
-      description: config.publisher.description ?? '',
-      prefix,
-      optionValuePrefix: valuePrefix,
-    },
-    solution: {
-      uniqueName: config.solution.uniqueName,
-      displayName: config.solution.displayName,
-      description: config.solution.description ?? '',
-      version: config.solution.version,
-    },
-    tables: [opportunity, solutions],
-    choices: [helpChoice, statusChoice, substatusChoice],
-    relationships: [relationship],
-    environmentVariables,
-    connectionReferences,
-    forms: [form],
-    flows: extensions.flows ?? [],
-    controls: extensions.controls ?? [],
+    control: controlName,
+    anchor: naming.logical(OpportunityColumn.SyncWithPartnerCenter),
+    bindings: [
+      ...SECTION_CONTROL_COLUMNS.map((stem) => ({ property: stem, column: naming.logical(stem) })),
+      ...Object.entries(SectionLookupProperty).map(([property, column]) => ({ property, column })),
+    ],
   };
 }
 
