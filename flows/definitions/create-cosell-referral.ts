@@ -32,7 +32,7 @@ import {
   select,
   setVariable,
 } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, type FlowBuilder } from '../wdl/builder.js';
+import { type Container, FAILED_OR_TIMED_OUT, type FlowBuilder } from '../wdl/builder.js';
 import {
   type Arg,
   body,
@@ -80,200 +80,250 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
       },
     ]),
   );
-  const opportunityId = triggerBody().get(CreateCoSellReferralInput.OpportunityId);
+  const referralFlow: ReferralFlow = { ctx, flow, dv, pc, opportunityId: triggerBody().get(CreateCoSellReferralInput.OpportunityId) };
   const top = flow.actions;
   top.add('Initialize_audit', initializeVariable('Audit', 'string', ''));
   top.add('Initialize_referral', initializeVariable('Referral', 'object', {}));
   top.add('Initialize_contacts', initializeVariable('Contacts', 'array', []));
   top.add('Initialize_account', initializeVariable('Account', 'object', {}));
-
-  top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => {
-    const selectColumns = columnList([
-      'name',
-      'description',
-      'estimatedclosedate',
-      '_parentaccountid_value',
-      '_parentcontactid_value',
-      ctx.column('HowCanMicrosoftHelp'),
-      ctx.column('ReferralVisibility'),
-      ctx.column('Audit'),
-      ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr),
-    ]);
-    scope.add(
-      'Get_opportunity',
-      dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'),
-    );
-    const opportunity = body('Get_opportunity');
-    const countryColumn = ctx.environmentVariable(flow, 'CustomerCountryCodeField');
-    const accountId = call('coalesce', opportunity.get('_parentaccountid_value'), '');
-    scope.condition('If_opportunity_has_account', 'The customer account the referral describes', not(empty(accountId)), (yes) => {
-      yes.add('Get_account', dataverse.getRow(dv, EntitySet.account, accountId));
-      yes.add('Keep_account', setVariable('Account', body('Get_account')));
-    });
-    const account = variables('Account');
-    scope.add(
-      'List_solutions',
-      dataverse.listRows(dv, {
-        entitySet: ctx.solutions.entitySetName,
-        select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-        filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
-      }),
-    );
-    scope.condition(
-      'If_opportunity_has_contact',
-      'The customer contact Partner Center needs when Microsoft help is requested',
-      not(empty(call('coalesce', opportunity.get('_parentcontactid_value'), ''))),
-      (yes) => {
-        yes.add(
-          'Get_contact',
-          dataverse.getRow(
-            dv,
-            EntitySet.contact,
-            opportunity.get('_parentcontactid_value'),
-            outbound(CONTACT_MAP).map((f) => column(ctx, flow, f) as string),
-          ),
-        );
-        yes.add('Keep_contact', setVariable('Contacts', call('createArray', body('Get_contact'))));
-      },
-    );
-    const contacts = variables('Contacts');
-    const country = new Expr(`${account.text}?[${countryColumn.text}]`);
-    const help = call('coalesce', opportunity.get(ctx.column('HowCanMicrosoftHelp')), '');
-    const currency = opportunity.get('transactioncurrencyid', 'isocurrencycode');
-    const checks: Array<[Arg, string]> = [
-      [not(empty(accountId)), 'The opportunity needs a customer account.'],
-      [
-        call(
-          'and',
-          equals(call('length', call('coalesce', country, '')), 2),
-          equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, '')),
-        ),
-        'The customer account needs a two-letter ISO 3166 country code.',
-      ],
-      [
-        call('greater', call('length', body('List_solutions').get('value')), 0),
-        'Add at least one Partner Center solution to the opportunity.',
-      ],
-      [
-        call('or', empty(help), call('greater', call('length', contacts), 0)),
-        'A customer contact is required when Microsoft help is requested.',
-      ],
-      [not(empty(call('coalesce', currency, ''))), 'The opportunity needs a currency.'],
-      [not(empty(call('coalesce', opportunity.get('estimatedclosedate'), ''))), 'The opportunity needs an estimated close date.'],
-    ];
-    scope.add(
-      'Validation_errors',
-      compose(
-        call('createArray', ...checks.map(([ok, message]) => call('if', ok, '', message))),
-        'One message per rule Partner Center enforces',
-      ),
-    );
-    scope.add('Failed_rules', query(outputs('Validation_errors'), not(empty(item()))));
-    scope.condition(
-      'If_valid',
-      'Call Partner Center only with a referral it will accept',
-      empty(body('Failed_rules')),
-      (valid) => {
-        valid.add(
-          'Customer_team',
-          select(
-            contacts,
-            Object.fromEntries(
-              outbound(CONTACT_MAP).map((field) => [field.path.join('.'), item().get(column(ctx, flow, field) as string)]),
-            ),
-          ),
-        );
-        valid.add(
-          'Solutions',
-          select(body('List_solutions').get('value'), {
-            id: item().get(ctx.solutionColumn('SolutionIdentifier')),
-            name: item().get(ctx.solutionColumn('Name')),
-            type: 'Name',
-          }),
-        );
-        valid.add('Help_requested', select(call('split', help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
-        const referralBody: Record<string, Value> = {
-          name: unmarkedName(opportunity.get('name')),
-          externalReferenceId: opportunityId,
-          type: 'Shared',
-          qualification: 'SalesQualified',
-          customerProfile: {
-            ...nested(ctx, flow, ACCOUNT_MAP, account),
-            team: body('Customer_team'),
-          },
-          consent: {
-            consentToShareReferralWithMicrosoftSellers: call(
-              'or',
-              call('not', empty(help)),
-              call('coalesce', opportunity.get(ctx.column('ReferralVisibility')), false),
-            ),
-            consentToContact: true,
-          },
-          details: {
-            notes: call('coalesce', opportunity.get('description'), ''),
-            dealValue: call(
-              'float',
-              call(
-                'coalesce',
-                columnValue(
-                  ctx,
-                  flow,
-                  opportunity,
-                  sharedFields().find((f) => f.key === 'dealValue')!,
-                ),
-                0,
-              ),
-            ),
-            currency,
-            closingDateTime: call(
-              'formatDateTime',
-              call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')),
-              'yyyy-MM-ddT00:00:00Z',
-            ),
-            requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
-          },
-          target: emptyArray(),
-        };
-        valid.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
-          call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
-          call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
-        });
-      },
-      (invalid) => {
-        invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
-      },
-    );
-  });
-  top.scope(
-    'Catch_errors',
-    'Records why the call failed',
-    (scope) => {
-      // result() lists first-level actions only: the failed call's own message is in Call_Partner_Center's results.
-      scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
-      scope.add(
-        'Failed_calls',
-        query(call('coalesce', result('Call_Partner_Center'), emptyArray()), equals(item().get('status'), 'Failed')),
-      );
-      const failedCall = call('first', body('Failed_calls'));
-      scope.add(
-        'Record_failure',
-        appendToStringVariable(
-          'Audit',
-          call(
-            'string',
-            call(
-              'coalesce',
-              failedCall.get('outputs', 'body', 'error', 'message'),
-              failedCall.get('error', 'message'),
-              call('first', body('Failed_actions')).get('error', 'message'),
-            ),
-          ),
-        ),
-      );
-    },
-    { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } },
+  top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => synchronizeReferral(referralFlow, scope));
+  top.scope('Catch_errors', 'Records why the call failed', catchErrors, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
+  recordOutcome(referralFlow, top, checkmark);
+  top.add(
+    'Respond_to_the_caller',
+    childResponse(
+      { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
+      { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } },
+    ),
   );
+  return flow.toCloudFlow();
+}
 
+/** What every stage of the flow works with: the model, the flow, its connections and the opportunity it is called for. */
+interface ReferralFlow {
+  readonly ctx: FlowContext;
+  readonly flow: FlowBuilder;
+  readonly dv: string;
+  readonly pc: string;
+  readonly opportunityId: Expr;
+}
+
+/** The rows the referral is built from, as the Synchronizing_referrals scope reads them. */
+interface ReferralSources {
+  readonly opportunity: Expr;
+  readonly accountId: Expr;
+  readonly account: Expr;
+  readonly contacts: Expr;
+  readonly country: Expr;
+  readonly help: Expr;
+  readonly currency: Expr;
+}
+
+function synchronizeReferral(referralFlow: ReferralFlow, scope: Container): void {
+  const sources = readReferralSources(referralFlow, scope);
+  scope.add(
+    'Validation_errors',
+    compose(
+      call('createArray', ...validationRules(sources).map(([ok, message]) => call('if', ok, '', message))),
+      'One message per rule Partner Center enforces',
+    ),
+  );
+  scope.add('Failed_rules', query(outputs('Validation_errors'), not(empty(item()))));
+  scope.condition(
+    'If_valid',
+    'Call Partner Center only with a referral it will accept',
+    empty(body('Failed_rules')),
+    (valid) => createReferral(referralFlow, valid, sources),
+    (invalid) => {
+      invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
+    },
+  );
+}
+
+/** Reads the opportunity, its account (when it has one), its solutions and its contact (when it has one). */
+function readReferralSources({ ctx, flow, dv, opportunityId }: ReferralFlow, scope: Container): ReferralSources {
+  const selectColumns = columnList([
+    'name',
+    'description',
+    'estimatedclosedate',
+    '_parentaccountid_value',
+    '_parentcontactid_value',
+    ctx.column('HowCanMicrosoftHelp'),
+    ctx.column('ReferralVisibility'),
+    ctx.column('Audit'),
+    ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr),
+  ]);
+  scope.add(
+    'Get_opportunity',
+    dataverse.getRow(dv, EntitySet.opportunity, opportunityId, selectColumns, 'transactioncurrencyid($select=isocurrencycode)'),
+  );
+  const opportunity = body('Get_opportunity');
+  const countryColumn = ctx.environmentVariable(flow, 'CustomerCountryCodeField');
+  const accountId = call('coalesce', opportunity.get('_parentaccountid_value'), '');
+  scope.condition('If_opportunity_has_account', 'The customer account the referral describes', not(empty(accountId)), (yes) => {
+    yes.add('Get_account', dataverse.getRow(dv, EntitySet.account, accountId));
+    yes.add('Keep_account', setVariable('Account', body('Get_account')));
+  });
+  const account = variables('Account');
+  scope.add(
+    'List_solutions',
+    dataverse.listRows(dv, {
+      entitySet: ctx.solutions.entitySetName,
+      select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+      filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
+    }),
+  );
+  scope.condition(
+    'If_opportunity_has_contact',
+    'The customer contact Partner Center needs when Microsoft help is requested',
+    not(empty(call('coalesce', opportunity.get('_parentcontactid_value'), ''))),
+    (yes) => {
+      yes.add(
+        'Get_contact',
+        dataverse.getRow(
+          dv,
+          EntitySet.contact,
+          opportunity.get('_parentcontactid_value'),
+          outbound(CONTACT_MAP).map((f) => column(ctx, flow, f) as string),
+        ),
+      );
+      yes.add('Keep_contact', setVariable('Contacts', call('createArray', body('Get_contact'))));
+    },
+  );
+  return {
+    opportunity,
+    accountId,
+    account,
+    contacts: variables('Contacts'),
+    country: new Expr(`${account.text}?[${countryColumn.text}]`),
+    help: call('coalesce', opportunity.get(ctx.column('HowCanMicrosoftHelp')), ''),
+    currency: opportunity.get('transactioncurrencyid', 'isocurrencycode'),
+  };
+}
+
+/** Each rule Partner Center enforces on a new referral, with the message the seller reads when it fails. */
+function validationRules({ opportunity, accountId, contacts, country, help, currency }: ReferralSources): Array<[Arg, string]> {
+  return [
+    [not(empty(accountId)), 'The opportunity needs a customer account.'],
+    [
+      call(
+        'and',
+        equals(call('length', call('coalesce', country, '')), 2),
+        equals(call('toUpper', call('coalesce', country, '')), call('coalesce', country, '')),
+      ),
+      'The customer account needs a two-letter ISO 3166 country code.',
+    ],
+    [
+      call('greater', call('length', body('List_solutions').get('value')), 0),
+      'Add at least one Partner Center solution to the opportunity.',
+    ],
+    [
+      call('or', empty(help), call('greater', call('length', contacts), 0)),
+      'A customer contact is required when Microsoft help is requested.',
+    ],
+    [not(empty(call('coalesce', currency, ''))), 'The opportunity needs a currency.'],
+    [not(empty(call('coalesce', opportunity.get('estimatedclosedate'), ''))), 'The opportunity needs an estimated close date.'],
+  ];
+}
+
+function createReferral(referralFlow: ReferralFlow, valid: Container, sources: ReferralSources): void {
+  const { ctx, flow, pc } = referralFlow;
+  valid.add(
+    'Customer_team',
+    select(
+      sources.contacts,
+      Object.fromEntries(outbound(CONTACT_MAP).map((field) => [field.path.join('.'), item().get(column(ctx, flow, field) as string)])),
+    ),
+  );
+  valid.add(
+    'Solutions',
+    select(body('List_solutions').get('value'), {
+      id: item().get(ctx.solutionColumn('SolutionIdentifier')),
+      name: item().get(ctx.solutionColumn('Name')),
+      type: 'Name',
+    }),
+  );
+  valid.add('Help_requested', select(call('split', sources.help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
+  const referralBody = newReferral(referralFlow, sources);
+  valid.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
+    call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
+    call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+  });
+}
+
+/** The body of CreateReferral, from the sources and the Customer_team, Solutions and Help_requested selects. */
+function newReferral(
+  { ctx, flow, opportunityId }: ReferralFlow,
+  { opportunity, account, help, currency }: ReferralSources,
+): Record<string, Value> {
+  return {
+    name: unmarkedName(opportunity.get('name')),
+    externalReferenceId: opportunityId,
+    type: 'Shared',
+    qualification: 'SalesQualified',
+    customerProfile: {
+      ...nested(ctx, flow, ACCOUNT_MAP, account),
+      team: body('Customer_team'),
+    },
+    consent: {
+      consentToShareReferralWithMicrosoftSellers: call(
+        'or',
+        call('not', empty(help)),
+        call('coalesce', opportunity.get(ctx.column('ReferralVisibility')), false),
+      ),
+      consentToContact: true,
+    },
+    details: {
+      notes: call('coalesce', opportunity.get('description'), ''),
+      dealValue: call(
+        'float',
+        call(
+          'coalesce',
+          columnValue(
+            ctx,
+            flow,
+            opportunity,
+            sharedFields().find((f) => f.key === 'dealValue')!,
+          ),
+          0,
+        ),
+      ),
+      currency,
+      closingDateTime: call(
+        'formatDateTime',
+        call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')),
+        'yyyy-MM-ddT00:00:00Z',
+      ),
+      requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
+    },
+    target: emptyArray(),
+  };
+}
+
+function catchErrors(scope: Container): void {
+  // result() lists first-level actions only: the failed call's own message is in Call_Partner_Center's results.
+  scope.add('Failed_actions', query(result('Synchronizing_referrals'), equals(item().get('status'), 'Failed')));
+  scope.add('Failed_calls', query(call('coalesce', result('Call_Partner_Center'), emptyArray()), equals(item().get('status'), 'Failed')));
+  const failedCall = call('first', body('Failed_calls'));
+  scope.add(
+    'Record_failure',
+    appendToStringVariable(
+      'Audit',
+      call(
+        'string',
+        call(
+          'coalesce',
+          failedCall.get('outputs', 'body', 'error', 'message'),
+          failedCall.get('error', 'message'),
+          call('first', body('Failed_actions')).get('error', 'message'),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Writes the referral (or why there is none) on the opportunity, with ✔ or ✘ on its name when Checkmark is on. */
+function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Container, checkmark: Expr): void {
   const succeeded = empty(variables('Audit'));
   const name = call('coalesce', body('Get_opportunity').get('name'), '');
   top.condition(
@@ -308,14 +358,6 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
     },
     { after: { Synchronizing_referrals: ['Succeeded', 'Failed', 'TimedOut'], Catch_errors: ['Succeeded', 'Skipped'] } },
   );
-  top.add(
-    'Respond_to_the_caller',
-    childResponse(
-      { referralid: call('coalesce', variables('Referral').get('id'), ''), error: variables('Audit') },
-      { referralid: { type: 'string', title: 'referralid' }, error: { type: 'string', title: 'error' } },
-    ),
-  );
-  return flow.toCloudFlow();
 }
 
 function column(ctx: FlowContext, flow: FlowBuilder, field: FieldMap): string | Expr {
