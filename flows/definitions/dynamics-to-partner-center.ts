@@ -1,4 +1,4 @@
-import type { CloudFlow } from '../../solution/model.js';
+import type { CloudFlow, GlobalChoice } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { choiceOf, CLOSED_STATUS, OPPORTUNITY_STATE } from '../mapping.js';
@@ -14,9 +14,12 @@ import {
   unmarkedName,
 } from '../sync-expressions.js';
 import { compose, incrementVariable, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
-import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
+import { FAILED_OR_TIMED_OUT, type Container, type FlowBuilder } from '../wdl/builder.js';
+import type { TriggerDefinition } from '../wdl/types.js';
+import type { Value } from '../wdl/value.js';
 import {
   and,
+  type Arg,
   body,
   call,
   concat,
@@ -46,30 +49,69 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   const checkmark = ctx.environmentVariable(flow, 'Checkmark');
-  const watched = [...outboundColumns(ctx, flow), 'statecode', ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility')];
-  const filtering = columnList(watched);
-  flow.trigger(
-    'When_a_synced_opportunity_changes',
-    dataverse.rowTrigger(dv, {
-      message: RowTriggerMessage.Modified,
-      entity: 'opportunity',
-      filteringAttributes: typeof filtering === 'string' ? filtering.split(',') : filtering,
-      filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
-      runAs: RowTriggerRunAs.FlowOwner,
-    }),
-  );
-
+  flow.trigger('When_a_synced_opportunity_changes', syncedOpportunityChanges(ctx, flow, dv));
+  const patchFlow: PatchFlow = {
+    ctx,
+    flow,
+    dv,
+    pc,
+    opportunity: body('Get_opportunity'),
+    state: body('Get_opportunity').get('statecode'),
+    status: choiceOf(ctx.model, 'ReferralStatus'),
+    substatus: choiceOf(ctx.model, 'ReferralSubstatus'),
+  };
   const top = flow.actions;
   top.add('Initialize_attempts', initializeVariable('Attempts', 'integer', 0));
   top.add('Initialize_done', initializeVariable('Done', 'boolean', false));
   top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
+  readOpportunity(patchFlow, top);
+  skipEchoes(patchFlow, top);
+  collectOperations(patchFlow, top);
+  top.condition(
+    'If_there_is_something_to_send',
+    'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
+    not(call('empty', outputs('Operations'))),
+    (send) => patchUntilUpdated(patchFlow, send),
+    (nothing) => {
+      nothing.add('Nothing_to_send', setVariable('Done', true));
+    },
+  );
+  recordOutcome(patchFlow, top, checkmark);
+  return flow.toCloudFlow('opportunity');
+}
+
+/** What every stage of the flow works with: the model, the flow, its connections and the changed opportunity. */
+interface PatchFlow {
+  readonly ctx: FlowContext;
+  readonly flow: FlowBuilder;
+  readonly dv: string;
+  readonly pc: string;
+  readonly opportunity: Expr;
+  readonly state: Expr;
+  readonly status: GlobalChoice;
+  readonly substatus: GlobalChoice;
+}
+
+/** Fires on a change of a mapped column (or the state, help, visibility) of an opportunity synced to a referral. */
+function syncedOpportunityChanges(ctx: FlowContext, flow: FlowBuilder, dv: string): TriggerDefinition {
+  const watched = [...outboundColumns(ctx, flow), 'statecode', ctx.column('HowCanMicrosoftHelp'), ctx.column('ReferralVisibility')];
+  const filtering = columnList(watched);
+  return dataverse.rowTrigger(dv, {
+    message: RowTriggerMessage.Modified,
+    entity: 'opportunity',
+    filteringAttributes: typeof filtering === 'string' ? filtering.split(',') : filtering,
+    filterExpression: `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+    runAs: RowTriggerRunAs.FlowOwner,
+  });
+}
+
+function readOpportunity({ ctx, flow, dv, opportunity }: PatchFlow, top: Container): void {
   top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get('body/opportunityid')));
-  const opportunity = body('Get_opportunity');
   top.add('Initialize_etag', initializeVariable('ETag', 'string', call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
   top.add('Fingerprint', compose(opportunityFingerprint(ctx, flow, opportunity), 'The shared fields as the sync last wrote or read them'));
-  const state = opportunity.get('statecode');
-  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
-  const status = choiceOf(ctx.model, 'ReferralStatus');
+}
+
+function skipEchoes({ ctx, opportunity, state, substatus }: PatchFlow, top: Container): void {
   const closedInPartnerCenter = or(
     ...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) =>
       equals(opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key)),
@@ -86,37 +128,32 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       echo.add('Stop_echo', terminate('Succeeded'));
     },
   );
+}
+
+/** The PATCH operations: the fields changed since the last sync, plus the close when the opportunity is won or lost. */
+function collectOperations({ ctx, flow, opportunity, state }: PatchFlow, top: Container): void {
   top.add('All_field_operations', compose(patchOperations(ctx, flow, opportunity)));
   top.add('Changed_fields', query(outputs('All_field_operations'), equals(item().get('changed'), true)));
   top.add(
     'Field_operations',
     select(body('Changed_fields'), { op: item().get('op'), path: item().get('path'), value: item().get('value') }),
   );
+  const closeAs = (substatus: string): Expr =>
+    call(
+      'json',
+      JSON.stringify([
+        { op: 'replace', path: '/status', value: CLOSED_STATUS.status },
+        { op: 'replace', path: '/substatus', value: substatus },
+      ]),
+    );
   top.add(
     'Close_operations',
     compose(
       call(
         'if',
         equals(state, OPPORTUNITY_STATE.Won),
-        call(
-          'json',
-          JSON.stringify([
-            { op: 'replace', path: '/status', value: CLOSED_STATUS.status },
-            { op: 'replace', path: '/substatus', value: CLOSED_STATUS.won },
-          ]),
-        ),
-        call(
-          'if',
-          equals(state, OPPORTUNITY_STATE.Lost),
-          call(
-            'json',
-            JSON.stringify([
-              { op: 'replace', path: '/status', value: CLOSED_STATUS.status },
-              { op: 'replace', path: '/substatus', value: CLOSED_STATUS.lost },
-            ]),
-          ),
-          emptyArray(),
-        ),
+        closeAs(CLOSED_STATUS.won),
+        call('if', equals(state, OPPORTUNITY_STATE.Lost), closeAs(CLOSED_STATUS.lost), emptyArray()),
       ),
     ),
   );
@@ -127,95 +164,50 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       'Only the fields changed since the last sync, plus a close',
     ),
   );
-  top.condition(
-    'If_there_is_something_to_send',
-    'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
-    not(call('empty', outputs('Operations'))),
-    (send) => {
-      send.until(
-        'Until_the_referral_is_updated',
-        'Patch with If-Match; on 412 re-read the ETag and try again',
-        or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)),
-        { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' },
-        (loop) => {
-          loop.add(
-            'Patch_referral',
-            partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations'), variables('ETag')),
-          );
-          loop.add('Patched', setVariable('Done', true));
-          loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
-          loop.condition(
-            'If_the_referral_changed_meanwhile',
-            'Partner Center answers 412 Precondition Failed when the ETag is stale',
-            equals(outputs('Patch_referral').get('statusCode'), 412),
-            (stale) => {
-              stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
-              stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
-              stale.add('Count_attempt', incrementVariable('Attempts', 1));
-            },
-            (other) => {
-              other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
-              other.add('Give_up', setVariable('Done', true));
-            },
-            { after: { Patch_referral: FAILED_OR_TIMED_OUT } },
-          );
+}
+
+function patchUntilUpdated({ ctx, pc, opportunity }: PatchFlow, send: Container): void {
+  send.until(
+    'Until_the_referral_is_updated',
+    'Patch with If-Match; on 412 re-read the ETag and try again',
+    or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)),
+    { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' },
+    (loop) => {
+      loop.add(
+        'Patch_referral',
+        partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations'), variables('ETag')),
+      );
+      loop.add('Patched', setVariable('Done', true));
+      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
+      loop.condition(
+        'If_the_referral_changed_meanwhile',
+        'Partner Center answers 412 Precondition Failed when the ETag is stale',
+        equals(outputs('Patch_referral').get('statusCode'), 412),
+        (stale) => {
+          stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
+          stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
+          stale.add('Count_attempt', incrementVariable('Attempts', 1));
         },
+        (other) => {
+          other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
+          other.add('Give_up', setVariable('Done', true));
+        },
+        { after: { Patch_referral: FAILED_OR_TIMED_OUT } },
       );
     },
-    (nothing) => {
-      nothing.add('Nothing_to_send', setVariable('Done', true));
-    },
   );
-  const name = call('coalesce', opportunity.get('name'), '');
+}
+
+function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): void {
+  const { ctx, dv, opportunity } = patchFlow;
   const id = opportunity.get('opportunityid');
-  // The name is a watched column: it is written only when its mark must change, so a repeated
-  // outcome does not trigger this flow again (Dataverse fires on every write of a watched column).
-  const mark = (container: Container, action: string, symbol: string): void => {
-    container.condition(
-      `If_name_needs_${action}`,
-      `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
-      and(checkmark, not(call('startsWith', name, symbol))),
-      (yes) => {
-        yes.add(
-          `Mark_name_${action}`,
-          dataverse.updateRow(dv, EntitySet.opportunity, id, { name: concat(symbol, ' ', unmarkedName(name)) }),
-        );
-      },
-    );
-  };
-  const closed = (key: string): Expr =>
-    call(
-      'if',
-      equals(state, OPPORTUNITY_STATE.Won),
-      optionValue(status, CLOSED_STATUS.status),
-      call('if', equals(state, OPPORTUNITY_STATE.Lost), optionValue(status, CLOSED_STATUS.status), opportunity.get(key)),
-    );
   top.condition(
     'If_patched',
     'Record the outcome on the opportunity',
     and(variables('Done'), equals(variables('Outcome'), '')),
     (ok) => {
-      ok.add(
-        'Record_sync',
-        dataverse.updateRow(dv, EntitySet.opportunity, id, {
-          [ctx.column('PartnerCenterETag')]: variables('ETag'),
-          [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
-          [ctx.column('LastSyncedOn')]: utcNow(),
-          [ctx.column('ReferralStatus')]: closed(ctx.column('ReferralStatus')),
-          [ctx.column('ReferralSubstatus')]: call(
-            'if',
-            equals(state, OPPORTUNITY_STATE.Won),
-            optionValue(substatus, CLOSED_STATUS.won),
-            call(
-              'if',
-              equals(state, OPPORTUNITY_STATE.Lost),
-              optionValue(substatus, CLOSED_STATUS.lost),
-              opportunity.get(ctx.column('ReferralSubstatus')),
-            ),
-          ),
-        }),
-      );
-      mark(ok, 'success', CHECK_MARK);
+      ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, id, syncedColumns(patchFlow)));
+      markName(patchFlow, ok, checkmark, 'success', CHECK_MARK);
     },
     (failed) => {
       failed.add(
@@ -235,8 +227,44 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
           ),
         }),
       );
-      mark(failed, 'failure', CROSS_MARK);
+      markName(patchFlow, failed, checkmark, 'failure', CROSS_MARK);
     },
   );
-  return flow.toCloudFlow('opportunity');
+}
+
+/** The opportunity after a PATCH: new ETag and fingerprint, and Closed/Won or Closed/Lost when it was closed. */
+function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow): Record<string, Value> {
+  const whenClosed = (won: Arg, lost: Arg, open: Arg): Expr =>
+    call('if', equals(state, OPPORTUNITY_STATE.Won), won, call('if', equals(state, OPPORTUNITY_STATE.Lost), lost, open));
+  const closedStatus = optionValue(status, CLOSED_STATUS.status);
+  return {
+    [ctx.column('PartnerCenterETag')]: variables('ETag'),
+    [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
+    [ctx.column('LastSyncedOn')]: utcNow(),
+    [ctx.column('ReferralStatus')]: whenClosed(closedStatus, closedStatus, opportunity.get(ctx.column('ReferralStatus'))),
+    [ctx.column('ReferralSubstatus')]: whenClosed(
+      optionValue(substatus, CLOSED_STATUS.won),
+      optionValue(substatus, CLOSED_STATUS.lost),
+      opportunity.get(ctx.column('ReferralSubstatus')),
+    ),
+  };
+}
+
+/**
+ * The name is a watched column: it is written only when its mark must change, so a repeated outcome
+ * does not trigger this flow again (Dataverse fires on every write of a watched column).
+ */
+function markName({ dv, opportunity }: PatchFlow, container: Container, checkmark: Expr, action: string, symbol: string): void {
+  const name = call('coalesce', opportunity.get('name'), '');
+  container.condition(
+    `If_name_needs_${action}`,
+    `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
+    and(checkmark, not(call('startsWith', name, symbol))),
+    (yes) => {
+      yes.add(
+        `Mark_name_${action}`,
+        dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), { name: concat(symbol, ' ', unmarkedName(name)) }),
+      );
+    },
+  );
 }
