@@ -1,5 +1,5 @@
 import type { CloudFlow } from '../../solution/model.js';
-import type { FlowBuilder } from '../wdl/builder.js';
+import type { Container, FlowBuilder } from '../wdl/builder.js';
 import { bindKey, dataverse } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { ACCOUNT_MAP, CONTACT_MAP, fixedColumn, inbound, odataString, valueAt, type FieldMap } from '../mapping.js';
@@ -43,151 +43,27 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
   top.add('Referral', compose(call('json', triggerBody().get(CreateOrGetDetailsInput.ReferralJson)), 'The referral this run writes'));
   const referral = outputs('Referral');
   const customer = referral.get('customerProfile');
-  const member = call('first', call('coalesce', customer.get('team'), emptyArray()));
-
-  top.scope('Create_or_get_customer_account', 'Matches the account by company name and postal code, or creates it', (scope) => {
-    scope.add(
-      'Find_account',
-      dataverse.listRows(dv, {
-        entitySet: EntitySet.account,
-        select: ['accountid'],
-        top: 1,
-        filter: concat(
-          'name eq ',
-          odataString(customer.get('name')),
-          ' and address1_postalcode eq ',
-          odataString(customer.get('address', 'postalCode')),
-        ).at,
-      }),
-    );
-    scope.condition(
-      'If_account_exists',
-      'Use the matched account, else create it',
-      call('not', empty(body('Find_account').get('value'))),
-      (yes) => {
-        yes.add('Use_existing_account', setVariable('AccountId', call('first', body('Find_account').get('value')).get('accountid')));
-      },
-      (no) => {
-        const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
-        no.add('Account_fields', compose(fields.fixed));
-        no.add(
-          'Create_customer_account',
-          dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)),
-        );
-        no.add('Use_new_account', setVariable('AccountId', call('coalesce', body('Create_customer_account').get('accountid'), '')));
-      },
-    );
-  });
-
-  top.scope('Create_or_get_customer_contact', 'Matches the customer contact by email, or creates it under the account', (scope) => {
-    scope.condition(
-      'If_referral_has_contact',
-      'Only when the referral names a customer contact with an email',
-      call('not', empty(call('coalesce', member.get('email'), ''))),
-      (yes) => {
-        yes.add(
-          'Find_contact',
-          dataverse.listRows(dv, {
-            entitySet: EntitySet.contact,
-            select: ['contactid'],
-            top: 1,
-            filter: concat('emailaddress1 eq ', odataString(member.get('email'))).at,
-          }),
-        );
-        yes.condition(
-          'If_contact_exists',
-          'Use the matched contact, else create it',
-          call('not', empty(body('Find_contact').get('value'))),
-          (found) => {
-            found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
-          },
-          (missing) => {
-            const item: Record<string, Value> = {};
-            for (const field of inbound(CONTACT_MAP)) item[column(ctx, field)] = valueAt(member, field.path);
-            item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
-            missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
-            missing.add(
-              'Use_new_contact',
-              setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')),
-            );
-          },
-        );
-      },
-    );
-  });
-
+  const details: DetailsFlow = {
+    ctx,
+    flow,
+    dv,
+    referral,
+    customer,
+    member: call('first', call('coalesce', customer.get('team'), emptyArray())),
+  };
+  top.scope('Create_or_get_customer_account', 'Matches the account by company name and postal code, or creates it', (scope) =>
+    createOrGetAccount(details, scope),
+  );
+  top.scope('Create_or_get_customer_contact', 'Matches the customer contact by email, or creates it under the account', (scope) =>
+    createOrGetContact(details, scope),
+  );
   top.condition(
     'If_opportunity',
     'Co-sell referrals become opportunities; other referrals become leads',
     equals(triggerBody().get(CreateOrGetDetailsInput.RecordType), RecordType.Opportunity),
-    (yes) => {
-      const fields = opportunityFieldsFromReferral(ctx, referral);
-      yes.add(
-        'Opportunity_fields',
-        compose({
-          ...fields.fixed,
-          [ctx.column('SyncWithPartnerCenter')]: true,
-          [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
-        }),
-      );
-      yes.add(
-        'Create_or_update_opportunity',
-        dataverse.upsertRowObject(
-          dv,
-          EntitySet.opportunity,
-          concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
-          call(
-            'if',
-            empty(variables('ContactId')),
-            withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
-            call(
-              'setProperty',
-              withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
-              bindKey('parentcontactid'),
-              concat('/contacts(', variables('ContactId'), ')'),
-            ),
-          ),
-        ),
-      );
-      yes.add('Use_opportunity', setVariable('RecordId', body('Create_or_update_opportunity').get('opportunityid')));
-    },
-    (no) => {
-      no.add(
-        'Find_lead',
-        dataverse.listRows(dv, {
-          entitySet: EntitySet.lead,
-          select: ['leadid'],
-          top: 1,
-          filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
-        }),
-      );
-      no.condition(
-        'If_lead_exists',
-        'Leads are matched by topic and company',
-        and(call('not', empty(body('Find_lead').get('value')))),
-        (found) => {
-          found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
-        },
-        (missing) => {
-          missing.add(
-            'Create_a_new_lead',
-            dataverse.createRow(dv, EntitySet.lead, {
-              subject: referral.get('name'),
-              companyname: customer.get('name'),
-              firstname: member.get('firstName'),
-              lastname: call('coalesce', member.get('lastName'), customer.get('name')),
-              emailaddress1: member.get('email'),
-              telephone1: member.get('phoneNumber'),
-              description: referral.get('details', 'notes'),
-              estimatedvalue: referral.get('details', 'dealValue'),
-            }),
-          );
-          missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
-        },
-      );
-    },
+    (yes) => createOrUpdateOpportunity(details, yes),
+    (no) => findOrCreateLead(details, no),
   );
-
   top.add(
     'Respond_to_the_caller',
     childResponse(
@@ -200,6 +76,154 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
     ),
   );
   return flow.toCloudFlow();
+}
+
+/** What every stage of the flow works with: the model, the flow, its connection and the referral's parts. */
+interface DetailsFlow {
+  readonly ctx: FlowContext;
+  readonly flow: FlowBuilder;
+  readonly dv: string;
+  readonly referral: Expr;
+  readonly customer: Expr;
+  /** The first member of the customer's team (the contact). */
+  readonly member: Expr;
+}
+
+function createOrGetAccount({ ctx, flow, dv, customer }: DetailsFlow, scope: Container): void {
+  scope.add(
+    'Find_account',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.account,
+      select: ['accountid'],
+      top: 1,
+      filter: concat(
+        'name eq ',
+        odataString(customer.get('name')),
+        ' and address1_postalcode eq ',
+        odataString(customer.get('address', 'postalCode')),
+      ).at,
+    }),
+  );
+  scope.condition(
+    'If_account_exists',
+    'Use the matched account, else create it',
+    call('not', empty(body('Find_account').get('value'))),
+    (yes) => {
+      yes.add('Use_existing_account', setVariable('AccountId', call('first', body('Find_account').get('value')).get('accountid')));
+    },
+    (no) => {
+      const fields = mappedFields(ctx, flow, ACCOUNT_MAP, customer);
+      no.add('Account_fields', compose(fields.fixed));
+      no.add(
+        'Create_customer_account',
+        dataverse.createRowObject(dv, EntitySet.account, withDynamicColumns(ctx, flow, outputs('Account_fields'), fields.dynamic)),
+      );
+      no.add('Use_new_account', setVariable('AccountId', call('coalesce', body('Create_customer_account').get('accountid'), '')));
+    },
+  );
+}
+
+function createOrGetContact({ ctx, dv, member }: DetailsFlow, scope: Container): void {
+  scope.condition(
+    'If_referral_has_contact',
+    'Only when the referral names a customer contact with an email',
+    call('not', empty(call('coalesce', member.get('email'), ''))),
+    (yes) => {
+      yes.add(
+        'Find_contact',
+        dataverse.listRows(dv, {
+          entitySet: EntitySet.contact,
+          select: ['contactid'],
+          top: 1,
+          filter: concat('emailaddress1 eq ', odataString(member.get('email'))).at,
+        }),
+      );
+      yes.condition(
+        'If_contact_exists',
+        'Use the matched contact, else create it',
+        call('not', empty(body('Find_contact').get('value'))),
+        (found) => {
+          found.add('Use_existing_contact', setVariable('ContactId', call('first', body('Find_contact').get('value')).get('contactid')));
+        },
+        (missing) => {
+          const item: Record<string, Value> = {};
+          for (const field of inbound(CONTACT_MAP)) item[column(ctx, field)] = valueAt(member, field.path);
+          item[bindKey('parentcustomerid_account')] = concat('/accounts(', variables('AccountId'), ')');
+          missing.add('Create_customer_contact', dataverse.createRow(dv, EntitySet.contact, item));
+          missing.add('Use_new_contact', setVariable('ContactId', call('coalesce', body('Create_customer_contact').get('contactid'), '')));
+        },
+      );
+    },
+  );
+}
+
+/** Upserts the opportunity on the Referral Identifier key, linked to the account and (when there is one) the contact. */
+function createOrUpdateOpportunity({ ctx, flow, dv, referral }: DetailsFlow, yes: Container): void {
+  const fields = opportunityFieldsFromReferral(ctx, referral);
+  yes.add(
+    'Opportunity_fields',
+    compose({
+      ...fields.fixed,
+      [ctx.column('SyncWithPartnerCenter')]: true,
+      [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
+    }),
+  );
+  yes.add(
+    'Create_or_update_opportunity',
+    dataverse.upsertRowObject(
+      dv,
+      EntitySet.opportunity,
+      concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
+      call(
+        'if',
+        empty(variables('ContactId')),
+        withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
+        call(
+          'setProperty',
+          withDynamicColumns(ctx, flow, outputs('Opportunity_fields'), fields.dynamic),
+          bindKey('parentcontactid'),
+          concat('/contacts(', variables('ContactId'), ')'),
+        ),
+      ),
+    ),
+  );
+  yes.add('Use_opportunity', setVariable('RecordId', body('Create_or_update_opportunity').get('opportunityid')));
+}
+
+function findOrCreateLead({ dv, referral, customer, member }: DetailsFlow, no: Container): void {
+  no.add(
+    'Find_lead',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.lead,
+      select: ['leadid'],
+      top: 1,
+      filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
+    }),
+  );
+  no.condition(
+    'If_lead_exists',
+    'Leads are matched by topic and company',
+    and(call('not', empty(body('Find_lead').get('value')))),
+    (found) => {
+      found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
+    },
+    (missing) => {
+      missing.add(
+        'Create_a_new_lead',
+        dataverse.createRow(dv, EntitySet.lead, {
+          subject: referral.get('name'),
+          companyname: customer.get('name'),
+          firstname: member.get('firstName'),
+          lastname: call('coalesce', member.get('lastName'), customer.get('name')),
+          emailaddress1: member.get('email'),
+          telephone1: member.get('phoneNumber'),
+          description: referral.get('details', 'notes'),
+          estimatedvalue: referral.get('details', 'dealValue'),
+        }),
+      );
+      missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
+    },
+  );
 }
 
 function column(ctx: FlowContext, field: FieldMap): string {
