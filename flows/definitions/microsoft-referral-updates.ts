@@ -3,7 +3,8 @@ import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { odataString } from '../mapping.js';
 import { childResponse, manualTrigger } from '../wdl/actions.js';
-import { body, call, concat, empty, items, not, triggerBody, utcNow } from '../wdl/expr.js';
+import type { Container } from '../wdl/builder.js';
+import { body, call, concat, empty, type Expr, items, not, triggerBody, utcNow } from '../wdl/expr.js';
 
 export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
 
@@ -45,50 +46,53 @@ export function buildMicrosoftReferralUpdatesFlow(ctx: FlowContext): CloudFlow {
     'For_each_referral_of_the_engagement',
     'Our own referral in the engagement is the one an opportunity points to',
     body('List_engagement_referrals').get('value'),
-    (loop) => {
-      const own = items('For_each_referral_of_the_engagement');
-      loop.add(
-        'Find_opportunity',
-        dataverse.listRows(dv, {
-          entitySet: EntitySet.opportunity,
-          top: 1,
-          select: ['opportunityid', ctx.column('Audit')],
-          filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(own.get('id'))).at,
-        }),
-      );
-      loop.condition(
-        'If_opportunity_found',
-        'Only referrals that belong to one of our opportunities',
-        not(empty(body('Find_opportunity').get('value'))),
-        (found) => {
-          const opportunity = call('first', body('Find_opportunity').get('value'));
-          found.add(
-            'Update_opportunity_with_Microsoft_side',
-            dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-              [ctx.column('MicrosoftCrmIdentifier')]: call(
-                'coalesce',
-                microsoft.get('trackingInfo', 'microsoftMsxId'),
-                microsoft.get('externalReferenceId'),
-                '',
-              ),
-              [ctx.column('Audit')]: concat(
-                utcNow(),
-                ' Microsoft referral ',
-                microsoft.get('status'),
-                '/',
-                microsoft.get('substatus'),
-                '\n',
-                call('coalesce', opportunity.get(ctx.column('Audit')), ''),
-              ),
-            }),
-          );
-        },
-      );
-    },
+    (loop) => applyToOwnOpportunity(ctx, loop, dv, microsoft),
   );
   top.add(
     'Respond_to_the_caller',
     childResponse({ engagementid: microsoft.get('engagementId') }, { engagementid: { type: 'string', title: 'engagementid' } }),
   );
   return flow.toCloudFlow();
+}
+
+/** Writes Microsoft's side on the opportunity that points to this referral of the engagement, if one does. */
+function applyToOwnOpportunity(ctx: FlowContext, loop: Container, dv: string, microsoft: Expr): void {
+  const own = items('For_each_referral_of_the_engagement');
+  loop.add(
+    'Find_opportunity',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.opportunity,
+      top: 1,
+      select: ['opportunityid', ctx.column('Audit')],
+      filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(own.get('id'))).at,
+    }),
+  );
+  loop.condition(
+    'If_opportunity_found',
+    'Only referrals that belong to one of our opportunities',
+    not(empty(body('Find_opportunity').get('value'))),
+    (found) => {
+      const opportunity = call('first', body('Find_opportunity').get('value'));
+      found.add(
+        'Update_opportunity_with_Microsoft_side',
+        dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+          [ctx.column('MicrosoftCrmIdentifier')]: call(
+            'coalesce',
+            microsoft.get('trackingInfo', 'microsoftMsxId'),
+            microsoft.get('externalReferenceId'),
+            '',
+          ),
+          [ctx.column('Audit')]: concat(
+            utcNow(),
+            ' Microsoft referral ',
+            microsoft.get('status'),
+            '/',
+            microsoft.get('substatus'),
+            '\n',
+            call('coalesce', opportunity.get(ctx.column('Audit')), ''),
+          ),
+        }),
+      );
+    },
+  );
 }

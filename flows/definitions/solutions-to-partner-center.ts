@@ -2,6 +2,7 @@ import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { compose, select } from '../wdl/actions.js';
+import type { Container } from '../wdl/builder.js';
 import { newETag } from '../sync-expressions.js';
 import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
 
@@ -14,7 +15,6 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('SolutionsToPartnerCenter', "Sends an opportunity's Partner Center solutions to its referral when they change.");
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
-  const lookup = `_${ctx.solutionColumn('Opportunity')}_value`;
   flow.trigger(
     'When_a_solution_row_changes',
     dataverse.rowTrigger(dv, {
@@ -23,11 +23,10 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       runAs: RowTriggerRunAs.FlowOwner,
     }),
   );
-  const top = flow.actions;
-  const opportunityId = call('coalesce', triggerOutputs().get(`body/${lookup}`), '');
+  const opportunityId = call('coalesce', triggerOutputs().get(`body/${opportunityLookup(ctx)}`), '');
   // Dataverse may report a deleted row by its id alone, without the lookup: then there is no
   // opportunity to resend. Deactivating a solution row (statecode 1) removes it from the list as well.
-  top.condition(
+  flow.actions.condition(
     'If_the_row_names_its_opportunity',
     'A deleted row may carry only its own id',
     not(empty(opportunityId)),
@@ -41,45 +40,11 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
           ctx.column('Audit'),
         ]),
       );
-      const opportunity = body('Get_opportunity');
       known.condition(
         'If_the_opportunity_has_a_referral',
         'Only opportunities already shared with Partner Center',
-        not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))),
-        (shared) => {
-          shared.add(
-            'List_solutions',
-            dataverse.listRows(dv, {
-              entitySet: ctx.solutions.entitySetName,
-              select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-              filter: concat(`${lookup} eq `, opportunity.get('opportunityid'), ' and statecode eq 0').at,
-            }),
-          );
-          shared.add(
-            'Solution_tags',
-            select(body('List_solutions').get('value'), {
-              id: item().get(ctx.solutionColumn('SolutionIdentifier')),
-              name: item().get(ctx.solutionColumn('Name')),
-              type: 'Name',
-            }),
-          );
-          shared.add(
-            'Replace_referral_solutions',
-            partnerCenter.patchReferral(
-              pc,
-              opportunity.get(ctx.column('ReferralIdentifier')),
-              [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
-              call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*'),
-            ),
-          );
-          shared.add(
-            'Record_new_etag',
-            dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-              [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
-              [ctx.column('LastSyncedOn')]: utcNow(),
-            }),
-          );
-        },
+        not(empty(call('coalesce', body('Get_opportunity').get(ctx.column('ReferralIdentifier')), ''))),
+        (shared) => replaceReferralSolutions(ctx, shared, dv, pc),
       );
     },
     (unknown) => {
@@ -92,4 +57,44 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     },
   );
   return flow.toCloudFlow(ctx.solutions.logicalName);
+}
+
+/** The lookup column from a solution row to its opportunity, as the Web API names its value. */
+const opportunityLookup = (ctx: FlowContext): string => `_${ctx.solutionColumn('Opportunity')}_value`;
+
+/** Lists the opportunity's active solutions and replaces the referral's solution list with them. */
+function replaceReferralSolutions(ctx: FlowContext, shared: Container, dv: string, pc: string): void {
+  const opportunity = body('Get_opportunity');
+  shared.add(
+    'List_solutions',
+    dataverse.listRows(dv, {
+      entitySet: ctx.solutions.entitySetName,
+      select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+      filter: concat(`${opportunityLookup(ctx)} eq `, opportunity.get('opportunityid'), ' and statecode eq 0').at,
+    }),
+  );
+  shared.add(
+    'Solution_tags',
+    select(body('List_solutions').get('value'), {
+      id: item().get(ctx.solutionColumn('SolutionIdentifier')),
+      name: item().get(ctx.solutionColumn('Name')),
+      type: 'Name',
+    }),
+  );
+  shared.add(
+    'Replace_referral_solutions',
+    partnerCenter.patchReferral(
+      pc,
+      opportunity.get(ctx.column('ReferralIdentifier')),
+      [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
+      call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*'),
+    ),
+  );
+  shared.add(
+    'Record_new_etag',
+    dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+      [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
+      [ctx.column('LastSyncedOn')]: utcNow(),
+    }),
+  );
 }
