@@ -26,7 +26,17 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'pcf/*.cjs', 'pcf/harness/*.cjs', 'pcf/harness/*.js', 'pcf/browser/*.cjs'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.js',
+            'scripts/*.mjs',
+            'test/support/*.cjs',
+            'pcf/*.cjs',
+            'pcf/harness/*.cjs',
+            'pcf/harness/*.js',
+            'pcf/browser/*.cjs',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },

@@ -4,7 +4,7 @@
  * a fake PCF context). For 1033 and 1028: render the sample opportunity, click the sync switch and a help
  * choice and check what the form gets back, keyboard, untrusted text, screenshots (wide and narrow) and
  * an axe-core scan with no serious or critical violation. Run: `npm run test:browser` (builds first).
- * Chromium: CHROMIUM_PATH, else /usr/bin/chromium (scripts/ensure-chromium.sh installs it).
+ * Chromium: CHROMIUM_PATH (npm test finds one on the PATH), else /usr/bin/chromium (scripts/install-chromium.sh installs it).
  */
 'use strict';
 const { test, before, after } = require('node:test');
@@ -58,7 +58,7 @@ before(async () => {
     fs.existsSync(path.join(CONTROL_OUT, 'bundle.js')),
     `no ${path.join(CONTROL_OUT, 'bundle.js')}: run \`npm run build\` in pcf/ first`,
   );
-  assert.ok(fs.existsSync(EXECUTABLE), `no chromium at ${EXECUTABLE}: run scripts/ensure-chromium.sh (or set CHROMIUM_PATH)`);
+  assert.ok(fs.existsSync(EXECUTABLE), `no chromium at ${EXECUTABLE}: install it (sudo bash scripts/install-chromium.sh) or set CHROMIUM_PATH`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   server = await startHarnessServer(0);
   browser = await chromium.launch({ executablePath: EXECUTABLE, args: ARGS });
@@ -93,11 +93,12 @@ async function open(lang, viewport = WIDE, query = '') {
   return { page, context, offOrigin, errors };
 }
 
-const outputs = (page) => page.evaluate(() => window.__harness.outputs);
+// Callbacks given to page.evaluate run in the page, where globalThis is its window.
+const outputs = (page) => page.evaluate(() => globalThis.__harness.outputs);
 
 async function axeScan(page, name) {
   await page.addScriptTag({ url: `${server.url}/lib/axe.js` });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const result = await page.evaluate(() => globalThis.axe.run(globalThis.document, { resultTypes: ['violations'] }));
   fs.writeFileSync(path.join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(result.violations, null, 2));
   return result.violations;
 }
@@ -129,7 +130,7 @@ for (const lang of [1033, 1028]) {
 
     // Untrusted text stays text: no element made from it, nothing ran.
     assert.equal(await section.locator('script, img, b').count(), 0);
-    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.evaluate(() => globalThis.__pwned), undefined);
     assert.equal(await page.getByText('<script>window.__pwned = true</script>', { exact: false }).count(), 1);
 
     // Blockers are only shown with sync on.
@@ -138,7 +139,7 @@ for (const lang of [1033, 1028]) {
 
     // Click the switch: the form gets SyncWithPartnerCenter = true, and the blockers appear.
     await sync.click();
-    await page.waitForFunction(() => window.__harness.outputs.length === 1);
+    await page.waitForFunction(() => globalThis.__harness.outputs.length === 1);
     assert.deepEqual(await outputs(page), [{ SyncWithPartnerCenter: true }]);
     assert.equal(await sync.isChecked(), true);
     const blockers = page.getByTestId('blockers');
@@ -151,9 +152,9 @@ for (const lang of [1033, 1028]) {
 
     // Tick a help choice: the form gets the whole selection.
     await page.getByRole('checkbox', { name: t.quotes }).click();
-    await page.waitForFunction(() => window.__harness.outputs.length === 2);
+    await page.waitForFunction(() => globalThis.__harness.outputs.length === 2);
     assert.deepEqual((await outputs(page))[1], { HowCanMicrosoftHelp: [104370002, 104370003] });
-    assert.deepEqual(await page.evaluate(() => window.__harness.values.HowCanMicrosoftHelp), [104370002, 104370003]);
+    assert.deepEqual(await page.evaluate(() => globalThis.__harness.values.HowCanMicrosoftHelp), [104370002, 104370003]);
 
     await page.screenshot({ path: path.join(ARTIFACTS, `section-${lang}-wide.png`), fullPage: true, animations: 'disabled' });
     const violations = await axeScan(page, `${lang}-wide`);
@@ -166,7 +167,10 @@ for (const lang of [1033, 1028]) {
     // Narrow form (phone): same content, no horizontal scrolling.
     await page.setViewportSize(NARROW);
     await page.waitForTimeout(100);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(() => {
+      const root = globalThis.document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     assert.ok(overflow <= 0, `the narrow form scrolls sideways by ${overflow}px`);
     await page.screenshot({ path: path.join(ARTIFACTS, `section-${lang}-narrow.png`), fullPage: true, animations: 'disabled' });
     const narrowViolations = await axeScan(page, `${lang}-narrow`);
@@ -184,25 +188,27 @@ for (const lang of [1033, 1028]) {
 test('keyboard: Tab reaches the switch, Space toggles it, the help choices are reachable', async () => {
   const { page, context, errors } = await open(1033);
   await page.keyboard.press('Tab');
-  const focused = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('role'));
+  const focused = await page.evaluate(() => globalThis.document.activeElement && globalThis.document.activeElement.getAttribute('role'));
   assert.equal(focused, 'switch');
   await page.keyboard.press('Space');
-  await page.waitForFunction(() => window.__harness.outputs.length === 1);
+  await page.waitForFunction(() => globalThis.__harness.outputs.length === 1);
   assert.deepEqual(await outputs(page), [{ SyncWithPartnerCenter: true }]);
   const names = [];
-  for (let step = 0; step < 12; step += 1) {
+  for (let step = 0; step < 12 && names.at(-1) !== 'checkbox:Quotes and licensing'; step += 1) {
     await page.keyboard.press('Tab');
     names.push(
       await page.evaluate(() => {
-        const element = document.activeElement;
+        const element = globalThis.document.activeElement;
         return element
           ? `${element.getAttribute('role') || (element.tagName === 'INPUT' ? element.type : element.tagName.toLowerCase())}:${element.getAttribute('aria-label') || (element.labels && element.labels[0] ? element.labels[0].textContent : element.textContent || '').trim()}`
           : '';
       }),
     );
   }
-  assert.ok(names.includes('checkbox:Quotes and licensing'), names.join(' | '));
+  assert.equal(names.at(-1), 'checkbox:Quotes and licensing', names.join(' | '));
   await page.keyboard.press('Space');
+  await page.waitForFunction(() => globalThis.__harness.outputs.length === 2);
+  assert.deepEqual((await outputs(page))[1], { HowCanMicrosoftHelp: [104370002, 104370003] });
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -239,7 +245,13 @@ test("pcf-start harness, offline: React from node_modules, nothing but the harne
     await page.goto(harness.url);
     // pcf-start fills every property with a placeholder ("val"); the control still draws its section.
     await page.getByRole('switch').first().waitFor({ timeout: 15000 });
-    assert.ok((await page.getByText('val', { exact: true }).count()) > 0);
+    const section = page.getByTestId('partner-center-section');
+    const facts = section.locator('dd');
+    assert.deepEqual([await facts.nth(0).innerText(), await facts.nth(2).innerText()], ['val', 'val']);
+    assert.equal(await facts.nth(1).getByRole('link').getAttribute('href'), 'https://partner.microsoft.com/dashboard/referrals/v2/leads/val');
+    const audit = section.getByTestId('audit-list').getByRole('listitem');
+    assert.equal(await audit.count(), 1);
+    assert.equal(await audit.getByText('val', { exact: true }).count(), 1);
     assert.deepEqual(
       external.filter((url) => !/^https:\/\/res(-1)?\.cdn\.office\.net\/files\/fabric-cdn-prod_[^/]+\/assets\/fonts\//.test(url)),
       [],

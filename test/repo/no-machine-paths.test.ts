@@ -13,7 +13,8 @@ export const MACHINE_PATH =
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'out', 'obj', 'test-artifacts', 'coverage']);
 // The lockfiles hold registry URLs only; the XSDs are Microsoft's byte copies; pac.config.json is the user's (tests may
 // not read it, and it holds URLs and ids, not paths).
-const SKIPPED_FILES = /(?:^|\/)package-lock\.json$|\.xsd$|^pac\.config\.json$/;
+// This file holds examples of what it looks for.
+const SKIPPED_FILES = /(?:^|\/)package-lock\.json$|\.xsd$|^pac\.config\.json$|^test\/repo\/no-machine-paths\.test\.ts$/;
 
 /** The files a clone holds: git's list when there is a checkout, else a walk that skips build output. */
 function repositoryFiles(root: string): string[] {
