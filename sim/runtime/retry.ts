@@ -6,6 +6,7 @@
  * upper end of that range, deterministically. A `Retry-After` header (seconds or HTTP date) overrides the
  * computed wait.
  */
+import { display } from '../display.js';
 import { parseDuration } from './durations.js';
 import { ActionError } from './errors.js';
 
@@ -26,14 +27,14 @@ function duration(value: unknown, fallback: number, what: string): number {
   if (value === undefined || value === null) return fallback;
   const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
   if (parsed === undefined || parsed < 0)
-    throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${String(value)}' is not an ISO 8601 duration.`);
+    throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${display(value)}' is not an ISO 8601 duration.`);
   return parsed;
 }
 
 function count(value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 90) {
-    throw new ActionError('InvalidRetryPolicy', `The retry policy count '${String(value)}' must be an integer from 1 to 90.`);
+    throw new ActionError('InvalidRetryPolicy', `The retry policy count '${display(value)}' must be an integer from 1 to 90.`);
   }
   return value;
 }
@@ -47,7 +48,7 @@ const exponential = (retries: number, interval: number, minimum: number, maximum
 export function retryPolicyOf(definition: unknown): RetryPolicy {
   if (definition === undefined || definition === null) return exponential(4, DEFAULT_INTERVAL, DEFAULT_MINIMUM, DEFAULT_MAXIMUM);
   const policy = definition as Record<string, unknown>;
-  const type = String(policy.type ?? 'default').toLowerCase();
+  const type = display(policy.type ?? 'default').toLowerCase();
   switch (type) {
     case 'none':
       return { type: 'none', count: 0, delay: () => 0 };

@@ -30,7 +30,7 @@ function unique(items: Value[]): Value[] {
 /** All arguments arrays, or all objects (union, intersection). */
 function collections(call: CallContext, values: Value[]): { arrays: Value[][] } | { objects: JsonObject[] } {
   if (values.every(Array.isArray)) return { arrays: values as Value[][] };
-  if (values.every(isObject)) return { objects: values as JsonObject[] };
+  if (values.every(isObject)) return { objects: values };
   const bad = values.findIndex((value) => !Array.isArray(value) && !isObject(value));
   if (bad >= 0) return typeError(call, bad, 'an array or an object', values[bad]);
   return fail(

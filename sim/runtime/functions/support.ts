@@ -85,7 +85,7 @@ export function typeError(call: CallContext, index: number, expected: string, va
 export function expectString(call: CallContext, values: Value[], index: number): string {
   const value = values[index];
   if (typeof value !== 'string') typeError(call, index, 'a string', value);
-  return value as string;
+  return value;
 }
 
 export function expectOptionalString(call: CallContext, values: Value[], index: number): string | undefined {
@@ -97,31 +97,31 @@ export function expectOptionalString(call: CallContext, values: Value[], index: 
 export function expectInteger(call: CallContext, values: Value[], index: number): number {
   const value = values[index];
   if (typeof value !== 'number' || !Number.isInteger(value)) typeError(call, index, 'an integer', value);
-  return value as number;
+  return value;
 }
 
 export function expectNumber(call: CallContext, values: Value[], index: number): number {
   const value = values[index];
   if (typeof value !== 'number') typeError(call, index, 'an integer or a decimal number', value);
-  return value as number;
+  return value;
 }
 
 export function expectBoolean(call: CallContext, values: Value[], index: number): boolean {
   const value = values[index];
   if (typeof value !== 'boolean') typeError(call, index, 'of type boolean', value);
-  return value as boolean;
+  return value;
 }
 
 export function expectArray(call: CallContext, values: Value[], index: number): Value[] {
   const value = values[index];
   if (!Array.isArray(value)) typeError(call, index, 'an array', value);
-  return value as Value[];
+  return value;
 }
 
 export function expectObject(call: CallContext, values: Value[], index: number): JsonObject {
   const value = values[index];
   if (!isObject(value)) typeError(call, index, 'an object', value);
-  return value as JsonObject;
+  return value;
 }
 
 /** A string or an array (length, first, last, take, skip…). */
@@ -175,5 +175,5 @@ export function deepEqual(left: Value, right: Value): boolean {
 
 /** A deep copy of a JSON value (functions never mutate their inputs). */
 export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : (structuredClone(value) as T);
+  return value === undefined ? value : structuredClone(value);
 }

@@ -19,7 +19,7 @@ function hook<K extends keyof EvaluationHost>(call: CallContext, key: K): NonNul
   const found = call.host[key];
   if (typeof found !== 'function')
     return fail(`The template language function '${call.name}' cannot be used here: there is no run context for it.`);
-  return (found as (...args: never[]) => unknown).bind(call.host) as NonNullable<EvaluationHost[K]>;
+  return found.bind(call.host) as NonNullable<EvaluationHost[K]>;
 }
 
 const member = (value: Value, key: string): Value => (isObject(value) ? (value[key] ?? null) : null);

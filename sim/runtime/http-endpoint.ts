@@ -1,0 +1,94 @@
+/**
+ * Serves a flow's Request trigger on 127.0.0.1: a POST body (JSON) starts a run; the HTTP answer is the
+ * Response action's as soon as it runs (the run goes on), 202 when the run ends without one, 400 for a
+ * body that is not JSON (no run starts).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FlowRun } from '../contracts.js';
+import type { JsonObject, Value } from './functions/support.js';
+import type { HttpAnswer, RegisteredFlow, RunStart } from './model.js';
+
+export interface HttpEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+type StartRun = (start: RunStart) => Promise<FlowRun>;
+
+export async function startHttpEndpoint(flow: RegisteredFlow, startRun: StartRun): Promise<HttpEndpoint> {
+  const method =
+    typeof (flow.trigger.inputs as JsonObject | undefined)?.method === 'string'
+      ? String((flow.trigger.inputs as JsonObject).method).toUpperCase()
+      : undefined;
+  const server = createServer((request, response) => {
+    serve(method, request, response, startRun).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, { error: { code: 'SimulatorError', message: (error as Error).message } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/workflows/${encodeURIComponent(flow.id)}/triggers/${encodeURIComponent(flow.triggerName)}/paths/invoke`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(method: string | undefined, request: IncomingMessage, response: ServerResponse, startRun: StartRun): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  if (method && request.method !== method) {
+    sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `The trigger accepts ${method}, not ${request.method}.` } });
+    return;
+  }
+  const parsed = parseBody(Buffer.concat(chunks).toString('utf8'));
+  if ('problem' in parsed) {
+    sendJson(response, 400, { error: { code: 'InvalidRequestContent', message: `The request body is not valid JSON: ${parsed.problem}` } });
+    return;
+  }
+  const body = parsed.body;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  let answered = false;
+  const answer = ({ statusCode, headers: answerHeaders, body: answerBody }: HttpAnswer): void => {
+    if (answered) return;
+    answered = true;
+    writeAnswer(response, statusCode, answerHeaders, answerBody);
+  };
+  const run = await startRun({ outputs: { headers, body }, onResponse: answer });
+  answer({ statusCode: 202, headers: { 'x-ms-workflow-run-id': run.runId }, body: null });
+}
+
+/** The JSON body (null when empty), or why it is not JSON. */
+function parseBody(text: string): { body: Value } | { problem: string } {
+  if (text.trim() === '') return { body: null };
+  try {
+    return { body: JSON.parse(text) as Value };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+}
+
+function writeAnswer(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: Value): void {
+  const isText = typeof body === 'string';
+  const payload = body === null || body === undefined ? '' : isText ? body : JSON.stringify(body);
+  const hasType = Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  const contentType =
+    payload === '' || hasType ? {} : { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' };
+  response.writeHead(statusCode, { ...contentType, ...headers });
+  response.end(payload);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
