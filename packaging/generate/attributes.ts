@@ -153,9 +153,20 @@ function twoOptionSet(parent: XMLBuilder, name: string, label: Labels, descripti
   }
 }
 
-/** The system columns Dataverse exports for every user-owned custom table (observed in AIB). */
+/**
+ * The system columns Dataverse exports for every user-owned custom table (observed in AIB), in the
+ * export's order (alphabetical by physical name).
+ */
 export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
-  const name = table.label[1033];
+  primaryKeyColumn(parent, table);
+  recordHistoryColumns(parent);
+  ownershipColumns(parent);
+  stateColumn(parent, table);
+  statusReasonColumn(parent, table);
+  timeZoneColumns(parent);
+}
+
+function primaryKeyColumn(parent: XMLBuilder, table: CustomTable): void {
   const primaryKey = attributeHead(parent, `${table.schemaName}Id`, {
     type: 'primarykey',
     requiredLevel: 'systemrequired',
@@ -168,112 +179,142 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
     canModifyRequirementLevel: false,
   });
   attributeTail(primaryKey, table.label, labels('Unique identifier for entity instances', '實體執行個體的唯一識別碼'));
+}
 
-  const lookup = (physical: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
-    const attribute = attributeHead(parent, physical, {
-      type: 'lookup',
-      requiredLevel: 'none',
-      displayMask: DISPLAY_MASK,
-      validForUpdate: false,
-      validForRead: true,
-      validForCreate: false,
-      isCustomField: false,
-      audit: false,
-      canModifyRequirementLevel: true,
-      ...flags,
-    });
-    elements(attribute, [['LookupStyle', 'single']]);
-    attribute.ele('LookupTypes');
-    attributeTail(attribute, label, description);
-  };
-  const dateTime = (physical: string, format: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
-    const attribute = attributeHead(parent, physical, {
-      type: 'datetime',
-      requiredLevel: 'none',
-      displayMask: DISPLAY_MASK,
-      imeMode: 'inactive',
-      validForUpdate: false,
-      validForRead: true,
-      validForCreate: false,
-      isCustomField: false,
-      audit: false,
-      canModifyRequirementLevel: true,
-      ...flags,
-    });
-    elements(attribute, [
-      ['Format', format],
-      ['CanChangeDateTimeBehavior', '0'],
-      ['Behavior', '1'],
-    ]);
-    attributeTail(attribute, label, description);
-  };
-  const integer = (physical: string, min: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void => {
-    const attribute = attributeHead(parent, physical, {
-      type: 'int',
-      requiredLevel: 'none',
-      validForUpdate: true,
-      validForRead: true,
-      validForCreate: true,
-      isCustomField: false,
-      audit: false,
-      canModifyRequirementLevel: true,
-      ...flags,
-    });
-    elements(attribute, [
-      ['Format', ''],
-      ['MinValue', min],
-      ['MaxValue', '2147483647'],
-    ]);
-    attributeTail(attribute, label, description);
-  };
+function systemLookup(parent: XMLBuilder, physical: string, label: Labels, description: Labels, flags: Partial<AttributeFlags> = {}): void {
+  const attribute = attributeHead(parent, physical, {
+    type: 'lookup',
+    requiredLevel: 'none',
+    displayMask: DISPLAY_MASK,
+    validForUpdate: false,
+    validForRead: true,
+    validForCreate: false,
+    isCustomField: false,
+    audit: false,
+    canModifyRequirementLevel: true,
+    ...flags,
+  });
+  elements(attribute, [['LookupStyle', 'single']]);
+  attribute.ele('LookupTypes');
+  attributeTail(attribute, label, description);
+}
 
-  lookup(
+function systemDateTime(
+  parent: XMLBuilder,
+  physical: string,
+  format: string,
+  label: Labels,
+  description: Labels,
+  flags: Partial<AttributeFlags> = {},
+): void {
+  const attribute = attributeHead(parent, physical, {
+    type: 'datetime',
+    requiredLevel: 'none',
+    displayMask: DISPLAY_MASK,
+    imeMode: 'inactive',
+    validForUpdate: false,
+    validForRead: true,
+    validForCreate: false,
+    isCustomField: false,
+    audit: false,
+    canModifyRequirementLevel: true,
+    ...flags,
+  });
+  elements(attribute, [
+    ['Format', format],
+    ['CanChangeDateTimeBehavior', '0'],
+    ['Behavior', '1'],
+  ]);
+  attributeTail(attribute, label, description);
+}
+
+function systemInteger(
+  parent: XMLBuilder,
+  physical: string,
+  min: string,
+  label: Labels,
+  description: Labels,
+  flags: Partial<AttributeFlags> = {},
+): void {
+  const attribute = attributeHead(parent, physical, {
+    type: 'int',
+    requiredLevel: 'none',
+    validForUpdate: true,
+    validForRead: true,
+    validForCreate: true,
+    isCustomField: false,
+    audit: false,
+    canModifyRequirementLevel: true,
+    ...flags,
+  });
+  elements(attribute, [
+    ['Format', ''],
+    ['MinValue', min],
+    ['MaxValue', '2147483647'],
+  ]);
+  attributeTail(attribute, label, description);
+}
+
+/** Who created and modified the record and when, the import that created it and when it was migrated. */
+function recordHistoryColumns(parent: XMLBuilder): void {
+  systemLookup(
+    parent,
     'CreatedBy',
     labels('Created By', '建立者'),
     labels('Unique identifier of the user who created the record.', '建立記錄之使用者的唯一識別碼。'),
   );
-  dateTime(
+  systemDateTime(
+    parent,
     'CreatedOn',
     'datetime',
     labels('Created On', '建立時間'),
     labels('Date and time when the record was created.', '記錄的建立日期和時間。'),
   );
-  lookup(
+  systemLookup(
+    parent,
     'CreatedOnBehalfBy',
     labels('Created By (Delegate)', '建立者 (代理人)'),
     labels('Unique identifier of the delegate user who created the record.', '建立記錄之代理使用者的唯一識別碼。'),
   );
-  integer(
+  systemInteger(
+    parent,
     'ImportSequenceNumber',
     '-2147483648',
     labels('Import Sequence Number', '匯入序號'),
     labels('Sequence number of the import that created this record.', '建立此記錄之匯入的序號。'),
     { displayMask: 'ValidForAdvancedFind', validForUpdate: false, audit: true },
   );
-  lookup(
+  systemLookup(
+    parent,
     'ModifiedBy',
     labels('Modified By', '修改者'),
     labels('Unique identifier of the user who modified the record.', '修改記錄之使用者的唯一識別碼。'),
   );
-  dateTime(
+  systemDateTime(
+    parent,
     'ModifiedOn',
     'datetime',
     labels('Modified On', '修改時間'),
     labels('Date and time when the record was modified.', '記錄的修改日期和時間。'),
   );
-  lookup(
+  systemLookup(
+    parent,
     'ModifiedOnBehalfBy',
     labels('Modified By (Delegate)', '修改者 (代理人)'),
     labels('Unique identifier of the delegate user who modified the record.', '修改記錄之代理使用者的唯一識別碼。'),
   );
-  dateTime(
+  systemDateTime(
+    parent,
     'OverriddenCreatedOn',
     'date',
     labels('Record Created On', '記錄建立日期'),
     labels('Date and time that the record was migrated.', '記錄移轉的日期和時間。'),
     { displayMask: 'ValidForAdvancedFind|ValidForGrid', validForCreate: true, audit: true },
   );
+}
 
+/** The owner (a user or a team) and the business unit, team and user that own the record. */
+function ownershipColumns(parent: XMLBuilder): void {
   const owner = attributeHead(parent, 'OwnerId', {
     type: 'owner',
     requiredLevel: 'systemrequired',
@@ -291,25 +332,30 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   types.ele('LookupType', { id: '00000000-0000-0000-0000-000000000000' }).txt('9');
   attributeTail(owner, labels('Owner', '擁有者'), labels('Owner Id', '擁有者識別碼'));
 
-  lookup(
+  systemLookup(
+    parent,
     'OwningBusinessUnit',
     labels('Owning Business Unit', '擁有的營業單位'),
     labels('Unique identifier for the business unit that owns the record', '擁有記錄之營業單位的唯一識別碼'),
     { audit: true },
   );
-  lookup(
+  systemLookup(
+    parent,
     'OwningTeam',
     labels('Owning Team', '擁有的小組'),
     labels('Unique identifier for the team that owns the record.', '擁有記錄之小組的唯一識別碼。'),
     { displayMask: undefined, isLogical: true },
   );
-  lookup(
+  systemLookup(
+    parent,
     'OwningUser',
     labels('Owning User', '擁有的使用者'),
     labels('Unique identifier for the user that owns the record.', '擁有記錄之使用者的唯一識別碼。'),
     { displayMask: undefined, isLogical: true },
   );
+}
 
+function stateColumn(parent: XMLBuilder, table: CustomTable): void {
   const state = attributeHead(parent, 'statecode', {
     type: 'state',
     requiredLevel: 'systemrequired',
@@ -322,7 +368,7 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
     canModifyRequirementLevel: true,
   });
   const statusLabel = labels('Status', '狀態');
-  const statusDescription = labels(`Status of the ${name}`, `${table.label[1028]}的狀態`);
+  const statusDescription = labels(`Status of the ${table.label[1033]}`, `${table.label[1028]}的狀態`);
   const stateSet = state.ele('optionset', { Name: `${table.logicalName}_statecode` });
   stateSet.ele('OptionSetType').txt('state');
   labelList(stateSet, 'displaynames', 'displayname', statusLabel);
@@ -341,7 +387,9 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
     labels('Inactive', '非使用中'),
   );
   attributeTail(state, statusLabel, statusDescription);
+}
 
+function statusReasonColumn(parent: XMLBuilder, table: CustomTable): void {
   const status = attributeHead(parent, 'statuscode', {
     type: 'status',
     requiredLevel: 'none',
@@ -354,7 +402,7 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
     canModifyRequirementLevel: true,
   });
   const reasonLabel = labels('Status Reason', '狀態原因');
-  const reasonDescription = labels(`Reason for the status of the ${name}`, `${table.label[1028]}狀態的原因`);
+  const reasonDescription = labels(`Reason for the status of the ${table.label[1033]}`, `${table.label[1028]}狀態的原因`);
   const statusSet = status.ele('optionset', { Name: `${table.logicalName}_statuscode` });
   statusSet.ele('OptionSetType').txt('status');
   labelList(statusSet, 'displaynames', 'displayname', reasonLabel);
@@ -363,14 +411,18 @@ export function systemColumns(parent: XMLBuilder, table: CustomTable): void {
   labelList(statuses.ele('status', { value: '1', state: '0' }), 'labels', 'label', labels('Active', '使用中'));
   labelList(statuses.ele('status', { value: '2', state: '1' }), 'labels', 'label', labels('Inactive', '非使用中'));
   attributeTail(status, reasonLabel, reasonDescription);
+}
 
-  integer(
+function timeZoneColumns(parent: XMLBuilder): void {
+  systemInteger(
+    parent,
     'TimeZoneRuleVersionNumber',
     '-1',
     labels('Time Zone Rule Version Number', '時區規則版本號碼'),
     labels('For internal use only.', '僅供內部使用。'),
   );
-  integer(
+  systemInteger(
+    parent,
     'UTCConversionTimeZoneCode',
     '-1',
     labels('UTC Conversion Time Zone Code', 'UTC 轉換時區代碼'),
