@@ -14,6 +14,9 @@ type WebApi = Pick<ComponentFramework.WebApi, 'retrieveMultipleRecords' | 'retri
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMN = /^[a-z_][a-z0-9_]{0,99}$/;
 
+/** A string column's value; the Web API leaves out null columns, and nothing else is a name or an id. */
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
 /** The Web API implementation; ids and column names are checked before they reach a query. */
 export function webApiData(webAPI: WebApi, prefix: string): SectionData {
   const names = namesFor(prefix);
@@ -46,9 +49,9 @@ export function webApiData(webAPI: WebApi, prefix: string): SectionData {
         `?$select=${names.solutionName},${names.solutionIdentifier}&$filter=${names.solutionOpportunityValue} eq ${opportunityId}&$orderby=${names.solutionName}`,
       );
       return result.entities.map((row: Record<string, unknown>) => ({
-        id: String(row[`${names.solutionTable}id`] ?? ''),
-        name: String(row[names.solutionName] ?? ''),
-        identifier: String(row[names.solutionIdentifier] ?? ''),
+        id: text(row[`${names.solutionTable}id`]),
+        name: text(row[names.solutionName]),
+        identifier: text(row[names.solutionIdentifier]),
       }));
     },
     async countryCode(accountId) {

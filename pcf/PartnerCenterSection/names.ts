@@ -81,7 +81,7 @@ export type Language = (typeof LANGUAGES)[number];
 /** The publisher prefix of a bound column's logical name (`pcs_audit` → `pcs`), else the default. */
 export function prefixOf(logicalName: string | undefined): string {
   const match = /^([a-z][a-z0-9]*)_/i.exec(logicalName ?? '');
-  return match ? match[1]!.toLowerCase() : DEFAULT_PREFIX;
+  return match ? match[1].toLowerCase() : DEFAULT_PREFIX;
 }
 
 /** Logical names for a publisher prefix (the default prefix gives the generated BoundColumn values). */

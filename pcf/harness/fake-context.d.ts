@@ -1,6 +1,8 @@
 /** Types of fake-context.js (shared by the jest tests and the browser harness). */
+import type { IInputs, IOutputs } from '../PartnerCenterSection/generated/ManifestTypes';
+
 export interface HostOptions {
-  Control: new () => ComponentFramework.ReactControl<any, any>;
+  Control: new () => ComponentFramework.ReactControl<IInputs, IOutputs>;
   React?: unknown;
   ReactDOM?: { render(element: unknown, container: Element): void };
   container?: Element;
@@ -30,11 +32,11 @@ export interface WebApiCall {
 }
 
 export interface Host {
-  control: ComponentFramework.ReactControl<any, any>;
+  control: ComponentFramework.ReactControl<IInputs, IOutputs>;
   outputs: Array<Record<string, unknown>>;
   values: Record<string, unknown>;
   webAPI: { calls: WebApiCall[] };
-  readonly context: ComponentFramework.Context<any>;
+  readonly context: ComponentFramework.Context<IInputs>;
   render(): unknown;
   setValues(changes: Record<string, unknown>): unknown;
 }

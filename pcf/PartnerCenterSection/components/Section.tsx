@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { Badge, FluentProvider, Link, Switch, Text, useId, webLightTheme, type Theme } from '@fluentui/react-components';
 import type { SectionData } from '../data';
-import { coSellCheck, type Loaded, type SolutionRow } from '../model/blockers';
+import { coSellCheck, type Loaded } from '../model/blockers';
 import type { FormChanges, FormState } from '../model/form';
 import { referralHref } from '../model/link';
 import { statusBadges } from '../model/status';
@@ -21,39 +21,40 @@ export interface SectionProps {
   readonly theme?: Partial<Theme>;
 }
 
-/** Loads a value for a key (none without a key); a failure is a state, not an exception. */
+/**
+ * Loads a value for a key (none without a key); a failure is a state, not an exception. `load` must keep its
+ * identity between renders (useCallback), or every render loads again. A result counts only for the key and
+ * reload it was loaded for, so a new key or a refresh shows loading until its own answer arrives.
+ */
 function useLoaded<T>(load: (key: string) => Promise<T>, key: string | null, reload = 0): Loaded<T> {
-  const [state, setState] = React.useState<Loaded<T>>(key ? { state: 'loading' } : { state: 'none' });
+  const [result, setResult] = React.useState<{ key: string; reload: number; loaded: Loaded<T> } | undefined>(undefined);
   React.useEffect(() => {
-    if (!key) {
-      setState({ state: 'none' });
-      return undefined;
-    }
+    if (!key) return undefined;
     let live = true;
-    setState({ state: 'loading' });
     Promise.resolve()
       .then(() => load(key))
       .then(
         (value) => {
-          if (live) setState({ state: 'ready', value });
+          if (live) setResult({ key, reload, loaded: { state: 'ready', value } });
         },
         () => {
-          if (live) setState({ state: 'error' });
+          if (live) setResult({ key, reload, loaded: { state: 'error' } });
         },
       );
     return () => {
       live = false;
     };
-  }, [key, reload]); // eslint-disable-line react-hooks/exhaustive-deps
-  return state;
+  }, [load, key, reload]);
+  if (!key) return { state: 'none' };
+  return result?.key === key && result.reload === reload ? result.loaded : { state: 'loading' };
 }
 
 /** A value the user changes here, shown at once and replaced when the form sends a new one. */
 function useEdited<T>(fromForm: T, same: (a: T, b: T) => boolean = Object.is): [T, (value: T) => void] {
   const [value, setValue] = React.useState(fromForm);
-  const last = React.useRef(fromForm);
-  if (!same(last.current, fromForm)) {
-    last.current = fromForm;
+  const [last, setLast] = React.useState(fromForm);
+  if (!same(last, fromForm)) {
+    setLast(fromForm);
     if (!same(value, fromForm)) setValue(fromForm);
   }
   return [value, setValue];
@@ -70,8 +71,10 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
   const [visibility, setVisibility] = useEdited(form.visibility);
   const [help, setHelp] = useEdited<readonly number[]>(form.help, sameNumbers);
   const [reload, setReload] = React.useState(0);
-  const solutions = useLoaded((id) => data.solutions(id), form.opportunityId, reload);
-  const countryCode = useLoaded((id) => data.countryCode(id), form.accountId);
+  const loadSolutions = React.useCallback((id: string) => data.solutions(id), [data]);
+  const loadCountryCode = React.useCallback((id: string) => data.countryCode(id), [data]);
+  const solutions = useLoaded(loadSolutions, form.opportunityId, reload);
+  const countryCode = useLoaded(loadCountryCode, form.accountId);
   const check = coSellCheck({ accountId: form.accountId, countryCode, solutions, contactId: form.contactId, help });
   const badges = statusBadges({ ...form, sync }, t);
   const href = referralHref(form.referralLink, form.referralId);
@@ -163,7 +166,7 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
             }}
           />
 
-          <SolutionsList solutions={solutions as Loaded<readonly SolutionRow[]>} t={t} onRefresh={() => setReload((value) => value + 1)} />
+          <SolutionsList solutions={solutions} t={t} onRefresh={() => setReload((value) => value + 1)} />
         </div>
 
         {access.Audit.readable ? <AuditList audit={form.audit} locale={form.locale} offsetMinutes={form.offsetMinutes} t={t} /> : secured}

@@ -65,9 +65,9 @@ export function parseAudit(value: unknown): AuditEntry[] {
   let current: { lines: string[] } | undefined;
   for (const line of lines) {
     const match = TIMESTAMP.exec(line.trim());
-    const time = match ? parseTime(match[1]!) : undefined;
+    const time = match ? parseTime(match[1]) : undefined;
     if (match && time) {
-      current = { lines: [match[2]!.trim()] };
+      current = { lines: [match[2].trim()] };
       timed.push({ time, lines: current.lines, order: timed.length });
     } else if (line.trim() === '') {
       continue;
