@@ -58,7 +58,10 @@ before(async () => {
     fs.existsSync(path.join(CONTROL_OUT, 'bundle.js')),
     `no ${path.join(CONTROL_OUT, 'bundle.js')}: run \`npm run build\` in pcf/ first`,
   );
-  assert.ok(fs.existsSync(EXECUTABLE), `no chromium at ${EXECUTABLE}: install it (sudo bash scripts/install-chromium.sh) or set CHROMIUM_PATH`);
+  assert.ok(
+    fs.existsSync(EXECUTABLE),
+    `no chromium at ${EXECUTABLE}: install it (sudo bash scripts/install-chromium.sh) or set CHROMIUM_PATH`,
+  );
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   server = await startHarnessServer(0);
   browser = await chromium.launch({ executablePath: EXECUTABLE, args: ARGS });
@@ -248,7 +251,10 @@ test("pcf-start harness, offline: React from node_modules, nothing but the harne
     const section = page.getByTestId('partner-center-section');
     const facts = section.locator('dd');
     assert.deepEqual([await facts.nth(0).innerText(), await facts.nth(2).innerText()], ['val', 'val']);
-    assert.equal(await facts.nth(1).getByRole('link').getAttribute('href'), 'https://partner.microsoft.com/dashboard/referrals/v2/leads/val');
+    assert.equal(
+      await facts.nth(1).getByRole('link').getAttribute('href'),
+      'https://partner.microsoft.com/dashboard/referrals/v2/leads/val',
+    );
     const audit = section.getByTestId('audit-list').getByRole('listitem');
     assert.equal(await audit.count(), 1);
     assert.equal(await audit.getByText('val', { exact: true }).count(), 1);

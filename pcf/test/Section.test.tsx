@@ -32,7 +32,7 @@ function formOf(
     ]),
   );
   return readForm({
-    parameters: parameters as never,
+    parameters,
     mode: { isControlDisabled: extra.disabled === true, contextInfo: { entityId: extra.entityId ?? s.entityId } },
     userSettings: { languageId: language, getTimeZoneOffsetMinutes: () => 0 },
   });
@@ -60,6 +60,16 @@ function fakeData(
   };
 }
 
+/** The names of the blockers shown, in order. */
+const blockerNames = (): Array<string | null> =>
+  [...screen.getByTestId('blockers').querySelectorAll('[data-blocker]')].map((el) => el.getAttribute('data-blocker'));
+
+/** Each solution as the list shows it: name, then identifier. */
+const shownSolutions = (): Array<string | null> =>
+  within(screen.getByRole('list', { name: 'Partner Center solutions' }))
+    .getAllByRole('listitem')
+    .map((item) => item.textContent);
+
 async function show(form: FormState, options: { t?: Translate; data?: SectionData } = {}) {
   const onChange = jest.fn<void, [FormChanges]>();
   const view = render(<Section form={form} t={options.t ?? t1033} data={options.data ?? fakeData()} onChange={onChange} />);
@@ -83,8 +93,10 @@ describe('Section', () => {
     expect(screen.getByText('7-3KXQ2PZ9L')).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: 'Proof of concept / demo' })).toBeChecked();
     expect(screen.getByRole('checkbox', { name: 'Quotes and licensing' })).not.toBeChecked();
-    expect(screen.getByRole('group', { name: 'How can Microsoft help?' })).toBeInTheDocument();
-    expect(screen.getByText('(SOL-0042-AZ)')).toBeInTheDocument();
+    const choices = within(screen.getByRole('group', { name: 'How can Microsoft help?' })).getAllByRole('checkbox');
+    expect(choices.map((box) => (box as HTMLInputElement).checked)).toEqual([false, false, true, false, false, false]);
+    s.options['1033'].HowCanMicrosoftHelp.forEach((option, index) => expect(choices[index]).toHaveAccessibleName(option.Label));
+    expect(shownSolutions()).toEqual([`${solutions[0].name} (SOL-0042-AZ)`]);
   });
 
   test('the audit list: newest first, errors highlighted with their fix', async () => {
@@ -96,8 +108,8 @@ describe('Section', () => {
     expect(items[1]).toHaveAttribute('data-level', 'error');
     expect(items[1]).toHaveTextContent('Someone changed the referral in Partner Center at the same time');
     expect(items[3]).toHaveAttribute('data-level', 'error');
-    expect(within(items[3]!).getByText(/two-letter ISO 3166 code/, { selector: '[data-fix]' })).toBeInTheDocument();
-    expect(items[0]!.querySelector('time')).toHaveAttribute('datetime', '2024-05-06T09:30:12.000Z');
+    expect(within(items[3]).getByText(/two-letter ISO 3166 code/, { selector: '[data-fix]' })).toBeInTheDocument();
+    expect(items[0].querySelector('time')).toHaveAttribute('datetime', '2024-05-06T09:30:12.000Z');
   });
 
   test('more than five audit entries: the older ones behind a button', async () => {
@@ -143,11 +155,7 @@ describe('Section', () => {
     await show(formOf({ SyncWithPartnerCenter: true }), { data });
     const blockers = screen.getByTestId('blockers');
     expect(within(blockers).getByText('Partner Center will reject this co-sell referral')).toBeInTheDocument();
-    expect([...blockers.querySelectorAll('[data-blocker]')].map((el) => el.getAttribute('data-blocker'))).toEqual([
-      'Blocker_CountryCode',
-      'Blocker_Solution',
-      'Blocker_Contact',
-    ]);
+    expect(blockerNames()).toEqual(['Blocker_CountryCode', 'Blocker_Solution', 'Blocker_Contact']);
     expect(data.calls).toEqual([`solutions ${s.entityId}`, 'country 1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35']);
   });
 
@@ -162,7 +170,7 @@ describe('Section', () => {
     await show(formOf({ SyncWithPartnerCenter: false }));
     expect(screen.queryByTestId('blockers')).toBeNull();
     fireEvent.click(screen.getByRole('switch', { name: 'Sync with Partner Center' }));
-    expect(screen.getByTestId('blockers').querySelector('[data-blocker="Blocker_Contact"]')).not.toBeNull();
+    expect(blockerNames()).toEqual(['Blocker_Contact']);
   });
 
   test('a failed load is "not checked", not a blocker, and the list says it could not load', async () => {
@@ -181,7 +189,7 @@ describe('Section', () => {
     await show(formOf({ SyncWithPartnerCenter: true, HowCanMicrosoftHelp: [] }, { entityId: '' }), { data });
     expect(data.calls).toEqual(['country 1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35']);
     expect(screen.getByText('Save the opportunity to add solutions.')).toBeInTheDocument();
-    expect(screen.getByTestId('blockers').querySelector('[data-blocker="Blocker_Solution"]')).not.toBeNull();
+    expect(blockerNames()).toEqual(['Blocker_Solution']);
   });
 
   test('bad input gives neutral states: malformed audit, unknown status, missing link', async () => {
@@ -199,7 +207,11 @@ describe('Section', () => {
     expect(screen.getByText('No Partner Center link yet')).toBeInTheDocument();
     expect(screen.getByText('No referral yet')).toBeInTheDocument();
     expect(screen.getByText('Shown once Microsoft accepts the referral')).toBeInTheDocument();
-    expect(screen.getAllByText('Time not recorded').length).toBeGreaterThan(0);
+    const audit = within(screen.getByTestId('audit-list')).getAllByRole('listitem');
+    expect(audit.map((item) => item.textContent)).toEqual([
+      'InfoTime not recordedgarbage without time',
+      'InfoTime not recorded\u0000\u0007',
+    ]);
     expect(screen.queryByRole('link')).toBeNull();
   });
 
@@ -244,6 +256,25 @@ describe('Section', () => {
     expect(screen.getByText('合作夥伴中心將拒絕此共同銷售推薦')).toBeInTheDocument();
     expect(screen.getByText('同步紀錄')).toBeInTheDocument();
     expect(screen.getByTestId('partner-center-section')).toHaveAttribute('lang', 'zh-TW');
+  });
+
+  test('refreshing the solutions loads them again and shows the new list', async () => {
+    let rows: SolutionRow[] = [];
+    const data = fakeData();
+    data.solutions = (id) => {
+      data.calls.push(`solutions ${id}`);
+      return Promise.resolve(rows);
+    };
+    await show(formOf(), { data });
+    expect(screen.getByText('No solution yet: add one in the Partner Center Solutions grid.')).toBeVisible();
+    rows = solutions;
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh solutions' }));
+    expect(screen.getByText('Loading solutions…')).toBeVisible();
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(shownSolutions()).toEqual([`${solutions[0].name} (SOL-0042-AZ)`]);
+    expect(data.calls.filter((call) => call.startsWith('solutions'))).toEqual([`solutions ${s.entityId}`, `solutions ${s.entityId}`]);
   });
 
   test('a new value from the form replaces the one shown (business rule, save)', async () => {

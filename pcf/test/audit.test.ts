@@ -15,8 +15,10 @@ describe('parseAudit: the Audit column as entries', () => {
 
   test('a line without a time continues the entry above it (multi-line Partner Center messages)', () => {
     const entries = parseAudit('2024-05-01T17:45:09Z Referral not created: first line\r\nsecond line\n\n2024-04-01T00:00:00Z older');
-    expect(entries).toHaveLength(2);
-    expect(entries[0]!.message).toBe('Referral not created: first line\nsecond line');
+    expect(entries.map((entry) => [entry.time?.toISOString(), entry.message])).toEqual([
+      ['2024-05-01T17:45:09.000Z', 'Referral not created: first line\nsecond line'],
+      ['2024-04-01T00:00:00.000Z', 'older'],
+    ]);
   });
 
   test('malformed values never throw: not a string → no entries, free text → entries without time', () => {
@@ -34,8 +36,8 @@ describe('parseAudit: the Audit column as entries', () => {
 
   test('an impossible time is not a time: the whole line is the message', () => {
     const [entry] = parseAudit('2024-13-45T99:99:00Z Referral created in Partner Center');
-    expect(entry!.time).toBeUndefined();
-    expect(entry!.message).toBe('2024-13-45T99:99:00Z Referral created in Partner Center');
+    expect(entry.time).toBeUndefined();
+    expect(entry.message).toBe('2024-13-45T99:99:00Z Referral created in Partner Center');
   });
 
   test('untimed lines before the first time are listed after the timed entries', () => {
@@ -45,12 +47,14 @@ describe('parseAudit: the Audit column as entries', () => {
 
   test('HTML and script in a line stay text, character for character', () => {
     const line = '<script>alert(1)</script><img src=x onerror=alert(2)>';
-    expect(parseAudit(`2024-05-01T00:00:00Z ${line}`)[0]!.message).toBe(line);
+    expect(parseAudit(`2024-05-01T00:00:00Z ${line}`)[0].message).toBe(line);
   });
 
   test('a huge value is cut at 100,000 characters instead of hanging the form', () => {
-    const entries = parseAudit(`2024-05-01T00:00:00Z ${'x'.repeat(300_000)}`);
-    expect(entries[0]!.message.length).toBeLessThan(100_000);
+    const stamp = '2024-05-01T00:00:00Z ';
+    const entries = parseAudit(`${stamp}${'x'.repeat(300_000)}`);
+    expect(entries).toHaveLength(1);
+    expect(entries[0].message).toBe('x'.repeat(100_000 - stamp.length));
   });
 });
 

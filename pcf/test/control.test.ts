@@ -1,7 +1,9 @@
+import type * as React from 'react';
 import * as ReactDOM from 'react-dom';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { createHost, fakeWebApi } from '../harness/fake-context';
 import { PartnerCenterSection } from '../PartnerCenterSection/index';
+import { Section, type SectionProps } from '../PartnerCenterSection/components/Section';
 import { webApiData } from '../PartnerCenterSection/data';
 import { sample, strings } from './support';
 
@@ -40,9 +42,13 @@ afterEach(() => {
 
 describe('the control class in a fake form (index.ts)', () => {
   test('updateView returns an element (never renders with ReactDOM itself); getOutputs is empty until the user changes something', () => {
-    const { h } = host();
-    const element = h.control.updateView(h.context) as { type: unknown };
-    expect(element.type).toBeDefined();
+    const { h, container } = host();
+    const element = h.control.updateView(h.context) as React.ReactElement<SectionProps>;
+    expect(element.type).toBe(Section);
+    expect(element.props.form.opportunityId).toBe(s.entityId);
+    expect(element.props.form.sync).toBe(false);
+    expect(element.props.t('Sync_Label')).toBe('Sync with Partner Center');
+    expect(container.childNodes).toHaveLength(0);
     expect(h.control.getOutputs!()).toEqual({});
   });
 
@@ -58,7 +64,12 @@ describe('the control class in a fake form (index.ts)', () => {
     expect(h.outputs).toEqual([{ SyncWithPartnerCenter: true }, { HowCanMicrosoftHelp: [104370002, 104370003] }]);
     expect(h.values.SyncWithPartnerCenter).toBe(true);
     expect(h.control.getOutputs!()).toEqual({});
-    await waitFor(() => expect(screen.getByTestId('blockers')).toBeInTheDocument());
+    await waitFor(() =>
+      expect([...screen.getByTestId('blockers').querySelectorAll('[data-blocker]')].map((el) => el.getAttribute('data-blocker'))).toEqual([
+        'Blocker_CountryCode',
+        'Blocker_Contact',
+      ]),
+    );
   });
 
   test('the Web API is asked for the solutions of this opportunity and the account country (env var first)', async () => {
@@ -103,7 +114,7 @@ describe('webApiData', () => {
       ],
       records: { account: { '1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35': { new_countrycode: 'US' } } },
     });
-    expect(await webApiData(api as never, 'pcs').countryCode('1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35')).toBe('US');
+    expect(await webApiData(api, 'pcs').countryCode('1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35')).toBe('US');
     const injected = fakeWebApi({
       environmentVariables: [{ defaultvalue: 'x&$expand=*' }],
       records: { account: { '1b0c5e2a-7d3f-4e8a-9c61-2f4b8d0e7a35': { address1_country: 'TW' } } },
@@ -113,7 +124,7 @@ describe('webApiData', () => {
 
   test('ids that are not GUIDs never reach a query', async () => {
     const api = fakeWebApi({});
-    const data = webApiData(api as never, 'pcs');
+    const data = webApiData(api, 'pcs');
     expect(await data.solutions("x' or 1 eq 1")).toEqual([]);
     expect(await data.countryCode('../account')).toBeNull();
     expect(api.calls).toEqual([]);
@@ -123,7 +134,7 @@ describe('webApiData', () => {
     const api = fakeWebApi({
       tables: { abc_partnercentersolution: [{ abc_partnercentersolutionid: 'i', abc_name: 'N', abc_solutionidentifier: 'S' }] },
     });
-    expect(await webApiData(api as never, 'abc').solutions('6f2c1d7e-3b7a-4c55-9a0e-2d1f0c7b9a11')).toEqual([
+    expect(await webApiData(api, 'abc').solutions('6f2c1d7e-3b7a-4c55-9a0e-2d1f0c7b9a11')).toEqual([
       { id: 'i', name: 'N', identifier: 'S' },
     ]);
   });

@@ -1,7 +1,7 @@
 import { normalizeId, readForm, toggleHelp, toOutputs, type SectionContext } from '../PartnerCenterSection/model/form';
 
 const context = (parameters: Record<string, unknown>, extra: Partial<SectionContext> = {}): SectionContext => ({
-  parameters: parameters as SectionContext['parameters'],
+  parameters,
   mode: { isControlDisabled: false, contextInfo: { entityId: '{6F2C1D7E-3B7A-4C55-9A0E-2D1F0C7B9A11}' } },
   ...extra,
 });

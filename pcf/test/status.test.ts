@@ -38,8 +38,8 @@ describe('status badge mapping', () => {
 
   test('an unknown status code is a neutral badge with the raw value, never a crash', () => {
     expect(statusBadges(input({ status: P + 9 }), t1033)).toEqual([{ label: 'Unknown status (104370009)', color: 'subtle', known: false }]);
-    expect(statusBadges(input({ status: -5 }), t1033)[0]!.known).toBe(false);
-    expect(statusBadges(input({ status: 1.5 }), t1033)[0]!.known).toBe(false);
+    expect(statusBadges(input({ status: -5 }), t1033)).toEqual([{ label: 'Unknown status (-5)', color: 'subtle', known: false }]);
+    expect(statusBadges(input({ status: 1.5 }), t1033)).toEqual([{ label: 'Unknown status (1.5)', color: 'subtle', known: false }]);
   });
 
   test('a value the form does not list is unknown even when its offset is', () => {
@@ -60,7 +60,9 @@ describe('status badge mapping', () => {
 
   test('without a referral: "not synced" when sync is off, "not shared yet" when on', () => {
     expect(statusBadges(input({ sync: false, referralId: null }), t1033)).toEqual([{ label: 'Not synced', color: 'subtle', known: true }]);
-    expect(statusBadges(input({ sync: true, referralId: null }), t1033)[0]!.label).toMatch(/^Not shared yet/);
+    expect(statusBadges(input({ sync: true, referralId: null }), t1033)).toEqual([
+      { label: 'Not shared yet: saved opportunities are shared on the next sync', color: 'informative', known: true },
+    ]);
   });
 
   test('a referral without any status is a neutral unknown', () => {
@@ -68,10 +70,10 @@ describe('status badge mapping', () => {
   });
 
   test('labels come from the form options (user language), else from the model in that language', () => {
-    expect(statusBadges(input({ status: P + 1, statusOptions: [{ value: P + 1, label: 'Live' }] }), t1033)[0]!.label).toBe('Live');
+    expect(statusBadges(input({ status: P + 1, statusOptions: [{ value: P + 1, label: 'Live' }] }), t1033)[0].label).toBe('Live');
     const zh = optionsOf('ReferralStatus', undefined, 1028, 10437);
-    expect(statusBadges(input({ status: P + 2, statusOptions: zh, language: 1028 }), t1028)[0]!.label).toBe('已結束');
-    expect(statusBadges(input({ status: P + 9, language: 1028 }), t1028)[0]!.label).toBe('未知的狀態（104370009）');
+    expect(statusBadges(input({ status: P + 2, statusOptions: zh, language: 1028 }), t1028)[0].label).toBe('已結束');
+    expect(statusBadges(input({ status: P + 9, language: 1028 }), t1028)[0].label).toBe('未知的狀態（104370009）');
   });
 
   test('optionsOf: without form options and without a known prefix there are none', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { parseResx } from '../harness/fake-context';
+import { parseResx, type HostOptions } from '../harness/fake-context';
 import { translator, type Translate } from '../PartnerCenterSection/model/strings';
 
 export const CONTROL_DIR = path.join(__dirname, '..', 'PartnerCenterSection');
@@ -20,8 +20,7 @@ export interface Sample {
   values: Record<string, unknown>;
   columns: Record<string, string>;
   options: Record<'1033' | '1028', Record<string, Array<{ Value: number; Label: string }>>>;
-  data: NonNullable<import('../harness/fake-context').HostOptions['data']>;
+  data: NonNullable<HostOptions['data']>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 export const sample = (): Sample => JSON.parse(readFileSync(path.join(__dirname, '..', 'harness', 'sample-data.json'), 'utf8')) as Sample;
