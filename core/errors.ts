@@ -18,7 +18,7 @@ export class UserError extends Error {
   }
 }
 
-export function formatUserError(file: string | undefined, where: string | undefined, problem: string, fix?: string): string {
+function formatUserError(file: string | undefined, where: string | undefined, problem: string, fix?: string): string {
   const location = [file, where].filter((part) => part !== undefined && part !== '').join(' ');
   return `${location ? `${location}: ` : ''}${problem}${fix ? `\n  fix: ${fix}` : ''}`;
 }

@@ -8,7 +8,7 @@ const PACKAGE_NAME = 'cosell-sync';
  * The project folder (where package.json is), found from this module's own location so it works the
  * same from the TypeScript sources (tests) and from the compiled `dist/` (the CLI).
  */
-export function projectRoot(): string {
+function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = path.join(dir, 'package.json');

@@ -7,7 +7,7 @@ import { registerUnpack } from './commands/unpack.js';
 import { registerSimulate } from './commands/simulate.js';
 
 /** Builds the `cosell` program; each verb lives in its own module under commands/. */
-export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('cosell')
     .description('Co-sell sync: build, check and ship the Partner Center ↔ Dynamics 365 solution')
     .showHelpAfterError()

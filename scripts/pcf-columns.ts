@@ -89,7 +89,7 @@ export function pcfColumnsSource(config: PacConfig): string {
   return lines.join('\n');
 }
 
-export async function writePcfColumns(root = projectFile()): Promise<string> {
+async function writePcfColumns(root = projectFile()): Promise<string> {
   const target = path.join(root, ...PCF_COLUMNS_FILE);
   await writeFileAtomic(target, pcfColumnsSource(DEFAULT_CONFIG));
   return target;

@@ -41,7 +41,7 @@ export interface Manifest {
   missingRequired: XElement[];
 }
 
-export interface AttributeNode {
+interface AttributeNode {
   /** SchemaName (`PhysicalName`), falling back to the logical name. */
   schemaName: string;
   logicalName: string;
@@ -80,7 +80,7 @@ export interface WorkflowNode {
   el: XElement;
 }
 
-export interface OptionSetNode extends NamedNode {
+interface OptionSetNode extends NamedNode {
   options: XElement[];
 }
 
@@ -88,7 +88,7 @@ export interface FileComponentNode extends NamedNode {
   fileName?: string;
 }
 
-export interface RelationshipNode extends NamedNode {
+interface RelationshipNode extends NamedNode {
   type?: string;
   /** Entities it links (referencing/referenced for 1:N, first/second for N:N). */
   entities: string[];

@@ -76,7 +76,7 @@ export const newXmlDocument = (): XMLBuilder => create({ version: '1.0', encodin
  * The well-formedness problem of an XML text, or undefined when it is well-formed. libxml2 decides:
  * xmlbuilder2's parser is lenient (it accepts an unclosed tag), and Dataverse is not.
  */
-export function wellFormednessProblem(text: string): string | undefined {
+function wellFormednessProblem(text: string): string | undefined {
   try {
     XmlDocument.fromString(text).dispose();
     return undefined;
@@ -87,7 +87,7 @@ export function wellFormednessProblem(text: string): string | undefined {
   }
 }
 
-export const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /**
  * Parses XML text (BOM tolerated), naming the file in the error when it is not well-formed, so that
