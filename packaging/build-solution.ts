@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { loadConfig } from '../solution/config/config.js';
 import { buildCoSellModel, type ModelExtensions } from '../solution/cosell.js';
 import { withFlows } from '../flows/index.js';
 import type { SolutionModel } from '../solution/model.js';
 import { validateModel } from '../solution/validate.js';
 import { writeFilesAtomic } from '../core/io/atomic.js';
+import { pathObstacle, writeFailure, type WriteTarget } from '../core/io/path-errors.js';
 import { readZip, writeZip } from '../core/io/zip.js';
 import { checkSolution, isBlocking, type Finding } from './check/check-solution.js';
 import { UserError } from '../core/errors.js';
@@ -45,6 +47,9 @@ export interface BuildOptions {
   pcfControlDir?: string;
   /** How to name that folder in messages (the path as the user gave it). */
   pcfControlShown?: string;
+  /** How to name the config file and the output folder in messages (the paths as the user gave them). */
+  configShown?: string;
+  outDirShown?: string;
 }
 
 /**
@@ -71,7 +76,11 @@ export async function assertImportable(item: BuiltPackage): Promise<Finding[]> {
  * (atomically), so a bad config or model leaves `out/` exactly as it was.
  */
 export async function buildSolution(options: BuildOptions): Promise<Array<BuiltPackage & { path: string }>> {
-  const config = await loadConfig(options.configFile);
+  const outShown = options.outDirShown ?? options.outDir;
+  const out: WriteTarget = { target: options.outDir, shown: outShown, option: '--out', kind: 'folder' };
+  const obstacle = await pathObstacle(out);
+  if (obstacle) throw obstacle;
+  const config = await loadConfig(options.configFile, options.configShown);
   const control = options.pcfControlDir
     ? await readBuiltControl(options.pcfControlDir, config.publisher.customizationPrefix, options.pcfControlShown)
     : undefined;
@@ -82,6 +91,22 @@ export async function buildSolution(options: BuildOptions): Promise<Array<BuiltP
   const built = buildPackages(model, options.types);
   if (options.check !== false) for (const item of built) await assertImportable(item);
   const files = built.map((item) => ({ ...item, path: path.join(options.outDir, item.fileName) }));
-  await writeFilesAtomic(files.map((file) => ({ path: file.path, data: file.bytes })));
+  for (const file of files) {
+    const shown = path.join(outShown, file.fileName);
+    if (await isFolder(file.path)) {
+      throw new UserError(shown, undefined, 'is a folder', 'move that folder away (build writes the zip there) or choose another --out');
+    }
+  }
+  try {
+    await writeFilesAtomic(files.map((file) => ({ path: file.path, data: file.bytes })));
+  } catch (error) {
+    throw await writeFailure(error, out);
+  }
   return files;
 }
+
+const isFolder = (file: string): Promise<boolean> =>
+  stat(file).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );

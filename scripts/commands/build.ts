@@ -31,7 +31,9 @@ export function registerBuild(program: Command, io: CliIo, setExitCode: (code: n
           const types: PackageType[] = options.packageType === 'both' ? ['managed', 'unmanaged'] : [options.packageType];
           const built = await buildSolution({
             configFile: path.resolve(io.cwd, options.config),
+            configShown: options.config,
             outDir: path.resolve(io.cwd, options.out),
+            outDirShown: options.out,
             types,
             check: options.check,
             ...(options.pcf !== false ? { pcfControlDir: path.resolve(io.cwd, options.pcf), pcfControlShown: options.pcf } : {}),

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
 import { captureIo, tempDir } from '../support/cli.js';
@@ -46,8 +46,42 @@ describe('cosell build', () => {
     expect((await readFile(path.join(dir, 'out', 'CoSellSync_1_0_0_0_managed.zip'))).equals(before)).toBe(true);
   });
 
+  test('--out naming a file, a path below a file, or a zip name taken by a folder: a clear error, no stack trace', async () => {
+    const dir = await project();
+    await writeFile(path.join(dir, 'taken'), 'mine');
+    const cases: Array<[string[], string]> = [
+      [['--out', 'taken'], 'error: taken: is a file, not a folder\n  fix: give --out a folder path (it is created when missing)'],
+      [
+        ['--out', 'taken/zips'],
+        'error: taken/zips: cannot be created: taken is a file, not a folder\n  fix: give --out a path whose folders',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const io = captureIo(dir);
+      expect(await runCli(['build', ...args], io)).toBe(1);
+      expect(io.stderr.join('\n')).toContain(message);
+      expect(io.stderr.join('\n')).not.toMatch(/internal error|\n\s+at /);
+    }
+    expect(await readFile(path.join(dir, 'taken'), 'utf8')).toBe('mine');
+
+    await mkdir(path.join(dir, 'out', 'CoSellSync_1_0_0_0_managed.zip'), { recursive: true });
+    const io = captureIo(dir);
+    expect(await runCli(['build'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toContain('error: out/CoSellSync_1_0_0_0_managed.zip: is a folder\n  fix: move that folder away');
+    expect(await readdir(path.join(dir, 'out'))).toEqual(['CoSellSync_1_0_0_0_managed.zip']);
+  });
+
+  test('--config naming a folder says so and names the file inside it', async () => {
+    const dir = await project();
+    const io = captureIo(dir);
+    expect(await runCli(['build', '--config', '.'], io)).toBe(1);
+    expect(io.stderr.join('\n')).toBe(
+      'error: .: is a folder, not a configuration file\n  fix: pass the file itself: --config pac.config.json',
+    );
+  });
+
   test('every subcommand has --help', async () => {
-    for (const command of ['build', 'check', 'unpack', 'pack']) {
+    for (const command of ['build', 'check', 'unpack', 'pack', 'simulate']) {
       const io = captureIo(process.cwd());
       expect(await runCli([command, '--help'], io)).toBe(0);
       expect(io.stdout.join('')).toContain(`Usage: cosell ${command}`);
