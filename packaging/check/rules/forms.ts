@@ -11,6 +11,7 @@ import {
   type FormNode,
   type SolutionPackage,
 } from '../../../core/package/reader.js';
+import type { ControlProperty } from '../../../solution/model.js';
 import type { Finding } from '../types.js';
 import { childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
 import { duplicatesBy, finding, listNames, lower, type RuleContext } from './common.js';
@@ -74,131 +75,194 @@ function checkCustomControlBindings(
   ownPrefixes: ReadonlySet<string>,
   manifests: ControlManifests,
 ): Finding[] {
-  const findings: Finding[] = [];
-  const attributes = new Map(entity.attributes.map((attribute) => [lower(attribute.logicalName), attribute]));
+  const place: BindingPlace = {
+    pkg,
+    entity,
+    form,
+    ownPrefixes,
+    attributes: new Map(entity.attributes.map((attribute) => [lower(attribute.logicalName), attribute])),
+  };
   const uniqueIds = new Set(formElements(form, 'control').map((control) => normalizeGuid(control.attrs.uniqueid ?? '')));
   // An orphan description (form-control-description-orphan) never shows its control: its binding is moot.
   const live = formElements(form, 'controlDescription').filter(
     (description) => isDiffForm(form) || uniqueIds.has(normalizeGuid(description.attrs.forControl ?? '')),
   );
-  for (const custom of live.flatMap((description) => description.children.filter((element) => element.name === 'customControl'))) {
-    const name = custom.attrs.name;
-    if (!name) continue; // the classic fallback (by classid)
-    const label = `${formLabel(entity, form)}: custom control ${name}`;
-    const packaged = manifests.get(name);
-    if (!packaged) {
-      const prefix = prefixOf(name);
-      if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.CustomControl, name)) {
-        findings.push(
-          finding('High', 'form-custom-control-unknown', `${label} is not a CustomControl of this package; the form cannot load it`, {
-            entry: CUSTOMIZATIONS_XML,
-            where: custom,
-            fix: `package the control (Controls/${name}/ControlManifest.xml, a <CustomControl> and a type-66 root component) or correct the name`,
-          }),
-        );
-      }
-      continue;
-    }
-    if (packaged.problem) {
-      findings.push(
-        finding('High', 'custom-control-manifest-invalid', `${packaged.entry} ${packaged.problem}, so the binding of ${name} cannot work`, {
-          entry: packaged.entry,
-          fix: 'package the ControlManifest.xml that pcf-scripts writes to out/controls/<control>/',
-        }),
-      );
-      continue;
-    }
-    const manifest = packaged.manifest;
-    if (!manifest) continue; // manifest file missing: custom-control-manifest-missing (cross-references)
-    const parameters = custom.children.find((element) => element.name === 'parameters')?.children ?? [];
-    const properties = new Map(manifest.properties.map((property) => [property.name, property]));
-    for (const parameter of parameters) {
-      const property = properties.get(parameter.name);
-      if (!property) {
-        findings.push(
-          finding(
-            'High',
-            'form-control-property-unknown',
-            `${label}: parameter <${parameter.name}> is not a property of ${packaged.entry} (it has ${listNames(manifest.properties.map((p) => p.name))})`,
-            {
-              entry: CUSTOMIZATIONS_XML,
-              where: parameter,
-              fix: 'use the manifest property names, or rebuild and repackage the control',
-            },
-          ),
-        );
-        continue;
-      }
-      const declaredType = parameter.attrs.type;
-      if (declaredType !== undefined && property.types.length > 0 && !property.types.includes(declaredType)) {
-        findings.push(
-          finding(
-            'High',
-            'form-control-type-mismatch',
-            `${label}: parameter ${parameter.name} says type="${declaredType}", but the manifest declares ${property.types.join(' | ')}`,
-            {
-              entry: CUSTOMIZATIONS_XML,
-              where: parameter,
-              fix: `write type="${property.types[0]}" (the manifest's of-type)`,
-            },
-          ),
-        );
-      }
-      if (property.usage !== 'bound' || parameter.attrs.static === 'true') continue;
-      const column = parameter.text.trim();
-      const attribute = attributes.get(lower(column));
-      if (!attribute) {
-        const prefix = prefixOf(column);
-        if (prefix !== undefined && ownPrefixes.has(lower(prefix)) && !declaredMissing(pkg.manifest, ComponentType.Attribute, column)) {
-          findings.push(
-            finding(
-              'High',
-              'form-control-column-unknown',
-              `${label}: property ${parameter.name} is bound to ${column}, which is not an attribute of ${entity.name} in this package`,
-              {
-                entry: CUSTOMIZATIONS_XML,
-                where: parameter,
-                fix: `add the ${column} attribute to ${entity.name} or bind the property to an existing column`,
-              },
-            ),
-          );
-        }
-        continue;
-      }
-      const columnTypes = ofTypesForAttribute(childText(attribute.el, 'Type') ?? '', childText(attribute.el, 'Format'));
-      if (columnTypes && property.types.length > 0 && !columnTypes.some((type) => property.types.includes(type))) {
-        findings.push(
-          finding(
-            'High',
-            'form-control-type-mismatch',
-            `${label}: property ${parameter.name} (${property.types.join(' | ')}) is bound to ${column}, a ${columnTypes.join(' | ')} column`,
-            {
-              entry: CUSTOMIZATIONS_XML,
-              where: parameter,
-              fix: `bind ${parameter.name} to a ${property.types.join(' or ')} column, or change the property's of-type in the manifest`,
-            },
-          ),
-        );
-      }
-    }
-    const bound = new Set(parameters.map((parameter) => parameter.name));
-    const missing = manifest.properties.filter((property) => property.required && property.usage !== 'output' && !bound.has(property.name));
-    if (missing.length > 0) {
-      findings.push(
-        finding(
-          'High',
-          'form-control-property-missing',
-          `${label}: required propert${missing.length === 1 ? 'y' : 'ies'} ${listNames(missing.map((p) => p.name))} not bound; the form editor refuses the control and the runtime gets no value`,
-          {
-            entry: CUSTOMIZATIONS_XML,
-            where: custom,
-            fix: 'add a parameter for each required property',
-          },
-        ),
-      );
-    }
+  return live
+    .flatMap((description) => description.children.filter((element) => element.name === 'customControl'))
+    .flatMap((custom) => checkCustomControl(place, manifests, custom));
+}
+
+/** The form a binding is on, and what its checks look names up in. */
+interface BindingPlace {
+  readonly pkg: SolutionPackage;
+  readonly entity: EntityNode;
+  readonly form: FormNode;
+  readonly ownPrefixes: ReadonlySet<string>;
+  /** The entity's attributes by lower-cased logical name. */
+  readonly attributes: ReadonlyMap<string, EntityNode['attributes'][number]>;
+}
+
+/** One `customControl` of a form, and the packaged manifest it names. */
+interface BoundControl {
+  readonly element: XElement;
+  /** How findings name it: form and control. */
+  readonly label: string;
+  /** The manifest's zip entry. */
+  readonly entry: string;
+  readonly manifest: ControlManifestInfo;
+  /** The manifest's properties by name. */
+  readonly properties: ReadonlyMap<string, ControlProperty>;
+}
+
+function checkCustomControl(place: BindingPlace, manifests: ControlManifests, custom: XElement): Finding[] {
+  const name = custom.attrs.name;
+  if (!name) return []; // the classic fallback (by classid)
+  const label = `${formLabel(place.entity, place.form)}: custom control ${name}`;
+  const packaged = manifests.get(name);
+  if (!packaged) return unknownCustomControl(place, custom, name, label);
+  if (packaged.problem) {
+    return [
+      finding('High', 'custom-control-manifest-invalid', `${packaged.entry} ${packaged.problem}, so the binding of ${name} cannot work`, {
+        entry: packaged.entry,
+        fix: 'package the ControlManifest.xml that pcf-scripts writes to out/controls/<control>/',
+      }),
+    ];
   }
+  if (!packaged.manifest) return []; // manifest file missing: custom-control-manifest-missing (cross-references)
+  const { manifest } = packaged;
+  const control: BoundControl = {
+    element: custom,
+    label,
+    entry: packaged.entry,
+    manifest,
+    properties: new Map(manifest.properties.map((property) => [property.name, property])),
+  };
+  const parameters = custom.children.find((element) => element.name === 'parameters')?.children ?? [];
+  return [
+    ...parameters.flatMap((parameter) => checkParameter(place, control, parameter)),
+    ...unboundRequiredProperties(control, parameters),
+  ];
+}
+
+/** A control of our own prefix the package does not ship (other prefixes belong to other solutions). */
+function unknownCustomControl(place: BindingPlace, custom: XElement, name: string, label: string): Finding[] {
+  const prefix = prefixOf(name);
+  if (
+    prefix === undefined ||
+    !place.ownPrefixes.has(lower(prefix)) ||
+    declaredMissing(place.pkg.manifest, ComponentType.CustomControl, name)
+  ) {
+    return [];
+  }
+  return [
+    finding('High', 'form-custom-control-unknown', `${label} is not a CustomControl of this package; the form cannot load it`, {
+      entry: CUSTOMIZATIONS_XML,
+      where: custom,
+      fix: `package the control (Controls/${name}/ControlManifest.xml, a <CustomControl> and a type-66 root component) or correct the name`,
+    }),
+  ];
+}
+
+/** A parameter names a manifest property, its written type is one the property declares, and a bound one a fitting column. */
+function checkParameter(place: BindingPlace, control: BoundControl, parameter: XElement): Finding[] {
+  const { label, manifest } = control;
+  const property = control.properties.get(parameter.name);
+  if (!property) {
+    return [
+      finding(
+        'High',
+        'form-control-property-unknown',
+        `${label}: parameter <${parameter.name}> is not a property of ${control.entry} (it has ${listNames(manifest.properties.map((p) => p.name))})`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: parameter,
+          fix: 'use the manifest property names, or rebuild and repackage the control',
+        },
+      ),
+    ];
+  }
+  const findings: Finding[] = [];
+  const declaredType = parameter.attrs.type;
+  if (declaredType !== undefined && property.types.length > 0 && !property.types.includes(declaredType)) {
+    findings.push(
+      finding(
+        'High',
+        'form-control-type-mismatch',
+        `${label}: parameter ${parameter.name} says type="${declaredType}", but the manifest declares ${property.types.join(' | ')}`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: parameter,
+          fix: `write type="${property.types[0]}" (the manifest's of-type)`,
+        },
+      ),
+    );
+  }
+  if (property.usage === 'bound' && parameter.attrs.static !== 'true')
+    findings.push(...checkBoundParameter(place, label, parameter, property));
   return findings;
+}
+
+/** The column a bound property names exists on the entity (when it is ours) and has a type the property accepts. */
+function checkBoundParameter(place: BindingPlace, label: string, parameter: XElement, property: ControlProperty): Finding[] {
+  const { entity } = place;
+  const column = parameter.text.trim();
+  const attribute = place.attributes.get(lower(column));
+  if (!attribute) {
+    const prefix = prefixOf(column);
+    if (
+      prefix === undefined ||
+      !place.ownPrefixes.has(lower(prefix)) ||
+      declaredMissing(place.pkg.manifest, ComponentType.Attribute, column)
+    ) {
+      return [];
+    }
+    return [
+      finding(
+        'High',
+        'form-control-column-unknown',
+        `${label}: property ${parameter.name} is bound to ${column}, which is not an attribute of ${entity.name} in this package`,
+        {
+          entry: CUSTOMIZATIONS_XML,
+          where: parameter,
+          fix: `add the ${column} attribute to ${entity.name} or bind the property to an existing column`,
+        },
+      ),
+    ];
+  }
+  const columnTypes = ofTypesForAttribute(childText(attribute.el, 'Type') ?? '', childText(attribute.el, 'Format'));
+  if (!columnTypes || property.types.length === 0 || columnTypes.some((type) => property.types.includes(type))) return [];
+  return [
+    finding(
+      'High',
+      'form-control-type-mismatch',
+      `${label}: property ${parameter.name} (${property.types.join(' | ')}) is bound to ${column}, a ${columnTypes.join(' | ')} column`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: parameter,
+        fix: `bind ${parameter.name} to a ${property.types.join(' or ')} column, or change the property's of-type in the manifest`,
+      },
+    ),
+  ];
+}
+
+function unboundRequiredProperties(control: BoundControl, parameters: readonly XElement[]): Finding[] {
+  const bound = new Set(parameters.map((parameter) => parameter.name));
+  const missing = control.manifest.properties.filter(
+    (property) => property.required && property.usage !== 'output' && !bound.has(property.name),
+  );
+  if (missing.length === 0) return [];
+  return [
+    finding(
+      'High',
+      'form-control-property-missing',
+      `${control.label}: required propert${missing.length === 1 ? 'y' : 'ies'} ${listNames(missing.map((p) => p.name))} not bound; the form editor refuses the control and the runtime gets no value`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: control.element,
+        fix: 'add a parameter for each required property',
+      },
+    ),
+  ];
 }
 
 /** A diff form (managed, solutionaction="…") only carries changed nodes: the control may live in the base form. */
