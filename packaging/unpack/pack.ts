@@ -13,6 +13,8 @@ import {
   ZIP_SOLUTION,
 } from './components.js';
 import { compareNames, isSafeRelativePath } from './paths.js';
+import { CONTROL_MANIFEST, readControlManifest } from '../control-manifest.js';
+import { parseXmlTree } from '../../core/xml/tree.js';
 import { componentFilePath, controlFilePath, refuseUnsupportedElement, workflowFileReference } from './unpack.js';
 import {
   adopt,
@@ -83,6 +85,7 @@ export function packSolution(files: ReadonlyMap<string, Uint8Array>, label: stri
   addSidecars(classified.controlSidecars, SRC.sidecarSuffix, EL.customControls, EL.customControl, assembly, (control, path) =>
     controlFilePath(control, at(path), ''),
   );
+  checkControlResources(classified.copied, assembly);
 
   const entries: ZipEntry[] = [
     { name: ZIP_CUSTOMIZATIONS, data: serializeTree(customizations, false) },
@@ -279,6 +282,38 @@ function addSidecars(
       }
     }
     target.appendChild(adopt(assembly.customizations.document, element));
+  }
+}
+
+/**
+ * Every file a control's ControlManifest.xml names in `<resources>` (its bundle.js, css, resx, images) is
+ * in the control's folder: a control without them does not import, and `check` reads only the manifest.
+ * Compared without letter case, as Dataverse compares zip entry names.
+ */
+function checkControlResources(copied: readonly string[], assembly: Assembly): void {
+  const present = new Set([...assembly.files.keys()].map((path) => path.toLowerCase()));
+  for (const path of copied) {
+    const [top, control, file, ...deeper] = path.split('/');
+    if (top !== SRC.controlsFolder || file !== CONTROL_MANIFEST || deeper.length > 0) continue;
+    const parsed = parseXmlTree(assembly.files.get(path) ?? new Uint8Array(), assembly.at(path));
+    if (!parsed.ok) {
+      throw new UserError(
+        assembly.at(path),
+        `line ${parsed.line}`,
+        `is not well-formed XML: ${parsed.message}`,
+        'restore the ControlManifest.xml the PCF build wrote (out/controls/<control>/), or unpack the solution again',
+      );
+    }
+    for (const resource of readControlManifest(parsed.root)?.resourceFiles ?? []) {
+      const expected = `${SRC.controlsFolder}/${control}/${resource}`;
+      if (present.has(expected.toLowerCase())) continue;
+      throw new UserError(
+        assembly.at(path),
+        '<resources>',
+        `names ${resource}, which is not in the folder (${assembly.at(expected)})`,
+        `restore ${expected} (the PCF build writes it next to ControlManifest.xml in out/controls/<control>/), or unpack the solution again`,
+      );
+    }
   }
 }
 

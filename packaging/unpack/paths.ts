@@ -2,12 +2,18 @@ import { UserError } from '../../core/errors.js';
 
 export { compareNames } from '../../core/package/order.js';
 
-// Characters Windows refuses in file names, plus control characters.
-const UNSAFE_SEGMENT = /[<>:"|?*\\/\u0000-\u001f]/;
+// Characters Windows refuses in file names (control characters are tested apart).
+const UNSAFE_CHARACTER = /[<>:"|?*\\/]/;
+const hasControlCharacter = (text: string): boolean => [...text].some((char) => char.charCodeAt(0) < 0x20);
 
 /** True when `segment` can be used as one file or folder name on every platform. */
 export const isSafeSegment = (segment: string): boolean =>
-  segment !== '' && segment !== '.' && segment !== '..' && !UNSAFE_SEGMENT.test(segment) && segment.trim() === segment;
+  segment !== '' &&
+  segment !== '.' &&
+  segment !== '..' &&
+  !UNSAFE_CHARACTER.test(segment) &&
+  !hasControlCharacter(segment) &&
+  segment.trim() === segment;
 
 /** True when `path` is relative, uses `/`, and every segment is safe (no `..`, no drive letters). */
 export const isSafeRelativePath = (path: string): boolean => path.split('/').every(isSafeSegment);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runAction, type CliIo } from '../cli-support.js';
+import { runAction, ZIP_PATH_FIX, zipReadProblem, type CliIo } from '../cli-support.js';
 import { checkSolutionZip } from '../../packaging/check/check-solution.js';
 import { exitCodeOf, formatJson, formatText, toResult, type CheckResult } from '../../packaging/check/report.js';
 import { finding } from '../../packaging/check/rules/common.js';
@@ -38,12 +38,7 @@ async function checkFile(file: string, label: string) {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return [
-      finding('Critical', 'zip-unreadable', `${label} cannot be read (${code})`, {
-        fix: 'check the path; it must name an existing .zip file',
-      }),
-    ];
+    return [finding('Critical', 'zip-unreadable', `${label} ${zipReadProblem(error)}`, { fix: ZIP_PATH_FIX })];
   }
   return checkSolutionZip(bytes, label);
 }

@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { runAction, type CliIo } from '../cli-support.js';
 import { UserError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
+import { pathObstacle, writeFailure, type WriteTarget } from '../../core/io/path-errors.js';
 import { writeZip } from '../../core/io/zip.js';
+import { checkSolutionZip, countBySeverity, isBlocking } from '../../packaging/check/check-solution.js';
+import { formatText, summaryLine, toResult } from '../../packaging/check/report.js';
 import { packSolution } from '../../packaging/unpack/index.js';
 
 const PACK_HELP = [
@@ -13,7 +16,17 @@ const PACK_HELP = [
   'puts the split components back into customizations.xml, regenerates [Content_Types].xml and writes a',
   'deterministic zip (same folder → same bytes). Files outside the supported layout are refused;',
   'files and folders whose name starts with "." are ignored.',
+  '',
+  'Before writing, the zip goes through `cosell check` and its findings are printed: a Critical or High',
+  'finding (what Dataverse would reject, e.g. a flow without its .data.xml or a control without bundle.js)',
+  'stops the command with exit code 1 and nothing is written. --no-check writes the zip without checking.',
 ].join('\n');
+
+interface PackOptions {
+  folder: string;
+  zipfile: string;
+  check: boolean;
+}
 
 export function registerPack(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
@@ -21,18 +34,38 @@ export function registerPack(program: Command, io: CliIo, setExitCode: (code: nu
     .description('Build a solution .zip from an unpacked SolutionPackager source folder (like `pac solution pack`)')
     .requiredOption('-f, --folder <dir>', 'the unpacked solution folder (holds Other/Solution.xml)')
     .requiredOption('-z, --zipfile <zip>', 'the .zip to write (replaced if it exists)')
+    .option('--no-check', 'write the zip without running `check` on it first')
     .addHelpText('after', PACK_HELP)
-    .action(async (options: { folder: string; zipfile: string }) => {
-      setExitCode(
-        await runAction(io, async () => {
-          const folder = path.resolve(io.cwd, options.folder);
-          const entries = packSolution(await readFolder(folder, options.folder), options.folder);
-          await writeFileAtomic(path.resolve(io.cwd, options.zipfile), writeZip(entries));
-          io.out(`packed ${options.folder} into ${options.zipfile} (${entries.length} entries)`);
-          return 0;
-        }),
-      );
+    .action(async (options: PackOptions) => {
+      setExitCode(await runAction(io, () => pack(options, io)));
     });
+}
+
+async function pack(options: PackOptions, io: CliIo): Promise<number> {
+  const zip: WriteTarget = { target: path.resolve(io.cwd, options.zipfile), shown: options.zipfile, option: '--zipfile', kind: 'file' };
+  const obstacle = await pathObstacle(zip);
+  if (obstacle) throw obstacle;
+  const entries = packSolution(await readFolder(path.resolve(io.cwd, options.folder), options.folder), options.folder);
+  const bytes = writeZip(entries);
+  if (options.check) {
+    const findings = await checkSolutionZip(bytes, options.zipfile);
+    if (findings.length > 0) io.out(formatText([toResult(options.zipfile, findings)]));
+    if (findings.some(isBlocking)) {
+      throw new UserError(
+        options.zipfile,
+        undefined,
+        `was not written: Dataverse would reject it (${summaryLine(countBySeverity(findings))})`,
+        `correct the files of ${options.folder} named in the Critical and High findings above; --no-check writes the zip anyway`,
+      );
+    }
+  }
+  try {
+    await writeFileAtomic(zip.target, bytes);
+  } catch (error) {
+    throw await writeFailure(error, zip);
+  }
+  io.out(`packed ${options.folder} into ${options.zipfile} (${entries.length} entries)`);
+  return 0;
 }
 
 /** Every file below `folder`, keyed by its `/`-separated relative path; dot-files and dot-folders are skipped. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runAction, type CliIo } from '../cli-support.js';
+import { readZipArgument, runAction, type CliIo } from '../cli-support.js';
 import { UserError } from '../../core/errors.js';
+import { pathObstacle, writeFailure, type WriteTarget } from '../../core/io/path-errors.js';
 import { readZip } from '../../core/io/zip.js';
 import { SUPPORTED_COMPONENTS, unpackSolution, type UnpackedFile } from '../../packaging/unpack/index.js';
 
@@ -14,100 +15,95 @@ const LAYOUT_HELP = [
   ...SUPPORTED_COMPONENTS.map((component) => `  ${component.element ?? `${component.zipFolder}/`}: ${component.layout}`),
   '[Content_Types].xml is not written: `cosell pack` regenerates it.',
   'Any other component type (web resources, canvas apps, plug-ins, security roles…) is refused, never dropped.',
-  'The folder is written whole or not at all; a non-empty folder is replaced only with --allow-overwrite.',
+  '',
+  'The folder is written whole or not at all. Entries whose name starts with "." (.git, .gitignore, .vscode…)',
+  'are never touched: unpack into a git working tree and they stay. A folder holding any other file or folder',
+  'is refused unless --allow-overwrite is given, which deletes those (and only those) before writing.',
 ].join('\n');
+
+interface UnpackOptions {
+  zipfile: string;
+  folder: string;
+  allowOverwrite: boolean;
+}
 
 export function registerUnpack(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('unpack')
     .description('Extract a solution .zip into the SolutionPackager source folder layout (like `pac solution unpack`)')
     .requiredOption('-z, --zipfile <zip>', 'the solution .zip to read')
-    .requiredOption('-f, --folder <dir>', 'the folder to write the unpacked files to')
-    .option('--allow-overwrite', 'replace the whole content of a non-empty --folder', false)
+    .requiredOption('-f, --folder <dir>', 'the folder to write the unpacked files to (created when missing)')
+    .option('--allow-overwrite', 'replace what a non-empty --folder holds, except entries starting with "." (.git stays)')
     .addHelpText('after', LAYOUT_HELP)
-    .action(async (options: { zipfile: string; folder: string; allowOverwrite: boolean }) => {
-      setExitCode(
-        await runAction(io, async () => {
-          const zipFile = path.resolve(io.cwd, options.zipfile);
-          const folder = path.resolve(io.cwd, options.folder);
-          const files = unpackSolution(readZip(await readZipBytes(zipFile, options.zipfile), options.zipfile), options.zipfile);
-          await checkTarget(folder, options.folder, zipFile, io.cwd, options.allowOverwrite);
-          await replaceFolder(folder, files).catch((error: NodeJS.ErrnoException) => {
-            if (error instanceof UserError || !error.code) throw error;
-            throw new UserError(
-              options.folder,
-              undefined,
-              `cannot be written (${error.code}: ${error.message})`,
-              'check that the location is writable and has free space; the folder was left as it was',
-            );
-          });
-          io.out(`unpacked ${options.zipfile} into ${options.folder} (${files.length} files)`);
-          return 0;
-        }),
-      );
+    .action(async (options: UnpackOptions) => {
+      setExitCode(await runAction(io, () => unpack(options, io)));
     });
 }
 
-/** The zip's bytes; messages name it as the user wrote it (readZipFile would print the absolute path). */
-async function readZipBytes(file: string, label: string): Promise<Uint8Array> {
+async function unpack(options: UnpackOptions, io: CliIo): Promise<number> {
+  const zipFile = path.resolve(io.cwd, options.zipfile);
+  const target: WriteTarget = { target: path.resolve(io.cwd, options.folder), shown: options.folder, option: '--folder', kind: 'folder' };
+  const files = unpackSolution(readZip(await readZipArgument(io.cwd, options.zipfile), options.zipfile), options.zipfile);
+  await checkTarget(target, zipFile, io.cwd, options.allowOverwrite);
   try {
-    return await readFile(file);
+    await replaceFolder(target.target, files);
   } catch (error) {
-    throw new UserError(
-      label,
-      undefined,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'check the path; it must name an existing .zip file',
-    );
+    throw await writeFailure(error, target);
   }
+  io.out(`unpacked ${options.zipfile} into ${options.folder} (${files.length} files)`);
+  return 0;
 }
 
-type FolderState = 'missing' | 'empty' | 'full';
+/** Entries that belong to the user, not to the unpacked layout (which has no name starting with "."). */
+const isKept = (name: string): boolean => name.startsWith('.');
 
-async function folderState(folder: string, label: string): Promise<FolderState> {
-  let entries: string[];
+/** The folder's entries that unpack would replace; undefined when the folder does not exist. */
+async function replaceableEntries(folder: string): Promise<string[] | undefined> {
   try {
-    entries = await readdir(folder);
+    return (await readdir(folder)).filter((name) => !isKept(name)).sort();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
-    if (code === 'ENOTDIR') {
-      throw new UserError(label, undefined, 'exists and is a file, not a folder', 'choose a folder path for --folder');
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  return entries.length === 0 ? 'empty' : 'full';
 }
 
-async function checkTarget(folder: string, label: string, zipFile: string, cwd: string, allowOverwrite: boolean): Promise<void> {
+async function checkTarget(target: WriteTarget, zipFile: string, cwd: string, allowOverwrite: boolean): Promise<void> {
+  const folder = target.target;
   const inside = (child: string): boolean => child === folder || child.startsWith(`${folder}${path.sep}`);
   if (inside(zipFile) || inside(path.resolve(cwd))) {
     throw new UserError(
-      label,
+      target.shown,
       undefined,
       'contains the zip being unpacked or the current folder, which unpacking would replace',
       'choose a separate folder for --folder, e.g. src/ next to the zip',
     );
   }
-  if ((await folderState(folder, label)) === 'full' && !allowOverwrite) {
+  const obstacle = await pathObstacle(target);
+  if (obstacle) throw obstacle;
+  const replaced = (await replaceableEntries(folder)) ?? [];
+  if (replaced.length > 0 && !allowOverwrite) {
+    const listed = replaced.length > 3 ? `${replaced.slice(0, 3).join(', ')}…` : replaced.join(', ');
     throw new UserError(
-      label,
+      target.shown,
       undefined,
-      'is not empty',
-      'pass --allow-overwrite to replace its whole content, or choose a new or empty folder',
+      `is not empty (it holds ${listed})`,
+      'pass --allow-overwrite to replace them (entries starting with "." such as .git are kept), or choose a new or empty folder',
     );
   }
 }
 
 /**
  * Writes the files into a temporary sibling folder, then swaps it in with renames, so the target holds
- * either its old content or the complete new one. A previous content is removed only after the swap.
+ * either its old content or the complete new one. The user's dot entries are moved into the new folder
+ * before the swap; the old folder, removed after the swap, then holds only what unpack replaces.
  */
 async function replaceFolder(folder: string, files: readonly UnpackedFile[]): Promise<void> {
   const parent = path.dirname(folder);
   const tag = `${path.basename(folder)}.${randomBytes(6).toString('hex')}`;
   const staging = path.join(parent, `.${tag}.unpack-tmp`);
   const createdParent = await mkdir(parent, { recursive: true });
+  /** Dot entries of the user now inside `staging`: while any are, staging must not be deleted. */
+  const moved: string[] = [];
   try {
     await mkdir(staging);
     for (const file of files) {
@@ -116,22 +112,46 @@ async function replaceFolder(folder: string, files: readonly UnpackedFile[]): Pr
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, file.data);
     }
-    if ((await folderState(folder, folder)) === 'missing') {
+    if ((await replaceableEntries(folder)) === undefined) {
       await rename(staging, folder);
-    } else {
-      const previous = path.join(parent, `.${tag}.unpack-old`);
-      await rename(folder, previous);
-      try {
-        await rename(staging, folder);
-      } catch (error) {
-        await rename(previous, folder);
-        throw error;
-      }
-      await rm(previous, { recursive: true, force: true });
+      return;
     }
+    for (const name of (await readdir(folder)).filter(isKept)) {
+      await rename(path.join(folder, name), path.join(staging, name));
+      moved.push(name);
+    }
+    const previous = path.join(parent, `.${tag}.unpack-old`);
+    await rename(folder, previous);
+    try {
+      await rename(staging, folder);
+    } catch (error) {
+      await rename(previous, folder);
+      throw error;
+    }
+    moved.length = 0;
+    await rm(previous, { recursive: true, force: true });
   } catch (error) {
+    await restore(moved, staging, folder);
     await rm(staging, { recursive: true, force: true });
     if (createdParent) await rm(createdParent, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Moves the user's dot entries back from `staging` after a failed swap; when that fails too, says where they are. */
+async function restore(moved: string[], staging: string, folder: string): Promise<void> {
+  try {
+    while (moved.length > 0) {
+      const name = moved[moved.length - 1]!;
+      await rename(path.join(staging, name), path.join(folder, name));
+      moved.pop();
+    }
+  } catch (error) {
+    throw new UserError(
+      folder,
+      undefined,
+      `could not be replaced, and moving ${moved.join(', ')} back failed (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `move ${moved.join(', ')} from ${staging} back into ${folder} by hand`,
+    );
   }
 }

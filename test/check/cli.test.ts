@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../scripts/cli.js';
 import { writeZip } from '../../core/io/zip.js';
@@ -76,10 +76,15 @@ describe('cosell check on damaged input (CLI)', () => {
     ]);
   });
 
-  test('a missing file: reported as unreadable, exit 1', async () => {
-    const io = captureIo(await tempDir('check'));
-    expect(await runCli(['check', 'nope.zip'], io)).toBe(1);
-    expect(io.stdout.join('')).toContain('nope.zip cannot be read (ENOENT)');
+  test('a missing file or a folder: reported as unreadable, exit 1, no stack trace', async () => {
+    const dir = await tempDir('check');
+    await mkdir(path.join(dir, 'folder.zip'));
+    const io = captureIo(dir);
+    expect(await runCli(['check', 'nope.zip', 'folder.zip'], io)).toBe(1);
+    const text = io.stdout.join('');
+    expect(text).toContain('Critical      zip-unreadable\n    nope.zip does not exist\n');
+    expect(text).toContain('Critical      zip-unreadable\n    folder.zip is a folder, not a .zip file\n');
+    expect(io.stderr).toEqual([]);
   });
 
   test('no file given: commander usage error, non-zero exit', async () => {

@@ -43,7 +43,9 @@ describe('cosell unpack / pack through the CLI', () => {
     expect(tree.has('Other/Solution.xml')).toBe(true);
     expect(tree.has('[Content_Types].xml')).toBe(false);
 
-    const packed = await run(['pack', '--folder', 'src', '--zipfile', 'out/out.zip']);
+    // The synthetic zip exercises the layout, not importability (check refuses it: its components have no
+    // root components), so this round trip skips check; test/unpack/pack-check.test.ts covers check.
+    const packed = await run(['pack', '--folder', 'src', '--zipfile', 'out/out.zip', '--no-check']);
     expect(packed).toMatchObject({ code: 0, err: '' });
     const bytes = await readFile(path.join(dir, 'out', 'out.zip'));
     expect(bytes.equals(Buffer.from(zip))).toBe(true);
@@ -53,7 +55,7 @@ describe('cosell unpack / pack through the CLI', () => {
   it('accepts the pac short options -z and -f', async () => {
     await writeFile(path.join(dir, 'in.zip'), syntheticZip());
     expect((await run(['unpack', '-z', 'in.zip', '-f', 'src'])).code).toBe(0);
-    expect((await run(['pack', '-f', 'src', '-z', 'again.zip'])).code).toBe(0);
+    expect((await run(['pack', '-f', 'src', '-z', 'again.zip', '--no-check'])).code).toBe(0);
   });
 
   it('refuses a non-empty folder without --allow-overwrite and leaves it untouched', async () => {
@@ -66,6 +68,42 @@ describe('cosell unpack / pack through the CLI', () => {
     expect(result.err).toContain('--allow-overwrite');
     expect([...(await listTree(path.join(dir, 'src'))).keys()]).toEqual(['keep.txt']);
     expect((await readdir(dir)).sort()).toEqual(['in.zip', 'src']);
+  });
+
+  it('--allow-overwrite keeps .git and other dot entries, and replaces everything else', async () => {
+    await writeFile(path.join(dir, 'in.zip'), syntheticZip());
+    await mkdir(path.join(dir, 'src', '.git', 'refs'), { recursive: true });
+    await writeFile(path.join(dir, 'src', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    await writeFile(path.join(dir, 'src', '.gitignore'), '*.zip\n');
+    await mkdir(path.join(dir, 'src', 'Other'));
+    await writeFile(path.join(dir, 'src', 'Other', 'Stale.xml'), '<old />');
+    await writeFile(path.join(dir, 'src', 'notes.txt'), 'mine');
+
+    const refused = await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('error: src: is not empty (it holds Other, notes.txt)');
+    expect(refused.err).toContain('entries starting with "." such as .git are kept');
+
+    expect((await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src', '--allow-overwrite'])).code).toBe(0);
+    const tree = await listTree(path.join(dir, 'src'));
+    expect(tree.get('.git/HEAD')?.toString()).toBe('ref: refs/heads/main\n');
+    expect(tree.get('.gitignore')?.toString()).toBe('*.zip\n');
+    expect(await readdir(path.join(dir, 'src', '.git'))).toEqual(['HEAD', 'refs']);
+    expect(tree.has('Other/Stale.xml')).toBe(false);
+    expect(tree.has('notes.txt')).toBe(false);
+    expect(tree.has('Other/Customizations.xml')).toBe(true);
+    expect(tree.size).toBe(24 + 2);
+    expect((await readdir(dir)).sort()).toEqual(['in.zip', 'src']);
+  });
+
+  it('writes into a folder holding only dot entries (a fresh git repository) without --allow-overwrite', async () => {
+    await writeFile(path.join(dir, 'in.zip'), syntheticZip());
+    await mkdir(path.join(dir, 'src', '.git'), { recursive: true });
+    await writeFile(path.join(dir, 'src', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    expect((await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src'])).code).toBe(0);
+    const tree = await listTree(path.join(dir, 'src'));
+    expect(tree.has('.git/HEAD')).toBe(true);
+    expect(tree.has('Other/Solution.xml')).toBe(true);
   });
 
   it('replaces the whole folder with --allow-overwrite', async () => {
@@ -96,7 +134,11 @@ describe('cosell unpack / pack through the CLI', () => {
     expect(result.err).toContain('in.zip: contains the zip being unpacked');
     await writeFile(path.join(dir, 'file.txt'), 'x');
     const onFile = await run(['unpack', '--zipfile', 'in.zip', '--folder', 'file.txt']);
-    expect(onFile.err).toContain('file.txt: exists and is a file, not a folder');
+    expect(onFile.err).toContain('error: file.txt: is a file, not a folder\n  fix: give --folder a folder path');
+    const underFile = await run(['unpack', '--zipfile', 'in.zip', '--folder', 'file.txt/src']);
+    expect(underFile.code).toBe(1);
+    expect(underFile.err).toContain('error: file.txt/src: cannot be created: file.txt is a file, not a folder');
+    expect(underFile.err).not.toMatch(/\n\s+at /);
   });
 
   it('gives a clear error for a damaged zip and leaves the target folder untouched', async () => {
@@ -123,7 +165,11 @@ describe('cosell unpack / pack through the CLI', () => {
   it('refuses a zip file that does not exist', async () => {
     const result = await run(['unpack', '--zipfile', 'missing.zip', '--folder', 'src']);
     expect(result.code).toBe(1);
-    expect(result.err).toContain('missing.zip: cannot be read (ENOENT)');
+    expect(result.err).toContain('error: missing.zip: does not exist');
+    await mkdir(path.join(dir, 'folder.zip'));
+    const onFolder = await run(['unpack', '--zipfile', 'folder.zip', '--folder', 'src']);
+    expect(onFolder.code).toBe(1);
+    expect(onFolder.err).toContain('error: folder.zip: is a folder, not a .zip file');
   });
 
   it('refuses an unsupported component type, naming it, and writes nothing', async () => {
@@ -176,6 +222,19 @@ describe('cosell unpack / pack through the CLI', () => {
     expect(result.err).toContain('nope: does not exist or is not a folder');
   });
 
+  it('pack: a --zipfile that is a folder, or below a file, is a clear error before anything is read', async () => {
+    await writeFile(path.join(dir, 'in.zip'), syntheticZip());
+    expect((await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src'])).code).toBe(0);
+    await mkdir(path.join(dir, 'zips'));
+    const onFolder = await run(['pack', '--folder', 'src', '--zipfile', 'zips', '--no-check']);
+    expect(onFolder.code).toBe(1);
+    expect(onFolder.err).toBe('error: zips: is a folder\n  fix: give --zipfile the path of the file to write, not a folder');
+    const belowFile = await run(['pack', '--folder', 'src', '--zipfile', 'in.zip/out.zip', '--no-check']);
+    expect(belowFile.code).toBe(1);
+    expect(belowFile.err).toContain('error: in.zip/out.zip: cannot be created: in.zip is a file, not a folder');
+    expect(await readdir(path.join(dir, 'zips'))).toEqual([]);
+  });
+
   it('pack: refuses files outside the supported layout and unsupported components in Customizations.xml', async () => {
     await writeFile(path.join(dir, 'in.zip'), syntheticZip());
     expect((await run(['unpack', '--zipfile', 'in.zip', '--folder', 'src'])).code).toBe(0);
@@ -213,10 +272,14 @@ describe('cosell unpack / pack through the CLI', () => {
     const unpackHelp = await run(['unpack', '--help']);
     expect(unpackHelp.out).toContain('--zipfile <zip>');
     expect(unpackHelp.out).toContain('--allow-overwrite');
+    expect(unpackHelp.out).toContain('.git stays');
+    expect(unpackHelp.out).not.toContain('(default: false)');
     expect(unpackHelp.out).toContain('Other/Relationships.xml');
     const packHelp = await run(['pack', '--help']);
     expect(packHelp.out).toContain('--folder <dir>');
     expect(packHelp.out).toContain('[Content_Types].xml');
+    expect(packHelp.out).toContain('--no-check');
+    expect(packHelp.out).toContain('nothing is written');
   });
 });
 
@@ -224,13 +287,16 @@ describeWithShared('real SolutionPackager and Dataverse material', () => {
   it('packs the approvals-kit source tree once its "Both" managed form variant is removed', async () => {
     const source = path.join(dir, 'kit');
     await cp(path.join(FIXTURES, 'approvals-kit-unpacked'), source, { recursive: true });
+    // The fixture leaves out the control's script code (its README says so); pack needs the file its manifest names.
+    await writeFile(path.join(source, 'Controls', 'cat_PowerCAT.Panel', 'bundle.js'), '/* placeholder for the omitted bundle */\n');
     const both = await run(['pack', '--folder', 'kit', '--zipfile', 'kit.zip']);
     expect(both.code).toBe(1);
     expect(both.err).toContain('_managed.xml: is the managed variant of a form');
 
     const formFolder = path.join(source, 'Entities', 'cat_BusinessApprovalCondition', 'FormXml', 'main');
     for (const name of await readdir(formFolder)) if (name.endsWith('_managed.xml')) await rm(path.join(formFolder, name));
-    const packed = await run(['pack', '--folder', 'kit', '--zipfile', 'kit.zip']);
+    // The fixture is a subset of the kit's source tree (its README says so), so check would refuse the zip.
+    const packed = await run(['pack', '--folder', 'kit', '--zipfile', 'kit.zip', '--no-check']);
     expect(packed).toMatchObject({ code: 0, err: '' });
 
     const entries = readZip(await readFile(path.join(dir, 'kit.zip')), 'kit.zip');
