@@ -5,11 +5,12 @@ import { projectFile } from '../../core/paths.js';
 import { buildPackages } from '../../packaging/build-solution.js';
 import { generatePackage, packageFileName } from '../../packaging/generate/package.js';
 import { decodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
-import { XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { configFixtureFile, defaultModel } from '../support/model.js';
+import { queryXml, xpathAttributes, xpathValue, xpathValues } from '../support/xpath.js';
 
 const text = (entries: ZipEntry[], name: string): string => decodeText(entries.find((entry) => entry.name === name)!.data);
-const select = (xml: string, tag: string): string[] => [...xml.matchAll(new RegExp(`<${tag}[ >/][^>]*>?`, 'g'))].map((m) => m[0]);
+const ROOT_COMPONENTS = '/ImportExportXml/SolutionManifest/RootComponents/RootComponent';
+const CONTENT_TYPES = { ct: 'http://schemas.openxmlformats.org/package/2006/content-types' };
 
 describe('generated solution package', () => {
   const model = defaultModel();
@@ -42,8 +43,8 @@ describe('generated solution package', () => {
   });
 
   test('managed and unmanaged differ only in <Managed>', () => {
-    expect(text(managed, 'solution.xml')).toContain('<Managed>1</Managed>');
-    expect(text(unmanaged, 'solution.xml')).toContain('<Managed>0</Managed>');
+    expect(xpathValue(text(managed, 'solution.xml'), '/ImportExportXml/SolutionManifest/Managed')).toBe('1');
+    expect(xpathValue(text(unmanaged, 'solution.xml'), '/ImportExportXml/SolutionManifest/Managed')).toBe('0');
     expect(text(unmanaged, 'solution.xml').replace('<Managed>0</Managed>', '<Managed>1</Managed>')).toBe(text(managed, 'solution.xml'));
     expect(text(unmanaged, 'customizations.xml')).toBe(text(managed, 'customizations.xml'));
   });
@@ -55,73 +56,107 @@ describe('generated solution package', () => {
 
   test('root components: opportunity as a shell, the custom table, the choices, the form', () => {
     const formId = model.forms[0]!.placement.formId;
-    expect(select(text(managed, 'solution.xml'), 'RootComponent')).toEqual([
-      '<RootComponent type="1" schemaName="opportunity" behavior="2" />',
-      '<RootComponent type="1" schemaName="pcs_partnercentersolution" behavior="0" />',
-      '<RootComponent type="9" schemaName="pcs_howcanmicrosofthelp" behavior="0" />',
-      '<RootComponent type="9" schemaName="pcs_referralstatus" behavior="0" />',
-      '<RootComponent type="9" schemaName="pcs_referralsubstatus" behavior="0" />',
-      `<RootComponent type="60" id="{${formId}}" behavior="0" />`,
+    expect(xpathAttributes(text(managed, 'solution.xml'), ROOT_COMPONENTS)).toEqual([
+      { type: '1', schemaName: 'opportunity', behavior: '2' },
+      { type: '1', schemaName: 'pcs_partnercentersolution', behavior: '0' },
+      { type: '9', schemaName: 'pcs_howcanmicrosofthelp', behavior: '0' },
+      { type: '9', schemaName: 'pcs_referralstatus', behavior: '0' },
+      { type: '9', schemaName: 'pcs_referralsubstatus', behavior: '0' },
+      { type: '60', id: `{${formId}}`, behavior: '0' },
     ]);
   });
 
   test('customizations.xml holds the columns, key, relationship, choices and connection references', () => {
-    const xml = text(managed, 'customizations.xml');
-    expect(xml.startsWith('<ImportExportXml xmlns:xsi=')).toBe(true);
-    expect(xml).toContain('<Name LocalizedName="Opportunity" OriginalName="Opportunity">Opportunity</Name>');
-    expect(xml).toContain('<attribute PhysicalName="pcs_HowCanMicrosoftHelp">\r\n              <Type>multiselectpicklist</Type>');
-    expect(xml).toContain('<OptionSetName>pcs_howcanmicrosofthelp</OptionSetName>');
-    expect(xml).toContain('<AttributeName>pcs_referralidentifier</AttributeName>');
-    expect(xml).toContain('<EntityRelationship Name="pcs_Opportunity_PartnerCenterSolution">');
-    expect(xml).toContain('<ReferencedEntityName>Opportunity</ReferencedEntityName>');
-    expect(xml).toContain('<connectorid>/providers/Microsoft.PowerApps/apis/shared_partnercenterref</connectorid>');
-    expect(xml).toContain('<Language>1028</Language>');
-    expect(xml).toContain('<label description="Microsoft 合作夥伴中心" languagecode="1028" />');
+    const customizations = text(managed, 'customizations.xml');
+    expect(customizations.slice(0, '<ImportExportXml '.length)).toBe('<ImportExportXml ');
+    queryXml(customizations, (xml) => {
+      expect(xml.values('/ImportExportXml/Entities/Entity/Name')).toEqual(['Opportunity', 'pcs_PartnerCenterSolution']);
+      expect(xml.attributes('/ImportExportXml/Entities/Entity/Name[.="Opportunity"]')).toEqual([
+        { LocalizedName: 'Opportunity', OriginalName: 'Opportunity' },
+      ]);
+      const opportunity = '/ImportExportXml/Entities/Entity[Name="Opportunity"]/EntityInfo/entity';
+      const help = `${opportunity}/attributes/attribute[@PhysicalName="pcs_HowCanMicrosoftHelp"]`;
+      expect(xml.value(`${help}/Type`)).toBe('multiselectpicklist');
+      expect(xml.value(`${help}/OptionSetName`)).toBe('pcs_howcanmicrosofthelp');
+      expect(xml.values(`${help}/displaynames/displayname/@description`)).toEqual(['How can Microsoft help?', 'Microsoft 可以如何協助？']);
+      const key = `${opportunity}/EntityKeys/EntityKey`;
+      expect(xml.values(`${key}/Name`)).toEqual(['pcs_key_ReferralIdentifier']);
+      expect(xml.values(`${key}/EntityKeyAttributes/AttributeName`)).toEqual(['pcs_referralidentifier']);
+      const relationship = '/ImportExportXml/EntityRelationships/EntityRelationship[@Name="pcs_Opportunity_PartnerCenterSolution"]';
+      expect(xml.value(`${relationship}/EntityRelationshipType`)).toBe('OneToMany');
+      expect(xml.value(`${relationship}/ReferencingEntityName`)).toBe('pcs_PartnerCenterSolution');
+      expect(xml.value(`${relationship}/ReferencedEntityName`)).toBe('Opportunity');
+      expect(xml.value(`${relationship}/ReferencingAttributeName`)).toBe('pcs_Opportunity');
+      const references = '/ImportExportXml/connectionreferences/connectionreference';
+      expect(xml.values(`${references}/@connectionreferencelogicalname`)).toEqual([
+        'pcs_PartnerCenterReferrals',
+        'pcs_PartnerCenterEvents',
+        'pcs_Dataverse',
+      ]);
+      expect(xml.values(`${references}/connectorid`)).toEqual([
+        '/providers/Microsoft.PowerApps/apis/shared_partnercenterref',
+        '/providers/Microsoft.PowerApps/apis/shared_partnercenterevents',
+        '/providers/Microsoft.PowerApps/apis/shared_commondataserviceforapps',
+      ]);
+      expect(xml.values('/ImportExportXml/Languages/Language')).toEqual(['1033', '1028']);
+      expect(xml.attributes('//section[@name="pcs_microsoftpartnercenter"]/labels/label')).toEqual([
+        { description: 'Microsoft Partner Center', languagecode: '1033' },
+        { description: 'Microsoft 合作夥伴中心', languagecode: '1028' },
+      ]);
+    });
   });
 
   test('the solutions table ships its main form and the standard system views', () => {
-    const doc = XmlDocument.fromString(text(managed, 'customizations.xml'));
-    const entity = '/ImportExportXml/Entities/Entity[Name="pcs_PartnerCenterSolution"]';
-    const types = (doc.find(`${entity}/SavedQueries/savedqueries/savedquery/querytype`) as XmlElement[])
-      .map((e) => Number(e.content))
-      .sort((a, b) => a - b);
-    expect(types).toEqual([0, 0, 1, 2, 4, 64]);
-    const quickFind = (
-      doc.find(`${entity}//savedquery[isquickfindquery="1"]//filter[@isquickfindfields="1"]/condition`) as XmlElement[]
-    ).map((e) => e.attr('attribute')?.value);
-    expect(quickFind).toEqual(['pcs_name', 'pcs_solutionidentifier']);
-    const fields = (doc.find(`${entity}/FormXml/forms[@type="main"]/systemform//control`) as XmlElement[]).map(
-      (e) => e.attr('datafieldname')?.value,
-    );
-    expect(fields).toEqual(['pcs_name', 'pcs_solutionidentifier', 'pcs_opportunity', 'ownerid']);
-    doc.dispose();
+    queryXml(text(managed, 'customizations.xml'), (xml) => {
+      const entity = '/ImportExportXml/Entities/Entity[Name="pcs_PartnerCenterSolution"]';
+      const types = xml
+        .values(`${entity}/SavedQueries/savedqueries/savedquery/querytype`)
+        .map(Number)
+        .sort((a, b) => a - b);
+      expect(types).toEqual([0, 0, 1, 2, 4, 64]);
+      expect(xml.values(`${entity}//savedquery[isquickfindquery="1"]//filter[@isquickfindfields="1"]/condition/@attribute`)).toEqual([
+        'pcs_name',
+        'pcs_solutionidentifier',
+      ]);
+      expect(xml.values(`${entity}/FormXml/forms[@type="main"]/systemform//control/@datafieldname`)).toEqual([
+        'pcs_name',
+        'pcs_solutionidentifier',
+        'pcs_opportunity',
+        'ownerid',
+      ]);
+    });
   });
 
   test('the Partner Center section lists the solutions in a subgrid on the associated view', () => {
     const solutions = model.tables.find((table) => table.kind === 'custom')!;
     const associated = solutions.kind === 'custom' ? solutions.views.find((view) => view.queryType === 2)! : undefined;
-    const doc = XmlDocument.fromString(text(managed, 'customizations.xml'));
-    const grid = doc.get('//section[@name="pcs_microsoftpartnercenter"]//control[@id="pcs_partnercentersolution_grid"]') as XmlElement;
-    expect(grid.get('parameters/ViewId')?.content).toBe(`{${associated!.id}}`);
-    expect(grid.get('parameters/RelationshipName')?.content).toBe('pcs_Opportunity_PartnerCenterSolution');
-    expect(grid.get('parameters/TargetEntityType')?.content).toBe('pcs_partnercentersolution');
-    doc.dispose();
+    queryXml(text(managed, 'customizations.xml'), (xml) => {
+      const grid = '//section[@name="pcs_microsoftpartnercenter"]//control[@id="pcs_partnercentersolution_grid"]';
+      expect(xml.value(`${grid}/parameters/ViewId`)).toBe(`{${associated!.id}}`);
+      expect(xml.value(`${grid}/parameters/RelationshipName`)).toBe('pcs_Opportunity_PartnerCenterSolution');
+      expect(xml.value(`${grid}/parameters/TargetEntityType`)).toBe('pcs_partnercentersolution');
+    });
   });
 
   test('read-only fields are disabled on the form and hidden bookkeeping is not on it', () => {
-    const xml = text(managed, 'customizations.xml');
-    expect(xml).toMatch(/<control id="pcs_referralidentifier" [^>]*disabled="true"/);
-    expect(xml).toMatch(/<control id="pcs_syncwithpartnercenter" [^>]*disabled="false"/);
-    expect(xml).not.toContain('datafieldname="pcs_partnercenteretag"');
+    queryXml(text(managed, 'customizations.xml'), (xml) => {
+      const section = '//forms[@type="main"]/systemform//section[@name="pcs_microsoftpartnercenter"]';
+      expect(xml.value(`${section}//control[@datafieldname="pcs_referralidentifier"]/@disabled`)).toBe('true');
+      expect(xml.value(`${section}//control[@datafieldname="pcs_audit"]/@disabled`)).toBe('true');
+      expect(xml.value(`${section}//control[@datafieldname="pcs_syncwithpartnercenter"]/@disabled`)).toBe('false');
+      for (const hidden of ['pcs_partnercenteretag', 'pcs_lastsyncedhash', 'pcs_lastsyncedon'])
+        expect(xml.count(`//systemform//control[@datafieldname="${hidden}"]`)).toBe(0);
+    });
   });
 
   test('a Boolean env var default is written yes/no; strings as given', () => {
-    expect(text(managed, 'environmentvariabledefinitions/pcs_Checkmark/environmentvariabledefinition.xml')).toContain(
-      '<defaultvalue>yes</defaultvalue>',
-    );
-    expect(text(managed, 'environmentvariabledefinitions/pcs_DealValueField/environmentvariabledefinition.xml')).toContain(
-      '<defaultvalue>estimatedvalue</defaultvalue>',
-    );
+    const defaultOf = (name: string) =>
+      xpathValue(
+        text(managed, `environmentvariabledefinitions/${name}/environmentvariabledefinition.xml`),
+        `/environmentvariabledefinition[@schemaname="${name}"]/defaultvalue`,
+      );
+    expect(defaultOf('pcs_Checkmark')).toBe('yes');
+    expect(defaultOf('pcs_DealValueField')).toBe('estimatedvalue');
   });
 
   test('the same input gives byte-identical zips', () => {
@@ -154,7 +189,7 @@ describe('generated solution package', () => {
     expect(text(next, 'customizations.xml')).toBe(text(managed, 'customizations.xml'));
     const ids = (xml: string) => [...xml.matchAll(/\{[0-9a-f-]{36}\}/g)].map((m) => m[0]);
     expect(ids(text(next, 'solution.xml'))).toEqual(ids(text(managed, 'solution.xml')));
-    expect(text(next, 'solution.xml')).toContain('<Version>1.0.0.1</Version>');
+    expect(xpathValue(text(next, 'solution.xml'), '/ImportExportXml/SolutionManifest/Version')).toBe('1.0.0.1');
   });
 
   test('labels with XML-special characters, emoji and CJK round-trip intact', () => {
@@ -166,13 +201,16 @@ describe('generated solution package', () => {
       }),
       'managed',
     );
-    const doc = XmlDocument.fromString(text(built, 'solution.xml'));
-    const described = doc.find('/ImportExportXml/SolutionManifest/*/*[@languagecode="1033"]') as XmlElement[];
-    expect(described.map((element) => element.attr('description')?.value)).toEqual([tricky, tricky]);
-    doc.dispose();
-    expect(text(built, 'customizations.xml')).toContain(
-      '<connectionreferencedisplayname>Co-sell &lt;&amp;"\'&gt; 🤝 共同銷售 | Dataverse</connectionreferencedisplayname>',
-    );
+    expect(xpathValues(text(built, 'solution.xml'), '/ImportExportXml/SolutionManifest/*/*[@languagecode="1033"]/@description')).toEqual([
+      tricky,
+      tricky,
+    ]);
+    expect(
+      xpathValue(
+        text(built, 'customizations.xml'),
+        '//connectionreference[@connectionreferencelogicalname="pcs_Dataverse"]/connectionreferencedisplayname',
+      ),
+    ).toBe(`${tricky} | Dataverse`);
   });
 
   test('flows and code components given to the model are packaged with their files and roots', () => {
@@ -206,17 +244,25 @@ describe('generated solution package', () => {
       ]),
     );
     expect(text(entries, fileName)).toBe('{\r\n  "properties": {\r\n    "definition": {}\r\n  },\r\n  "schemaVersion": "1.0.0.0"\r\n}');
-    const customizations = text(entries, 'customizations.xml');
-    expect(customizations).toContain(`<Workflow WorkflowId="{${flowId}}" Name="Test Flow: one">`);
-    expect(customizations).toContain(`<JsonFileName>/${fileName}</JsonFileName>`);
-    expect(customizations).toContain('<StateCode>0</StateCode>');
-    expect(customizations).toContain('<FileName>/Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml</FileName>');
-    const solution = text(entries, 'solution.xml');
-    expect(solution).toContain(`<RootComponent type="29" id="{${flowId}}" behavior="0" />`);
-    expect(solution).toContain('<RootComponent type="66" schemaName="pcs_CoSell.ReferralPanel" behavior="0" />');
-    expect(text(entries, '[Content_Types].xml')).toContain(
-      '<Default Extension="xml" ContentType="application/octet-stream" /><Default Extension="json" ContentType="application/octet-stream" /><Default Extension="js" ContentType="application/octet-stream" />',
-    );
+    queryXml(text(entries, 'customizations.xml'), (xml) => {
+      const workflow = `/ImportExportXml/Workflows/Workflow[@WorkflowId="{${flowId}}"]`;
+      expect(xml.value(`${workflow}/@Name`)).toBe('Test Flow: one');
+      expect(xml.value(`${workflow}/JsonFileName`)).toBe(`/${fileName}`);
+      expect(xml.value(`${workflow}/StateCode`)).toBe('0');
+      expect(xml.values('/ImportExportXml/CustomControls/CustomControl/Name')).toEqual(['pcs_CoSell.ReferralPanel']);
+      expect(xml.values('/ImportExportXml/CustomControls/CustomControl/FileName')).toEqual([
+        '/Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml',
+      ]);
+    });
+    expect(xpathAttributes(text(entries, 'solution.xml'), `${ROOT_COMPONENTS}[@type="29" or @type="66"]`)).toEqual([
+      { type: '29', id: `{${flowId}}`, behavior: '0' },
+      { type: '66', schemaName: 'pcs_CoSell.ReferralPanel', behavior: '0' },
+    ]);
+    expect(xpathAttributes(text(entries, '[Content_Types].xml'), '/ct:Types/ct:Default', { namespaces: CONTENT_TYPES })).toEqual([
+      { Extension: 'xml', ContentType: 'application/octet-stream' },
+      { Extension: 'json', ContentType: 'application/octet-stream' },
+      { Extension: 'js', ContentType: 'application/octet-stream' },
+    ]);
   });
 
   test('an existing form gets a diff section marked Added under the given tab', () => {
@@ -227,12 +273,17 @@ describe('generated solution package', () => {
       }),
       'managed',
     );
-    const xml = text(diff, 'customizations.xml');
-    expect(xml).toContain('<formid>{a837e4a7-01b8-4f82-a475-be9abd67e667}</formid>');
-    expect(xml).toContain(`<tab id="{${tabId}}" solutionaction="Modified">`);
-    expect(xml).toMatch(/<section name="pcs_microsoftpartnercenter" [^>]*solutionaction="Added"/);
-    expect(xml).not.toContain('datafieldname="name"');
-    expect(text(diff, 'solution.xml')).toContain('<RootComponent type="60" id="{a837e4a7-01b8-4f82-a475-be9abd67e667}" behavior="0" />');
+    queryXml(text(diff, 'customizations.xml'), (xml) => {
+      const form = '/ImportExportXml/Entities/Entity[Name="Opportunity"]/FormXml/forms[@type="main"]/systemform';
+      expect(xml.values(`${form}/formid`)).toEqual(['{a837e4a7-01b8-4f82-a475-be9abd67e667}']);
+      expect(xml.attributes(`${form}//tab`)).toEqual([{ id: `{${tabId}}`, solutionaction: 'Modified' }]);
+      expect(xml.values(`${form}//section/@name`)).toEqual(['pcs_microsoftpartnercenter']);
+      expect(xml.value(`${form}//section/@solutionaction`)).toBe('Added');
+      expect(xml.count(`${form}//control[@datafieldname="name"]`)).toBe(0);
+    });
+    expect(xpathAttributes(text(diff, 'solution.xml'), `${ROOT_COMPONENTS}[@type="60"]`)).toEqual([
+      { type: '60', id: '{a837e4a7-01b8-4f82-a475-be9abd67e667}', behavior: '0' },
+    ]);
   });
 
   test('the written zip reads back to the same entries', () => {
