@@ -1,16 +1,17 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkSolution, type Finding } from '../../packaging/check/check-solution.js';
-import { buildPackages } from '../../packaging/build-solution.js';
+import { assertImportable, buildPackages } from '../../packaging/build-solution.js';
 import { readBuiltControl } from '../../packaging/pcf-control.js';
 import { UserError } from '../../core/errors.js';
 import { generatePackage } from '../../packaging/generate/package.js';
-import { decodeText, encodeText, type ZipEntry } from '../../core/io/zip.js';
+import { decodeText, encodeText, readZip, type ZipEntry } from '../../core/io/zip.js';
 import type { PacConfig } from '../../solution/config/config.js';
 import type { CodeComponent } from '../../solution/model.js';
 import { validateModel } from '../../solution/validate.js';
 import { tempDir } from '../support/cli.js';
 import { defaultModel } from '../support/model.js';
+import { queryXml, xpathAttributes, xpathValues } from '../support/xpath.js';
 import { writeBuiltControlFixture } from './support.js';
 
 const NAME = 'pcs_CoSell.PartnerCenterSection';
@@ -124,47 +125,82 @@ describe('packaged and bound on the Partner Center section', () => {
     expect(entries.map((entry) => entry.name)).toEqual(
       expect.arrayContaining(control.files.map((file) => `Controls/${NAME}/${file.path}`)),
     );
-    expect(text(entries, 'customizations.xml')).toMatch(
-      new RegExp(
-        `<CustomControl>\\s*<Name>${NAME.replace('.', '\\.')}</Name>\\s*<FileName>/Controls/${NAME.replace('.', '\\.')}/ControlManifest\\.xml</FileName>`,
-      ),
-    );
-    expect(text(entries, 'solution.xml')).toContain(`<RootComponent type="66" schemaName="${NAME}" behavior="0" />`);
-    expect(text(entries, '[Content_Types].xml')).toContain('<Default Extension="resx" ContentType="application/octet-stream" />');
+    queryXml(text(entries, 'customizations.xml'), (xml) => {
+      expect(xml.values('/ImportExportXml/CustomControls/CustomControl/Name')).toEqual([NAME]);
+      expect(xml.values('/ImportExportXml/CustomControls/CustomControl/FileName')).toEqual([`/Controls/${NAME}/ControlManifest.xml`]);
+    });
+    expect(
+      xpathAttributes(text(entries, 'solution.xml'), '/ImportExportXml/SolutionManifest/RootComponents/RootComponent[@type="66"]'),
+    ).toEqual([{ type: '66', schemaName: NAME, behavior: '0' }]);
+    expect(
+      xpathValues(text(entries, '[Content_Types].xml'), '/ct:Types/ct:Default[@ContentType="application/octet-stream"]/@Extension', {
+        namespaces: { ct: 'http://schemas.openxmlformats.org/package/2006/content-types' },
+      }),
+    ).toEqual(['xml', 'js', 'resx']);
   });
 
   test('controlDescriptions: the classic fallback, then the control for form factors 0, 1 and 2 with every bound property and its of-type', () => {
-    const xml = text(built(), 'customizations.xml');
-    const description = /<controlDescription forControl="(\{[^"]+\})">([\s\S]*?)<\/controlDescription>/.exec(xml)!;
-    expect(xml).toMatch(new RegExp(`<control id="pcs_syncwithpartnercenter" [^>]*uniqueid="${description[1]!.replace(/[{}]/g, '\\$&')}"`));
-    const body = description[2]!;
-    expect(body.indexOf('<customControl id="{B0C6723A-8503-4FD7-BB28-C8A06AC933C2}">')).toBeLessThan(body.indexOf('formFactor="0"'));
-    expect(body).toContain('<datafieldname>pcs_syncwithpartnercenter</datafieldname>');
-    expect([...body.matchAll(/<customControl formFactor="(\d)" name="([^"]+)">/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
-      `0 ${NAME}`,
-      `1 ${NAME}`,
-      `2 ${NAME}`,
-    ]);
-    for (const parameter of [
-      '<SyncWithPartnerCenter type="TwoOptions">pcs_syncwithpartnercenter</SyncWithPartnerCenter>',
-      '<ReferralLink type="SingleLine.URL">pcs_referrallink</ReferralLink>',
-      '<HowCanMicrosoftHelp type="MultiSelectOptionSet">pcs_howcanmicrosofthelp</HowCanMicrosoftHelp>',
-      '<ReferralStatus type="OptionSet">pcs_referralstatus</ReferralStatus>',
-      '<Audit type="Multiple">pcs_audit</Audit>',
-      '<CustomerContact type="Lookup.Simple">parentcontactid</CustomerContact>',
-    ])
-      expect(body.split(parameter)).toHaveLength(4);
+    queryXml(text(built(), 'customizations.xml'), (xml) => {
+      const form = '/ImportExportXml/Entities/Entity[Name="Opportunity"]/FormXml/forms[@type="main"]/systemform/form';
+      expect(xml.values(`${form}/controlDescriptions/controlDescription/@forControl`)).toEqual([
+        xml.value(`${form}//section[@name="pcs_microsoftpartnercenter"]//control[@id="pcs_syncwithpartnercenter"]/@uniqueid`),
+      ]);
+      const description = `${form}/controlDescriptions/controlDescription`;
+      expect(xml.attributes(`${description}/customControl`)).toEqual([
+        { id: '{B0C6723A-8503-4FD7-BB28-C8A06AC933C2}' },
+        { formFactor: '0', name: NAME },
+        { formFactor: '1', name: NAME },
+        { formFactor: '2', name: NAME },
+      ]);
+      expect(xml.names(`${description}/customControl[1]/parameters/*`)).toEqual(['datafieldname']);
+      expect(xml.value(`${description}/customControl[1]/parameters/datafieldname`)).toBe('pcs_syncwithpartnercenter');
+      for (const formFactor of ['0', '1', '2']) {
+        const parameters = `${description}/customControl[@formFactor="${formFactor}"]/parameters/*`;
+        const names = xml.names(parameters);
+        const types = xml.values(`${parameters}/@type`);
+        const columns = xml.values(parameters);
+        expect(names.map((name, index) => `${name} ${types[index]} ${columns[index]}`)).toEqual([
+          'SyncWithPartnerCenter TwoOptions pcs_syncwithpartnercenter',
+          'ReferralIdentifier SingleLine.Text pcs_referralidentifier',
+          'ReferralLink SingleLine.URL pcs_referrallink',
+          'HowCanMicrosoftHelp MultiSelectOptionSet pcs_howcanmicrosofthelp',
+          'ReferralVisibility TwoOptions pcs_referralvisibility',
+          'ReferralStatus OptionSet pcs_referralstatus',
+          'ReferralSubstatus OptionSet pcs_referralsubstatus',
+          'MicrosoftCrmIdentifier SingleLine.Text pcs_microsoftcrmidentifier',
+          'Audit Multiple pcs_audit',
+          'CustomerAccount Lookup.Simple parentaccountid',
+          'CustomerContact Lookup.Simple parentcontactid',
+        ]);
+      }
+    });
   });
 
   test('the other section fields stay on the form as hidden cells; the anchor cell has no label', () => {
-    const xml = text(built(), 'customizations.xml');
-    const section = /<section name="pcs_microsoftpartnercenter"[\s\S]*?<\/section>/.exec(xml)![0];
-    expect(section).toMatch(/<cell id="[^"]+" showlabel="false">\s*<labels>[\s\S]*?<control id="pcs_syncwithpartnercenter"/);
-    expect(section.match(/visible="false"/g)).toHaveLength(9 + 2);
-    expect(section).toMatch(
-      /<cell id="[^"]+" showlabel="true" visible="false">[\s\S]*?<control id="pcs_microsoftpartnercenter_parentcontactid" classid="\{270BD3DB-D9AF-4782-9025-509E298DEC0A\}" datafieldname="parentcontactid"/,
-    );
-    expect(section).toContain('TargetEntityType>pcs_partnercentersolution<');
+    queryXml(text(built(), 'customizations.xml'), (xml) => {
+      const section = '//forms[@type="main"]/systemform//section[@name="pcs_microsoftpartnercenter"]';
+      expect(xml.attributes(`${section}//cell[control/@id="pcs_syncwithpartnercenter"]`)).toEqual([
+        { id: expect.any(String), showlabel: 'false' },
+      ]);
+      expect(xml.values(`${section}//cell[@visible="false"]/control/@datafieldname`)).toEqual([
+        'pcs_referralidentifier',
+        'pcs_referrallink',
+        'pcs_howcanmicrosofthelp',
+        'pcs_referralvisibility',
+        'pcs_products',
+        'pcs_referralstatus',
+        'pcs_referralsubstatus',
+        'pcs_microsoftcrmidentifier',
+        'pcs_audit',
+        'parentaccountid',
+        'parentcontactid',
+      ]);
+      expect(xml.values(`${section}//cell[@visible="false"]/@showlabel`)).toEqual(Array<string>(11).fill('true'));
+      expect(xml.attributes(`${section}//cell/control[@datafieldname="parentcontactid"]`)).toEqual([
+        expect.objectContaining({ id: 'pcs_microsoftpartnercenter_parentcontactid', classid: '{270BD3DB-D9AF-4782-9025-509E298DEC0A}' }),
+      ]);
+      expect(xml.values(`${section}//cell[not(@visible)]/control/parameters/TargetEntityType`)).toEqual(['pcs_partnercentersolution']);
+    });
   });
 
   test('check finds nothing wrong in the package (managed and unmanaged, new form and existing form)', async () => {
@@ -180,7 +216,7 @@ describe('packaged and bound on the Partner Center section', () => {
     };
     const existing = defaultModel({ controls: [control] }, onExistingForm);
     const diff = generatePackage(existing, 'managed');
-    expect(text(diff, 'customizations.xml')).toContain(`<customControl formFactor="2" name="${NAME}">`);
+    expect(xpathValues(text(diff, 'customizations.xml'), '//controlDescription/customControl/@formFactor')).toEqual(['0', '1', '2']);
     // The diff form has the same (schema) findings with or without the control: the binding adds none.
     const withoutControl = generatePackage(defaultModel(undefined, onExistingForm), 'managed');
     expect(rules(await checkSolution(diff, 'ours'))).toEqual(rules(await checkSolution(withoutControl, 'ours')));
@@ -188,7 +224,10 @@ describe('packaged and bound on the Partner Center section', () => {
 
   test('the build path (validate, generate, zip, check) accepts it', async () => {
     const [item] = buildPackages(model(), ['managed']);
-    expect(item!.bytes.length).toBeGreaterThan(0);
+    expect(await assertImportable(item!)).toEqual([]);
+    const zipped = readZip(item!.bytes, item!.fileName).map((entry) => [entry.name, Buffer.from(entry.data).toString('base64')]);
+    expect(zipped).toEqual(built().map((entry) => [entry.name, Buffer.from(entry.data).toString('base64')]));
+    expect(zipped.map(([name]) => name)).toContain(`Controls/${NAME}/bundle.js`);
   });
 
   const manifestEntry = `Controls/${NAME}/ControlManifest.xml`;

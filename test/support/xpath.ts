@@ -12,6 +12,8 @@ export interface XmlQuery {
   value(xpath: string): string;
   /** How many nodes the XPath selects. */
   count(xpath: string): number;
+  /** The name of every element or attribute selected (`prefix:name` for prefixed ones). */
+  names(xpath: string): string[];
   /** The attributes of every element selected (`prefix:name` for prefixed ones), as plain records. */
   attributes(xpath: string): Array<Record<string, string>>;
 }
@@ -23,9 +25,14 @@ export interface XmlQueryOptions {
 
 const stringValue = (node: XmlNode): string => (node instanceof XmlAttribute ? node.value : node.content);
 
+function nameOf(node: XmlNode, xpath: string): string {
+  if (!(node instanceof XmlElement || node instanceof XmlAttribute)) throw new Error(`${xpath} selects a node without a name`);
+  return node.prefix ? `${node.prefix}:${node.name}` : node.name;
+}
+
 function attributesOf(node: XmlNode, xpath: string): Record<string, string> {
   if (!(node instanceof XmlElement)) throw new Error(`${xpath} selects a node that is not an element`);
-  return Object.fromEntries(node.attrs.map((attr) => [attr.prefix ? `${attr.prefix}:${attr.name}` : attr.name, attr.value]));
+  return Object.fromEntries(node.attrs.map((attr) => [nameOf(attr, xpath), attr.value]));
 }
 
 /** Parses the XML, hands the document to `query`, and disposes it whatever `query` does. */
@@ -50,6 +57,7 @@ export function queryXml<T>(xml: string | Uint8Array, use: (query: XmlQuery) => 
         return stringValue(found[0]!);
       },
       count: (xpath) => find(xpath).length,
+      names: (xpath) => find(xpath).map((node) => nameOf(node, xpath)),
       attributes: (xpath) => find(xpath).map((node) => attributesOf(node, xpath)),
     });
   });
