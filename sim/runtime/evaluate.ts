@@ -29,7 +29,7 @@ const TEMPLATE_CACHE = new Map<string, Template>();
 const CACHE_LIMIT = 20000;
 
 /** Parses a JSON string value of a definition (cached); syntax errors become TemplateErrors. */
-export function parseCachedTemplate(text: string): Template {
+function parseCachedTemplate(text: string): Template {
   const cached = TEMPLATE_CACHE.get(text);
   if (cached) return cached;
   let template: Template;
@@ -71,11 +71,6 @@ export function evaluateJson(value: Value, host: EvaluationHost): Value {
     return result;
   }
   return value;
-}
-
-/** Evaluates a parsed expression; `source` is the text its spans point into (for error messages). */
-export function evaluateExpression(expression: Expression, host: EvaluationHost, source = ''): Value {
-  return new Evaluator(source, host).evaluate(expression);
 }
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'mod', 'min', 'max']);
@@ -150,71 +145,66 @@ class Evaluator {
   }
 
   private member(node: MemberAccess): Value {
-    const target = this.evaluate(node.target);
-    const key = this.evaluate(node.property);
-    const shown = typeof key === 'string' ? key : stringify(key);
-    if (target === null || target === undefined) {
-      if (node.nullSafe) return null;
-      return fail(
-        `The template language expression '${this.text(node)}' cannot be evaluated because property '${shown}' cannot be selected. ` +
-          "Property selection is not supported on values of type 'Null'.",
-      );
-    }
-    if (Array.isArray(target)) {
-      if (typeof key === 'number' && Number.isInteger(key)) {
-        if (key >= 0 && key < target.length) return target[key] ?? null;
-        if (node.nullSafe) return null;
-        return fail(
-          `The template language expression '${this.text(node)}' cannot be evaluated because array index '${key}' is outside bounds (0, ${target.length - 1}) of array.`,
-        );
-      }
-      return fail(
-        `The template language expression '${this.text(node)}' cannot be evaluated because property '${shown}' cannot be selected. ` +
-          'Array elements can only be selected using an integer index.',
-      );
-    }
-    if (!isObject(target)) {
-      return fail(
-        `The template language expression '${this.text(node)}' cannot be evaluated because property '${shown}' cannot be selected. ` +
-          `Property selection is not supported on values of type '${typeName(target)}'.`,
-      );
-    }
-    if (typeof key !== 'string') {
-      return fail(
-        `The template language expression '${this.text(node)}' cannot be evaluated because the property name must be a string; the provided value is of type '${typeName(key)}'.`,
-      );
-    }
-    if (Object.prototype.hasOwnProperty.call(target, key)) return target[key] ?? null;
-    if (key.includes('/')) return this.path(node, target, key);
-    if (node.nullSafe) return null;
-    return this.missing(node, target, key);
+    return selectMember(node, this.evaluate(node.target), this.evaluate(node.property), this.text(node));
   }
+}
 
-  /** `['body/opportunityid']`: each segment selects a member of the previous one. */
-  private path(node: MemberAccess, target: Record<string, Value>, key: string): Value {
-    let current: Value = target;
-    for (const segment of key.split('/')) {
-      if (isObject(current) && Object.prototype.hasOwnProperty.call(current, segment)) {
-        current = current[segment] ?? null;
-        continue;
-      }
-      if (node.nullSafe) return null;
-      if (isObject(current)) return this.missing(node, current, segment);
-      return fail(
-        `The template language expression '${this.text(node)}' cannot be evaluated because property '${segment}' of the path '${key}' cannot be selected. ` +
-          `Property selection is not supported on values of type '${typeName(current)}'.`,
-      );
-    }
-    return current;
+const cannotSelect = (text: string, property: string, why: string): never =>
+  fail(`The template language expression '${text}' cannot be evaluated because property '${property}' cannot be selected. ${why}`);
+
+/** `target[key]` / `target?[key]` with Logic Apps' errors; `text` is the expression, for messages. */
+function selectMember(node: MemberAccess, target: Value, key: Value, text: string): Value {
+  const shown = typeof key === 'string' ? key : stringify(key);
+  if (target === null || target === undefined) {
+    return node.nullSafe ? null : cannotSelect(text, shown, "Property selection is not supported on values of type 'Null'.");
   }
-
-  private missing(node: MemberAccess, target: Record<string, Value>, key: string): never {
-    const available = Object.keys(target);
+  if (Array.isArray(target)) return selectElement(node, target, key, text, shown);
+  if (!isObject(target)) return cannotSelect(text, shown, `Property selection is not supported on values of type '${typeName(target)}'.`);
+  if (typeof key !== 'string') {
     return fail(
-      `The template language expression '${this.text(node)}' cannot be evaluated because property '${key}' doesn't exist, ` +
-        `available properties are '${available.join(', ')}'.`,
+      `The template language expression '${text}' cannot be evaluated because the property name must be a string; the provided value is of type '${typeName(key)}'.`,
     );
   }
+  if (Object.prototype.hasOwnProperty.call(target, key)) return target[key] ?? null;
+  if (key.includes('/')) return selectPath(node, target, key, text);
+  if (node.nullSafe) return null;
+  return missing(text, target, key);
+}
+
+function selectElement(node: MemberAccess, target: Value[], key: Value, text: string, shown: string): Value {
+  if (typeof key !== 'number' || !Number.isInteger(key)) {
+    return cannotSelect(text, shown, 'Array elements can only be selected using an integer index.');
+  }
+  if (key >= 0 && key < target.length) return target[key] ?? null;
+  if (node.nullSafe) return null;
+  return fail(
+    `The template language expression '${text}' cannot be evaluated because array index '${key}' is outside bounds (0, ${target.length - 1}) of array.`,
+  );
+}
+
+/** `['body/opportunityid']`: each segment selects a member of the previous one. */
+function selectPath(node: MemberAccess, target: Record<string, Value>, key: string, text: string): Value {
+  let current: Value = target;
+  for (const segment of key.split('/')) {
+    if (isObject(current) && Object.prototype.hasOwnProperty.call(current, segment)) {
+      current = current[segment] ?? null;
+      continue;
+    }
+    if (node.nullSafe) return null;
+    if (isObject(current)) return missing(text, current, segment);
+    return fail(
+      `The template language expression '${text}' cannot be evaluated because property '${segment}' of the path '${key}' cannot be selected. ` +
+        `Property selection is not supported on values of type '${typeName(current)}'.`,
+    );
+  }
+  return current;
+}
+
+function missing(text: string, target: Record<string, Value>, key: string): never {
+  return fail(
+    `The template language expression '${text}' cannot be evaluated because property '${key}' doesn't exist, ` +
+      `available properties are '${Object.keys(target).join(', ')}'.`,
+  );
 }
 
 /**

@@ -7,18 +7,17 @@ import {
   addMilliseconds,
   addUnits,
   formatTimeSpan,
-  formatTimestamp,
   fromDate,
   fromZone,
   ianaZone,
   parseForLocale,
-  parseWithFormat,
   requireTimestamp,
   ticksBigInt,
   ticksOf,
   toZone,
   type Timestamp,
 } from './timestamp.js';
+import { formatTimestamp, parseWithFormat } from './timestamp-format.js';
 import {
   expectInteger,
   expectNumber,
