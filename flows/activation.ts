@@ -3,7 +3,7 @@
  * workflow id) can only be activated after the child. The order is read from the flow documents
  * themselves, so it holds for any package, ours or one a maker edited.
  */
-export interface FlowForActivation {
+interface FlowForActivation {
   id: string;
   name: string;
   document: unknown;

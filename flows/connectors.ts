@@ -13,7 +13,7 @@ const apiId = (apiName: string): string => `/providers/Microsoft.PowerApps/apis/
 const AUTHENTICATION = "@parameters('$authentication')";
 
 /** Retries Partner Center calls on 408/429/5xx, honouring Retry-After (the platform does). */
-export const PARTNER_CENTER_RETRY: RetryPolicy = {
+const PARTNER_CENTER_RETRY: RetryPolicy = {
   type: 'exponential',
   count: 6,
   interval: 'PT10S',
@@ -40,7 +40,7 @@ function connectorCall(
 }
 
 /** Dataverse connector (documented: flows-and-pcf §3.6). Table names are entity set names, except in the trigger. */
-export const DataverseOperation = {
+const DataverseOperation = {
   SubscribeWebhookTrigger: 'SubscribeWebhookTrigger',
   ListRecords: 'ListRecords',
   GetItem: 'GetItem',
@@ -61,10 +61,10 @@ export const RowTriggerMessage = {
   ModifiedOrDeleted: 6,
   Any: 7,
 } as const;
-export const RowTriggerScope = { Organization: 4 } as const;
+const RowTriggerScope = { Organization: 4 } as const;
 export const RowTriggerRunAs = { TriggeringUser: 1, RowOwner: 2, FlowOwner: 3 } as const;
 
-export interface ListRows {
+interface ListRows {
   entitySet: string;
   select?: readonly string[];
   filter?: string;

@@ -8,14 +8,14 @@ import { call, Expr, type Arg } from './wdl/expr.js';
  * its expressions from these tables, so adding a row here changes every flow that moves that data.
  */
 
-export type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
-export type FieldType = 'text' | 'number' | 'date' | 'choice';
+type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
+type FieldType = 'text' | 'number' | 'date' | 'choice';
 
 /**
  * Where a value lives on the Dynamics side: a standard column, one of the solution's own opportunity
  * columns (resolved with the publisher prefix), or a column named by an environment variable.
  */
-export type ColumnRef =
+type ColumnRef =
   | { readonly column: string }
   | { readonly own: keyof typeof OpportunityColumn }
   | { readonly environmentVariable: keyof typeof EnvironmentVariableName };
@@ -132,19 +132,12 @@ export function choiceOf(model: SolutionModel, name: keyof typeof ChoiceName): G
 }
 
 /**
- * A value map as one expression: the Partner Center enum value → the option value (or the reverse),
+ * A value map as one expression: the Partner Center enum value → the option value,
  * built as a nested if() chain so an unknown value maps to null instead of failing the flow.
  */
 export function mapChoiceToOption(choice: GlobalChoice, value: Arg): Expr {
   return choice.options.reduceRight<Expr>(
     (otherwise, option) => call('if', call('equals', value, option.key), option.value, otherwise),
-    new Expr('null'),
-  );
-}
-
-export function mapOptionToChoice(choice: GlobalChoice, value: Arg): Expr {
-  return choice.options.reduceRight<Expr>(
-    (otherwise, option) => call('if', call('equals', value, option.value), option.key, otherwise),
     new Expr('null'),
   );
 }

@@ -48,7 +48,7 @@ export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => 
  * The fingerprint of the shared fields: WDL has no hash function, so it is the base64 of the
  * normalised values as a JSON array; equality is all the sync needs.
  */
-export const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
+const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
 
 export const referralFingerprint = (referral: Expr): Expr =>
   fingerprint(sharedFields().map((field) => normalise(field, valueAt(referral, field.path))));

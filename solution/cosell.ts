@@ -79,7 +79,7 @@ export const ConnectorApi = {
   Dataverse: 'shared_commondataserviceforapps',
 } as const;
 
-export const OPPORTUNITY = { schemaName: 'Opportunity', logicalName: 'opportunity' } as const;
+const OPPORTUNITY = { schemaName: 'Opportunity', logicalName: 'opportunity' } as const;
 
 /** The PCF code component that draws the Partner Center section (`pcf/`): manifest namespace and constructor. */
 export const PartnerCenterControl = { Namespace: 'CoSell', Constructor: 'PartnerCenterSection' } as const;
@@ -106,8 +106,8 @@ export const SECTION_CONTROL_COLUMNS = [
 
 /** The control's bound properties on standard opportunity lookups (property name → column logical name). */
 export const SectionLookupProperty = { CustomerAccount: 'parentaccountid', CustomerContact: 'parentcontactid' } as const;
-export const REFERRAL_ID_KEY = 'key_ReferralIdentifier';
-export const PARTNER_CENTER_SECTION = 'MicrosoftPartnerCenter';
+const REFERRAL_ID_KEY = 'key_ReferralIdentifier';
+const PARTNER_CENTER_SECTION = 'MicrosoftPartnerCenter';
 
 /** Partner Center's "How can Microsoft help?" options, in its CSV code order 1–6. */
 const HELP_OPTIONS: ReadonlyArray<[string, Labels]> = [
@@ -142,7 +142,7 @@ const NO = labels('No', '否');
 const NO_DESCRIPTION = labels('', '');
 
 /** Choice values start at option-value prefix × 10000, as Dataverse numbers them. */
-export function choiceOptions(optionValuePrefix: number, entries: ReadonlyArray<[string, Labels]>): ChoiceOption[] {
+function choiceOptions(optionValuePrefix: number, entries: ReadonlyArray<[string, Labels]>): ChoiceOption[] {
   return entries.map(([key, label], index) => ({ key, label, value: optionValuePrefix * 10000 + index }));
 }
 
@@ -613,7 +613,7 @@ function partnerCenterSectionControl(naming: SchemaNaming, controls: readonly Co
  * The system views Dataverse exports for every custom table (observed in AIB): active and inactive
  * public views, advanced find, associated (used by subgrids), lookup and quick find.
  */
-export function standardViews(table: string, plural: ReturnType<typeof labels>, columns: readonly string[]): View[] {
+function standardViews(table: string, plural: ReturnType<typeof labels>, columns: readonly string[]): View[] {
   const view = (
     key: string,
     queryType: View['queryType'],

@@ -1,6 +1,6 @@
 /** Languages every label of the package carries: English and Traditional Chinese (the first users read zh-TW). */
 export const LANGUAGES = [1033, 1028] as const;
-export type LanguageCode = (typeof LANGUAGES)[number];
+type LanguageCode = (typeof LANGUAGES)[number];
 export const BASE_LANGUAGE: LanguageCode = 1033;
 
 /** A label in every language of the package. */

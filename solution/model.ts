@@ -41,8 +41,6 @@ export type Column =
   | (ColumnBase & { readonly kind: 'datetime' })
   | (ColumnBase & { readonly kind: 'lookup'; readonly targetEntity: string });
 
-export type ColumnKind = Column['kind'];
-
 export interface EntityKey {
   readonly schemaName: string;
   readonly logicalName: string;
@@ -81,7 +79,7 @@ export interface View {
 }
 
 /** The main form of a table the solution creates. */
-export interface TableForm {
+interface TableForm {
   readonly id: string;
   readonly label: Labels;
   /** Logical names of the columns on the form, in order. */
@@ -120,7 +118,7 @@ export interface Relationship {
   readonly description: Labels;
 }
 
-export type EnvironmentVariableType = 'String' | 'Number' | 'Boolean' | 'JSON';
+type EnvironmentVariableType = 'String' | 'Number' | 'Boolean' | 'JSON';
 
 export interface EnvironmentVariable {
   readonly schemaName: string;
@@ -157,7 +155,7 @@ export interface FormSubgrid {
 }
 
 /** A code component property bound to a column of the form's table. */
-export interface ControlBinding {
+interface ControlBinding {
   /** Manifest property name (`<property name=…>`). */
   readonly property: string;
   /** Logical name of the column it is bound to. */
@@ -237,7 +235,7 @@ export interface CodeComponent {
   readonly properties?: readonly ControlProperty[];
 }
 
-export interface Publisher {
+interface Publisher {
   readonly uniqueName: string;
   readonly displayName: string;
   readonly description: string;
@@ -245,7 +243,7 @@ export interface Publisher {
   readonly optionValuePrefix: number;
 }
 
-export interface SolutionInfo {
+interface SolutionInfo {
   readonly uniqueName: string;
   readonly displayName: string;
   readonly description: string;

@@ -3,8 +3,8 @@ import { LANGUAGES, type Labels } from './labels.js';
 import type { Column, CustomTable, FormSection, FormSubgrid, OpportunityForm, SectionControl, SolutionModel, Table } from './model.js';
 
 /** The XSD caps entity and attribute names at 50 characters (EntityAttributeNameBaseType). */
-export const MAX_ENTITY_OR_COLUMN_NAME = 50;
-export const MAX_COMPONENT_NAME = 100;
+const MAX_ENTITY_OR_COLUMN_NAME = 50;
+const MAX_COMPONENT_NAME = 100;
 const MAX_TEXT_LENGTH = 4000;
 const MAX_MEMO_LENGTH = 1048576;
 /** System columns every user-owned custom table has (views and forms may show them). */

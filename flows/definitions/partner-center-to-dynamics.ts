@@ -6,7 +6,7 @@ import { addInboundSync } from './inbound-sync.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 
 /** The webhook ResourceUri of a referral: a fixed prefix and the referral GUID. */
-export const REFERRAL_RESOURCE_PREFIX = 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/';
+const REFERRAL_RESOURCE_PREFIX = 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/';
 const GUID_LENGTH = 36;
 export const ReferralEvent = {
   Created: 'referral-created',
@@ -16,7 +16,7 @@ export const ReferralEvent = {
 } as const;
 
 /** The Partner Center webhook payload (partner-center §3). */
-export const WEBHOOK_PAYLOAD_SCHEMA = {
+const WEBHOOK_PAYLOAD_SCHEMA = {
   type: 'object',
   properties: {
     EventName: { type: 'string' },

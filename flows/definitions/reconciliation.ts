@@ -7,12 +7,12 @@ import { body, call, concat, equals, items, not, outputs, variables } from '../w
 import { addInboundSync } from './inbound-sync.js';
 
 /** Partner Center's organization id for Microsoft (invitedBy / owner of Microsoft's side of a shared referral). */
-export const MICROSOFT_ORGANIZATION_ID = 'msft';
+const MICROSOFT_ORGANIZATION_ID = 'msft';
 
 /** Referrals per page: the API's `$top`. */
 export const RECONCILIATION_PAGE = 100;
 /** Pages per run at most: the run picks up the rest next time. */
-export const RECONCILIATION_MAX_PAGES = 50;
+const RECONCILIATION_MAX_PAGES = 50;
 /** Overlap before the watermark, so an update racing the last sync is not missed. */
 const OVERLAP_HOURS = 1;
 /** With nothing synced yet, look back as far as an unanswered referral lives (14 days). */

@@ -7,8 +7,8 @@ import { body, call, concat, empty, equals, type Expr, not, outputs, triggerBody
 import type { TriggerDefinition } from '../wdl/types.js';
 import { ReferralEvent } from './partner-center-to-dynamics.js';
 
-export const WebhookRegistrationInput = { Endpoint: 'text', Events: 'text_1', Overwrite: 'boolean' } as const;
-export const DEFAULT_EVENTS = Object.values(ReferralEvent).join(',');
+const WebhookRegistrationInput = { Endpoint: 'text', Events: 'text_1', Overwrite: 'boolean' } as const;
+const DEFAULT_EVENTS = Object.values(ReferralEvent).join(',');
 
 /**
  * Partner Center Webhook Registration (run by hand once per environment): registers the HTTP trigger URL

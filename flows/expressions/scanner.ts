@@ -1,6 +1,6 @@
 /** Splits the text of one WDL expression (without its `@` or `@{…}`) into tokens. */
 
-export type PunctuationKind = '(' | ')' | '[' | ']' | ',' | '.' | '?';
+type PunctuationKind = '(' | ')' | '[' | ']' | ',' | '.' | '?';
 export type TokenKind = 'string' | 'integer' | 'float' | 'identifier' | PunctuationKind | 'end';
 
 export interface Token {

@@ -10,7 +10,7 @@ import { ruleFinding, type RuleFinding } from './types.js';
  */
 
 /** Logic Apps limit on the characters of one expression. */
-export const MAX_EXPRESSION_LENGTH = 8192;
+const MAX_EXPRESSION_LENGTH = 8192;
 const EXCERPT_RADIUS = 20;
 const MAX_SUGGESTION_DISTANCE = 2;
 

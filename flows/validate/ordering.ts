@@ -20,7 +20,7 @@ export function runAfterSiblings(node: ActionNode): ActionNode[] {
 const predecessorsCache = new WeakMap<ActionNode, ReadonlySet<ActionNode>>();
 
 /** Every sibling that must finish before the action starts (runAfter, transitively; cycles tolerated). */
-export function runAfterPredecessors(node: ActionNode): ReadonlySet<ActionNode> {
+function runAfterPredecessors(node: ActionNode): ReadonlySet<ActionNode> {
   const cached = predecessorsCache.get(node);
   if (cached) return cached;
   const found = new Set<ActionNode>();

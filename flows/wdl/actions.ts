@@ -10,7 +10,7 @@ export const compose = (inputs: Value, description?: string): ActionDefinition =
   inputs: plain(inputs),
 });
 
-export type VariableType = 'string' | 'integer' | 'float' | 'boolean' | 'array' | 'object';
+type VariableType = 'string' | 'integer' | 'float' | 'boolean' | 'array' | 'object';
 export const initializeVariable = (name: string, type: VariableType, value: Value): ActionDefinition => ({
   type: 'InitializeVariable',
   inputs: { variables: [{ name, type, value: plain(value) }] },
@@ -21,10 +21,6 @@ export const setVariable = (name: string, value: Value): ActionDefinition => ({
 });
 export const appendToStringVariable = (name: string, value: Value): ActionDefinition => ({
   type: 'AppendToStringVariable',
-  inputs: { name, value: plain(value) },
-});
-export const appendToArrayVariable = (name: string, value: Value): ActionDefinition => ({
-  type: 'AppendToArrayVariable',
   inputs: { name, value: plain(value) },
 });
 export const incrementVariable = (name: string, value: number): ActionDefinition => ({
@@ -40,11 +36,6 @@ export const terminate = (runStatus: 'Succeeded' | 'Failed' | 'Cancelled', error
 /** Filter array: `where` sees each element as item(). */
 export const query = (from: Expr, where: Expr): ActionDefinition => ({ type: 'Query', inputs: { from: from.at, where: where.at } });
 export const select = (from: Expr, map: Value): ActionDefinition => ({ type: 'Select', inputs: { from: from.at, select: plain(map) } });
-
-export const parseJson = (content: Expr, schema: Record<string, unknown>): ActionDefinition => ({
-  type: 'ParseJson',
-  inputs: { content: content.at, schema },
-});
 
 /** "Respond to a PowerApp or flow": how a child flow returns to its caller. */
 export function childResponse(body: Record<string, Value>, schema: Record<string, { type: string; title: string }>): ActionDefinition {
@@ -77,7 +68,7 @@ export const runChildFlow = (workflowId: string, body: Record<string, Value>): A
   inputs: { host: { workflowReferenceName: workflowId }, body: plain(body) },
 });
 
-export interface ManualInput {
+interface ManualInput {
   /** Designer-style key: text, text_1, boolean, … */
   key: string;
   title: string;

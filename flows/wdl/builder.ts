@@ -14,7 +14,7 @@ import {
 } from './types.js';
 
 /** Where an action sits in its container: after the previous one (default), first, or after named siblings. */
-export type Placement = { after?: undefined; first?: undefined } | { first: true } | { after: Record<string, RunStatus[]> | string[] };
+type Placement = { after?: undefined; first?: undefined } | { first: true } | { after: Record<string, RunStatus[]> | string[] };
 
 const SUCCEEDED: RunStatus[] = ['Succeeded'];
 export const FAILED_OR_TIMED_OUT: RunStatus[] = ['Failed', 'TimedOut'];
@@ -154,7 +154,7 @@ export class Container {
   }
 }
 
-export interface FlowIdentity {
+interface FlowIdentity {
   /** Stable key the workflow id derives from (never shown). */
   key: string;
   /** Display name, as Microsoft's connector names its flows. */

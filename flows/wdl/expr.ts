@@ -31,7 +31,7 @@ export type Arg = Expr | string | number | boolean | null;
 /** A WDL string literal: single quotes, a quote inside doubled. */
 export const quote = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
-export function argText(arg: Arg): string {
+function argText(arg: Arg): string {
   if (arg instanceof Expr) return arg.text;
   if (typeof arg === 'string') return quote(arg);
   if (arg === null) return 'null';
@@ -68,19 +68,13 @@ export const items = (loop: string): Expr => call('items', loop);
 export const item = (): Expr => call('item');
 export const variables = (name: string): Expr => call('variables', name);
 export const parameters = (name: string): Expr => call('parameters', name);
-export const workflow = (): Expr => call('workflow');
 export const utcNow = (): Expr => call('utcNow');
 export const equals = (a: Arg, b: Arg): Expr => call('equals', a, b);
 export const not = (a: Arg): Expr => call('not', a);
 export const and = (...args: Arg[]): Expr => call('and', ...args);
 export const or = (...args: Arg[]): Expr => call('or', ...args);
 export const empty = (a: Arg): Expr => call('empty', a);
-export const coalesce = (...args: Arg[]): Expr => call('coalesce', ...args);
 export const concat = (...args: Arg[]): Expr => call('concat', ...args);
-export const string = (a: Arg): Expr => call('string', a);
-export const length = (a: Arg): Expr => call('length', a);
-export const ifElse = (condition: Arg, then: Arg, otherwise: Arg): Expr => call('if', condition, then, otherwise);
-export const raw = (text: string): Expr => new Expr(text);
 
 /** An empty array: createArray() needs at least one item, so WDL spells it json('[]'). */
 export const emptyArray = (): Expr => call('json', '[]');

@@ -39,7 +39,7 @@ export interface ConnectionReferenceUse {
   api: { name: string };
 }
 
-export interface WorkflowDefinition {
+interface WorkflowDefinition {
   $schema: string;
   contentVersion: string;
   parameters: Record<string, ParameterDefinition>;

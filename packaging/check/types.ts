@@ -23,7 +23,7 @@ export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
   return counts;
 }
 
-export const severityKey = (severity: Severity): keyof SeverityCounts => severity.toLowerCase() as keyof SeverityCounts;
+const severityKey = (severity: Severity): keyof SeverityCounts => severity.toLowerCase() as keyof SeverityCounts;
 
 /** Critical and High findings are the ones Dataverse rejects: they fail the check. */
 export const isBlocking = (finding: Finding): boolean => finding.severity === 'Critical' || finding.severity === 'High';

@@ -13,7 +13,7 @@ const SOLUTION_MANIFEST_XSD = 'solution-manifest.xsd';
 /** libxml2 resolves xs:include against this base; the input provider answers from memory. */
 const URL_BASE = 'cosell-check-xsd:/';
 
-export interface XsdIssue {
+interface XsdIssue {
   line: number;
   message: string;
   /** Element path libxml2 reports, when it has one. */

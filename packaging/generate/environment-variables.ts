@@ -9,7 +9,7 @@ export const environmentVariableDefinitionPath = (schemaName: string): string =>
   `${ENV_VAR_FOLDER}/${schemaName}/${ENV_VAR_DEFINITION_FILE}`;
 
 /** Boolean defaults are written `yes`/`no` in the definition (E5), unlike the flow parameter's true/false. */
-export function definitionDefaultValue(variable: EnvironmentVariable): string {
+function definitionDefaultValue(variable: EnvironmentVariable): string {
   if (variable.type === 'Boolean') return variable.defaultValue === true ? 'yes' : 'no';
   return String(variable.defaultValue);
 }

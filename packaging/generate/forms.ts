@@ -15,7 +15,7 @@ import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
 import { labels } from '../../solution/labels.js';
 
 /** Classic control class ids (FormControlClassId constants; cross-checked in E5 forms). */
-export const ControlClass = {
+const ControlClass = {
   TextBox: '{4273EDBD-AC1D-40D3-9FB2-095C621B552D}',
   TextArea: '{E0DECE4B-6FC8-4A8F-A065-082708572369}',
   Url: '{71716B6C-711E-476C-8AB8-5D11542BFB47}',
@@ -31,7 +31,7 @@ export const ControlClass = {
 /** Rows a subgrid shows before paging. */
 const SUBGRID_ROWS = 4;
 
-export function controlClassFor(column: Column): string {
+function controlClassFor(column: Column): string {
   switch (column.kind) {
     case 'boolean':
       return ControlClass.CheckBox;
@@ -165,10 +165,10 @@ function partnerCenterSection(
 }
 
 /** Form factors a model-driven app distinguishes: 0 web, 1 tablet, 2 phone. */
-export const FORM_FACTORS = ['0', '1', '2'] as const;
+const FORM_FACTORS = ['0', '1', '2'] as const;
 
 /** The `of-type` a column of this kind is bound with (the manifest property must declare it). */
-export function ofTypeFor(column: Column): string {
+function ofTypeFor(column: Column): string {
   switch (column.kind) {
     case 'boolean':
       return 'TwoOptions';

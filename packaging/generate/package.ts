@@ -14,7 +14,7 @@ export function packageFileName(model: SolutionModel, type: PackageType): string
 }
 
 /** JSON files are written as exports write flows: two-space indent, CRLF (E1). */
-export const flowJson = (document: unknown): string => JSON.stringify(document, null, 2).replace(/\n/g, '\r\n');
+const flowJson = (document: unknown): string => JSON.stringify(document, null, 2).replace(/\n/g, '\r\n');
 
 /**
  * Every entry of the solution zip, generated from the model alone (a pure function), in the canonical

@@ -5,10 +5,10 @@ import { ComponentType, RootBehavior } from '../../core/package/component-types.
 import { newXmlDocument, serializeXml, type XMLBuilder } from '../../core/xml/xml.js';
 
 /** Header values of the exporting org: a 2024 online org, as in E3. */
-export const EXPORT_ORG_VERSION = '9.2.24043.234';
+const EXPORT_ORG_VERSION = '9.2.24043.234';
 const SOLUTION_PACKAGE_VERSION = '9.2';
 
-export interface RootComponent {
+interface RootComponent {
   type: number;
   schemaName?: string;
   id?: string;
@@ -21,7 +21,7 @@ export interface RootComponent {
  * connection references are NOT roots: exports carry them only in their own files/nodes, and an
  * invented ≥10000 type makes import fail (solution-format §1.3.1).
  */
-export function rootComponents(model: SolutionModel): RootComponent[] {
+function rootComponents(model: SolutionModel): RootComponent[] {
   const roots: RootComponent[] = [];
   for (const table of model.tables) {
     roots.push({

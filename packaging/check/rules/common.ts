@@ -11,7 +11,7 @@ export interface RuleContext {
 /** A rule module: pure function from the loaded package to its findings. */
 export type Rule = (context: RuleContext) => Finding[];
 
-export interface FindingPlace {
+interface FindingPlace {
   entry?: string;
   /** An element (described with its path and line) or a ready-made location string. */
   where?: XElement | string;

@@ -115,7 +115,7 @@ function customNames(pkg: SolutionPackage): CustomName[] {
  * A table created by a publisher: its primary name column is a custom field (system tables such as
  * account have IsCustomField 0 there). Shells carry no attributes and are never "custom" here.
  */
-export function isCustomEntity(entity: EntityNode): boolean {
+function isCustomEntity(entity: EntityNode): boolean {
   return entity.attributes.some((attribute) => attribute.isCustom && isPrimaryName(attribute.el));
 }
 

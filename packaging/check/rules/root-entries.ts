@@ -6,7 +6,7 @@ import { finding, listNames, type RuleContext } from './common.js';
 
 const REQUIRED_ROOT_ENTRIES = [SOLUTION_XML, CUSTOMIZATIONS_XML, CONTENT_TYPES_XML];
 /** Dataverse's own words when one is missing. */
-export const ROOT_ENTRIES_MESSAGE =
+const ROOT_ENTRIES_MESSAGE =
   'The compressed file must contain the following files at its root: solution.xml, customizations.xml, and [Content_Types].xml';
 const CONTENT_TYPES_ROOT = 'Types';
 

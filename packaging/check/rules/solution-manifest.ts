@@ -128,7 +128,7 @@ function checkValues(manifest: Manifest): Finding[] {
   return findings;
 }
 
-export function isValidVersion(version: string): boolean {
+function isValidVersion(version: string): boolean {
   return VERSION_PATTERN.test(version) && version.split('.').every((part) => Number(part) <= MAX_VERSION_PART);
 }
 
