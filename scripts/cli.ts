@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { projectFile } from '../core/paths.js';
 import { processIo, type CliIo } from './cli-support.js';
 import { registerBuild } from './commands/build.js';
 import { registerCheck } from './commands/check.js';
@@ -6,10 +8,19 @@ import { registerPack } from './commands/pack.js';
 import { registerUnpack } from './commands/unpack.js';
 import { registerSimulate } from './commands/simulate.js';
 
+/** The version in the project's package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(projectFile('package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `cosell` program; each verb lives in its own module under commands/. */
 function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('cosell')
-    .description('Co-sell sync: build, check and ship the Partner Center ↔ Dynamics 365 solution')
+    .description(
+      'Co-sell sync: build, check, unpack/pack and rehearse offline the Partner Center ↔ Dynamics 365 solution.\n' +
+        'Deploying is not part of this version: import the built zip in the maker portal (see README.md).',
+    )
+    .version(packageVersion(), '-V, --version', 'print the version of cosell')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     // Set before the verbs are added so they inherit it: commander then throws instead of exiting.

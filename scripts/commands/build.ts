@@ -15,16 +15,25 @@ export interface BuildCommandOptions {
   pcf: string | false;
 }
 
+const BUILD_HELP = [
+  '',
+  'Writes <UniqueName>_<a>_<b>_<c>_<d>_managed.zip and <UniqueName>_<a>_<b>_<c>_<d>.zip (version from the',
+  'configuration) into --out; the same input gives byte-identical zips. Each zip goes through `cosell check`',
+  'first: a Critical or High finding stops the build with exit code 1 and nothing is written (--no-check',
+  'skips that). A bad configuration also leaves --out as it was.',
+].join('\n');
+
 export function registerBuild(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('build')
-    .description('Build the managed and unmanaged solution zips from pac.config.json and the solution model')
+    .description('Build the managed and unmanaged solution zips from the project configuration and the solution model')
     .option('-c, --config <file>', 'project configuration', CONFIG_FILE_NAME)
     .option('-o, --out <dir>', 'folder that receives the zips', 'out')
     .addOption(new Option('-p, --package-type <type>', 'which zips to build').choices(['managed', 'unmanaged', 'both']).default('both'))
     .option('--no-check', 'write the zips without running `check` on them first')
     .option('--pcf <dir>', 'folder of the built PCF control (`npm run pcf:build` writes it)', PCF_CONTROL_OUT)
     .option('--no-pcf', 'leave the PCF control out: the Partner Center section keeps its classic field controls')
+    .addHelpText('after', BUILD_HELP)
     .action(async (options: BuildCommandOptions) => {
       setExitCode(
         await runAction(io, async () => {

@@ -20,6 +20,11 @@ export function registerCheck(program: Command, io: CliIo, setExitCode: (code: n
     .description('Check solution zips offline for what a Dataverse import would reject (severities as `pac solution check`)')
     .argument('<zip...>', 'solution zip files: built by `cosell build` or exported from Dataverse')
     .option('--json', 'print one JSON document { results: [{ file, findings, counts }] }')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when any zip has a Critical or High finding (what Dataverse would reject), 0 otherwise.\n' +
+        'A file that cannot be read is reported as a Critical zip-unreadable finding; the other zips are still checked.',
+    )
     .action(async (zips: string[], options: CheckCommandOptions) => {
       setExitCode(
         await runAction(io, async () => {

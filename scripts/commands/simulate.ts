@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runAction, type CliIo } from '../cli-support.js';
+import { readZipArgument, runAction, type CliIo } from '../cli-support.js';
 import { CONFIG_FILE_NAME, loadConfig } from '../../solution/config/config.js';
 import { buildCoSellModel } from '../../solution/cosell.js';
 import { withFlows } from '../../flows/index.js';
 import { buildPackages } from '../../packaging/build-solution.js';
-import { readZip, readZipFile, type ZipEntry } from '../../core/io/zip.js';
+import { readZip, type ZipEntry } from '../../core/io/zip.js';
 import { UserError } from '../../core/errors.js';
 import { runScenario, scenariosNamed } from '../../sim/simulate/run.js';
 import { SCENARIOS } from '../../sim/simulate/scenarios.js';
@@ -14,60 +14,68 @@ import { formatResult, summaryLine } from '../../sim/simulate/report.js';
 export interface SimulateOptions {
   config: string;
   zip?: string;
-  scenario: string[];
-  verbose: boolean;
-  list: boolean;
+  scenario?: string[];
+  verbose?: boolean;
+  list?: boolean;
 }
+
+const SIMULATE_HELP = [
+  '',
+  'Without --zip, the flows come from a managed build made in memory from --config, as `cosell build`',
+  'makes it but without the PCF control (the rehearsal runs flows only; nothing is written). With --zip,',
+  'the flows are read from that zip. Either way the emulated Dataverse takes its tables from --config.',
+  'Time is virtual: retries, expiry and the hourly reconciliation take no wall-clock time.',
+  "Exit code 1 when a scenario's expectation fails.",
+].join('\n');
 
 export function registerSimulate(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
     .command('simulate')
     .description('Rehearse the sync offline: run the packaged flows against local Partner Center and Dataverse emulators')
-    .option('-c, --config <file>', 'project configuration (the model the emulated Dataverse takes its tables from)', CONFIG_FILE_NAME)
-    .option('-z, --zip <file>', 'run the flows of this solution zip instead of building one')
-    .option('-s, --scenario <name...>', 'scenarios to run (default: all)', [])
-    .option('-v, --verbose', "print each scenario's timeline and the run view of every run that did not succeed", false)
-    .option('--list', 'list the scenarios and exit', false)
+    .option('-c, --config <file>', 'project configuration: the model the flows are built from and the emulated tables', CONFIG_FILE_NAME)
+    .option('-z, --zip <file>', 'rehearse the flows of this solution zip instead of an in-memory build')
+    .option('-s, --scenario <name...>', 'scenarios to run, by name (see --list; default: all)')
+    .option('-v, --verbose', "print each scenario's timeline and the run view of every run that did not succeed")
+    .option('--list', 'list the scenarios and exit')
+    .addHelpText('after', SIMULATE_HELP)
     .action(async (options: SimulateOptions) => {
-      setExitCode(
-        await runAction(io, async () => {
-          if (options.list) {
-            for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(32)} ${scenario.title}`);
-            return 0;
-          }
-          const scenarios = (() => {
-            try {
-              return scenariosNamed(options.scenario);
-            } catch (error) {
-              throw new UserError(
-                undefined,
-                '--scenario',
-                (error as Error).message,
-                'run `cosell simulate --list` to see the scenario names',
-              );
-            }
-          })();
-          const model = withFlows(buildCoSellModel(await loadConfig(path.resolve(io.cwd, options.config))));
-          let entries: ZipEntry[];
-          let label: string;
-          if (options.zip) {
-            label = options.zip;
-            entries = await readZipFile(path.resolve(io.cwd, options.zip));
-          } else {
-            const [built] = buildPackages(model, ['managed']);
-            label = built!.fileName;
-            entries = readZip(built!.bytes, label);
-          }
-          io.out(`rehearsing ${label} (${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'})\n`);
-          const results = [];
-          for (const scenario of scenarios) {
-            const result = await runScenario(scenario, { entries, label, model });
-            results.push(result);
-            io.out(`${formatResult(result, { verbose: options.verbose })}\n`);
-          }
-          io.out(summaryLine(results));
-          return results.every((result) => result.passed) ? 0 : 1;
-        }),
-      );
+      setExitCode(await runAction(io, () => simulate(options, io)));
     });
+}
+
+async function simulate(options: SimulateOptions, io: CliIo): Promise<number> {
+  if (options.list === true) {
+    for (const scenario of SCENARIOS) io.out(`${scenario.name.padEnd(32)} ${scenario.title}`);
+    return 0;
+  }
+  const scenarios = (() => {
+    try {
+      return scenariosNamed(options.scenario ?? []);
+    } catch (error) {
+      throw new UserError(undefined, '--scenario', (error as Error).message, 'run `cosell simulate --list` to see the scenario names');
+    }
+  })();
+  const model = withFlows(buildCoSellModel(await loadConfig(path.resolve(io.cwd, options.config), options.config)));
+  let entries: ZipEntry[];
+  let label: string;
+  let rehearsing: string;
+  if (options.zip !== undefined) {
+    label = options.zip;
+    rehearsing = options.zip;
+    entries = readZip(await readZipArgument(io.cwd, options.zip), label);
+  } else {
+    const [built] = buildPackages(model, ['managed']);
+    label = `${built!.fileName} (built in memory from ${options.config})`;
+    rehearsing = `an in-memory managed build of ${options.config} (flows only; the PCF control is not part of the rehearsal)`;
+    entries = readZip(built!.bytes, label);
+  }
+  io.out(`rehearsing ${rehearsing}: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}\n`);
+  const results = [];
+  for (const scenario of scenarios) {
+    const result = await runScenario(scenario, { entries, label, model });
+    results.push(result);
+    io.out(`${formatResult(result, { verbose: options.verbose === true })}\n`);
+  }
+  io.out(summaryLine(results));
+  return results.every((result) => result.passed) ? 0 : 1;
 }
