@@ -16,6 +16,8 @@ export interface XmlQuery {
   names(xpath: string): string[];
   /** The attributes of every element selected (`prefix:name` for prefixed ones), as plain records. */
   attributes(xpath: string): Array<Record<string, string>>;
+  /** The namespaces each element selected declares itself (prefix → URI; '' for a default namespace). */
+  declarations(xpath: string): NamespaceMap[];
 }
 
 export interface XmlQueryOptions {
@@ -30,9 +32,13 @@ function nameOf(node: XmlNode, xpath: string): string {
   return node.prefix ? `${node.prefix}:${node.name}` : node.name;
 }
 
-function attributesOf(node: XmlNode, xpath: string): Record<string, string> {
+function elementOf(node: XmlNode, xpath: string): XmlElement {
   if (!(node instanceof XmlElement)) throw new Error(`${xpath} selects a node that is not an element`);
-  return Object.fromEntries(node.attrs.map((attr) => [nameOf(attr, xpath), attr.value]));
+  return node;
+}
+
+function attributesOf(node: XmlNode, xpath: string): Record<string, string> {
+  return Object.fromEntries(elementOf(node, xpath).attrs.map((attr) => [nameOf(attr, xpath), attr.value]));
 }
 
 /** Parses the XML, hands the document to `query`, and disposes it whatever `query` does. */
@@ -59,6 +65,7 @@ export function queryXml<T>(xml: string | Uint8Array, use: (query: XmlQuery) => 
       count: (xpath) => find(xpath).length,
       names: (xpath) => find(xpath).map((node) => nameOf(node, xpath)),
       attributes: (xpath) => find(xpath).map((node) => attributesOf(node, xpath)),
+      declarations: (xpath) => find(xpath).map((node) => ({ ...elementOf(node, xpath).nsDeclarations })),
     });
   });
 }
