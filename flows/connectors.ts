@@ -94,13 +94,8 @@ export const dataverse = {
       parameters['subscriptionRequest/filteringattributes'] = Array.isArray(filtering) ? filtering.join(',') : (filtering as Expr);
     if (options.filterExpression) parameters['subscriptionRequest/filterexpression'] = options.filterExpression;
     if (options.runAs !== undefined) parameters['subscriptionRequest/runas'] = options.runAs;
-    const { type: _type, ...call } = connectorCall(
-      connectionName,
-      ConnectorApi.Dataverse,
-      DataverseOperation.SubscribeWebhookTrigger,
-      parameters,
-    );
-    return { type: 'OpenApiConnectionWebhook', ...call };
+    const call = connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.SubscribeWebhookTrigger, parameters);
+    return { ...call, type: 'OpenApiConnectionWebhook' };
   },
   listRows(connectionName: string, options: ListRows): ActionDefinition {
     const parameters: Record<string, Value> = { entityName: options.entitySet };

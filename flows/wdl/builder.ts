@@ -213,7 +213,7 @@ export class FlowBuilder {
     const type =
       variable.type === 'Boolean' ? 'Bool' : variable.type === 'Number' ? 'Float' : variable.type === 'JSON' ? 'Object' : 'String';
     this.parameterDefinitions[name] = {
-      defaultValue: variable.defaultValue as Json,
+      defaultValue: variable.defaultValue,
       type,
       metadata: { schemaName: variable.schemaName, description: variable.description[1033] },
     };
