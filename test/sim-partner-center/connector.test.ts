@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import type { ConnectorRequest } from '../../sim/contracts.js';
+import type { ConnectorRequest, ConnectorResponse } from '../../sim/contracts.js';
 import { EventsOperation, EventsParameter, ReferralsOperation, ReferralsParameter } from '../../flows/connectors.js';
 import { partnerCenterConnector } from '../../sim/partner-center/index.js';
+import type { Json } from '../support/json.js';
 import { REFERRALS, referralBody, startEmulator, type Harness } from './support.js';
 
 let h: Harness;
@@ -25,6 +26,8 @@ const events = (operationId: string, parameters: Record<string, unknown> = {}): 
   parameters,
 });
 
+const bodyOf = (response: ConnectorResponse): Json => response.body;
+
 const lastCall = () => {
   const call = h.emulator.calls[h.emulator.calls.length - 1];
   if (!call) throw new Error('no call');
@@ -38,7 +41,7 @@ describe('shared_partnercenterref', () => {
       referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody(), 'MS-CorrelationId': 'corr-1' }),
     );
     expect(response.statusCode).toBe(201);
-    expect(response.headers.ETag).toBe((response.body as any).eTag);
+    expect(response.headers.ETag).toBe(bodyOf(response).eTag);
     expect(response.body).toMatchObject({ direction: 'Outgoing', status: 'Active' });
     expect(lastCall()).toMatchObject({ method: 'POST', path: REFERRALS, operation: 'CreateReferral', status: 201 });
     expect(lastCall().requestHeaders).toMatchObject({
@@ -51,14 +54,14 @@ describe('shared_partnercenterref', () => {
   test('[Connector · GetReferralById] GETs /referrals/{id}; 404 comes back as statusCode 404 with the error body', async () => {
     const connector = partnerCenterConnector(h.emulator);
     const created = await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() }));
-    const id = (created.body as any).id as string;
+    const id = bodyOf(created).id as string;
     const found = await connector(referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: id }));
-    expect([found.statusCode, (found.body as any).id, found.headers.ETag]).toEqual([200, id, (created.body as any).eTag]);
+    expect([found.statusCode, bodyOf(found).id, found.headers.ETag]).toEqual([200, id, bodyOf(created).eTag]);
     expect(lastCall()).toMatchObject({ method: 'GET', path: `${REFERRALS}/${id}`, operation: 'GetReferralById' });
     const missing = await connector(
       referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: '00000000-0000-0000-0000-000000000000' }),
     );
-    expect([missing.statusCode, (missing.body as any).error.code]).toEqual([404, 'itemNotFound']);
+    expect([missing.statusCode, bodyOf(missing).error.code]).toEqual([404, 'itemNotFound']);
   });
 
   test('[Connector · GetAllReferrals] sends $filter, $top, $skip and $orderby as the query', async () => {
@@ -74,8 +77,8 @@ describe('shared_partnercenterref', () => {
       }),
     );
     expect(response.statusCode).toBe(200);
-    expect((response.body as any).value.map((r: any) => r.name)).toEqual(['Deal 1', 'Deal 2']);
-    expect((response.body as any)['@odata.count']).toBe(3);
+    expect(bodyOf(response).value.map((r: Json) => r.name)).toEqual(['Deal 1', 'Deal 2']);
+    expect(bodyOf(response)['@odata.count']).toBe(3);
     const url = new URL(lastCall().path, 'http://x');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       $filter: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z',
@@ -87,8 +90,7 @@ describe('shared_partnercenterref', () => {
 
   test('[Connector · PatchReferralById] PATCHes the `Referral` ops with `if-match`; 204 by default, 412 on a stale eTag', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })))
-      .body as any;
+    const created = bodyOf(await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })));
     const ops = [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'One' }] }];
     const patched = await connector(
       referrals(ReferralsOperation.PatchReferralById, {
@@ -109,7 +111,7 @@ describe('shared_partnercenterref', () => {
         [ReferralsParameter.IfMatch]: created.eTag,
       }),
     );
-    expect([stale.statusCode, (stale.body as any).error.code]).toEqual([412, 'preconditionFailed']);
+    expect([stale.statusCode, bodyOf(stale).error.code]).toEqual([412, 'preconditionFailed']);
     const withBody = partnerCenterConnector(h.emulator, { preferRepresentation: true });
     const represented = await withBody(
       referrals(ReferralsOperation.PatchReferralById, {
@@ -118,13 +120,12 @@ describe('shared_partnercenterref', () => {
         [ReferralsParameter.IfMatch]: '*',
       }),
     );
-    expect([represented.statusCode, (represented.body as any).eTag]).toEqual([200, represented.headers.ETag]);
+    expect([represented.statusCode, bodyOf(represented).eTag]).toEqual([200, represented.headers.ETag]);
   });
 
   test('[Connector · UpdateReferralById] PUTs the full referral (`odataReferral` or `Referral`) with the required `if-match`', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = (await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })))
-      .body as any;
+    const created = bodyOf(await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })));
     const updated = await connector(
       referrals(ReferralsOperation.UpdateReferralById, {
         id: created.id,
@@ -132,10 +133,10 @@ describe('shared_partnercenterref', () => {
         'if-match': created.eTag,
       }),
     );
-    expect([updated.statusCode, (updated.body as any).name]).toEqual([200, 'Put']);
+    expect([updated.statusCode, bodyOf(updated).name]).toEqual([200, 'Put']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateReferralById', status: 200 });
     const missing = await connector(referrals(ReferralsOperation.UpdateReferralById, { id: created.id, Referral: created }));
-    expect([missing.statusCode, (missing.body as any).error.message]).toEqual([400, expect.stringContaining('if-match')]);
+    expect([missing.statusCode, bodyOf(missing).error.message]).toEqual([400, expect.stringContaining('if-match')]);
     expect(lastCall().method).toBe('PUT');
     expect(h.emulator.calls).toHaveLength(2);
   });
@@ -144,11 +145,7 @@ describe('shared_partnercenterref', () => {
     h.emulator.faults.add({ operation: 'GetReferralById', status: 429, retryAfterSeconds: 12, times: 1 });
     const connector = partnerCenterConnector(h.emulator);
     const response = await connector(referrals(ReferralsOperation.GetReferralById, { id: 'anything' }));
-    expect([response.statusCode, response.headers['Retry-After'], (response.body as any).error.code]).toEqual([
-      429,
-      '12',
-      'tooManyRequests',
-    ]);
+    expect([response.statusCode, response.headers['Retry-After'], bodyOf(response).error.code]).toEqual([429, '12', 'tooManyRequests']);
   });
 
   test('[Connector · operations] an unknown operation or api throws', async () => {
@@ -171,15 +168,15 @@ describe('shared_partnercenterevents', () => {
       WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
     };
     const registered = await connector(events(EventsOperation.EventRegistration, { [EventsParameter.Body]: body }));
-    expect([registered.statusCode, (registered.body as any).WebhookUrl]).toEqual([200, body.WebhookUrl]);
+    expect([registered.statusCode, bodyOf(registered).WebhookUrl]).toEqual([200, body.WebhookUrl]);
     expect(lastCall()).toMatchObject({ method: 'POST', operation: 'EventRegistration' });
     const updated = await connector(
       events(EventsOperation.UpdateRegistration, { [EventsParameter.Body]: { ...body, WebhookUrl: 'https://new.example/hook' } }),
     );
-    expect([updated.statusCode, (updated.body as any).WebhookUrl]).toEqual([200, 'https://new.example/hook']);
+    expect([updated.statusCode, bodyOf(updated).WebhookUrl]).toEqual([200, 'https://new.example/hook']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateRegistration' });
     const viewed = await connector(events(EventsOperation.ViewRegistration));
-    expect((viewed.body as any).WebhookUrl).toBe('https://new.example/hook');
+    expect(bodyOf(viewed).WebhookUrl).toBe('https://new.example/hook');
     expect(h.emulator.webhookRegistration()?.WebhookEvents).toEqual(body.WebhookEvents);
   });
 });

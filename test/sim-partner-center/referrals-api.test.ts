@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { DAY, REFERRALS, api, createReferral, referralBody, startEmulator, type Harness } from './support.js';
+import type { Json } from '../support/json.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -46,7 +47,7 @@ describe('create', () => {
   test('[Referrals API · POST · validation] enum values, the 2-letter country and JSON syntax are checked', async () => {
     expect((await api(h.emulator, 'POST', REFERRALS, { body: referralBody({ type: 'CoSell' }) })).json.error.target).toBe('type');
     const usa = referralBody();
-    (usa.customerProfile as any).address.country = 'USA';
+    (usa.customerProfile as Json).address.country = 'USA';
     expect((await api(h.emulator, 'POST', REFERRALS, { body: usa })).json.error.target).toBe('customerProfile.address.country');
     const bad = await api(h.emulator, 'POST', REFERRALS, { body: '{"type":' });
     expect([bad.status, bad.json.error.code]).toEqual([400, 'invalidRequest']);
@@ -88,8 +89,8 @@ describe('get', () => {
 });
 
 describe('list', () => {
-  async function seed(): Promise<any[]> {
-    const created: any[] = [];
+  async function seed(): Promise<Json[]> {
+    const created: Json[] = [];
     for (const [i, country] of ['US', 'DE', 'US', 'FR', 'US'].entries()) {
       const profile = { name: `Customer ${i}`, address: { country }, team: [{ email: `buyer${i}@example.com` }] };
       created.push(
@@ -106,7 +107,7 @@ describe('list', () => {
     expect(response.status).toBe(200);
     expect(response.json['@odata.context']).toMatch(/\$metadata#Referrals$/);
     expect(response.json['@odata.count']).toBe(5);
-    expect(response.json.value.map((r: any) => r.id)).toEqual(created.map((r) => r.id));
+    expect(response.json.value.map((r: Json) => r.id)).toEqual(created.map((r) => r.id));
     expect(response.json['@odata.nextLink']).toBeUndefined();
   });
 
@@ -115,7 +116,7 @@ describe('list', () => {
     const ids = async (filter: string): Promise<string[]> => {
       const response = await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent(filter)}`);
       expect(response.status).toBe(200);
-      return response.json.value.map((r: any) => r.name);
+      return response.json.value.map((r: Json) => r.name);
     };
     expect(await ids("customerProfile/address/country eq 'US' and direction eq 'Outgoing'")).toEqual(['Deal 0', 'Deal 2', 'Deal 4']);
     expect(await ids("type eq 'Independent' or customerProfile/address/country eq 'FR'")).toEqual(['Deal 1', 'Deal 3']);
@@ -134,7 +135,7 @@ describe('list', () => {
   test('[Referrals API · GET list · $filter] date-time comparisons gt/ge/lt/le, with .NET 7-digit fractions', async () => {
     await seed();
     const names = async (filter: string): Promise<string[]> =>
-      (await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent(filter)}`)).json.value.map((r: any) => r.name);
+      (await api(h.emulator, 'GET', `${REFERRALS}?$filter=${encodeURIComponent(filter)}`)).json.value.map((r: Json) => r.name);
     expect(await names('updatedDateTime ge 2024-03-01T09:02:00Z')).toEqual(['Deal 2', 'Deal 3', 'Deal 4']);
     expect(await names('updatedDateTime gt 2024-03-01T09:02:00.0000000Z')).toEqual(['Deal 3', 'Deal 4']);
     expect(await names('createdDateTime lt 2024-03-01T09:01:00Z')).toEqual(['Deal 0']);
@@ -155,22 +156,22 @@ describe('list', () => {
   test('[Referrals API · GET list · $orderby] createdDateTime / updatedDateTime asc|desc; other keys get 400', async () => {
     const created = await seed();
     const desc = await api(h.emulator, 'GET', `${REFERRALS}?$orderby=${encodeURIComponent('createdDateTime desc')}`);
-    expect(desc.json.value.map((r: any) => r.id)).toEqual(created.map((r) => r.id).reverse());
+    expect(desc.json.value.map((r: Json) => r.id)).toEqual(created.map((r) => r.id).reverse());
     await api(h.emulator, 'PATCH', `${REFERRALS}/${created[0].id}`, {
       body: [{ op: 'replace', path: '/details/notes', value: 'touched' }],
     });
     const byUpdate = await api(h.emulator, 'GET', `${REFERRALS}?$orderby=${encodeURIComponent('updatedDateTime asc')}`);
-    expect(byUpdate.json.value.map((r: any) => r.name)).toEqual(['Deal 1', 'Deal 2', 'Deal 3', 'Deal 4', 'Deal 0']);
+    expect(byUpdate.json.value.map((r: Json) => r.name)).toEqual(['Deal 1', 'Deal 2', 'Deal 3', 'Deal 4', 'Deal 0']);
     expect((await api(h.emulator, 'GET', `${REFERRALS}?$orderby=name`)).status).toBe(400);
   });
 
   test('[Referrals API · GET list · $top/$skip] pages by skip and top; @odata.count is the whole match', async () => {
     await seed();
     const page = await api(h.emulator, 'GET', `${REFERRALS}?$top=2&$skip=2&$orderby=${encodeURIComponent('createdDateTime asc')}`);
-    expect(page.json.value.map((r: any) => r.name)).toEqual(['Deal 2', 'Deal 3']);
+    expect(page.json.value.map((r: Json) => r.name)).toEqual(['Deal 2', 'Deal 3']);
     expect(page.json['@odata.count']).toBe(5);
     const last = await api(h.emulator, 'GET', `${REFERRALS}?$top=2&$skip=4`);
-    expect(last.json.value.map((r: any) => r.name)).toEqual(['Deal 4']);
+    expect(last.json.value.map((r: Json) => r.name)).toEqual(['Deal 4']);
     expect((await api(h.emulator, 'GET', `${REFERRALS}?$top=-1`)).status).toBe(400);
   });
 
@@ -184,7 +185,7 @@ describe('list', () => {
     while (path) {
       const response = await api(h.emulator, 'GET', path);
       expect(response.json['@odata.count']).toBe(5);
-      seen.push(...response.json.value.map((r: any) => r.name));
+      seen.push(...response.json.value.map((r: Json) => r.name));
       const next: string | undefined = response.json['@odata.nextLink'];
       if (next) expect(next).toContain('$skiptoken=');
       path = next?.slice(h.emulator.baseUrl.length);
@@ -238,7 +239,7 @@ describe('PATCH', () => {
     });
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
-    const stored = h.emulator.referral(created.id) as any;
+    const stored = h.emulator.referral(created.id) as Json;
     expect(stored.details.dealValue).toBe(10000);
     expect(stored.details.notes).toBe('Lorem ipsum');
     expect(stored.team).toEqual([{ email: 'jane.doe@contoso.com', firstName: 'Jane', lastName: 'Doe' }]);
@@ -344,7 +345,7 @@ describe('status transitions', () => {
     async (substatus) => {
       const created = await createReferral(h.emulator);
       await patchStatus(created.id, 'Closed', substatus);
-      const closed = h.emulator.referral(created.id) as any;
+      const closed = h.emulator.referral(created.id) as Json;
       const notes = await api(h.emulator, 'PATCH', `${REFERRALS}/${created.id}`, {
         body: [{ op: 'replace', path: '/details/notes', value: 'late' }],
       });
@@ -384,7 +385,9 @@ describe('expiry', () => {
       substatus: 'Pending',
       expirationDateTime: '2024-03-15T09:00:00.0000000Z',
     });
-    await api(h.emulator, 'PATCH', `${REFERRALS}/${answered.id}`, { body: [{ op: 'replace', path: '/substatus', value: 'Received' }] });
+    await api(h.emulator, 'PATCH', `${REFERRALS}/${String(answered.id)}`, {
+      body: [{ op: 'replace', path: '/substatus', value: 'Received' }],
+    });
     await h.emulator.advance(14 * DAY - 1);
     expect(h.emulator.referral(String(shared.id))?.status).toBe('New');
     await h.emulator.advance(1);
@@ -402,7 +405,7 @@ describe('expiry', () => {
   test('[Referrals API · 14-day expiry] an accepted inbound referral does not expire; expiry also runs on an API call after the clock moved', async () => {
     const accepted = h.emulator.shareReferralFromMicrosoft();
     const ignored = h.emulator.shareReferralFromMicrosoft();
-    await api(h.emulator, 'PATCH', `${REFERRALS}/${accepted.id}`, {
+    await api(h.emulator, 'PATCH', `${REFERRALS}/${String(accepted.id)}`, {
       body: [
         { op: 'replace', path: '/status', value: 'Active' },
         { op: 'replace', path: '/substatus', value: 'Accepted' },
@@ -414,7 +417,7 @@ describe('expiry', () => {
       'GET',
       `${REFERRALS}?$filter=${encodeURIComponent("direction eq 'Incoming' and substatus eq 'Expired'")}`,
     );
-    expect(response.json.value.map((r: any) => r.id)).toEqual([ignored.id]);
+    expect(response.json.value.map((r: Json) => r.id)).toEqual([ignored.id]);
     expect(h.emulator.referral(String(accepted.id))?.status).toBe('Active');
   });
 });

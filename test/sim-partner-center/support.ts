@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../sim/contracts.js';
 import { PartnerCenterEmulator, type PartnerCenterEmulatorOptions } from '../../sim/partner-center/index.js';
 import { sendHttp } from '../../sim/partner-center/http.js';
+import type { Json } from '../support/json.js';
 
 /** Virtual time: sleep moves it at once. */
 export class VirtualClock implements Clock {
@@ -13,8 +14,9 @@ export class VirtualClock implements Clock {
   now(): Date {
     return new Date(this.time);
   }
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.time += ms;
+    return Promise.resolve();
   }
 }
 
@@ -35,7 +37,7 @@ export async function startEmulator(options: Omit<PartnerCenterEmulatorOptions, 
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
-  json: any;
+  json: Json;
   text: string;
 }
 
@@ -90,7 +92,7 @@ export function referralBody(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
-export async function createReferral(emulator: PartnerCenterEmulator, overrides: Record<string, unknown> = {}): Promise<any> {
+export async function createReferral(emulator: PartnerCenterEmulator, overrides: Record<string, unknown> = {}): Promise<Json> {
   const response = await api(emulator, 'POST', REFERRALS, { body: referralBody(overrides) });
   if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
   return response.json;
@@ -99,7 +101,7 @@ export async function createReferral(emulator: PartnerCenterEmulator, overrides:
 export interface Received {
   headers: IncomingHttpHeaders;
   body: Buffer;
-  json: any;
+  json: Json;
 }
 
 export interface Receiver {
@@ -113,7 +115,7 @@ export interface Receiver {
 /** A tiny webhook receiver on 127.0.0.1 that records each POST with its exact bytes. */
 export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
-  const receiver = { url: '', received, status: 200, close: async () => undefined } as Receiver;
+  const receiver: Receiver = { url: '', received, status: 200, close: () => Promise.resolve() };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
