@@ -24,7 +24,7 @@ function dataverseActions(): Array<{ flow: string; action: string; operationId: 
       }
       visit(flow, action.actions);
       visit(flow, action.else?.actions);
-      for (const branch of Object.values(action.cases ?? {}) as Json[]) visit(flow, branch.actions);
+      for (const branch of Object.values<Json>(action.cases ?? {})) visit(flow, branch.actions);
       visit(flow, action.default?.actions);
     }
   };

@@ -233,7 +233,7 @@ describe('Q5 $expand of single-valued navigation properties', () => {
     const res = await api(
       h.dv,
       'GET',
-      `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'transactioncurrencyid($select=isocurrencycode)' })}`,
+      `/opportunities(${String(opp.opportunityid)})${q({ $select: 'name', $expand: 'transactioncurrencyid($select=isocurrencycode)' })}`,
     );
     expect(res.body.transactioncurrencyid).toEqual({
       '@odata.etag': expect.any(String),
@@ -247,7 +247,7 @@ describe('Q5 $expand of single-valued navigation properties', () => {
     const res = await api(
       h.dv,
       'GET',
-      `/opportunities(${opp.opportunityid})${q({ $select: 'name', $expand: 'parentaccountid($select=name)' })}`,
+      `/opportunities(${String(opp.opportunityid)})${q({ $select: 'name', $expand: 'parentaccountid($select=name)' })}`,
     );
     expect(res.body.parentaccountid).toBeNull();
     const bad = await api(h.dv, 'GET', `/opportunities${q({ $expand: 'nosuch' })}`);

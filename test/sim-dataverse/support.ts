@@ -1,6 +1,7 @@
 import type { Clock, ConnectorResponse } from '../../sim/contracts.js';
 import { DataverseEmulator, type DataverseEmulatorOptions } from '../../sim/dataverse/emulator.js';
 import { dataverseConnector, type DataverseConnector } from '../../sim/dataverse/connector.js';
+import type { Json } from '../support/json.js';
 import { defaultModel } from '../support/model.js';
 
 /** Virtual time for the emulator's createdon/modifiedon. */
@@ -12,8 +13,9 @@ export class VirtualClock implements Clock {
   now(): Date {
     return new Date(this.time);
   }
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.time += ms;
+    return Promise.resolve();
   }
   advance(ms: number): void {
     this.time += ms;
@@ -39,7 +41,7 @@ export async function startEmulator(options: Partial<DataverseEmulatorOptions> =
 export interface ApiResponse {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 /** A raw Web API request, as any HTTP client would send it. */
@@ -81,7 +83,7 @@ export function connectorCall(
   return connector({ apiName: DATAVERSE, connectionReferenceLogicalName: 'pcs_Dataverse', operationId, parameters });
 }
 
-export const body = (response: ConnectorResponse): any => response.body;
+export const body = (response: ConnectorResponse): Json => response.body;
 
 export const USD = 'a1b2c3d4-0001-4000-8000-000000000840';
 export const EUR = 'a1b2c3d4-0001-4000-8000-000000000978';

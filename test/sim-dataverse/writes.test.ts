@@ -57,7 +57,7 @@ describe('W1 create (POST)', () => {
     expect(again.body.error.message).toBe('A record with matching key values already exists.');
   });
 
-  test('defaultCurrency: null leaves transactioncurrencyid empty (an opportunity without currency)', async () => {
+  test('defaultCurrency: null leaves transactioncurrencyid empty (an opportunity without currency)', () => {
     const dv = new DataverseEmulator({ model: defaultModel(), clock: new VirtualClock(), defaultCurrency: null });
     expect(dv.seed('opportunities', { name: 'x' })._transactioncurrencyid_value).toBeNull();
     expect(dv.seed('opportunities', { name: 'y', 'transactioncurrencyid@odata.bind': `/transactioncurrencies(${EUR})` })).toMatchObject({
@@ -71,7 +71,7 @@ describe('W2 update (PATCH)', () => {
   test('answers 204; only sent columns change; modifiedon and the etag move, createdon stays', async () => {
     const created = h.dv.seed('accounts', { name: 'Contoso', address1_city: 'Redmond' });
     h.clock.advance(60_000);
-    const res = await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'Contoso Ltd' });
+    const res = await api(h.dv, 'PATCH', `/accounts(${String(created.accountid)})`, { name: 'Contoso Ltd' });
     expect(res.status).toBe(204);
     const after = h.dv.row('accounts', created.accountid as string)!;
     expect(after).toMatchObject({
@@ -85,7 +85,13 @@ describe('W2 update (PATCH)', () => {
 
   test('with return=representation answers 200 and the row', async () => {
     const created = h.dv.seed('accounts', { name: 'Contoso' });
-    const res = await api(h.dv, 'PATCH', `/accounts(${created.accountid})?$select=name`, { name: 'New' }, { ...RETURN, 'If-Match': '*' });
+    const res = await api(
+      h.dv,
+      'PATCH',
+      `/accounts(${String(created.accountid)})?$select=name`,
+      { name: 'New' },
+      { ...RETURN, 'If-Match': '*' },
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'New', accountid: created.accountid });
   });
@@ -100,19 +106,19 @@ describe('W2 update (PATCH)', () => {
 
   test('If-Match with a stale etag is 412; If-None-Match: * on an existing row is 412', async () => {
     const created = h.dv.seed('accounts', { name: 'Contoso' });
-    await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'Changed' });
+    await api(h.dv, 'PATCH', `/accounts(${String(created.accountid)})`, { name: 'Changed' });
     const stale = await api(
       h.dv,
       'PATCH',
-      `/accounts(${created.accountid})`,
+      `/accounts(${String(created.accountid)})`,
       { name: 'x' },
       { 'If-Match': created['@odata.etag'] as string },
     );
     expect(stale.status).toBe(412);
     expect(stale.body.error.message).toBe("The version of the existing record doesn't match the RowVersion property provided.");
     const current = h.dv.row('accounts', created.accountid as string)!['@odata.etag'] as string;
-    expect((await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'ok' }, { 'If-Match': current })).status).toBe(204);
-    const noUpdate = await api(h.dv, 'PATCH', `/accounts(${created.accountid})`, { name: 'x' }, { 'If-None-Match': '*' });
+    expect((await api(h.dv, 'PATCH', `/accounts(${String(created.accountid)})`, { name: 'ok' }, { 'If-Match': current })).status).toBe(204);
+    const noUpdate = await api(h.dv, 'PATCH', `/accounts(${String(created.accountid)})`, { name: 'x' }, { 'If-None-Match': '*' });
     expect(noUpdate.status).toBe(412);
     expect(noUpdate.body.error.message).toBe('A record with matching key values already exists.');
   });
@@ -168,7 +174,7 @@ describe('K1 alternate keys are unique', () => {
   test('an update that would duplicate a key is refused too', async () => {
     h.dv.seed('opportunities', { name: 'A', pcs_referralidentifier: 'ref-1' });
     const b = h.dv.seed('opportunities', { name: 'B', pcs_referralidentifier: 'ref-2' });
-    const res = await api(h.dv, 'PATCH', `/opportunities(${b.opportunityid})`, { pcs_referralidentifier: 'ref-1' });
+    const res = await api(h.dv, 'PATCH', `/opportunities(${String(b.opportunityid)})`, { pcs_referralidentifier: 'ref-1' });
     expect(res.status).toBe(412);
   });
 
@@ -198,8 +204,8 @@ describe('K1 alternate keys are unique', () => {
 describe('W4 delete', () => {
   test('answers 204, then 404', async () => {
     const a = h.dv.seed('accounts', { name: 'A' });
-    expect((await api(h.dv, 'DELETE', `/accounts(${a.accountid})`)).status).toBe(204);
-    expect((await api(h.dv, 'DELETE', `/accounts(${a.accountid})`)).status).toBe(404);
+    expect((await api(h.dv, 'DELETE', `/accounts(${String(a.accountid)})`)).status).toBe(204);
+    expect((await api(h.dv, 'DELETE', `/accounts(${String(a.accountid)})`)).status).toBe(404);
   });
 
   test('the parental relationship cascades: deleting an opportunity deletes its Partner Center solutions; other lookups are cleared', async () => {
@@ -220,7 +226,7 @@ describe('W4 delete', () => {
 describe('W5 status', () => {
   test("setting statecode alone takes the state's default statuscode (Won → 3)", async () => {
     const opp = h.dv.seed('opportunities', { name: 'Deal' });
-    await api(h.dv, 'PATCH', `/opportunities(${opp.opportunityid})`, { statecode: 1 });
+    await api(h.dv, 'PATCH', `/opportunities(${String(opp.opportunityid)})`, { statecode: 1 });
     expect(h.dv.row('opportunities', opp.opportunityid as string)).toMatchObject({ statecode: 1, statuscode: 3 });
   });
 
@@ -240,7 +246,7 @@ describe('V1 unknown columns and values are refused as Dataverse refuses them', 
     }
   });
 
-  test('a column removed from the package is unknown here too', async () => {
+  test('a column removed from the package is unknown here too', () => {
     const trimmed = defaultModel();
     const opportunity = trimmed.tables.find((t) => t.logicalName === 'opportunity')!;
     const model = {
