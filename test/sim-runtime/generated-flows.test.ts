@@ -61,7 +61,8 @@ const referral = (overrides: Json = {}): Json => ({
 
 /** Canned answers by connector, operation and table; tests override entries per scenario. */
 interface Scenario {
-  rows: Record<string, Json | undefined>;
+  /** Rows by `table(id)` or by table; a table left out is not found. */
+  rows: Record<string, Json>;
   lists: Record<string, Json[]>;
   partnerCenter: Partial<Record<string, (request: ConnectorRequest, attempt: number) => ConnectorResponse>>;
 }
@@ -78,8 +79,12 @@ class CannedConnectors {
 
   constructor(readonly scenario: Scenario) {}
 
-  async call(request: ConnectorRequest): Promise<ConnectorResponse> {
+  call(request: ConnectorRequest): Promise<ConnectorResponse> {
     this.calls.push(request);
+    return Promise.resolve(this.answer(request));
+  }
+
+  private answer(request: ConnectorRequest): ConnectorResponse {
     const attempt = this.calls.filter((call) => call.operationId === request.operationId).length;
     const parameters = request.parameters as Json;
     if (request.apiName === 'shared_commondataserviceforapps') {

@@ -278,7 +278,7 @@ describe('register refuses definitions that cannot run', () => {
     ).toThrow(/no properties.definition/);
   });
 
-  test('the run methods check the trigger type', async () => {
+  test('the run methods check the trigger type', () => {
     const { runtime } = runtimeWith({ A: compose('a') });
     expect(() => runtime.runRecurrence('flow')).toThrow(/has a Request trigger, not recurrence/);
     expect(() => runtime.runManual('nope', {})).toThrow(/no registered flow/);

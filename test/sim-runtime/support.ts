@@ -2,8 +2,10 @@ import type { ConnectorRequest, ConnectorResponse, ConnectorRouter, FlowRun } fr
 import { VirtualClock } from '../../sim/runtime/clock.js';
 import { evaluateTemplate, type EvaluationHost } from '../../sim/runtime/evaluate.js';
 import { FlowRuntime } from '../../sim/runtime/runtime.js';
+import type { Json } from '../support/json.js';
 
-export type Json = any; // definitions are plain JSON; tests build and index them freely
+/** Definitions are plain JSON; tests build and index them freely. */
+export type { Json };
 
 export const START = '2018-04-15T13:00:00.000Z';
 
@@ -98,11 +100,11 @@ export class FakeConnectors implements ConnectorRouter {
     return this;
   }
 
-  async call(request: ConnectorRequest): Promise<ConnectorResponse> {
+  call(request: ConnectorRequest): Promise<ConnectorResponse> {
     this.calls.push(request);
     if (this.clock) this.times.push(this.clock.now().toISOString());
     const attempt = this.calls.filter((call) => call.operationId === request.operationId).length;
-    return this.handler(request, attempt);
+    return Promise.resolve(this.handler(request, attempt));
   }
 
   operations(): string[] {

@@ -4,7 +4,7 @@ import { OPPORTUNITY_MAP } from '../../flows/mapping.js';
 import { MAX_PATCH_ATTEMPTS } from '../../flows/definitions/dynamics-to-partner-center.js';
 import { RECONCILIATION_PAGE } from '../../flows/definitions/reconciliation.js';
 import { componentId } from '../../solution/ids.js';
-import { allActions, flowNamed, flows, model } from './support.js';
+import { allActions, flowNamed, flows, model, type Json } from './support.js';
 
 const NAMES = [
   'Partner Center Webhook Registration',
@@ -27,17 +27,17 @@ describe('the co-sell flows', () => {
 
   test("every flow has the exported shape and runs on the solution's own (embedded) connections", () => {
     for (const flow of flows) {
-      const document = flow.document as any;
+      const document: Json = flow.document;
       expect(Object.keys(document)).toEqual(['properties', 'schemaVersion']);
       expect(document.properties.definition.$schema).toBe(
         'https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#',
       );
       expect(Object.keys(document.properties.definition.triggers)).toHaveLength(1);
-      for (const reference of Object.values(document.properties.connectionReferences) as any[]) {
+      for (const reference of Object.values<Json>(document.properties.connectionReferences)) {
         expect(reference.runtimeSource).toBe('embedded');
         expect(model.connectionReferences.map((r) => r.logicalName)).toContain(reference.connection.connectionReferenceLogicalName);
       }
-      for (const [name, parameter] of Object.entries(document.properties.definition.parameters) as Array<[string, any]>) {
+      for (const [name, parameter] of Object.entries<Json>(document.properties.definition.parameters)) {
         if (name.startsWith('$')) continue;
         const variable = model.environmentVariables.find((v) => v.schemaName === parameter.metadata.schemaName)!;
         expect(name).toBe(`${variable.label[1033]} (${variable.schemaName})`);
@@ -218,7 +218,7 @@ describe('Dynamics 365 to Partner Center', () => {
   });
 
   test('sends every shared field of the mapping as a replace operation', () => {
-    const operations = actions.All_field_operations.inputs as any[];
+    const operations: Json[] = actions.All_field_operations.inputs;
     expect(operations.map((op) => op.path)).toEqual(
       OPPORTUNITY_MAP.filter((f) => f.direction === 'both').map((f) => `/${f.path.join('/')}`),
     );
@@ -272,7 +272,7 @@ describe('the other flows', () => {
 
   test('Webhook Registration: manual inputs as the old connector has them; Overwrite decides PUT or POST', () => {
     const { definition } = flowNamed('Partner Center Webhook Registration');
-    const titles = Object.values(definition.triggers.manual.inputs.schema.properties).map((p: any) => p.title);
+    const titles = Object.values(definition.triggers.manual.inputs.schema.properties).map((p: Json) => p.title);
     expect(titles).toEqual(['Http Trigger Endpoint', 'Events to Register', 'Overwrite existing trigger endpoints if present']);
     const actions = allActions(definition);
     expect(actions.Update_registration.inputs.host.operationId).toBe('UpdateRegistration');

@@ -1,8 +1,10 @@
 import { buildFlows } from '../../flows/index.js';
 import type { CloudFlow } from '../../solution/model.js';
 import { defaultModel } from '../support/model.js';
+import type { Json } from '../support/json.js';
 
-export type Json = any; // flow documents are plain JSON; tests index into them freely
+/** Flow documents are plain JSON; tests index into them freely. */
+export type { Json };
 
 export const model = defaultModel();
 export const flows = buildFlows(model);
@@ -22,7 +24,7 @@ export function allActions(definition: Json): Record<string, Json> {
       found[name] = action;
       visit(action.actions);
       visit(action.else?.actions);
-      for (const branch of Object.values(action.cases ?? {}) as Json[]) visit(branch.actions);
+      for (const branch of Object.values<Json>(action.cases ?? {})) visit(branch.actions);
       visit(action.default?.actions);
     }
   };
