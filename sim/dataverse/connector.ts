@@ -1,5 +1,6 @@
 import type { ConnectorRequest, ConnectorResponse } from '../contracts.js';
 import type { DataverseEmulator } from './emulator.js';
+import { display } from '../display.js';
 
 /**
  * The Dataverse connector (`shared_commondataserviceforapps`) as the flow runtime sees it: each
@@ -37,7 +38,7 @@ export function itemOf(parameters: Record<string, unknown>): Record<string, unkn
 /** `recordId` as the URL key segment: a GUID (braces dropped) or an alternate key `col='value'`. */
 const keySegment = (recordId: unknown): string =>
   encodeURIComponent(
-    String(recordId ?? '')
+    display(recordId ?? '')
       .trim()
       .replace(/^\{(.*)\}$/, '$1'),
   );
@@ -56,7 +57,7 @@ export function dataverseConnector(emulator: DataverseEmulator): DataverseConnec
       const search = new URLSearchParams();
       for (const name of names) {
         const value = parameters[name];
-        if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+        if (value !== undefined && value !== null && value !== '') search.set(name, display(value));
       }
       const text = search.toString();
       return text ? `?${text}` : '';

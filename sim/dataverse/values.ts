@@ -1,3 +1,4 @@
+import { display } from '../display.js';
 import {
   DataverseError,
   cannotConvert,
@@ -259,7 +260,7 @@ export interface FormatOptions {
 
 /** A stored row as the Web API returns it. */
 export function formatRow(context: FormatContext, entity: EntityDef, row: StoredRow, options: FormatOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = { '@odata.etag': `W/"${String(row.versionnumber)}"` };
+  const out: Record<string, unknown> = { '@odata.etag': `W/"${display(row.versionnumber)}"` };
   let chosen: AttributeDef[];
   if (options.select) {
     chosen = [...new Set(options.select)];

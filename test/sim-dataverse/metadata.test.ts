@@ -1,5 +1,6 @@
 import { buildMetadata, SEEDED_CURRENCIES } from '../../sim/dataverse/metadata.js';
-import { compileFilter, parseExpand, parseSelect, resolveProperty } from '../../sim/dataverse/odata.js';
+import { compileFilter } from '../../sim/dataverse/filter.js';
+import { parseExpand, parseSelect, resolveProperty } from '../../sim/dataverse/odata.js';
 import { flows, type Json } from '../sync-flows/support.js';
 import { model } from './support.js';
 
