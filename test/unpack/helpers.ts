@@ -258,5 +258,5 @@ function normalize(element: Element): Normal {
  */
 export function normalizedXml(data: Uint8Array): Normal {
   const document = create(decodeText(data)).node as unknown as Document;
-  return normalize(document.documentElement as Element);
+  return normalize(document.documentElement);
 }
