@@ -1,3 +1,4 @@
+import { ReferralsOperation } from '../../flows/connectors.js';
 import { withFlows } from '../../flows/index.js';
 import { buildPackages } from '../../packaging/build-solution.js';
 import { readZip } from '../../core/io/zip.js';
@@ -14,17 +15,66 @@ const model = withFlows(defaultModel());
 const [zip] = buildPackages(model, ['managed']);
 const entries = readZip(zip!.bytes, zip!.fileName);
 
+/**
+ * What each story does to Partner Center, independently of the scenario's own checks: its referral writes
+ * (operation and status) in order, and the flow runs that did not succeed. The scenario's expectations say what state was reached.
+ */
+const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] }> = {
+  'cosell-referral-created': { writes: ['CreateReferral 201'] },
+  'validation-failures': { writes: [] },
+  'microsoft-shares-referral': { writes: [] },
+  'microsoft-accepts': { writes: ['CreateReferral 201'] },
+  'updates-both-ways': {
+    writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 412', 'PatchReferralById 204'],
+  },
+  // The edit after the win still PATCHes the closed referral, and Partner Center refuses it (400); reported as an open issue.
+  'won-closes-both-sides': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 400', 'PatchReferralById 400'] },
+  'solutions-changed': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'] },
+  'sync-only-cosell-yes': { writes: [] },
+  'sync-only-cosell-no': { writes: [] },
+  'checkmark-off': { writes: ['CreateReferral 201'] },
+  'dropped-webhook-reconciled': { writes: [] },
+  'unanswered-referral-expires': { writes: [] },
+  'forged-webhooks': {
+    writes: [],
+    unsuccessfulRuns: [
+      'Partner Center to Dynamics 365 Cancelled',
+      'Partner Center to Dynamics 365 Cancelled',
+      'Partner Center to Dynamics 365 Failed',
+      'Partner Center to Dynamics 365 Cancelled',
+    ],
+  },
+  'webhook-registration-overwrite': { writes: [] },
+};
+const REFERRAL_WRITES: ReadonlySet<string> = new Set([
+  ReferralsOperation.CreateReferral,
+  ReferralsOperation.PatchReferralById,
+  ReferralsOperation.UpdateReferralById,
+]);
+
 describe('simulate: the seed stories, end to end', () => {
-  test.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
+  test('every scenario has a witness', () => {
+    expect(SCENARIOS.map((scenario) => scenario.name).sort()).toEqual(Object.keys(WITNESSES).sort());
+  });
+
+  test.each(SCENARIOS.map((scenario) => [scenario.name, scenario] as const))('%s', async (name, scenario) => {
     const result = await runScenario(scenario, { entries, label: zip!.fileName, model });
     const failures = result.expectations.filter((expectation) => !expectation.pass);
-    if (!result.passed) {
+    if (result.error !== undefined || failures.length > 0) {
       const runs = result.runs
         .filter((run) => run.status !== 'Succeeded')
         .map(formatRun)
         .join('\n');
       throw new Error(`${result.error ?? ''}\n${failures.map((f) => `✗ ${f.description}: ${f.actual}`).join('\n')}\n${runs}`);
     }
-    expect(result.expectations.length).toBeGreaterThan(0);
+    const witness = WITNESSES[name]!;
+    const writes = result.connectorCalls
+      .filter((call) => call.api === 'Partner Center' && REFERRAL_WRITES.has(call.operationId))
+      .map((call) => `${call.operationId} ${call.statusCode}`);
+    expect(writes).toEqual(witness.writes);
+    expect(result.runs.filter((run) => run.status !== 'Succeeded').map((run) => `${run.flowName} ${run.status}`)).toEqual(
+      witness.unsuccessfulRuns ?? [],
+    );
+    expect(result.runs[0]).toMatchObject({ flowName: 'Partner Center Webhook Registration', status: 'Succeeded' });
   });
 });
