@@ -24,10 +24,15 @@ describeWithShared('vendored Microsoft schemas', () => {
     }
   });
 
-  test('every patch finds its target in the pristine file it names', () => {
-    const files = new Set(xsdFiles(vendored));
-    for (const patch of XSD_PATCHES) expect(files.has(patch.file)).toBe(true);
-    return expect(loadPatchedMicrosoftXsds()).resolves.toBeDefined();
+  test('every patch finds its target in the pristine file it names, and changes that file', async () => {
+    const patched = await loadPatchedMicrosoftXsds();
+    expect(Object.keys(patched).sort()).toEqual(xsdFiles(vendored));
+    for (const patch of XSD_PATCHES) {
+      const pristine = readFileSync(path.join(vendored, patch.file), 'utf8');
+      const found = pristine.split(patch.find).length - 1;
+      expect({ patch: patch.id, found }).toEqual({ patch: patch.id, found: patch.occurrences ?? 1 });
+      expect({ patch: patch.id, changed: patched[patch.file] !== pristine }).toEqual({ patch: patch.id, changed: true });
+    }
   });
 
   test('patch ids are unique and every patch says why', () => {
