@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VirtualClock } from '../../sim/runtime/clock.js';
 import { FlowRuntime } from '../../sim/runtime/runtime.js';
 import { describeWithShared, REAL_SOLUTIONS, requireShared } from '../support/fixtures.js';
-import { FakeConnectors, ok, statuses } from './support.js';
+import { FakeConnectors, ok, statuses, type Json } from './support.js';
 
 const DIRECTORY = join(REAL_SOLUTIONS, 'approvals-kit-unpacked', 'Workflows');
 
@@ -38,6 +38,9 @@ describeWithShared('real exported flows', () => {
     const run = await runtime.runRecurrence('BACoreSyncApproverOOF');
     expect(run.status).toBe('Succeeded');
     expect(statuses(run)).toMatchObject({ Clear_OOF_State: 'Succeeded', Set_OOF_State: 'Succeeded' });
-    expect(connectors.calls.every((call) => call.apiName === 'shared_commondataserviceforapps')).toBe(true);
+    expect(connectors.calls.map((call) => [call.apiName, call.operationId, (call.parameters as Json).entityName])).toEqual([
+      ['shared_commondataserviceforapps', 'ListRecords', 'cat_businessapproveroofs'],
+      ['shared_commondataserviceforapps', 'ListRecords', 'cat_businessapproveroofs'],
+    ]);
   });
 });
