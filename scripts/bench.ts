@@ -14,6 +14,7 @@ import { buildFlows, withFlows } from '../flows/index.js';
 import { validateFlowDocument } from '../flows/validate/index.js';
 import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/bench.js';
 import { readZip } from '../core/io/zip.js';
+import { formatDuration } from '../core/duration.js';
 
 /**
  * `npm run bench`: median wall time of the full build (model → managed + unmanaged zips, in memory)
@@ -51,7 +52,7 @@ function model(scale: number): SolutionModel {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function time(body: () => unknown | Promise<unknown>): Promise<number> {
+async function time(body: () => unknown): Promise<number> {
   await body(); // warm-up: compiles the XSDs and JIT-warms the generators
   const samples: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
@@ -71,7 +72,13 @@ async function main(): Promise<void> {
     const entries = readZip(managed!.bytes, 'bench');
     const build = await time(() => buildPackages(solution, ['managed', 'unmanaged']));
     const check = await time(() => checkSolution(entries, 'bench'));
-    rows.push([`${scale}×`, String(columns), `${(managed!.bytes.length / 1024).toFixed(1)} KiB`, build.toFixed(1), check.toFixed(1)]);
+    rows.push([
+      `${scale}×`,
+      String(columns),
+      `${(managed!.bytes.length / 1024).toFixed(1)} KiB`,
+      formatDuration(build),
+      formatDuration(check),
+    ]);
   }
   const base = model(1);
   const references = new Set(base.connectionReferences.map((reference) => reference.logicalName));
@@ -84,7 +91,7 @@ async function main(): Promise<void> {
   );
   const flowActions = base.flows.reduce((sum, flow) => sum + JSON.stringify(flow.document).split('"runAfter"').length - 1, 0);
 
-  const header = ['model', 'custom columns', 'managed zip', 'build both zips (ms, median)', 'check managed zip (ms, median)'];
+  const header = ['model', 'custom columns', 'managed zip', 'build both zips (median)', 'check managed zip (median)'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(`median of ${RUNS} runs after one warm-up; node ${process.version}`);
@@ -92,8 +99,8 @@ async function main(): Promise<void> {
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
   for (const row of rows) console.log(line(row));
   console.log('');
-  const flowHeader = ['flows', 'actions', 'generate all flows (ms, median)', 'validate all flows (ms, median)'];
-  const flowRow = [String(base.flows.length), String(flowActions), generate.toFixed(1), validate.toFixed(1)];
+  const flowHeader = ['flows', 'actions', 'generate all flows (median)', 'validate all flows (median)'];
+  const flowRow = [String(base.flows.length), String(flowActions), formatDuration(generate), formatDuration(validate)];
   const flowWidths = flowHeader.map((title, i) => Math.max(title.length, flowRow[i]!.length));
   const flowLine = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(flowWidths[i]!)).join(' | ')} |`;
   console.log(flowLine(flowHeader));
@@ -102,14 +109,14 @@ async function main(): Promise<void> {
 
   console.log('');
   printTable(
-    ['PCF control', 'production build (s)', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'],
+    ['PCF control', 'production build', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'],
     [pcfRow()],
   );
 
   const [built] = buildPackages(base, ['managed']);
   const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
   console.log('');
-  printTable(['scenario', 'result', 'flow runs', 'Partner Center calls', 'Dataverse calls', 'virtual ms'], await scenarioRows(input));
+  printTable(['scenario', 'result', 'flow runs', 'Partner Center calls', 'Dataverse calls', 'virtual time'], await scenarioRows(input));
   console.log('');
   printTable(
     ['synced change', 'Partner Center reads/writes vs minimum', 'PC calls', 'Dataverse calls', 'virtual latency to the remote write'],
@@ -120,9 +127,9 @@ async function main(): Promise<void> {
   const volumeRows: string[][] = [];
   for (const count of volumes) {
     const { ms, opportunities } = await inboundVolume(input, count);
-    volumeRows.push([String(count), (ms / 1000).toFixed(1), (ms / count).toFixed(2), String(opportunities)]);
+    volumeRows.push([String(count), formatDuration(ms), formatDuration(ms / count), String(opportunities)]);
   }
-  printTable(['referrals shared', 'wall time end to end (s)', 'ms per referral', 'opportunities in Dynamics'], volumeRows);
+  printTable(['referrals shared', 'wall time end to end', 'per referral', 'opportunities in Dynamics'], volumeRows);
 }
 
 /**
@@ -140,13 +147,13 @@ function pcfRow(): string[] {
     env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: 'true' },
     encoding: 'utf8',
   });
-  const seconds = (performance.now() - start) / 1000;
+  const elapsed = performance.now() - start;
   if (run.status !== 0) return [name, `build failed (exit ${run.status})`, '', '', ''];
   const bundle = readFileSync(path.join(pcf, 'out', 'controls', 'PartnerCenterSection', 'bundle.js'));
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   return [
     name,
-    seconds.toFixed(1),
+    formatDuration(elapsed),
     kb(bundle.length),
     kb(gzipSync(bundle).length),
     `${((bundle.length / (385 * 1024)) * 100).toFixed(1)} %`,

@@ -4,6 +4,7 @@
  * path (iterations as `[#n]`), its duration and a short error.
  */
 import type { ActionRun, FlowRun } from '../contracts.js';
+import { formatDuration } from '../../core/duration.js';
 
 const MARKS: Readonly<Record<ActionRun['status'] | FlowRun['status'], string>> = {
   Succeeded: '✓',
@@ -15,21 +16,6 @@ const MARKS: Readonly<Record<ActionRun['status'] | FlowRun['status'], string>> =
 
 const ERROR_WIDTH = 160;
 const PATH_WIDTH = 72;
-
-/** `0 ms`, `850 ms`, `12.5 s`, `3 min 20 s`, `2 h 5 min`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60000) return `${Number((ms / 1000).toFixed(1))} s`;
-  if (ms < 3600000) {
-    const minutes = Math.floor(ms / 60000);
-    const seconds = Math.round((ms % 60000) / 1000);
-    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-  }
-  const hours = Math.floor(ms / 3600000);
-  const minutes = Math.round((ms % 3600000) / 60000);
-  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
-}
 
 const span = (start: string, end: string): number => Date.parse(end) - Date.parse(start);
 

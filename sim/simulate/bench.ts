@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { formatDuration } from '../../core/duration.js';
 import type { SolutionModel } from '../../solution/model.js';
 import type { ZipEntry } from '../../core/io/zip.js';
 import { runScenario, worldOf } from './run.js';
@@ -23,7 +24,7 @@ export async function scenarioRows(input: SimulationInput): Promise<string[][]> 
       String(result.runs.length),
       String(pc),
       String(result.connectorCalls.length - pc),
-      `${result.virtualMs}`,
+      formatDuration(result.virtualMs),
     ]);
   }
   return rows;
@@ -63,7 +64,8 @@ export async function perChangeRows(input: SimulationInput): Promise<string[][]>
     const editCalls = since(edit);
     const editWrite = editCalls.find((call) => call.operationId === 'UpdateRecord');
 
-    const latency = (start: { at: number }, call?: { at: string }) => (call ? `${new Date(call.at).getTime() - start.at} ms` : 'n/a');
+    const latency = (start: { at: number }, call?: { at: string }) =>
+      call ? formatDuration(new Date(call.at).getTime() - start.at) : 'n/a';
     return [
       [
         'inbound event (referral shared)',

@@ -1,3 +1,4 @@
+import { formatDuration } from '../../core/duration.js';
 import { formatRun } from '../runtime/format.js';
 import type { ScenarioResult } from './run.js';
 
@@ -44,7 +45,7 @@ export function formatResult(result: ScenarioResult, options: { verbose: boolean
   const pc = result.connectorCalls.filter((call) => call.api === 'Partner Center').length;
   const dv = result.connectorCalls.length - pc;
   out.push(
-    `  ${result.runs.length} flow runs, ${pc} Partner Center and ${dv} Dataverse calls from flows, ${result.virtualMs} ms of virtual time`,
+    `  ${result.runs.length} flow runs, ${pc} Partner Center and ${dv} Dataverse calls from flows, ${formatDuration(result.virtualMs)} of virtual time`,
   );
   if (options.verbose) {
     out.push('  timeline:');

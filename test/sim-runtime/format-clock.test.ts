@@ -1,6 +1,6 @@
 import type { FlowRun } from '../../sim/contracts.js';
 import { SystemClock, VirtualClock } from '../../sim/runtime/clock.js';
-import { formatDuration, formatRun } from '../../sim/runtime/format.js';
+import { formatRun } from '../../sim/runtime/format.js';
 import { runtimeWith } from './support.js';
 
 describe('VirtualClock', () => {
@@ -88,16 +88,5 @@ describe('formatRun', () => {
     expect(formatRun(run)).toBe(
       '✗ Flow — run r1 Failed (250 ms, 2024-01-01T00:00:00.000Z → 2024-01-01T00:00:00.250Z)\n  trigger manual\n  error Terminated: stopped on purpose\n  response 400 {"error":"bad"}',
     );
-  });
-
-  test('formatDuration', () => {
-    expect([0, 999, 1500, 61000, 3600000, 3720000].map(formatDuration)).toEqual([
-      '0 ms',
-      '999 ms',
-      '1.5 s',
-      '1 min 1 s',
-      '1 h',
-      '1 h 2 min',
-    ]);
   });
 });

@@ -14,6 +14,16 @@ describe('cosell simulate says what it rehearses', () => {
     expect(io.stdout.join('\n')).not.toContain('.zip');
   });
 
+  test('durations read in units (never a raw count of milliseconds)', async () => {
+    const dir = await tempDir('simulate-label');
+    await writeProjectConfig(dir);
+    const io = captureIo(dir);
+    expect(await runCli(['simulate', '--scenario', 'unanswered-referral-expires'], io)).toBe(0);
+    const out = io.stdout.join('\n');
+    expect(out).toMatch(/calls from flows, 1[45] d \d{2} h of virtual time/);
+    expect(out).not.toMatch(/\d{4,} ms/);
+  });
+
   test('with --zip: the zip as the user named it', async () => {
     const dir = await tempDir('simulate-label');
     await writeProjectConfig(dir);
