@@ -4,6 +4,7 @@ import { runCli } from '../../scripts/cli.js';
 import { decodeText, encodeText, readZip, writeZip } from '../../core/io/zip.js';
 import { captureIo, FIXTURES, listTree, normalizedXml, rebuildZip, syntheticZip, tempDir } from './helpers.js';
 import { describeWithShared } from '../support/fixtures.js';
+import { queryXml } from '../support/xpath.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -301,12 +302,19 @@ describeWithShared('real SolutionPackager and Dataverse material', () => {
 
     const entries = readZip(await readFile(path.join(dir, 'kit.zip')), 'kit.zip');
     const customizations = decodeText(entries.find((entry) => entry.name === 'customizations.xml')?.data ?? new Uint8Array());
-    expect(customizations).toContain('<forms type="main">\r\n');
-    expect(customizations).toContain('<formid>{7f86bdb2-e6d7-45db-9daf-e6efe4ebbcb8}</formid>');
-    expect(customizations.match(/<Workflow WorkflowId=/g)?.length).toBe(4);
-    expect(customizations).toContain('<Name>cat_PowerCAT.Panel</Name>');
-    expect(customizations).not.toMatch(/<Workflow [^>]*xmlns:xsi/);
-    expect(customizations.startsWith('<ImportExportXml')).toBe(true);
+    // Exports have no declaration before <ImportExportXml>; pack writes none.
+    expect(customizations.slice(0, '<ImportExportXml '.length)).toBe('<ImportExportXml ');
+    const flows = (await readdir(path.join(source, 'Workflows'))).filter((name) => name.endsWith('.json'));
+    queryXml(customizations, (xml) => {
+      const condition = '/ImportExportXml/Entities/Entity[Name="cat_BusinessApprovalCondition"]';
+      expect(xml.values(`${condition}/FormXml/forms[@type="main"]/systemform/formid`)).toEqual(['{7f86bdb2-e6d7-45db-9daf-e6efe4ebbcb8}']);
+      expect(xml.values('/ImportExportXml/Workflows/Workflow/JsonFileName').sort()).toEqual(
+        flows.map((name) => `/Workflows/${name}`).sort(),
+      );
+      // The side files' own xsi declaration does not travel into customizations.xml.
+      expect(xml.declarations('/ImportExportXml/Workflows/Workflow')).toEqual(flows.map(() => ({})));
+      expect(xml.values('/ImportExportXml/CustomControls/CustomControl/Name')).toEqual(['cat_PowerCAT.Panel']);
+    });
 
     const unpacked = await run(['unpack', '--zipfile', 'kit.zip', '--folder', 'again']);
     expect(unpacked.code).toBe(0);
