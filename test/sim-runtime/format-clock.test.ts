@@ -62,13 +62,13 @@ describe('formatRun', () => {
     expect(lines[0]).toMatch(/^✓ Test flow — run \w+ Succeeded \(1 min 30 s, 2018-04-15T13:00:00.000Z → 2018-04-15T13:01:30.000Z\)$/);
     expect(lines[1]).toBe('  trigger manual');
     expect(lines.slice(2)).toEqual([
-      expect.stringMatching(/^  ✗ Try +1 min 30 s  ActionFailed: An action failed\. No dependent actions succeeded\.$/),
-      expect.stringMatching(/^    ✓ Try\/Pause +1 min 30 s$/),
-      expect.stringMatching(/^    ✗ Try\/Bad +0 ms  InvalidTemplate: The template language function 'int' was invoked .* at Try\/Bad$/),
-      expect.stringMatching(/^    – Try\/Next$/),
-      expect.stringMatching(/^  ✓ Each +0 ms$/),
-      expect.stringMatching(/^    ✓ Each\/Item \[#0\] +0 ms$/),
-      expect.stringMatching(/^    ✓ Each\/Item \[#1\] +0 ms$/),
+      expect.stringMatching(/^ {2}✗ Try +1 min 30 s {2}ActionFailed: An action failed\. No dependent actions succeeded\.$/),
+      expect.stringMatching(/^ {4}✓ Try\/Pause +1 min 30 s$/),
+      expect.stringMatching(/^ {4}✗ Try\/Bad +0 ms {2}InvalidTemplate: The template language function 'int' was invoked .* at Try\/Bad$/),
+      expect.stringMatching(/^ {4}– Try\/Next$/),
+      expect.stringMatching(/^ {2}✓ Each +0 ms$/),
+      expect.stringMatching(/^ {4}✓ Each\/Item \[#0\] +0 ms$/),
+      expect.stringMatching(/^ {4}✓ Each\/Item \[#1\] +0 ms$/),
     ]);
   });
 
