@@ -5,10 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConnectorRequest, ConnectorResponse } from '../contracts.js';
+import { display } from '../display.js';
 import { EventsOperation, EventsParameter, ReferralsOperation, ReferralsParameter } from '../../flows/connectors.js';
 import { ConnectorApi } from '../../solution/cosell.js';
-import { REFERRALS_PATH, REGISTRATION_PATH, type PartnerCenterEmulator } from './emulator.js';
-import { sendHttp } from './http.js';
+import type { PartnerCenterEmulator } from './emulator.js';
+import { REFERRALS_PATH } from './referral-store.js';
+import { REGISTRATION_PATH } from './registration.js';
+import { sendHttp, type HttpResult } from './http.js';
 
 export interface PartnerCenterConnectorOptions {
   /**
@@ -64,7 +67,76 @@ function requireParameter(request: ConnectorRequest, key: string): string | Conn
       body: { error: { code: 'invalidRequest', message: `${request.operationId}: the required parameter '${key}' is missing` } },
     };
   }
-  return String(value);
+  return display(value);
+}
+
+/** The HTTP request an operation becomes. */
+interface ApiRequest {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const unknownOperation = (request: ConnectorRequest): Error =>
+  new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
+
+/** `shared_partnercenterref`; a ConnectorResponse (400) when a required parameter is missing. */
+function referralsRequest(request: ConnectorRequest, options: PartnerCenterConnectorOptions): ApiRequest | ConnectorResponse {
+  const parameters = request.parameters;
+  switch (request.operationId) {
+    case ReferralsOperation.GetAllReferrals: {
+      const query = new URLSearchParams();
+      for (const key of QUERY_KEYS) {
+        const value = parameters[key];
+        if (value !== undefined && value !== null && value !== '') query.set(key, display(value));
+      }
+      const search = query.toString();
+      return { method: 'GET', path: `${REFERRALS_PATH}${search ? `?${search}` : ''}` };
+    }
+    case ReferralsOperation.CreateReferral:
+      return { method: 'POST', path: REFERRALS_PATH, body: parameters[ReferralsParameter.Body] };
+    case ReferralsOperation.GetReferralById:
+    case ReferralsOperation.UpdateReferralById:
+    case ReferralsOperation.PatchReferralById:
+      return referralRequest(request, options);
+    default:
+      throw unknownOperation(request);
+  }
+}
+
+/** The operations on one referral: GET, PUT (If-Match required), PATCH (If-Match when given). */
+function referralRequest(request: ConnectorRequest, options: PartnerCenterConnectorOptions): ApiRequest | ConnectorResponse {
+  const id = requireParameter(request, ReferralsParameter.Id);
+  if (typeof id !== 'string') return id;
+  const path = `${REFERRALS_PATH}/${encodeURIComponent(id)}`;
+  if (request.operationId === ReferralsOperation.GetReferralById) return { method: 'GET', path };
+  if (request.operationId === ReferralsOperation.UpdateReferralById) {
+    const ifMatch = requireParameter(request, ReferralsParameter.IfMatch);
+    if (typeof ifMatch !== 'string') return ifMatch;
+    const body = UPDATE_BODY_KEYS.map((key) => request.parameters[key]).find((value) => value !== undefined);
+    return { method: 'PUT', path, body, headers: { 'If-Match': ifMatch } };
+  }
+  const ifMatch = request.parameters[ReferralsParameter.IfMatch];
+  const headers: Record<string, string> = {};
+  if (ifMatch !== undefined && ifMatch !== null && ifMatch !== '') headers['If-Match'] = display(ifMatch);
+  if (options.preferRepresentation) headers.Prefer = 'return=representation';
+  return { method: 'PATCH', path, body: request.parameters[ReferralsParameter.Body], headers };
+}
+
+/** `shared_partnercenterevents`: the webhook registration. */
+function eventsRequest(request: ConnectorRequest): ApiRequest {
+  const body = request.parameters[EventsParameter.Body];
+  switch (request.operationId) {
+    case EventsOperation.ViewRegistration:
+      return { method: 'GET', path: REGISTRATION_PATH };
+    case EventsOperation.EventRegistration:
+      return { method: 'POST', path: REGISTRATION_PATH, body };
+    case EventsOperation.UpdateRegistration:
+      return { method: 'PUT', path: REGISTRATION_PATH, body };
+    default:
+      throw unknownOperation(request);
+  }
 }
 
 /**
@@ -78,6 +150,14 @@ export function partnerCenterConnector(
   options: PartnerCenterConnectorOptions = {},
 ): (request: ConnectorRequest) => Promise<ConnectorResponse> {
   return async (request) => {
+    const apiRequest =
+      request.apiName === ConnectorApi.PartnerCenterReferrals
+        ? referralsRequest(request, options)
+        : request.apiName === ConnectorApi.PartnerCenterEvents
+          ? eventsRequest(request)
+          : undefined;
+    if (!apiRequest) throw new Error(`partnerCenterConnector: not a Partner Center connector: ${request.apiName}`);
+    if ('statusCode' in apiRequest) return apiRequest;
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: `Bearer ${options.bearerToken ?? 'emulated-token'}`,
@@ -85,93 +165,31 @@ export function partnerCenterConnector(
     };
     const correlationId = request.parameters['MS-CorrelationId'];
     if (typeof correlationId === 'string' && correlationId !== '') headers['MS-CorrelationId'] = correlationId;
-    let method: string;
-    let path: string;
-    let body: unknown;
-
-    if (request.apiName === ConnectorApi.PartnerCenterReferrals) {
-      switch (request.operationId) {
-        case ReferralsOperation.GetAllReferrals: {
-          method = 'GET';
-          const query = new URLSearchParams();
-          for (const key of QUERY_KEYS) {
-            const value = request.parameters[key];
-            if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
-          }
-          const search = query.toString();
-          path = `${REFERRALS_PATH}${search ? `?${search}` : ''}`;
-          break;
-        }
-        case ReferralsOperation.CreateReferral:
-          method = 'POST';
-          path = REFERRALS_PATH;
-          body = request.parameters[ReferralsParameter.Body];
-          break;
-        case ReferralsOperation.GetReferralById:
-        case ReferralsOperation.UpdateReferralById:
-        case ReferralsOperation.PatchReferralById: {
-          const id = requireParameter(request, ReferralsParameter.Id);
-          if (typeof id !== 'string') return id;
-          path = `${REFERRALS_PATH}/${encodeURIComponent(id)}`;
-          const ifMatch = request.parameters[ReferralsParameter.IfMatch];
-          if (request.operationId === ReferralsOperation.GetReferralById) {
-            method = 'GET';
-          } else if (request.operationId === ReferralsOperation.UpdateReferralById) {
-            method = 'PUT';
-            const required = requireParameter(request, ReferralsParameter.IfMatch);
-            if (typeof required !== 'string') return required;
-            headers['If-Match'] = required;
-            body = UPDATE_BODY_KEYS.map((key) => request.parameters[key]).find((value) => value !== undefined);
-          } else {
-            method = 'PATCH';
-            if (ifMatch !== undefined && ifMatch !== null && ifMatch !== '') headers['If-Match'] = String(ifMatch);
-            if (options.preferRepresentation) headers.Prefer = 'return=representation';
-            body = request.parameters[ReferralsParameter.Body];
-          }
-          break;
-        }
-        default:
-          throw new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
-      }
-    } else if (request.apiName === ConnectorApi.PartnerCenterEvents) {
-      path = REGISTRATION_PATH;
-      switch (request.operationId) {
-        case EventsOperation.ViewRegistration:
-          method = 'GET';
-          break;
-        case EventsOperation.EventRegistration:
-          method = 'POST';
-          body = request.parameters[EventsParameter.Body];
-          break;
-        case EventsOperation.UpdateRegistration:
-          method = 'PUT';
-          body = request.parameters[EventsParameter.Body];
-          break;
-        default:
-          throw new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
-      }
-    } else {
-      throw new Error(`partnerCenterConnector: not a Partner Center connector: ${request.apiName}`);
-    }
-
+    Object.assign(headers, apiRequest.headers);
+    const body = apiRequest.body;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await sendHttp(`${emulator.baseUrl}${path}`, {
-      method,
+    const response = await sendHttp(`${emulator.baseUrl}${apiRequest.path}`, {
+      method: apiRequest.method,
       headers,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const outHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) outHeaders[canonical(name)] = value;
-    const text = response.body.toString('utf8');
-    let parsed: unknown = null;
-    if (text !== '') {
-      const isJson = /json/i.test(response.headers['content-type'] ?? '');
-      try {
-        parsed = isJson ? JSON.parse(text) : text;
-      } catch {
-        parsed = text;
-      }
-    }
-    return { statusCode: response.status, headers: outHeaders, body: parsed };
+    return connectorResponse(response);
   };
+}
+
+/** The answer as an action's outputs: headers in their usual spelling, a JSON body parsed. */
+function connectorResponse(response: HttpResult): ConnectorResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[canonical(name)] = value;
+  const text = response.body.toString('utf8');
+  let parsed: unknown = null;
+  if (text !== '') {
+    const isJson = /json/i.test(response.headers['content-type'] ?? '');
+    try {
+      parsed = isJson ? JSON.parse(text) : text;
+    } catch {
+      parsed = text;
+    }
+  }
+  return { statusCode: response.status, headers, body: parsed };
 }

@@ -4,6 +4,7 @@
  * `any`/`all` lambdas over arrays (`team/any(t:t/email eq '…')`); `$orderby` on createdDateTime/updatedDateTime.
  * Anything else is a 400 invalidRequest, naming what was not understood.
  */
+import { display } from '../display.js';
 import { ApiError, getPath, isObject, parseDateTime } from './referral-model.js';
 
 type Literal = { kind: 'literal'; value: string | number | boolean | null; type: 'string' | 'number' | 'boolean' | 'null' | 'datetime' };
@@ -89,6 +90,25 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROPERTY = /^[A-Za-z_@][A-Za-z0-9_]*$/;
 
+/** A literal word: true/false/null, a date-time, a GUID (compared as a string) or a number. */
+function literalOf(text: string): Literal | undefined {
+  const lower = text.toLowerCase();
+  if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true', type: 'boolean' };
+  if (lower === 'null') return { kind: 'literal', value: null, type: 'null' };
+  if (DATETIME.test(text)) return { kind: 'literal', value: text, type: 'datetime' };
+  if (GUID.test(text)) return { kind: 'literal', value: text, type: 'string' };
+  if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?$/.test(text))
+    return { kind: 'literal', value: Number(text.replace(/[mMdDfFlL]$/, '')), type: 'number' };
+  return undefined;
+}
+
+function checkPath(segments: string[], at: number): void {
+  if (segments.length === 0 || segments.some((segment) => !PROPERTY.test(segment))) {
+    throw invalid(`${JSON.stringify(segments.join('/'))} at ${at} is not a property path`);
+  }
+}
+
+/** Recursive descent: or → and → unary (not, group, comparison, lambda) → operand. */
 class Parser {
   private position = 0;
   constructor(private readonly tokens: Token[]) {}
@@ -105,13 +125,17 @@ class Parser {
     return token?.type === 'word' && token.text.toLowerCase() === word;
   }
 
+  private atType(type: Token['type']): boolean {
+    return this.tokens[this.position]?.type === type;
+  }
+
   private next(): Token {
     const token = this.tokens[this.position++];
     if (!token) throw invalid('unexpected end of expression');
     return token;
   }
 
-  private expect(type: Token['type']): Token {
+  private take(type: Token['type']): Token {
     const token = this.next();
     if (token.type !== type) throw invalid(`expected ${type} at ${token.at}, found ${JSON.stringify(token.text)}`);
     return token;
@@ -140,11 +164,10 @@ class Parser {
       this.position++;
       return { kind: 'not', operand: this.unary() };
     }
-    const token = this.tokens[this.position];
-    if (token?.type === 'lparen') {
+    if (this.atType('lparen')) {
       this.position++;
       const inner = this.or();
-      this.expect('rparen');
+      this.take('rparen');
       return inner;
     }
     const left = this.operand();
@@ -164,42 +187,34 @@ class Parser {
     if (token.type === 'string') return { kind: 'literal', value: token.text, type: 'string' };
     if (token.type !== 'word') throw invalid(`expected a property or a literal at ${token.at}, found ${JSON.stringify(token.text)}`);
     const text = token.text;
-    const lower = text.toLowerCase();
-    if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true', type: 'boolean' };
-    if (lower === 'null') return { kind: 'literal', value: null, type: 'null' };
-    if (DATETIME.test(text)) return { kind: 'literal', value: text, type: 'datetime' };
-    if (GUID.test(text)) return { kind: 'literal', value: text, type: 'string' };
-    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?[mMdDfFlL]?$/.test(text))
-      return { kind: 'literal', value: Number(text.replace(/[mMdDfFlL]$/, '')), type: 'number' };
-    if (/^(any|all)$/i.test(text.split('/').pop() ?? '') && this.tokens[this.position]?.type === 'lparen') {
-      const segments = text.split('/');
-      const fn = (segments.pop() as string).toLowerCase() as 'any' | 'all';
-      this.checkPath(segments, token.at);
-      this.expect('lparen');
-      if (this.tokens[this.position]?.type === 'rparen') {
-        this.position++;
-        return { kind: 'lambda', fn, collection: segments };
-      }
-      const variable = this.expect('word').text;
-      this.expect('colon');
-      const predicate = this.or();
-      this.expect('rparen');
-      return { kind: 'lambda', fn, collection: segments, variable, predicate };
-    }
-    if (this.tokens[this.position]?.type === 'lparen') throw invalid(`function ${JSON.stringify(text)} is not supported (at ${token.at})`);
+    const literal = literalOf(text);
+    if (literal) return literal;
+    if (/^(any|all)$/i.test(text.split('/').pop() ?? '') && this.atType('lparen')) return this.lambda(token);
+    if (this.atType('lparen')) throw invalid(`function ${JSON.stringify(text)} is not supported (at ${token.at})`);
     const segments = text.split('/');
-    this.checkPath(segments, token.at);
+    checkPath(segments, token.at);
     return { kind: 'path', segments };
   }
 
-  private checkPath(segments: string[], at: number): void {
-    if (segments.length === 0 || segments.some((segment) => !PROPERTY.test(segment))) {
-      throw invalid(`${JSON.stringify(segments.join('/'))} at ${at} is not a property path`);
+  /** `team/any(t:t/email eq '…')`, or `team/any()` (not empty). */
+  private lambda(token: Token): Node {
+    const segments = token.text.split('/');
+    const fn = (segments.pop() as string).toLowerCase() as 'any' | 'all';
+    checkPath(segments, token.at);
+    this.take('lparen');
+    if (this.atType('rparen')) {
+      this.position++;
+      return { kind: 'lambda', fn, collection: segments };
     }
+    const variable = this.take('word').text;
+    this.take('colon');
+    const predicate = this.or();
+    this.take('rparen');
+    return { kind: 'lambda', fn, collection: segments, variable, predicate };
   }
 }
 
-export type Filter = (item: Record<string, unknown>) => boolean;
+type Filter = (item: Record<string, unknown>) => boolean;
 
 /** Compiles a `$filter` expression; throws ApiError(400) when it is outside the supported subset. */
 export function compileFilter(expression: string): Filter {
@@ -283,9 +298,9 @@ function compare(op: (typeof COMPARISONS)[number], leftNode: Node, rightNode: No
   }
 }
 
-export const ORDERABLE = ['createdDateTime', 'updatedDateTime'] as const;
+const ORDERABLE = ['createdDateTime', 'updatedDateTime'] as const;
 
-export type Comparator = (a: Record<string, unknown>, b: Record<string, unknown>) => number;
+type Comparator = (a: Record<string, unknown>, b: Record<string, unknown>) => number;
 
 /** Compiles `$orderby` (createdDateTime / updatedDateTime, asc|desc, comma-separated). */
 export function compileOrderBy(expression: string): Comparator {
@@ -309,8 +324,8 @@ export function compileOrderBy(expression: string): Comparator {
   if (keys.length === 0) throw new ApiError(400, 'invalidRequest', 'Empty $orderby', '$orderby');
   return (a, b) => {
     for (const { property, sign } of keys) {
-      const left = parseDateTime(String(a[property] ?? ''));
-      const right = parseDateTime(String(b[property] ?? ''));
+      const left = parseDateTime(display(a[property] ?? ''));
+      const right = parseDateTime(display(b[property] ?? ''));
       if (left !== right) return (left < right ? -1 : 1) * sign;
     }
     return 0;

@@ -2,27 +2,27 @@
  * The Referral resource as the emulator keeps it: enums, the status/substatus transition table, request
  * validation and JSON Patch (replace/add only). See CONTRACT.md for the sources.
  */
+import { display } from '../display.js';
 
 export type JsonObject = Record<string, unknown>;
 
-export const ReferralStatus = ['None', 'New', 'Active', 'Closed'] as const;
-export const ReferralSubstatus = ['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'] as const;
-export const ReferralType = ['Independent', 'Shared'] as const;
-export const ReferralQualification = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
-export const ReferralDirection = ['Incoming', 'Outgoing'] as const;
+const ReferralStatus = ['None', 'New', 'Active', 'Closed'] as const;
+const ReferralSubstatus = ['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'] as const;
+const ReferralType = ['Independent', 'Shared'] as const;
+const ReferralQualification = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
 
-export type Status = (typeof ReferralStatus)[number];
-export type Substatus = (typeof ReferralSubstatus)[number];
+type Status = (typeof ReferralStatus)[number];
+type Substatus = (typeof ReferralSubstatus)[number];
 
 /** "Status & Substatus transition states" (create-a-referral / update-a-referral / referral-resources). */
-export const STATUS_TRANSITIONS: Record<string, { to: readonly Status[]; substatus: readonly Substatus[] }> = {
+const STATUS_TRANSITIONS: Record<string, { to: readonly Status[]; substatus: readonly Substatus[] }> = {
   New: { to: ['New', 'Active', 'Closed'], substatus: ['Pending', 'Received'] },
   Active: { to: ['Active', 'Closed'], substatus: ['Accepted'] },
   Closed: { to: ['Closed'], substatus: ['Won', 'Lost', 'Declined', 'Expired'] },
 };
 
 /** Terminal sub-statuses: no further update (manage-co-sell-opportunities: Won, Lost, Declined, Expired). */
-export const TERMINAL_SUBSTATUSES: readonly string[] = ['Won', 'Lost', 'Declined', 'Expired'];
+const TERMINAL_SUBSTATUSES: readonly string[] = ['Won', 'Lost', 'Declined', 'Expired'];
 
 /** Properties the server owns: a client cannot set them through PUT or PATCH. */
 export const READ_ONLY_PROPERTIES = [
@@ -73,14 +73,15 @@ function checkEnum(value: unknown, allowed: readonly string[], target: string): 
   }
 }
 
+const invalid = (message: string, target: string): ApiError => new ApiError(400, 'invalidRequest', message, target);
+const present = (value: unknown): boolean => value !== undefined && value !== null;
+
 /** Checks the shape of a referral body (create, PUT, or the result of a PATCH). */
 export function validateReferralBody(body: unknown, { partial = false } = {}): asserts body is JsonObject {
-  if (!isObject(body)) throw new ApiError(400, 'invalidRequest', 'The request body must be a Referral object', 'referral');
+  if (!isObject(body)) throw invalid('The request body must be a Referral object', 'referral');
   if (!partial) {
     for (const required of ['type', 'customerProfile', 'consent', 'details'] as const) {
-      if (body[required] === undefined || body[required] === null) {
-        throw new ApiError(400, 'invalidRequest', `${required} is required`, required);
-      }
+      if (!present(body[required])) throw invalid(`${required} is required`, required);
     }
   }
   checkEnum(body.type, ReferralType, 'type');
@@ -88,83 +89,62 @@ export function validateReferralBody(body: unknown, { partial = false } = {}): a
   checkEnum(body.substatus, ReferralSubstatus, 'substatus');
   checkEnum(body.qualification, ReferralQualification, 'qualification');
   for (const objectProperty of ['customerProfile', 'consent', 'details'] as const) {
-    const value = body[objectProperty];
-    if (value !== undefined && value !== null && !isObject(value)) {
-      throw new ApiError(400, 'invalidRequest', `${objectProperty} must be an object`, objectProperty);
-    }
+    if (present(body[objectProperty]) && !isObject(body[objectProperty]))
+      throw invalid(`${objectProperty} must be an object`, objectProperty);
   }
-  const profile = body.customerProfile;
-  if (isObject(profile)) {
-    if (!partial && (typeof profile.name !== 'string' || profile.name.trim() === '')) {
-      throw new ApiError(400, 'invalidRequest', 'customerProfile.name is required', 'customerProfile.name');
-    }
-    const address = profile.address;
-    if (address !== undefined && address !== null && !isObject(address)) {
-      throw new ApiError(400, 'invalidRequest', 'customerProfile.address must be an object', 'customerProfile.address');
-    }
-    const country = isObject(address) ? address.country : undefined;
-    if (!partial && (typeof country !== 'string' || country === '')) {
-      throw new ApiError(400, 'invalidRequest', 'customerProfile.address.country is required', 'customerProfile.address.country');
-    }
-    if (country !== undefined && country !== null && (typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country))) {
-      throw new ApiError(
-        400,
-        'invalidRequest',
-        `customerProfile.address.country must be a 2-letter ISO country code; got ${JSON.stringify(country)}`,
-        'customerProfile.address.country',
-      );
-    }
-    if (profile.team !== undefined && profile.team !== null && !Array.isArray(profile.team)) {
-      throw new ApiError(400, 'invalidRequest', 'customerProfile.team must be an array', 'customerProfile.team');
-    }
-  }
-  const details = body.details;
-  if (isObject(details)) {
-    const dealValue = details.dealValue;
-    if (dealValue !== undefined && dealValue !== null && typeof dealValue !== 'number') {
-      if (typeof dealValue === 'string' && dealValue.trim() !== '' && Number.isFinite(Number(dealValue)))
-        details.dealValue = Number(dealValue);
-      else
-        throw new ApiError(
-          400,
-          'invalidRequest',
-          `details.dealValue must be a number; got ${JSON.stringify(dealValue)}`,
-          'details.dealValue',
-        );
-    }
-    const currency = details.currency;
-    if (currency !== undefined && currency !== null && (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency))) {
-      throw new ApiError(
-        400,
-        'invalidRequest',
-        `details.currency must be an ISO 4217 code; got ${JSON.stringify(currency)}`,
-        'details.currency',
-      );
-    }
-    const closing = details.closingDateTime;
-    if (closing !== undefined && closing !== null && (typeof closing !== 'string' || Number.isNaN(parseDateTime(closing)))) {
-      throw new ApiError(
-        400,
-        'invalidRequest',
-        `details.closingDateTime must be a UTC date-time; got ${JSON.stringify(closing)}`,
-        'details.closingDateTime',
-      );
-    }
-  }
+  if (isObject(body.customerProfile)) checkCustomerProfile(body.customerProfile, partial);
+  if (isObject(body.details)) checkDetails(body.details);
   for (const arrayProperty of ['team', 'target'] as const) {
-    const value = body[arrayProperty];
-    if (value !== undefined && value !== null && !Array.isArray(value)) {
-      throw new ApiError(400, 'invalidRequest', `${arrayProperty} must be an array`, arrayProperty);
+    if (present(body[arrayProperty]) && !Array.isArray(body[arrayProperty]))
+      throw invalid(`${arrayProperty} must be an array`, arrayProperty);
+  }
+}
+
+/** A name and a 2-letter country (unless partial), an address object, a team array. */
+function checkCustomerProfile(profile: JsonObject, partial: boolean): void {
+  if (!partial && (typeof profile.name !== 'string' || profile.name.trim() === '')) {
+    throw invalid('customerProfile.name is required', 'customerProfile.name');
+  }
+  const address = profile.address;
+  if (present(address) && !isObject(address)) throw invalid('customerProfile.address must be an object', 'customerProfile.address');
+  const country = isObject(address) ? address.country : undefined;
+  if (!partial && (typeof country !== 'string' || country === '')) {
+    throw invalid('customerProfile.address.country is required', 'customerProfile.address.country');
+  }
+  if (present(country) && (typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country))) {
+    throw invalid(
+      `customerProfile.address.country must be a 2-letter ISO country code; got ${JSON.stringify(country)}`,
+      'customerProfile.address.country',
+    );
+  }
+  if (present(profile.team) && !Array.isArray(profile.team)) throw invalid('customerProfile.team must be an array', 'customerProfile.team');
+}
+
+/** A numeric deal value (a numeric string is converted in place), an ISO 4217 currency, a UTC closing date-time. */
+function checkDetails(details: JsonObject): void {
+  const dealValue = details.dealValue;
+  if (present(dealValue) && typeof dealValue !== 'number') {
+    if (typeof dealValue !== 'string' || dealValue.trim() === '' || !Number.isFinite(Number(dealValue))) {
+      throw invalid(`details.dealValue must be a number; got ${JSON.stringify(dealValue)}`, 'details.dealValue');
     }
+    details.dealValue = Number(dealValue);
+  }
+  const currency = details.currency;
+  if (present(currency) && (typeof currency !== 'string' || !/^[A-Za-z]{3}$/.test(currency))) {
+    throw invalid(`details.currency must be an ISO 4217 code; got ${JSON.stringify(currency)}`, 'details.currency');
+  }
+  const closing = details.closingDateTime;
+  if (present(closing) && (typeof closing !== 'string' || Number.isNaN(parseDateTime(closing)))) {
+    throw invalid(`details.closingDateTime must be a UTC date-time; got ${JSON.stringify(closing)}`, 'details.closingDateTime');
   }
 }
 
 /** Checks a status/substatus change against the transition table and terminal states. */
 export function checkTransition(before: { status: unknown; substatus: unknown }, after: { status: unknown; substatus: unknown }): void {
-  const from = String(before.status ?? 'None');
-  const fromSub = String(before.substatus ?? 'None');
-  const to = String(after.status ?? 'None');
-  const toSub = String(after.substatus ?? 'None');
+  const from = display(before.status ?? 'None');
+  const fromSub = display(before.substatus ?? 'None');
+  const to = display(after.status ?? 'None');
+  const toSub = display(after.substatus ?? 'None');
   if (TERMINAL_SUBSTATUSES.includes(fromSub)) {
     throw new ApiError(
       400,
