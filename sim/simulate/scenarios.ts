@@ -1,3 +1,4 @@
+import { display } from '../display.js';
 import type { Simulation } from './session.js';
 
 /** One checked outcome of a scenario. */
@@ -35,7 +36,7 @@ function addSolution(sim: Simulation, world: World, opportunityId: string, solut
   });
 }
 
-const expect = (description: string, pass: boolean, actual?: unknown): Expectation => ({
+const expectation = (description: string, pass: boolean, actual?: unknown): Expectation => ({
   description,
   pass,
   ...(pass ? {} : { actual: typeof actual === 'string' ? actual : JSON.stringify(actual) }),
@@ -115,29 +116,29 @@ export const SCENARIOS: readonly Scenario[] = [
     async run(sim, world) {
       const id = sellerOpportunity(sim, world);
       const opportunity = await markForSync(sim, world, id);
-      const referralId = String(opportunity[world.column('ReferralIdentifier')] ?? '');
-      const referral = sim.partnerCenter.referral(referralId) as Row | undefined;
+      const referralId = display(opportunity[world.column('ReferralIdentifier')] ?? '');
+      const referral = sim.partnerCenter.referral(referralId);
       const details = (referral?.details ?? {}) as { requirements?: { solutions?: Row[] }; dealValue?: number };
       const team = ((referral?.customerProfile ?? {}) as { team?: Row[] }).team ?? [];
       return [
-        expect('a referral exists in Partner Center', referral !== undefined, referralId),
-        expect('its externalReferenceId is the opportunity id', referral?.externalReferenceId === id, referral?.externalReferenceId),
-        expect(
+        expectation('a referral exists in Partner Center', referral !== undefined, referralId),
+        expectation('its externalReferenceId is the opportunity id', referral?.externalReferenceId === id, referral?.externalReferenceId),
+        expectation(
           "it carries the opportunity's solution",
           details.requirements?.solutions?.[0]?.id === PRODUCT_SOLUTION.id,
           details.requirements,
         ),
-        expect('it carries the customer contact', team[0]?.lastName === "O'Brien", team),
-        expect('the deal value travelled', details.dealValue === 250000, details.dealValue),
-        expect(
+        expectation('it carries the customer contact', team[0]?.lastName === "O'Brien", team),
+        expectation('the deal value travelled', details.dealValue === 250000, details.dealValue),
+        expectation(
           'the opportunity name is marked ✔ and keeps its text',
           opportunity.name === '✔ Copilot rollout 🤝 <phase 1>',
           opportunity.name,
         ),
-        expect('the referral name has no mark', referral?.name === 'Copilot rollout 🤝 <phase 1>', referral?.name),
-        expect(
+        expectation('the referral name has no mark', referral?.name === 'Copilot rollout 🤝 <phase 1>', referral?.name),
+        expectation(
           'the referral link is written',
-          String(opportunity[world.column('ReferralLink')] ?? '').endsWith(referralId),
+          display(opportunity[world.column('ReferralLink')] ?? '').endsWith(referralId),
           opportunity[world.column('ReferralLink')],
         ),
       ];
@@ -150,13 +151,13 @@ export const SCENARIOS: readonly Scenario[] = [
       const id = sellerOpportunity(sim, world, { country: null, solution: false, contact: false, name: 'Incomplete deal' });
       const before = sim.partnerCenter.referrals().length;
       const opportunity = await markForSync(sim, world, id);
-      const audit = String(opportunity[world.column('Audit')] ?? '');
+      const audit = display(opportunity[world.column('Audit')] ?? '');
       return [
-        expect('no referral was created', sim.partnerCenter.referrals().length === before, sim.partnerCenter.referrals().length),
-        expect('Audit names the missing country code', audit.includes('ISO 3166 country code'), audit),
-        expect('Audit names the missing solution', audit.includes('at least one Partner Center solution'), audit),
-        expect('Audit names the missing contact', audit.includes('customer contact is required'), audit),
-        expect('the name is marked ✘', opportunity.name === '✘ Incomplete deal', opportunity.name),
+        expectation('no referral was created', sim.partnerCenter.referrals().length === before, sim.partnerCenter.referrals().length),
+        expectation('Audit names the missing country code', audit.includes('ISO 3166 country code'), audit),
+        expectation('Audit names the missing solution', audit.includes('at least one Partner Center solution'), audit),
+        expectation('Audit names the missing contact', audit.includes('customer contact is required'), audit),
+        expectation('the name is marked ✘', opportunity.name === '✘ Incomplete deal', opportunity.name),
       ];
     },
   },
@@ -173,7 +174,7 @@ export const SCENARIOS: readonly Scenario[] = [
           address: { addressLine1: 'Unter den Linden 1', city: 'Berlin', state: '', postalCode: '10115', country: 'DE' },
           team: [{ firstName: 'Jonas', lastName: 'Weber', email: 'jonas@fabrikam.example', phoneNumber: '+49 30 1234' }],
         },
-      }) as Row;
+      });
       await sim.settle();
       const opportunity = opportunityByReferral(sim, world, String(shared.id));
       const account = sim.dataverse.rows('accounts').find((row) => row.name === "Fabrikam O'Hara Ltd");
@@ -184,28 +185,28 @@ export const SCENARIOS: readonly Scenario[] = [
           address: { addressLine1: '2 Pier', city: 'Sydney', state: 'NSW', postalCode: '2000', country: 'AU' },
           team: [],
         },
-      }) as Row;
+      });
       await sim.settle();
       const northwind = sim.dataverse.rows('accounts').find((row) => row.name === 'Northwind Traders');
       return [
-        expect(
+        expectation(
           'an opportunity holds the referral id',
           opportunity !== undefined,
           sim.dataverse.rows('opportunities').map((row) => row.name),
         ),
-        expect('its name is the referral name', opportunity?.name === 'Fabrikam data estate 🚀', opportunity?.name),
-        expect(
+        expectation('its name is the referral name', opportunity?.name === 'Fabrikam data estate 🚀', opportunity?.name),
+        expectation(
           'the existing account was matched, not duplicated',
           opportunity?._parentaccountid_value === account?.accountid && sim.dataverse.rows('accounts').length === accountsBefore + 1,
           sim.dataverse.rows('accounts').map((row) => row.name),
         ),
-        expect('an unknown customer gets a new account with its country', northwind?.address1_country === 'AU', northwind),
-        expect(
+        expectation('an unknown customer gets a new account with its country', northwind?.address1_country === 'AU', northwind),
+        expectation(
           'the second referral made its own opportunity',
           opportunityByReferral(sim, world, String(second.id)) !== undefined,
           second.id,
         ),
-        expect(
+        expectation(
           'Sync with Partner Center is Yes on arrivals',
           opportunity?.[world.column('SyncWithPartnerCenter')] === true,
           opportunity?.[world.column('SyncWithPartnerCenter')],
@@ -222,14 +223,14 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const after = sim.dataverse.row('opportunities', id) as Row;
       return [
-        expect(
+        expectation(
           'the Microsoft CRM identifier is on the opportunity',
           after[world.column('MicrosoftCrmIdentifier')] === '7-ABC123',
           after[world.column('MicrosoftCrmIdentifier')],
         ),
-        expect(
+        expectation(
           "Audit records Microsoft's answer",
-          String(after[world.column('Audit')] ?? '').includes('Microsoft referral Active/Accepted'),
+          display(after[world.column('Audit')] ?? '').includes('Microsoft referral Active/Accepted'),
           after[world.column('Audit')],
         ),
       ];
@@ -258,19 +259,19 @@ export const SCENARIOS: readonly Scenario[] = [
       const statuses = sim.partnerCenter.calls.slice(callsBefore).map((call) => call.status);
       const final = sim.partnerCenter.referral(referralId) as { details: { dealValue: number; notes: string } };
       return [
-        expect('a Dynamics change reached the referral', afterOutbound.details.dealValue === 300000, afterOutbound.details),
-        expect(
+        expectation('a Dynamics change reached the referral', afterOutbound.details.dealValue === 300000, afterOutbound.details),
+        expectation(
           'a Partner Center change reached the opportunity',
           afterInbound.description === 'Edited in Partner Center',
           afterInbound.description,
         ),
-        expect(
+        expectation(
           'the stale ETag got a 412, then a re-read and a retry',
           statuses.includes(412) && statuses.filter((status) => status === 200 || status === 204).length >= 2,
           statuses,
         ),
-        expect('the later Dynamics change got through', final.details.dealValue === 320000, final.details),
-        expect(
+        expectation('the later Dynamics change got through', final.details.dealValue === 320000, final.details),
+        expectation(
           'the unseen Partner Center edit survived (only changed fields are sent)',
           final.details.notes === 'Second edit, unseen by Dynamics',
           final.details.notes,
@@ -291,17 +292,17 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.settle();
       const closed = sim.dataverse.row('opportunities', id) as Row;
       return [
-        expect(
+        expectation(
           'the referral is Closed/Won',
           referral.status === 'Closed' && referral.substatus === 'Won',
           `${String(referral.status)}/${String(referral.substatus)}`,
         ),
-        expect(
+        expectation(
           'the opportunity records the Won sub-status',
           closed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'),
           closed[world.column('ReferralSubstatus')],
         ),
-        expect('the flows came to rest (no loop)', sim.runs().length - runsBefore < 5, sim.runs().length - runsBefore),
+        expectation('the flows came to rest (no loop)', sim.runs().length - runsBefore < 5, sim.runs().length - runsBefore),
       ];
     },
   },
@@ -326,8 +327,8 @@ export const SCENARIOS: readonly Scenario[] = [
       });
       await sim.settle();
       return [
-        expect('the referral lists both solutions', JSON.stringify(both) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), both),
-        expect('a deactivated solution leaves the list', JSON.stringify(listed()) === JSON.stringify(['SOL-15974-MQF']), listed()),
+        expectation('the referral lists both solutions', JSON.stringify(both) === JSON.stringify(['SOL-15974-MQF', 'SOL-34104-EBB']), both),
+        expectation('a deactivated solution leaves the list', JSON.stringify(listed()) === JSON.stringify(['SOL-15974-MQF']), listed()),
       ];
     },
   },
@@ -335,11 +336,11 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'sync-only-cosell-yes',
     title: 'Sync only co-sell opportunities = Yes: a non-co-sell referral is left out',
     async run(sim, world) {
-      const independent = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' }) as Row;
+      const independent = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' });
       await sim.settle();
       return [
-        expect('no opportunity was made', opportunityByReferral(sim, world, String(independent.id)) === undefined, independent.id),
-        expect('no lead was made', sim.dataverse.rows('leads').length === 0, sim.dataverse.rows('leads').length),
+        expectation('no opportunity was made', opportunityByReferral(sim, world, String(independent.id)) === undefined, independent.id),
+        expectation('no lead was made', sim.dataverse.rows('leads').length === 0, sim.dataverse.rows('leads').length),
       ];
     },
   },
@@ -351,7 +352,7 @@ export const SCENARIOS: readonly Scenario[] = [
       sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' });
       await sim.settle();
       const lead = sim.dataverse.rows('leads')[0];
-      return [expect('a lead holds the referral', lead?.subject === 'Marketplace lead', sim.dataverse.rows('leads'))];
+      return [expectation('a lead holds the referral', lead?.subject === 'Marketplace lead', sim.dataverse.rows('leads'))];
     },
   },
   {
@@ -362,8 +363,8 @@ export const SCENARIOS: readonly Scenario[] = [
       const ok = await markForSync(sim, world, sellerOpportunity(sim, world, { name: 'Plain name' }));
       const failed = await markForSync(sim, world, sellerOpportunity(sim, world, { name: 'Plain failure', solution: false }));
       return [
-        expect('a synced name has no ✔', ok.name === 'Plain name', ok.name),
-        expect('a failed name has no ✘', failed.name === 'Plain failure', failed.name),
+        expectation('a synced name has no ✔', ok.name === 'Plain name', ok.name),
+        expectation('a failed name has no ✘', failed.name === 'Plain failure', failed.name),
       ];
     },
   },
@@ -372,14 +373,14 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'A dropped webhook is healed by the hourly reconciliation',
     async run(sim, world) {
       sim.partnerCenter.faults.dropDeliveries(1);
-      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Lost in transit' }) as Row;
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Lost in transit' });
       await sim.settle();
       const missing = opportunityByReferral(sim, world, String(shared.id)) === undefined;
       sim.clock.advance(60 * 60 * 1000);
       await sim.runScheduled();
       return [
-        expect('the dropped event left Dynamics without the opportunity', missing),
-        expect(
+        expectation('the dropped event left Dynamics without the opportunity', missing),
+        expectation(
           'reconciliation brought it in',
           opportunityByReferral(sim, world, String(shared.id)) !== undefined,
           sim.dataverse.rows('opportunities').map((row) => row.name),
@@ -391,19 +392,19 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'unanswered-referral-expires',
     title: 'An inbound referral left unanswered for 14 days expires in Partner Center, and Dynamics follows',
     async run(sim, world) {
-      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Nobody answered' }) as Row;
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Nobody answered' });
       await sim.settle();
       await sim.partnerCenter.advance(15 * 24 * 60 * 60 * 1000);
       await sim.settle();
       const referral = sim.partnerCenter.referral(String(shared.id)) as Row;
       const opportunity = opportunityByReferral(sim, world, String(shared.id));
       return [
-        expect(
+        expectation(
           'Partner Center closed it as Expired',
           referral.status === 'Closed' && referral.substatus === 'Expired',
           `${String(referral.status)}/${String(referral.substatus)}`,
         ),
-        expect(
+        expectation(
           'the opportunity records the Expired sub-status',
           opportunity?.[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Expired'),
           opportunity?.[world.column('ReferralSubstatus')],
@@ -415,7 +416,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'forged-webhooks',
     title: 'Malformed or forged webhook requests change nothing on either side',
     async run(sim) {
-      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Genuine referral' }) as Row;
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Genuine referral' });
       await sim.settle();
       const before = snapshot(sim);
       const event = (resourceUri: string, name = 'referral-updated') =>
@@ -453,11 +454,11 @@ export const SCENARIOS: readonly Scenario[] = [
       };
       await sim.settle();
       return [
-        expect('invalid JSON is refused before any run (400)', statuses.invalidJson === 400, statuses),
-        expect('a ResourceUri of the wrong shape is refused (400)', statuses.wrongUriShape === 400, statuses),
-        expect('an event that is not a referral event is refused (400)', statuses.notAReferralEvent === 400, statuses),
-        expect('a huge body is refused (400)', statuses.hugeBody === 400, statuses),
-        expect(
+        expectation('invalid JSON is refused before any run (400)', statuses.invalidJson === 400, statuses),
+        expectation('a ResourceUri of the wrong shape is refused (400)', statuses.wrongUriShape === 400, statuses),
+        expectation('an event that is not a referral event is refused (400)', statuses.notAReferralEvent === 400, statuses),
+        expectation('a huge body is refused (400)', statuses.hugeBody === 400, statuses),
+        expectation(
           'nothing changed on either side: the payload is never trusted, the referral is re-read',
           snapshot(sim) === before,
           'state differs',
@@ -475,9 +476,9 @@ export const SCENARIOS: readonly Scenario[] = [
       await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
       const replaced = sim.partnerCenter.webhookRegistration();
       return [
-        expect('without Overwrite the existing registration is kept', kept === 'https://example.invalid/old', kept),
-        expect('with Overwrite it points at the flow', replaced?.WebhookUrl === sim.webhookUrl, replaced?.WebhookUrl),
-        expect('all four referral events are registered', replaced?.WebhookEvents.length === 4, replaced?.WebhookEvents),
+        expectation('without Overwrite the existing registration is kept', kept === 'https://example.invalid/old', kept),
+        expectation('with Overwrite it points at the flow', replaced?.WebhookUrl === sim.webhookUrl, replaced?.WebhookUrl),
+        expectation('all four referral events are registered', replaced?.WebhookEvents.length === 4, replaced?.WebhookEvents),
       ];
     },
   },

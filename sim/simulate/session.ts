@@ -1,6 +1,6 @@
 import type { SolutionModel } from '../../solution/model.js';
 import type { ZipEntry } from '../../core/io/zip.js';
-import type { ConnectorRequest, ConnectorResponse, FlowRun } from '../contracts.js';
+import type { ConnectorRouter, FlowRun } from '../contracts.js';
 import { DataverseEmulator, dataverseConnector } from '../dataverse/index.js';
 import { PartnerCenterEmulator, partnerCenterConnector } from '../partner-center/index.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -13,11 +13,11 @@ const PARTNER_CENTER_APIS = ['shared_partnercenterref', 'shared_partnercentereve
  * Virtual round-trip time of one connector call, so the timeline shows how long a change takes to reach
  * the other side. Rehearsal assumptions, not measurements of the real services.
  */
-export const CONNECTOR_LATENCY_MS = { Dataverse: 40, 'Partner Center': 150 } as const;
+const CONNECTOR_LATENCY_MS = { Dataverse: 40, 'Partner Center': 150 } as const;
 /** Rounds of "deliver webhooks, let triggered flows finish" before a session counts as stuck (a loop). */
 const MAX_SETTLE_ROUNDS = 50;
 
-export interface SessionOptions {
+interface SessionOptions {
   /** The built solution zip's entries: the flows run exactly as packaged. */
   entries: readonly ZipEntry[];
   label: string;
@@ -56,12 +56,10 @@ export class Simulation {
     this.clock = new VirtualClock(options.start ?? '2025-03-03T09:00:00.000Z');
     this.partnerCenter = new PartnerCenterEmulator({ clock: this.clock });
     this.dataverse = new DataverseEmulator({ model: options.model, clock: this.clock });
-    const toDataverse = dataverseConnector(this.dataverse);
-    const toPartnerCenter = partnerCenterConnector(this.partnerCenter);
     this.runtime = new FlowRuntime({
       clock: this.clock,
       environmentVariables: { ...environmentValuesFromZip(options.entries, options.label), ...options.environment },
-      connectors: { call: (request) => this.route(request, toDataverse, toPartnerCenter) },
+      connectors: connectorRouter(this.clock, this.dataverse, this.partnerCenter, this.connectorCalls),
     });
     this.flows = flowsFromZip(options.entries, options.label);
   }
@@ -150,27 +148,38 @@ export class Simulation {
     void tracked.finally(() => this.pending.delete(tracked)).catch(() => undefined);
     return tracked;
   }
+}
 
-  private async route(
-    request: ConnectorRequest,
-    toDataverse: (r: ConnectorRequest) => Promise<ConnectorResponse>,
-    toPartnerCenter: (r: ConnectorRequest) => Promise<ConnectorResponse>,
-  ): Promise<ConnectorResponse> {
-    const dataverse = request.apiName === DATAVERSE_API;
-    if (!dataverse && !PARTNER_CENTER_APIS.includes(request.apiName)) {
-      return {
-        statusCode: 404,
-        headers: {},
-        body: { error: { code: 'ConnectorNotFound', message: `no emulator serves ${request.apiName}` } },
-      };
-    }
-    const api = dataverse ? 'Dataverse' : 'Partner Center';
-    const at = this.clock.now().toISOString();
-    await this.clock.sleep(CONNECTOR_LATENCY_MS[api]);
-    const response = await (dataverse ? toDataverse(request) : toPartnerCenter(request));
-    this.connectorCalls.push({ at, api, operationId: request.operationId, statusCode: response.statusCode });
-    return response;
-  }
+/**
+ * Routes the flows' connector calls to the emulators (over HTTP), after the virtual round-trip time, and
+ * records each call; an api no emulator serves answers 404.
+ */
+function connectorRouter(
+  clock: VirtualClock,
+  dataverse: DataverseEmulator,
+  partnerCenter: PartnerCenterEmulator,
+  calls: ConnectorCall[],
+): ConnectorRouter {
+  const toDataverse = dataverseConnector(dataverse);
+  const toPartnerCenter = partnerCenterConnector(partnerCenter);
+  return {
+    call: async (request) => {
+      const isDataverse = request.apiName === DATAVERSE_API;
+      if (!isDataverse && !PARTNER_CENTER_APIS.includes(request.apiName)) {
+        return {
+          statusCode: 404,
+          headers: {},
+          body: { error: { code: 'ConnectorNotFound', message: `no emulator serves ${request.apiName}` } },
+        };
+      }
+      const api = isDataverse ? 'Dataverse' : 'Partner Center';
+      const at = clock.now().toISOString();
+      await clock.sleep(CONNECTOR_LATENCY_MS[api]);
+      const response = await (isDataverse ? toDataverse(request) : toPartnerCenter(request));
+      calls.push({ at, api, operationId: request.operationId, statusCode: response.statusCode });
+      return response;
+    },
+  };
 }
 
 function triggerKind(flow: PackagedFlow): string | undefined {
