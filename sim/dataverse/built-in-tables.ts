@@ -8,7 +8,7 @@ import type { AttributeDef } from './metadata.js';
 
 type Def = AttributeDef;
 
-export interface StateSpec {
+interface StateSpec {
   states: ReadonlyArray<[value: number, invariant: string, defaultStatus: number]>;
   statuses: ReadonlyArray<[value: number, label: string, state: number]>;
 }

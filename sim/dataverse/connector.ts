@@ -9,7 +9,7 @@ import { display } from '../display.js';
  * The action's outputs are the Web API's status, headers and JSON body.
  */
 
-export const DATAVERSE_API = 'shared_commondataserviceforapps';
+const DATAVERSE_API = 'shared_commondataserviceforapps';
 
 export type DataverseConnector = (request: ConnectorRequest) => Promise<ConnectorResponse>;
 

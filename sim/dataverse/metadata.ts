@@ -10,7 +10,7 @@ import { ACTIVE_INACTIVE, builtInTables, system, type TableSpec } from './built-
  * unknown to Dataverse.
  */
 
-export type AttributeType =
+type AttributeType =
   | 'uniqueidentifier'
   | 'string'
   | 'memo'
@@ -49,13 +49,13 @@ export interface AttributeDef {
   readonly readOnly?: boolean;
 }
 
-export interface StateDef {
+interface StateDef {
   readonly value: number;
   readonly invariantName: string;
   readonly defaultStatus: number;
 }
 
-export interface KeyDef {
+interface KeyDef {
   readonly logicalName: string;
   readonly displayName: string;
   readonly columns: readonly string[];
@@ -76,7 +76,7 @@ export interface EntityDef {
 }
 
 /** What deleting a parent row does to the rows that point at it. */
-export interface CascadeDef {
+interface CascadeDef {
   readonly parent: string;
   readonly child: string;
   readonly attribute: string;

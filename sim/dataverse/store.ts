@@ -17,13 +17,13 @@ export interface Change {
 }
 
 /** Where a key points: the row (when it exists), and for an alternate key the key's column values (an upsert creates the row with them). */
-export interface Located {
+interface Located {
   id?: string;
   row?: StoredRow;
   keyValues?: Map<string, StoredValue>;
 }
 
-export interface StoreOptions {
+interface StoreOptions {
   /** Id of the currency new rows of currency tables get when none is given; null for none. */
   defaultCurrency: string | null;
   /** Id generator for new rows (default: deterministic, so two runs of a scenario produce the same ids). */

@@ -19,7 +19,7 @@ import type { Expand, LookupValue, StoredRow, StoredValue } from './odata.js';
  * as `_x_value`, multi-select choices as comma-separated values, dates as `YYYY-MM-DD`).
  */
 
-export interface ParsedBody {
+interface ParsedBody {
   /** Column logical name → value to store. */
   readonly values: Map<string, StoredValue>;
   /** Logical names present in the request (what filtering attributes look at). */
@@ -29,7 +29,7 @@ export interface ParsedBody {
 }
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-export const isGuid = (value: string): boolean => GUID.test(value);
+const isGuid = (value: string): boolean => GUID.test(value);
 
 /** Reads a request body into stored values. Binds are parsed here and resolved by the caller (it owns the rows). */
 export function parseBody(metadata: Metadata, entity: EntityDef, body: Record<string, unknown>): ParsedBody {
@@ -98,7 +98,7 @@ function validDate(text: string): boolean {
 }
 
 /** ISO date-time with its offset, normalized to UTC whole seconds as the Web API returns it. */
-export function normalizeDateTime(text: string): string | undefined {
+function normalizeDateTime(text: string): string | undefined {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   if (!match || !validDate(match[1]!)) return undefined;
   const fraction = (match[5] ?? '').slice(0, 3).padEnd(3, '0');

@@ -13,7 +13,7 @@ import { REFERRALS_PATH } from './referral-store.js';
 import { REGISTRATION_PATH } from './registration.js';
 import { sendHttp, type HttpResult } from './http.js';
 
-export interface PartnerCenterConnectorOptions {
+interface PartnerCenterConnectorOptions {
   /**
    * Send `Prefer: return=representation` on PatchReferralById, so the patched referral comes back (200) instead of
    * 204 No Content. Whether the real connector does is not documented (its swagger has no Prefer parameter); off by

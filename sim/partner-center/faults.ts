@@ -19,7 +19,7 @@ export type EmulatorOperation =
   | 'GetCertificate'
   | 'Unknown';
 
-export interface ApiFault {
+interface ApiFault {
   /** HTTP method to match (any when absent). */
   method?: string;
   /** Path to match (without the query): a RegExp, or a string matched as a substring (`*` is a wildcard). */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { READ_ONLY_PROPERTIES, clone, formatDateTime, type JsonObject } from './referral-model.js';
 
 export const DAY = 24 * 60 * 60 * 1000;
-export const MICROSOFT_ORGANIZATION_ID = 'msft';
+const MICROSOFT_ORGANIZATION_ID = 'msft';
 
 /** Our organization, as referrals name it. */
 export interface Partner {

@@ -14,7 +14,7 @@ export interface StoredReferral {
 }
 
 /** Called on every insert (`created`) and change (`updated`) of a referral. */
-export type ReferralEvent = (kind: 'created' | 'updated', stored: StoredReferral) => void;
+type ReferralEvent = (kind: 'created' | 'updated', stored: StoredReferral) => void;
 
 export class ReferralStore {
   private readonly store = new Map<string, StoredReferral>();

@@ -5,7 +5,7 @@ import type { WebhookRegistration } from './webhook-dispatch.js';
 
 export const REGISTRATION_PATH = '/webhooks/v1/registration';
 
-export const REFERRAL_EVENTS = ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] as const;
+const REFERRAL_EVENTS = ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] as const;
 /** What GET /webhooks/v1/registration/events lists: the referral events, the test event, and others the emulator never raises. */
 export const SUPPORTED_EVENTS = [
   ...REFERRAL_EVENTS,

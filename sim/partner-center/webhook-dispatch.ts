@@ -46,7 +46,7 @@ export interface WebhookRegistration {
 }
 
 /** An event to raise: its resource, and for a validation event the correlation id its results are kept under. */
-export interface EventSpec {
+interface EventSpec {
   eventName: string;
   resourceUri: string;
   resourceName: string;
@@ -65,7 +65,7 @@ interface QueuedDelivery {
   correlationId?: string;
 }
 
-export interface DispatchOptions {
+interface DispatchOptions {
   readonly clock: Clock;
   readonly faults: Faults;
   readonly maxDeliveryAttempts: number;

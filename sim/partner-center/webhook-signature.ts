@@ -4,9 +4,9 @@
  */
 import { X509Certificate, sign, verify, type KeyObject } from 'node:crypto';
 
-export const SIGNATURE_ALGORITHM = 'rsa-sha256';
+const SIGNATURE_ALGORITHM = 'rsa-sha256';
 /** The issuer organization the documented check requires. */
-export const MICROSOFT_ORGANIZATION = 'O=Microsoft Corporation';
+const MICROSOFT_ORGANIZATION = 'O=Microsoft Corporation';
 
 /** The headers Partner Center puts on a webhook POST. */
 export function signatureHeaders(
@@ -24,7 +24,7 @@ export function signatureHeaders(
 }
 
 /** Node's IncomingHttpHeaders, a plain record (any case) or a fetch Headers. */
-export type HeaderBag = Record<string, string | string[] | undefined> | Headers;
+type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 
 function header(headers: HeaderBag, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
@@ -34,10 +34,10 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export type VerificationResult =
+type VerificationResult =
   { valid: true; certificate: X509Certificate; signatureHeader: 'Authorization' | 'x-ms-signature' } | { valid: false; reason: string };
 
-export interface VerifyOptions {
+interface VerifyOptions {
   /**
    * Trust anchors (PEM/DER or parsed). When given, the certificate must be one of them or be issued and signed by
    * one of them. Without them the chain is checked only for internal consistency (a self-signed certificate must

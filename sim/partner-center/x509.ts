@@ -56,7 +56,7 @@ function time(date: Date): Buffer {
 
 const NAME_OIDS: Record<string, string> = { C: '2.5.4.6', ST: '2.5.4.8', L: '2.5.4.7', O: '2.5.4.10', OU: '2.5.4.11', CN: '2.5.4.3' };
 
-export interface DistinguishedName {
+interface DistinguishedName {
   C?: string;
   ST?: string;
   L?: string;
@@ -87,7 +87,7 @@ export interface SelfSignedCertificate {
   privateKey: KeyObject;
 }
 
-export interface CertificateOptions {
+interface CertificateOptions {
   subject: DistinguishedName;
   notBefore?: Date;
   notAfter?: Date;

@@ -22,8 +22,7 @@ import { TemplateError, UnimplementedFunctionError } from './errors.js';
 import { IMPLEMENTATIONS, LAZY_FUNCTIONS } from './functions/index.js';
 import { fail, isObject, stringify, typeName, type CallContext, type EvaluationHost, type Value } from './functions/support.js';
 
-export type { EvaluationHost, Value } from './functions/support.js';
-export { stringify } from './functions/support.js';
+export type { EvaluationHost } from './functions/support.js';
 
 const TEMPLATE_CACHE = new Map<string, Template>();
 const CACHE_LIMIT = 20000;

@@ -24,7 +24,7 @@ import { nextReady, unhandledFailures, unmetRunAfter } from './run-after.js';
 import { runHost, RunState } from './run-state.js';
 
 /** What a run needs of the runtime that started it: other flows, for child-flow calls. */
-export interface FlowDirectory {
+interface FlowDirectory {
   flowById(id: string): RegisteredFlow | undefined;
   execute(flow: RegisteredFlow, start: RunStart): Promise<FlowRun>;
 }

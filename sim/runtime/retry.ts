@@ -10,7 +10,7 @@ import { display } from '../display.js';
 import { parseDuration } from './durations.js';
 import { ActionError } from './errors.js';
 
-export interface RetryPolicy {
+interface RetryPolicy {
   readonly type: 'none' | 'fixed' | 'exponential';
   /** Number of retries after the first attempt. */
   readonly count: number;

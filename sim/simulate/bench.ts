@@ -6,7 +6,7 @@ import { runScenario, worldOf } from './run.js';
 import { SCENARIOS } from './scenarios.js';
 import { Simulation } from './session.js';
 
-export interface SimulationInput {
+interface SimulationInput {
   entries: readonly ZipEntry[];
   label: string;
   model: SolutionModel;

@@ -12,7 +12,7 @@ interface TimelineLine {
 const time = (iso: string): string => iso.slice(11, 23);
 
 /** The timeline of a scenario: flow runs with their status, and the API calls each side answered. */
-export function timeline(result: ScenarioResult): string[] {
+function timeline(result: ScenarioResult): string[] {
   const lines: TimelineLine[] = [];
   let order = 0;
   for (const run of result.runs) {

@@ -8,8 +8,7 @@ import { isFailure, lower, SUCCEEDED, type Outcome } from '../model.js';
 import type { ActionCall, RunContext } from './context.js';
 
 /** A container is Failed when an action in it failed unhandled, whatever it timed out or failed with. */
-export const containerOutcome = (inner: Outcome): Outcome =>
-  isFailure(inner.status) ? { status: 'Failed', cause: inner.cause } : SUCCEEDED;
+const containerOutcome = (inner: Outcome): Outcome => (isFailure(inner.status) ? { status: 'Failed', cause: inner.cause } : SUCCEEDED);
 
 export async function scope(run: RunContext, { name, definition, path, iteration }: ActionCall): Promise<Outcome> {
   const inner = await run.runContainer(definition.actions, path, iteration);

@@ -19,7 +19,7 @@ import {
 
 const OCTET_STREAM = 'application/octet-stream';
 
-export const binaryEnvelope = (bytes: Buffer, contentType = OCTET_STREAM): Record<string, string> => ({
+const binaryEnvelope = (bytes: Buffer, contentType = OCTET_STREAM): Record<string, string> => ({
   '$content-type': contentType,
   $content: bytes.toString('base64'),
 });
@@ -42,7 +42,7 @@ function bytesOf(call: CallContext, values: Value[], index: number): Buffer {
 }
 
 /** Uri.EscapeDataString: everything but the RFC 3986 unreserved characters is percent-encoded. */
-export const escapeDataString = (text: string): string =>
+const escapeDataString = (text: string): string =>
   encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function unescapeDataString(call: CallContext, text: string): string {

@@ -14,10 +14,6 @@ import type { FunctionImpl } from './support.js';
 import { URI_FUNCTIONS } from './uri.js';
 import { WORKFLOW_FUNCTIONS } from './workflow.js';
 
-export type { CallContext, EvaluationHost, FunctionImpl, JsonObject, Value } from './support.js';
-export { deepEqual, stringify, typeName } from './support.js';
-export { wdlEquals } from './logical.js';
-
 /** Functions the evaluator handles itself (lazy argument evaluation). */
 export const LAZY_FUNCTIONS: ReadonlySet<string> = new Set(['if']);
 

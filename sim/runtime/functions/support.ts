@@ -71,7 +71,7 @@ export function fail(message: string): never {
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 
 /** "its parameter" for one-argument functions, "its second parameter" otherwise. */
-export function parameterWord(call: CallContext, index: number, total = call.args.length): string {
+function parameterWord(call: CallContext, index: number, total = call.args.length): string {
   return total <= 1 && index === 0 ? 'its parameter' : `its ${ORDINALS[index] ?? `#${index + 1}`} parameter`;
 }
 
@@ -135,7 +135,7 @@ export function expectCollection(call: CallContext, values: Value[], index: numb
  * A number as .NET prints a double or a long: integers plainly, fractions with the shortest round-trip
  * digits, exponents as `1E+21` / `1E-07`.
  */
-export function numberToString(value: number): string {
+function numberToString(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
   const text = String(value);

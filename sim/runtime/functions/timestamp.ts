@@ -44,7 +44,7 @@ const ISO = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[
 const US = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*(AM|PM)?)?\s*(Z)?$/i;
 
 /** Parses a timestamp string; undefined when it is not one. */
-export function parseTimestamp(text: string): Timestamp | undefined {
+function parseTimestamp(text: string): Timestamp | undefined {
   const trimmed = text.trim();
   const iso = ISO.exec(trimmed);
   if (iso) {
@@ -114,7 +114,7 @@ export const addMilliseconds = (timestamp: Timestamp, ms: number): Timestamp => 
 };
 
 /** AddMonths: the day is clamped to the last day of the target month. */
-export function addMonths(timestamp: Timestamp, months: number): Timestamp {
+function addMonths(timestamp: Timestamp, months: number): Timestamp {
   const date = new Date(timestamp.ms);
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth() + months;
@@ -126,7 +126,7 @@ export function addMonths(timestamp: Timestamp, months: number): Timestamp {
   return { ...timestamp, ms: result.getTime() };
 }
 
-export const TIME_UNITS = ['Second', 'Minute', 'Hour', 'Day', 'Week', 'Month', 'Year'] as const;
+const TIME_UNITS = ['Second', 'Minute', 'Hour', 'Day', 'Week', 'Month', 'Year'] as const;
 
 /** addToTime semantics: interval time units added (negative to subtract). */
 export function addUnits(functionName: string, timestamp: Timestamp, interval: number, unit: string): Timestamp {
