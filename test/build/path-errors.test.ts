@@ -46,6 +46,8 @@ describe('write targets', () => {
 
   test('an error that is not a file-system error is passed on unchanged (a bug keeps its stack)', async () => {
     const bug = new TypeError('x is undefined');
-    expect(await writeFailure(bug, { target: '/tmp/x', shown: 'x', option: '--out', kind: 'folder' })).toBe(bug);
+    expect(
+      await writeFailure(bug, { target: path.resolve('never-written'), shown: 'never-written', option: '--out', kind: 'folder' }),
+    ).toBe(bug);
   });
 });
