@@ -1,8 +1,14 @@
+import jsonc from 'jsonc-parser';
+
 /**
  * Where a JSON text first breaks the grammar of RFC 8259, and why, in words a person editing the file can
- * act on. JSON.parse only says "at position N" for some errors (and nothing for others), so the loader
- * asks this scanner instead to name the line and column.
+ * act on. JSON.parse only says "at position N" for some errors (and nothing for others), so the loader asks
+ * jsonc-parser (VS Code's JSON scanner, in strict mode) for the offset and names the line and column.
  */
+
+// jsonc-parser's ESM build does not load in Node (extensionless imports); its UMD main does, as one default export.
+// Its error codes are a const enum, so they are compared by the names printParseErrorCode gives.
+const { visit, printParseErrorCode } = jsonc;
 
 export interface JsonSyntaxError {
   /** Offset of the offending character (the text's length when the text ends too early). */
@@ -19,153 +25,94 @@ export interface TextPosition {
   lineText: string;
 }
 
-class Stop extends Error {
-  constructor(
-    readonly offset: number,
-    readonly problem: string,
-  ) {
-    super(problem);
+const END_OF_FILE = 'the end of the file';
+
+/** The character at an offset as the user sees it, quoted, or "the end of the file". */
+function describeAt(text: string, offset: number): string {
+  const char = text.codePointAt(offset);
+  return char === undefined ? END_OF_FILE : JSON.stringify(String.fromCodePoint(char));
+}
+
+/** The offset of the last non-space character before `offset`, or -1. */
+function previousNonSpace(text: string, offset: number): number {
+  let at = offset - 1;
+  while (at >= 0 && /\s/.test(text[at]!)) at -= 1;
+  return at;
+}
+
+/** One parse error of jsonc-parser in words; `closer` is the bracket of the object or array being read. */
+function explain(text: string, code: string, offset: number, length: number, closer: '}' | ']' | undefined): JsonSyntaxError {
+  const found = describeAt(text, offset);
+  const comma = previousNonSpace(text, offset);
+  switch (code) {
+    case 'PropertyNameExpected':
+    case 'ValueExpected':
+      if ((text[offset] === '}' || text[offset] === ']') && text[comma] === ',') {
+        return { offset: comma, problem: `has a comma before "${text[offset]}"; JSON allows no trailing comma` };
+      }
+      return code === 'PropertyNameExpected'
+        ? { offset, problem: `expected a property name in double quotes but found ${found}` }
+        : { offset, problem: `expected a value (an object, array, string, number, true, false or null) but found ${found}` };
+    case 'InvalidSymbol':
+      if (text[offset] === "'") return { offset, problem: 'has a string in single quotes; JSON strings use double quotes' };
+      return {
+        offset,
+        problem: `has ${JSON.stringify(text.slice(offset, offset + length))}, which is not a JSON value (true, false, null, a number or a "string")`,
+      };
+    case 'ColonExpected':
+      return { offset, problem: `expected ":" after the property name but found ${found}` };
+    case 'CommaExpected':
+      return {
+        offset,
+        problem: `expected "," or "${closer ?? '}'}" after the ${closer === ']' ? 'array item' : 'property value'} but found ${found}`,
+      };
+    case 'CloseBraceExpected':
+      return { offset, problem: `expected "," or "}" but found ${found}` };
+    case 'CloseBracketExpected':
+      return { offset, problem: `expected "," or "]" but found ${found}` };
+    case 'EndOfFileExpected':
+      return { offset, problem: `has more text after the end of the JSON value: ${found}` };
+    case 'UnexpectedEndOfString':
+      return /[\r\n]/.test(text[offset + length] ?? '')
+        ? { offset: offset + length, problem: 'has a line break or control character inside a string (write a line break as \\n)' }
+        : { offset, problem: 'has a string that is never closed (a " is missing)' };
+    case 'InvalidCharacter':
+      return { offset, problem: 'has a line break or control character inside a string (write a line break as \\n)' };
+    case 'InvalidEscapeCharacter':
+      return { offset, problem: 'has an invalid escape in a string (a backslash itself is written \\\\)' };
+    case 'InvalidUnicode':
+      return { offset, problem: 'has a \\u escape without four hex digits' };
+    case 'InvalidCommentToken':
+    case 'UnexpectedEndOfComment':
+      return { offset, problem: 'has a comment; JSON allows no comments' };
+    default:
+      return { offset, problem: `has a malformed number (${code})` };
   }
 }
 
-const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
-const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-const LITERALS = ['true', 'false', 'null'];
-
-/** The first syntax error of `text`, or undefined when it is valid JSON. */
+/** The first syntax error of `text` as strict JSON (RFC 8259), or undefined when it is valid. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  let at = 0;
-  const peek = (): string | undefined => text[at];
-  const describe = (offset: number): string => {
-    const char = text[offset];
-    if (char === undefined) return 'the end of the file';
-    if (char === '\n' || char === '\r') return 'the end of the line';
-    return JSON.stringify(char);
-  };
-  const skipSpace = (): void => {
-    while (at < text.length && WHITESPACE.has(text[at]!)) at += 1;
-    if (text.startsWith('//', at) || text.startsWith('/*', at)) throw new Stop(at, 'has a comment; JSON allows no comments');
-  };
-  const expect = (what: string): never => {
-    throw new Stop(at, `expected ${what} but found ${describe(at)}`);
-  };
-
-  const string = (): void => {
-    const start = at;
-    at += 1;
-    for (;;) {
-      const char = text[at];
-      if (char === undefined) throw new Stop(start, 'has a string that is never closed (a " is missing)');
-      if (char === '"') {
-        at += 1;
-        return;
-      }
-      if (char === '\\') {
-        const escape = text[at + 1];
-        if (escape === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) throw new Stop(at, 'has a \\u escape without four hex digits');
-          at += 6;
-        } else if (escape !== undefined && ESCAPES.has(escape)) {
-          at += 2;
-        } else {
-          throw new Stop(at, `has an invalid escape \\${escape ?? ''} in a string (a backslash itself is written \\\\)`);
-        }
-        continue;
-      }
-      if (char.charCodeAt(0) < 0x20) {
-        throw new Stop(at, 'has a line break or control character inside a string (write a line break as \\n)');
-      }
-      at += 1;
-    }
-  };
-
-  const value = (): void => {
-    skipSpace();
-    const char = peek();
-    if (char === '{') return object();
-    if (char === '[') return array();
-    if (char === '"') return string();
-    if (char === "'") throw new Stop(at, 'has a string in single quotes; JSON strings use double quotes');
-    NUMBER.lastIndex = at;
-    if (char !== undefined && /[-0-9]/.test(char) && NUMBER.test(text)) {
-      at = NUMBER.lastIndex;
-      return;
-    }
-    const literal = LITERALS.find((word) => text.startsWith(word, at));
-    if (literal) {
-      at += literal.length;
-      return;
-    }
-    expect('a value (an object, array, string, number, true, false or null)');
-  };
-
-  const object = (): void => {
-    at += 1;
-    skipSpace();
-    if (peek() === '}') {
-      at += 1;
-      return;
-    }
-    for (let comma = -1; ;) {
-      skipSpace();
-      if (peek() !== '"') {
-        if (peek() === '}' && comma >= 0) throw new Stop(comma, 'has a comma before "}"; JSON allows no trailing comma');
-        expect('a property name in double quotes');
-      }
-      string();
-      skipSpace();
-      if (peek() !== ':') expect('":" after the property name');
-      at += 1;
-      value();
-      skipSpace();
-      if (peek() === ',') {
-        comma = at;
-        at += 1;
-        continue;
-      }
-      if (peek() === '}') {
-        at += 1;
-        return;
-      }
-      expect('"," or "}" after the property value');
-    }
-  };
-
-  const array = (): void => {
-    at += 1;
-    skipSpace();
-    if (peek() === ']') {
-      at += 1;
-      return;
-    }
-    for (let comma = -1; ;) {
-      skipSpace();
-      if (peek() === ']' && comma >= 0) throw new Stop(comma, 'has a comma before "]"; JSON allows no trailing comma');
-      value();
-      skipSpace();
-      if (peek() === ',') {
-        comma = at;
-        at += 1;
-        continue;
-      }
-      if (peek() === ']') {
-        at += 1;
-        return;
-      }
-      expect('"," or "]" after the array item');
-    }
-  };
-
-  try {
-    value();
-    skipSpace();
-    if (at < text.length) throw new Stop(at, `has more text after the end of the JSON value: ${describe(at)}`);
-    return undefined;
-  } catch (error) {
-    if (error instanceof Stop) return { offset: error.offset, problem: error.problem };
-    throw error;
-  }
+  const closers: Array<'}' | ']'> = [];
+  let first: JsonSyntaxError | undefined;
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        closers.push('}');
+      },
+      onObjectEnd: () => closers.pop(),
+      onArrayBegin: () => {
+        closers.push(']');
+      },
+      onArrayEnd: () => closers.pop(),
+      onError: (code, offset, length) => {
+        first ??= explain(text, printParseErrorCode(code), offset, length, closers.at(-1));
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+  );
+  if (text.trim() === '' && !first) return { offset: 0, problem: `expected a value but found ${END_OF_FILE}` };
+  return first;
 }
 
 /** Line, column and line text of an offset; `\r\n`, `\n` and `\r` all end a line. */

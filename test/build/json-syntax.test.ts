@@ -45,14 +45,17 @@ describe('findJsonSyntaxError', () => {
     expect(() => {
       JSON.parse(text);
     }).toThrow();
-    expect(findJsonSyntaxError(text)).toBeDefined();
+    expect(findJsonSyntaxError(text)).toEqual({ offset: expect.any(Number), problem: expect.stringMatching(/^(has|expected) /) });
   });
 
   test.each([
     ['{"a":1 "b":2}', 7, 'expected "," or "}" after the property value but found "\\""'],
     ['{"a":1,}', 6, 'has a comma before "}"; JSON allows no trailing comma'],
     ['[1,2,]', 4, 'has a comma before "]"; JSON allows no trailing comma'],
-    ["{'a':1}", 1, 'expected a property name in double quotes but found "\'"'],
+    ["{'a':1}", 1, 'has a string in single quotes; JSON strings use double quotes'],
+    ['[1 2]', 3, 'expected "," or "]" after the array item but found "2"'],
+    ['{"a":tru}', 5, 'has "tru", which is not a JSON value (true, false, null, a number or a "string")'],
+    ['{"a":"\\x"}', 5, 'has an invalid escape in a string (a backslash itself is written \\\\)'],
     ['{"a":\'x\'}', 5, 'has a string in single quotes; JSON strings use double quotes'],
     ['{"a":"x\ny"}', 7, 'has a line break or control character inside a string (write a line break as \\n)'],
     ['{"a":1}}', 7, 'has more text after the end of the JSON value: "}"'],
