@@ -1,14 +1,15 @@
 import * as React from 'react';
-import { Badge, FluentProvider, Link, Switch, Text, useId, webLightTheme, type Theme } from '@fluentui/react-components';
+import { FluentProvider, Text, webLightTheme, type Theme } from '@fluentui/react-components';
 import type { SectionData } from '../data';
 import { coSellCheck, type Loaded } from '../model/blockers';
 import type { FormChanges, FormState } from '../model/form';
-import { referralHref } from '../model/link';
 import { statusBadges } from '../model/status';
 import type { Translate } from '../model/strings';
 import { AuditList } from './AuditList';
 import { Blockers } from './Blockers';
 import { HelpChoices } from './HelpChoices';
+import { ReferralFacts } from './ReferralFacts';
+import { SectionHeader } from './SectionHeader';
 import { SolutionsList } from './SolutionsList';
 import { useStyles } from './styles';
 
@@ -66,7 +67,6 @@ const sameNumbers = (a: readonly number[], b: readonly number[]): boolean =>
 /** The "Microsoft Partner Center" section: the co-sell state at a glance, and what blocks it. */
 export function Section({ form, t, data, onChange, theme }: SectionProps): React.ReactElement {
   const styles = useStyles();
-  const referralHeading = useId('pcs-referral');
   const [sync, setSync] = useEdited(form.sync);
   const [visibility, setVisibility] = useEdited(form.visibility);
   const [help, setHelp] = useEdited<readonly number[]>(form.help, sameNumbers);
@@ -76,8 +76,6 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
   const solutions = useLoaded(loadSolutions, form.opportunityId, reload);
   const countryCode = useLoaded(loadCountryCode, form.accountId);
   const check = coSellCheck({ accountId: form.accountId, countryCode, solutions, contactId: form.contactId, help });
-  const badges = statusBadges({ ...form, sync }, t);
-  const href = referralHref(form.referralLink, form.referralId);
   const access = form.access;
   const canEdit = (name: keyof FormState['access']): boolean => !form.disabled && access[name].editable && access[name].readable;
 
@@ -85,74 +83,33 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
   return (
     <FluentProvider theme={theme ?? webLightTheme} dir="ltr">
       <div className={styles.root} lang={form.locale} data-testid="partner-center-section">
-        <div className={styles.header}>
-          {access.SyncWithPartnerCenter.readable ? (
-            <Switch
-              label={t('Sync_Label')}
-              checked={sync}
-              disabled={!canEdit('SyncWithPartnerCenter')}
-              onChange={(_event, state) => {
-                setSync(state.checked);
-                onChange({ sync: state.checked });
-              }}
-            />
-          ) : (
-            secured
-          )}
-          <div className={styles.badges} role="status" aria-label={t('Status_Label')}>
-            {badges.map((item, index) => (
-              <Badge key={index} appearance={item.known ? 'filled' : 'outline'} color={item.color} shape="rounded" data-known={item.known}>
-                {item.label}
-              </Badge>
-            ))}
-          </div>
-        </div>
+        <SectionHeader
+          sync={sync}
+          readable={access.SyncWithPartnerCenter.readable}
+          editable={canEdit('SyncWithPartnerCenter')}
+          badges={statusBadges({ ...form, sync }, t)}
+          secured={secured}
+          t={t}
+          onSyncChange={(checked) => {
+            setSync(checked);
+            onChange({ sync: checked });
+          }}
+        />
 
         {sync ? <Blockers check={check} t={t} /> : null}
 
         <div className={styles.grid}>
-          <section className={styles.block} aria-labelledby={referralHeading}>
-            <Text as="h3" id={referralHeading} className={styles.heading}>
-              {t('Referral_Label')}
-            </Text>
-            <dl className={styles.facts}>
-              <dt className={styles.term}>{t('Property_ReferralIdentifier')}</dt>
-              <dd className={styles.value}>
-                {!access.ReferralIdentifier.readable
-                  ? secured
-                  : (form.referralId ?? <span className={styles.muted}>{t('Referral_None')}</span>)}
-              </dd>
-              <dt className={styles.term}>{t('Property_ReferralLink')}</dt>
-              <dd className={styles.value}>
-                {!access.ReferralLink.readable ? (
-                  secured
-                ) : href ? (
-                  <Link href={href} target="_blank" rel="noopener noreferrer">
-                    {t('Referral_Open', form.referralId ?? '')}
-                  </Link>
-                ) : (
-                  <span className={styles.muted}>{t('Referral_NoLink')}</span>
-                )}
-              </dd>
-              <dt className={styles.term}>{t('MicrosoftCrm_Label')}</dt>
-              <dd className={styles.value}>
-                {!access.MicrosoftCrmIdentifier.readable
-                  ? secured
-                  : (form.microsoftCrmId ?? <span className={styles.muted}>{t('MicrosoftCrm_Pending')}</span>)}
-              </dd>
-            </dl>
-            {access.ReferralVisibility.readable ? (
-              <Switch
-                label={t('Visibility_Label')}
-                checked={visibility}
-                disabled={!canEdit('ReferralVisibility')}
-                onChange={(_event, state) => {
-                  setVisibility(state.checked);
-                  onChange({ visibility: state.checked });
-                }}
-              />
-            ) : null}
-          </section>
+          <ReferralFacts
+            form={form}
+            visibility={visibility}
+            visibilityEditable={canEdit('ReferralVisibility')}
+            secured={secured}
+            t={t}
+            onVisibilityChange={(checked) => {
+              setVisibility(checked);
+              onChange({ visibility: checked });
+            }}
+          />
 
           <HelpChoices
             options={form.helpOptions}
