@@ -63,9 +63,15 @@ async function time(body: () => unknown): Promise<number> {
   return median(samples);
 }
 
+/** Progress goes to stderr, so the tables on stdout stay clean for the README. */
+const progress = (message: string): void => {
+  process.stderr.write(`bench: ${message}…\n`);
+};
+
 async function main(): Promise<void> {
   const rows: string[][] = [];
   for (const scale of [1, 10, 100]) {
+    progress(`build and check at ${scale}× the model`);
     const solution = model(scale);
     const columns = solution.tables.reduce((sum, table) => sum + table.columns.length + (table.kind === 'custom' ? 1 : 0), 0);
     const [managed] = buildPackages(solution, ['managed']);
@@ -81,6 +87,7 @@ async function main(): Promise<void> {
     ]);
   }
   const base = model(1);
+  progress('generate and validate the flows');
   const references = new Set(base.connectionReferences.map((reference) => reference.logicalName));
   const variables = new Set(base.environmentVariables.map((variable) => variable.schemaName));
   const generate = await time(() => buildFlows({ ...base, flows: [] }));
@@ -108,6 +115,7 @@ async function main(): Promise<void> {
   console.log(flowLine(flowRow));
 
   console.log('');
+  progress('production build of the PCF control (about 10 s)');
   printTable(
     ['PCF control', 'production build', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'],
     [pcfRow()],
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
   const [built] = buildPackages(base, ['managed']);
   const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
   console.log('');
+  progress('rehearse every scenario');
   printTable(['scenario', 'result', 'flow runs', 'Partner Center calls', 'Dataverse calls', 'virtual time'], await scenarioRows(input));
   console.log('');
   printTable(
@@ -126,6 +135,7 @@ async function main(): Promise<void> {
   const volumes = (process.env.BENCH_VOLUMES ?? '1000,10000').split(',').map(Number);
   const volumeRows: string[][] = [];
   for (const count of volumes) {
+    progress(`share ${count} referrals end to end (${count >= 10000 ? 'a few minutes' : 'several seconds'})`);
     const { ms, opportunities } = await inboundVolume(input, count);
     volumeRows.push([String(count), formatDuration(ms), formatDuration(ms / count), String(opportunities)]);
   }

@@ -13,6 +13,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +27,7 @@ const INSTALL_BROWSER = 'sudo apt-get install -y chromium fonts-noto-cjk   (or: 
 const ENV = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', PP_TOOLS_TELEMETRY_OPTOUT: 'true' };
 delete ENV.npm_config_color;
 
+// The units of core/duration.ts; a copy because this runner starts before anything is compiled.
 const formatDuration = (ms) =>
   ms < 1000
     ? `${Math.round(ms)} ms`
@@ -33,9 +35,20 @@ const formatDuration = (ms) =>
       ? `${(ms / 1000).toFixed(1)} s`
       : `${Math.floor(ms / 60_000)} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
 
+// Some tools colour their output whatever the environment says (webpack's stats in pcf-scripts), so every line
+// a step prints passes through here on its way to the log.
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[[0-9;]*[A-Za-z]`, 'g');
+
+function forward(stream, target) {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => target.write(`${line.replace(ANSI, '')}\n`));
+}
+
 function run(command, args, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: { ...ENV, ...options.env }, stdio: 'inherit' });
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: { ...ENV, ...options.env }, stdio: ['inherit', 'pipe', 'pipe'] });
+    forward(child.stdout, process.stdout);
+    forward(child.stderr, process.stderr);
     child.on('error', (error) => {
       console.error(`cannot start ${command}: ${error.message}`);
       resolve(127);
