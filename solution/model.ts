@@ -213,7 +213,6 @@ export interface CloudFlow {
   readonly description: string;
   /** The whole `Workflows/<file>.json` document. */
   readonly document: unknown;
-  readonly primaryEntity?: string;
 }
 
 /** A `<property>` of a control manifest, as the form binding needs it. */

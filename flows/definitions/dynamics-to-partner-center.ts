@@ -77,7 +77,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     },
   );
   recordOutcome(patchFlow, top, checkmark);
-  return flow.toCloudFlow('opportunity');
+  return flow.toCloudFlow();
 }
 
 /** What every stage of the flow works with: the model, the flow, its connections and the changed opportunity. */

@@ -32,5 +32,5 @@ export function buildOpportunityToPartnerCenterFlow(ctx: FlowContext): CloudFlow
       [CreateCoSellReferralInput.OpportunityId]: triggerOutputs().get('body/opportunityid'),
     }),
   );
-  return flow.toCloudFlow('opportunity');
+  return flow.toCloudFlow();
 }

@@ -56,7 +56,7 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
       );
     },
   );
-  return flow.toCloudFlow(ctx.solutions.logicalName);
+  return flow.toCloudFlow();
 }
 
 /** The lookup column from a solution row to its opportunity, as the Web API names its value. */

@@ -228,14 +228,8 @@ export class FlowBuilder {
   }
 
   /** The flow as the solution model carries it. */
-  toCloudFlow(primaryEntity?: string): CloudFlow {
-    return {
-      id: this.id,
-      name: this.identity.name,
-      description: this.identity.description,
-      document: this.build(),
-      ...(primaryEntity ? { primaryEntity } : {}),
-    };
+  toCloudFlow(): CloudFlow {
+    return { id: this.id, name: this.identity.name, description: this.identity.description, document: this.build() };
   }
 
   build(): FlowDocument {

@@ -301,7 +301,8 @@ function workflowNode(parent: XMLBuilder, flow: CloudFlow): void {
     ['IsCustomizable', '1'],
     ['BusinessProcessType', '0'],
     ['IsCustomProcessingStepAllowedForOtherPublishers', '1'],
-    ['PrimaryEntity', flow.primaryEntity ?? 'none'],
+    // A cloud flow's table lives in its trigger; exported cloud flows (category 5) say none here.
+    ['PrimaryEntity', 'none'],
   ]);
   const names = node.ele('LocalizedNames');
   names.ele('LocalizedName', { languagecode: String(BASE_LANGUAGE), description: flow.name });
