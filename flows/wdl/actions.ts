@@ -105,11 +105,16 @@ export function manualTrigger(inputs: readonly ManualInput[]): TriggerDefinition
   };
 }
 
-/** "When a HTTP request is received", POST only, with the body schema the flow expects. */
+/**
+ * "When a HTTP request is received", POST only, with the body schema the flow expects. Callable by anyone with
+ * the URL ("All"): the caller is Partner Center, from outside the tenant and without an Entra token, and new flows
+ * otherwise default to "Any user in my tenant" (learn.microsoft.com/power-automate/oauth-authentication). The URL's
+ * signature is the secret; the flow trusts nothing in the body and re-reads the referral.
+ */
 export const httpRequestTrigger = (schema: Record<string, unknown>): TriggerDefinition => ({
   type: 'Request',
   kind: 'Http',
-  inputs: { method: 'POST', schema },
+  inputs: { triggerAuthenticationType: 'All', method: 'POST', schema },
 });
 
 export const recurrenceTrigger = (frequency: 'Minute' | 'Hour' | 'Day', interval: number): TriggerDefinition => ({

@@ -2,6 +2,12 @@
  * Serves a flow's Request trigger on 127.0.0.1: a POST body (JSON) starts a run; the HTTP answer is the
  * Response action's as soon as it runs (the run goes on), 202 when the run ends without one, 400 for a
  * body that is not JSON (no run starts).
+ *
+ * Who may call it follows the trigger's `triggerAuthenticationType` (learn.microsoft.com/power-automate/
+ * oauth-authentication): "All" is anyone with the URL; anything else, and a trigger that does not say (new flows
+ * default to "Any user in my tenant"), needs an Entra bearer token, so a caller without one, such as Partner
+ * Center's webhook, is refused with 401. The runtime does not validate tokens, and the status and error code of
+ * the refusal are not documented: both are this file's assumptions (sim/runtime/README.md).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,13 +22,15 @@ export interface HttpEndpoint {
 
 type StartRun = (start: RunStart) => Promise<FlowRun>;
 
+/** The trigger value that lets anyone with the URL start the flow. */
+export const ANYONE = 'All';
+
 export async function startHttpEndpoint(flow: RegisteredFlow, startRun: StartRun): Promise<HttpEndpoint> {
-  const method =
-    typeof (flow.trigger.inputs as JsonObject | undefined)?.method === 'string'
-      ? String((flow.trigger.inputs as JsonObject).method).toUpperCase()
-      : undefined;
+  const inputs = flow.trigger.inputs as JsonObject | undefined;
+  const method = typeof inputs?.method === 'string' ? inputs.method.toUpperCase() : undefined;
+  const access: Access = { method, anyone: inputs?.triggerAuthenticationType === ANYONE };
   const server = createServer((request, response) => {
-    serve(method, request, response, startRun).catch((error: unknown) => {
+    serve(access, request, response, startRun).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { error: { code: 'SimulatorError', message: (error as Error).message } });
     });
   });
@@ -41,9 +49,24 @@ export async function startHttpEndpoint(flow: RegisteredFlow, startRun: StartRun
   };
 }
 
-async function serve(method: string | undefined, request: IncomingMessage, response: ServerResponse, startRun: StartRun): Promise<void> {
+interface Access {
+  method: string | undefined;
+  /** triggerAuthenticationType "All": no token needed. */
+  anyone: boolean;
+}
+
+async function serve({ method, anyone }: Access, request: IncomingMessage, response: ServerResponse, startRun: StartRun): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
+  if (!anyone && !/^Bearer \S+/i.test(request.headers.authorization ?? '')) {
+    sendJson(response, 401, {
+      error: {
+        code: 'Unauthorized',
+        message: 'The trigger accepts only callers of the tenant with an Entra bearer token (triggerAuthenticationType is not "All").',
+      },
+    });
+    return;
+  }
   if (method && request.method !== method) {
     sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `The trigger accepts ${method}, not ${request.method}.` } });
     return;

@@ -96,6 +96,32 @@ describe('startHttpEndpoint', () => {
     }
   });
 
+  test.each([
+    ['says nothing (new flows default to "Any user in my tenant")', { method: 'POST', schema: {} }],
+    ['says "Tenant"', { triggerAuthenticationType: 'Tenant', method: 'POST', schema: {} }],
+  ])('a trigger that %s refuses a caller without a bearer token with 401 and starts no run', async (_case, inputs) => {
+    // Contract point (oauth-authentication on learn): only "All" lets anyone with the URL start the flow.
+    const { runtime } = runtimeWith(
+      { Note: { type: 'Compose', inputs: 1 } },
+      { triggers: { manual: { type: 'Request', kind: 'Http', inputs } } },
+    );
+    const endpoint = await runtime.startHttpEndpoint('flow');
+    try {
+      const anonymous = await post(endpoint.url, '{}');
+      expect(anonymous.status).toBe(401);
+      expect(runtime.history()).toHaveLength(0);
+      const signedIn = await fetch(endpoint.url, {
+        method: 'POST',
+        body: '{}',
+        headers: { authorization: 'Bearer token-of-a-tenant-user' },
+      });
+      expect(signedIn.status).toBe(202);
+      expect(runtime.history()).toHaveLength(1);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
   test('Response + Terminate Cancelled: the caller gets the 400, the run is Cancelled', async () => {
     const actions: Json = {
       Reject: { type: 'Response', kind: 'Http', inputs: { statusCode: 400, body: { error: 'not a referral event' } } },

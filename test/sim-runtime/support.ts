@@ -41,7 +41,9 @@ export const CONNECTION_REFERENCES = {
 };
 
 export const MANUAL_TRIGGER = { manual: { type: 'Request', kind: 'Button', inputs: { schema: { type: 'object', properties: {} } } } };
-export const HTTP_TRIGGER = { manual: { type: 'Request', kind: 'Http', inputs: { method: 'POST', schema: {} } } };
+export const HTTP_TRIGGER = {
+  manual: { type: 'Request', kind: 'Http', inputs: { triggerAuthenticationType: 'All', method: 'POST', schema: {} } },
+};
 
 /** A flow document around a definition's actions (and trigger, parameters). */
 export function flowDocument(actions: Json, options: { triggers?: Json; parameters?: Json } = {}): Json {

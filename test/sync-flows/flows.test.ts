@@ -68,7 +68,12 @@ describe('Partner Center to Dynamics 365 (webhook receiver)', () => {
   const actions = allActions(definition);
 
   test('HTTP request trigger with the webhook payload schema', () => {
-    expect(definition.triggers.manual).toMatchObject({ type: 'Request', kind: 'Http', inputs: { method: 'POST' } });
+    expect(definition.triggers.manual).toMatchObject({
+      type: 'Request',
+      kind: 'Http',
+      // Partner Center calls from outside the tenant without a token: "All", not the new-flow default.
+      inputs: { triggerAuthenticationType: 'All', method: 'POST' },
+    });
     expect(definition.triggers.manual.inputs.schema.required).toEqual(['EventName', 'ResourceUri']);
   });
 
