@@ -109,12 +109,16 @@ export const SectionLookupProperty = { CustomerAccount: 'parentaccountid', Custo
 const REFERRAL_ID_KEY = 'key_ReferralIdentifier';
 const PARTNER_CENTER_SECTION = 'MicrosoftPartnerCenter';
 
-/** Partner Center's "How can Microsoft help?" options, in its CSV code order 1–6. */
+/**
+ * Partner Center's "How can Microsoft help?" options, in its CSV code order 1–6; the keys are the connector's
+ * published codes (the Logic Apps SDK's Partnercenterref enum AssistanceRequestCodeType: QuotesOrLicensing, not
+ * QuotesAndLicensing).
+ */
 const HELP_OPTIONS: ReadonlyArray<[string, Labels]> = [
   ['WorkloadSpecificValueProposition', labels('Workload-specific value proposition', '特定工作負載的價值主張')],
   ['CustomerTechnicalArchitecture', labels('Customer technical architecture', '客戶技術架構')],
   ['ProofOfConceptOrDemo', labels('Proof of concept / demo', '概念驗證 / 示範')],
-  ['QuotesAndLicensing', labels('Quotes and licensing', '報價與授權')],
+  ['QuotesOrLicensing', labels('Quotes and licensing', '報價與授權')],
   ['PostSalesCustomerSuccess', labels('Post-sales customer success', '售後客戶成功')],
   ['GeneralOrOther', labels('General or other', '一般或其他')],
 ];

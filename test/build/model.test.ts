@@ -42,7 +42,7 @@ describe('the co-sell solution model', () => {
       'WorkloadSpecificValueProposition',
       'CustomerTechnicalArchitecture',
       'ProofOfConceptOrDemo',
-      'QuotesAndLicensing',
+      'QuotesOrLicensing',
       'PostSalesCustomerSuccess',
       'GeneralOrOther',
     ]);

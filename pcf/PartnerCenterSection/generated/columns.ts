@@ -98,7 +98,7 @@ export const Choice = {
       }
     },
     {
-      "key": "QuotesAndLicensing",
+      "key": "QuotesOrLicensing",
       "offset": 3,
       "label": {
         "1028": "報價與授權",
