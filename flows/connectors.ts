@@ -21,6 +21,8 @@ const PARTNER_CENTER_RETRY: RetryPolicy = {
   maximumInterval: 'PT1H',
 };
 
+const NO_RETRY: RetryPolicy = { type: 'none' };
+
 function connectorCall(
   connectionName: string,
   apiName: string,
@@ -222,7 +224,9 @@ export const partnerCenter = {
       ConnectorApi.PartnerCenterReferrals,
       ReferralsOperation.CreateReferral,
       { [ReferralsParameter.Body]: referral },
-      PARTNER_CENTER_RETRY,
+      // Never retried: the POST is not idempotent, and a time-out after Partner Center committed it would create a
+      // second referral. Without a policy the platform's default (4 exponential retries) would apply.
+      NO_RETRY,
     );
   },
   /** JSON Patch (replace/add only) with If-Match for optimistic concurrency; 412 when the ETag is stale. */

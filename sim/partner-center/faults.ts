@@ -32,6 +32,11 @@ interface ApiFault {
   retryAfterSeconds?: number;
   /** Virtual latency: the clock is advanced by this much before the call is answered. */
   latencyMs?: number;
+  /**
+   * With `status`: the call is carried out first (its change commits), and only the answer is the fault, as when a
+   * gateway times out after the write. A client that retries such a call repeats a write that already happened.
+   */
+  afterCommit?: boolean;
   /** How many matching calls it affects (Infinity for all). */
   times: number;
 }

@@ -135,11 +135,12 @@ async function answer(api: ApiContext, call: ApiCall, request: ApiRequest): Prom
   const fault = api.faults.take(request.method, request.url.pathname, call.operation);
   if (fault) call.fault = { ...(fault.status ? { status: fault.status } : {}), ...(fault.latencyMs ? { latencyMs: fault.latencyMs } : {}) };
   if (fault?.latencyMs) await api.clock.sleep(fault.latencyMs);
-  if (fault?.status) return faultReply(fault.status, fault.retryAfterSeconds);
+  if (fault?.status && !fault.afterCommit) return faultReply(fault.status, fault.retryAfterSeconds);
   if (api.requireAuthorization && call.operation !== 'GetCertificate' && !/^Bearer\s+\S+/i.test(request.headers.authorization ?? '')) {
     return errorReply(new ApiError(401, 'unauthenticated', 'A bearer token is required'));
   }
-  return ROUTES[call.operation](api, request);
+  const reply = ROUTES[call.operation](api, request);
+  return fault?.status ? faultReply(fault.status, fault.retryAfterSeconds) : reply;
 }
 
 function send(response: ServerResponse, reply: Reply, clock: Clock, requestHeaders: Record<string, string>): void {

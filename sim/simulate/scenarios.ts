@@ -356,6 +356,22 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'create-times-out-after-commit',
+    title: 'Partner Center commits a new referral, then the gateway times out → one referral, not two; the failure is in Audit',
+    async run(sim, world) {
+      sim.partnerCenter.faults.add({ operation: 'CreateReferral', status: 504, afterCommit: true, times: 1 });
+      const id = sellerOpportunity(sim, world, { name: 'Timed-out deal' });
+      const opportunity = await markForSync(sim, world, id);
+      const created = sim.partnerCenter.referrals().filter((referral) => referral.externalReferenceId === id);
+      const audit = display(opportunity[world.column('Audit')] ?? '');
+      return [
+        expectation('Partner Center holds exactly one referral for the opportunity', created.length === 1, created.length),
+        expectation('Audit records that the referral was not created', audit.includes('Referral not created'), audit),
+        expectation('the name is marked ✘', opportunity.name === '✘ Timed-out deal', opportunity.name),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

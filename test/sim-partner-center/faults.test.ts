@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { REFERRALS, api, createReferral, register, startEmulator, type Harness } from './support.js';
+import { REFERRALS, api, createReferral, referralBody, register, startEmulator, type Harness } from './support.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -23,6 +23,16 @@ describe('API faults', () => {
       [429, 429],
       [200, undefined],
     ]);
+  });
+
+  test('[Faults · after commit] a 504 after the write: the referral exists although the caller was told it failed', async () => {
+    h.emulator.faults.add({ operation: 'CreateReferral', status: 504, afterCommit: true, times: 1 });
+    const timedOut = await api(h.emulator, 'POST', REFERRALS, { body: referralBody({ externalReferenceId: 'opp-1' }) });
+    expect(timedOut.status).toBe(504);
+    expect(h.emulator.referrals().map((referral) => referral.externalReferenceId)).toEqual(['opp-1']);
+    // A client that retries blindly makes a second one.
+    await createReferral(h.emulator, { externalReferenceId: 'opp-1' });
+    expect(h.emulator.referrals().map((referral) => referral.externalReferenceId)).toEqual(['opp-1', 'opp-1']);
   });
 
   test('[Faults · 503/500] serviceNotAvailable and generalException, matched by method and path pattern, for `times` calls', async () => {

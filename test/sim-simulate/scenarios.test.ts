@@ -33,6 +33,8 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'sync-only-cosell-yes': { writes: [] },
   'sync-only-cosell-no': { writes: [] },
   'checkmark-off': { writes: ['CreateReferral 201'] },
+  // One POST only: a create is never retried, because the 504 came after Partner Center committed it.
+  'create-times-out-after-commit': { writes: ['CreateReferral 504'] },
   'dropped-webhook-reconciled': { writes: [] },
   'unanswered-referral-expires': { writes: [] },
   'forged-webhooks': {
