@@ -160,10 +160,14 @@ function createOrGetContact({ ctx, dv, member }: DetailsFlow, scope: Container):
 /** Upserts the opportunity on the Referral Identifier key, linked to the account and (when there is one) the contact. */
 function createOrUpdateOpportunity({ ctx, flow, dv, referral }: DetailsFlow, yes: Container): void {
   const fields = opportunityFieldsFromReferral(ctx, referral);
+  // The key goes in the URL only ("Use Upsert to Create or Update a record": do not send the key's data in the body;
+  // an update drops it, a create takes it from the URL).
+  const keyColumn = ctx.column('ReferralIdentifier');
+  const sent = Object.fromEntries(Object.entries(fields.fixed).filter(([name]) => name !== keyColumn));
   yes.add(
     'Opportunity_fields',
     compose({
-      ...fields.fixed,
+      ...sent,
       [ctx.column('SyncWithPartnerCenter')]: true,
       [bindKey('parentaccountid')]: concat('/accounts(', variables('AccountId'), ')'),
     }),
@@ -173,7 +177,7 @@ function createOrUpdateOpportunity({ ctx, flow, dv, referral }: DetailsFlow, yes
     dataverse.upsertRowObject(
       dv,
       EntitySet.opportunity,
-      concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))),
+      concat(keyColumn, '=', odataString(referral.get('id'))),
       call(
         'if',
         empty(variables('ContactId')),

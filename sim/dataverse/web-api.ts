@@ -191,12 +191,22 @@ function patch(request: Request): Result {
   if (found.row) {
     if (headerValue(request.headers['if-none-match']) === '*') throw duplicateRecord();
     checkVersion(ifMatch, found.row);
-    const updated = store.update(entity, found.row, requireObject(request.body));
+    const updated = store.update(entity, found.row, withoutKeyColumns(requireObject(request.body), found.keyValues));
     return written(request, updated.stored, updated.changes, 200, format);
   }
   if (ifMatch) throw store.notFound(entity, key);
   const created = store.create(entity, requireObject(request.body), key.kind === 'id' ? { id: key.id } : { keyValues: found.keyValues! });
   return written(request, created.stored, created.changes, 201, format);
+}
+
+/**
+ * An upsert by alternate key that finds its row drops the body's values for the key's columns ("Use Upsert to
+ * Create or Update a record": the server removes them, so a key cannot be changed through itself). A create keeps
+ * them, even when they differ from the URL's.
+ */
+function withoutKeyColumns(body: Record<string, unknown>, keyValues: ReadonlyMap<string, unknown> | undefined): Record<string, unknown> {
+  if (!keyValues) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !keyValues.has(name)));
 }
 
 /** "The $expand query option will be ignored" on an update with data returned (Microsoft's update page). */

@@ -146,6 +146,19 @@ describe('W3 upsert (PATCH without If-Match)', () => {
     expect(h.dv.row('opportunities', "pcs_referralidentifier='R-O''Brien-🚀'")).toMatchObject({ name: 'Second' });
   });
 
+  test('by alternate key: key values in the body are dropped when the row exists, kept when it is created', async () => {
+    // "Use Upsert to Create or Update a record" (powerapps-docs): the server removes the key's data from the body of an
+    // update, so a key cannot change through itself; a create uses the body's values, even when they differ.
+    expect(
+      (await api(h.dv, 'PATCH', `/opportunities(pcs_referralidentifier='R-1')`, { name: 'New', pcs_referralidentifier: 'R-2' })).status,
+    ).toBe(204);
+    expect(h.dv.rows('opportunities').map((row) => row.pcs_referralidentifier)).toEqual(['R-2']);
+    expect(
+      (await api(h.dv, 'PATCH', `/opportunities(pcs_referralidentifier='R-2')`, { name: 'Kept', pcs_referralidentifier: 'R-3' })).status,
+    ).toBe(204);
+    expect(h.dv.rows('opportunities').map((row) => [row.name, row.pcs_referralidentifier])).toEqual([['Kept', 'R-2']]);
+  });
+
   test('by alternate key with If-Match: * and no such row is 404 with the key message', async () => {
     const res = await api(h.dv, 'PATCH', `/opportunities(pcs_referralidentifier='nope')`, { name: 'x' }, { 'If-Match': '*' });
     expect(res.status).toBe(404);

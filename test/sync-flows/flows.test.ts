@@ -140,13 +140,14 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
     );
   });
 
-  test('every inbound field of the mapping is written', () => {
+  test('every inbound field of the mapping is written; the key column only in the URL', () => {
     const fields = actions.Opportunity_fields.inputs;
+    // "Use Upsert to Create or Update a record": the alternate key's data goes in the URL, not in the body.
+    expect(Object.keys(fields)).not.toContain('pcs_referralidentifier');
     for (const column of [
       'name',
       'estimatedclosedate',
       'description',
-      'pcs_referralidentifier',
       'pcs_referralstatus',
       'pcs_referralsubstatus',
       'pcs_partnercenteretag',
