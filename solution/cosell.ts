@@ -276,8 +276,7 @@ function opportunityTable(naming: SchemaNaming, choices: CoSellChoices, extraCol
     kind: 'extended',
     schemaName: OPPORTUNITY.schemaName,
     logicalName: OPPORTUNITY.logicalName,
-    label: labels('Opportunity', '商機'),
-    collectionLabel: labels('Opportunities', '商機'),
+    displayName: 'Opportunity',
     columns: [...referralColumns(naming, choices), ...microsoftColumns(naming, choices), ...bookkeepingColumns(naming), ...extraColumns],
     keys: [
       {

@@ -55,8 +55,13 @@ export interface ExtendedTable {
   /** Schema name as Dataverse spells it (`Opportunity`). */
   readonly schemaName: string;
   readonly logicalName: string;
-  readonly label: Labels;
-  readonly collectionLabel: Labels;
+  /**
+   * Dataverse's own display name in the base language (`Opportunity`), written only where exports name a
+   * shell: `<Name LocalizedName OriginalName>`. The shell carries no LocalizedNames, LocalizedCollectionNames
+   * or Descriptions: those would be our managed layer's display names on a table we do not own, and could
+   * undo another managed solution's (real behavior-2 shells such as CRMP2C_managed's Contact carry none).
+   */
+  readonly displayName: string;
   readonly columns: readonly Column[];
   readonly keys: readonly EntityKey[];
 }

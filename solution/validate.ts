@@ -92,8 +92,10 @@ const tableColumns = (table: Table): readonly Column[] => (table.kind === 'custo
 function checkTables(check: ModelChecks): void {
   check.model.tables.forEach((table, t) => {
     const where = `tables[${t}]`;
-    check.requireLabels(`${where}.label`, table.label);
-    check.requireLabels(`${where}.collectionLabel`, table.collectionLabel);
+    if (table.kind === 'custom') {
+      check.requireLabels(`${where}.label`, table.label);
+      check.requireLabels(`${where}.collectionLabel`, table.collectionLabel);
+    }
     const columns = tableColumns(table);
     if (table.kind === 'custom') check.requirePrefix(`${where}.schemaName`, table.schemaName, MAX_ENTITY_OR_COLUMN_NAME);
     columns.forEach((column, c) => checkColumn(check, `${where}.columns[${c}]`, column));

@@ -60,11 +60,19 @@ export function customizationsXml(model: SolutionModel): string {
 
 function entityNode(parent: XMLBuilder, table: Table, model: SolutionModel): void {
   const entity = parent.ele('Entity');
-  entity.ele('Name', { LocalizedName: table.label[BASE_LANGUAGE], OriginalName: table.label[BASE_LANGUAGE] }).txt(table.schemaName);
+  const name = table.kind === 'custom' ? table.label[BASE_LANGUAGE] : table.displayName;
+  entity.ele('Name', { LocalizedName: name, OriginalName: name }).txt(table.schemaName);
   const info = entity.ele('EntityInfo').ele('entity', { Name: table.schemaName });
-  labelList(info, 'LocalizedNames', 'LocalizedName', table.label);
-  labelList(info, 'LocalizedCollectionNames', 'LocalizedCollectionName', table.collectionLabel);
-  if (table.kind === 'custom') labelList(info, 'Descriptions', 'Description', table.description);
+  // A shell (behavior 2) of a Microsoft table writes no display names, as real exports of shells that add
+  // columns do (CRMP2C_managed: Contact with columns and a key, Invoice, SalesOrder…; SalesWin_1_0_0_8
+  // BusinessUnit; CustomerServiceCS_1_0_0_15 Email): `<entity Name="…">` holds only attributes (and keys),
+  // without `unmodified`, which exports write only on a shell with no attributes either. Our labels in
+  // LocalizedNames would rename the table in our managed layer and could undo another solution's names.
+  if (table.kind === 'custom') {
+    labelList(info, 'LocalizedNames', 'LocalizedName', table.label);
+    labelList(info, 'LocalizedCollectionNames', 'LocalizedCollectionName', table.collectionLabel);
+    labelList(info, 'Descriptions', 'Description', table.description);
+  }
   const attributes = info.ele('attributes');
   if (table.kind === 'custom') {
     customColumn(attributes, table.logicalName, table.primaryName, { primaryName: true });
