@@ -59,6 +59,15 @@ const CONNECTION_REFERENCES_TYPE = [
   '</xs:complexType></xs:element></xs:sequence></xs:complexType>',
 ].join('');
 
+/** The last child of the customizations.xml root, ImportExportXml. */
+const ROOT_LAST_ELEMENT = '<xs:element name="StoredProcedures" type="StoredProceduresType" minOccurs="0" maxOccurs="1" />';
+
+const ROLE_IS_CUSTOMIZABLE = '<xs:element name="IsCustomizable" type="TrueFalse01Type" minOccurs="0" maxOccurs="1" />';
+
+/** "True" or "False", as app site maps write their switches. */
+const TRUE_FALSE_WORD =
+  '<xs:simpleType><xs:restriction base="xs:string"><xs:enumeration value="True" /><xs:enumeration value="False" /></xs:restriction></xs:simpleType>';
+
 const SKIP_CONTENT =
   '<xs:complexType><xs:sequence><xs:any processContents="skip" minOccurs="0" maxOccurs="unbounded" /></xs:sequence><xs:anyAttribute processContents="skip" /></xs:complexType>';
 
@@ -149,14 +158,14 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     find: '<xs:element name="XmlAbbreviation" type="xs:string" minOccurs="0" maxOccurs="1" />',
     replace: `<xs:element name="XmlAbbreviation" type="xs:string" minOccurs="0" maxOccurs="1" />${optionalElements(['AutoNumberFormat'])}${optionalElements(['IsSearchable', 'IsFilterable', 'IsRetrievable', 'IsLocalizable', 'IsDataSourceSecret'], 'TrueFalse01Type')}`,
   },
-  {
-    id: 'workflow-modern-elements',
-    file: 'CustomizationsSolution.xsd',
-    why: 'Every modern flow export writes IsCustomProcessingStepAllowedForOtherPublishers after BusinessProcessType (E1, E3).',
-    find: '<xs:element name="BusinessProcessType" type="xs:nonNegativeInteger" minOccurs="0" maxOccurs="1" />',
-    replace:
-      '<xs:element name="BusinessProcessType" type="xs:nonNegativeInteger" minOccurs="0" maxOccurs="1" /><xs:element name="IsCustomProcessingStepAllowedForOtherPublishers" type="TrueFalse01Type" minOccurs="0" maxOccurs="1" />',
-  },
+  addAfter(
+    'workflow-modern-elements',
+    'CustomizationsSolution.xsd',
+    'Workflow elements of exports since about 2021, between FormId and PrimaryEntity in this order: IsCustomProcessingStepAllowedForOtherPublishers (every flow export: E1, E3; after FormId in the corpus export SalesWin), ModernFlowType (0 cloud flow, 1 agent flow; corpus: BatchMonitoringAgent, MCSResponsesAnalyzer, SalesOrderProcessingAutomation) and ProcessTriggerScope (business process flows; corpus: PermitManagement, ReleasePlanner).',
+    '<xs:element name="FormId" type="GuidType" minOccurs="0" maxOccurs="1" />',
+    optionalElements(['IsCustomProcessingStepAllowedForOtherPublishers'], 'TrueFalse01Type') +
+      optionalElements(['ModernFlowType', 'ProcessTriggerScope'], 'xs:nonNegativeInteger'),
+  ),
   addAfter(
     'entity-modern-flags',
     'CustomizationsSolution.xsd',
@@ -258,6 +267,127 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     find: `</xs:sequence>${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name="FormNavBarType">`,
     replace: `</xs:sequence>${DIFF_FORM_ATTRIBUTES}${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name="FormNavBarType">`,
   },
+  // --- content seen in the corpus of real exports (../shared/fixtures/real-solutions-corpus) ----------
+  {
+    id: 'root-organization-attributes',
+    file: 'CustomizationsSolution.xsd',
+    why: "Since about September 2024 every export writes OrganizationVersion, OrganizationSchemaType and CRMServerServiceabilityVersion (the exporting org's build) on the customizations.xml root, as on solution.xml (corpus: autoDetectLanguage, MCSResponsesAnalyzer, customHIL, SidePaneAgentSample, BatchMonitoringAgent, SalesOrderProcessingAutomation, DocumentSubmission, ColumnLevelSecuritySampleSolution ×2). The 2090 root declares no attribute.",
+    find: `${ROOT_LAST_ELEMENT}${NL}\t\t\t</xs:sequence>`,
+    replace: `${ROOT_LAST_ELEMENT}${NL}\t\t\t</xs:sequence>${['OrganizationVersion', 'OrganizationSchemaType', 'CRMServerServiceabilityVersion'].map((name) => `<xs:attribute name="${name}" type="xs:string" />`).join('')}`,
+  },
+  addAfter(
+    'option-ishidden',
+    'CustomizationsSolution.xsd',
+    'Choice options carry IsHidden="0|1" (an option hidden from pickers) in 2024-2025 exports (corpus: MCSResponsesAnalyzer, SalesOrderProcessingAutomation, BatchMonitoringAgent, DocumentSubmission…).',
+    '<xs:attribute name="ExternalValue" type="xs:string" />',
+    '<xs:attribute name="IsHidden" type="TrueFalse01Type" />',
+  ),
+  addAfter(
+    'state-ishidden',
+    'CustomizationsSolution.xsd',
+    'Same IsHidden="0|1" on the state options of a statecode column (corpus: SalesOrderProcessingAutomation).',
+    '<xs:attribute name="invariantname" use="required" type="xs:string" />',
+    '<xs:attribute name="IsHidden" type="TrueFalse01Type" />',
+  ),
+  addAfter(
+    'status-ishidden',
+    'CustomizationsSolution.xsd',
+    'Same IsHidden="0|1" on the status options of a statuscode column (corpus: SalesOrderProcessingAutomation).',
+    '<xs:attribute name="TransitionData" type="xs:string"></xs:attribute>',
+    '<xs:attribute name="IsHidden" type="TrueFalse01Type" />',
+  ),
+  {
+    id: 'role-modern-elements',
+    file: 'CustomizationsSolution.xsd',
+    why: 'Security roles of 2024-2025 exports write IsAutoAssigned (0|1: given to every user of a business unit) and a Description after IsCustomizable (corpus: ColumnLevelSecuritySampleSolution ×2, MCSResponsesAnalyzer, SalesOrderProcessingAutomation).',
+    find: `${ROLE_IS_CUSTOMIZABLE}${NL}\t\t\t\t\t\t<xs:element name="IntroducedVersion" type="VersionType" minOccurs="0" maxOccurs="1" />${NL}\t\t\t\t\t\t<xs:element name="RolePrivileges"`,
+    replace: `${ROLE_IS_CUSTOMIZABLE}${optionalElements(['IsAutoAssigned'], 'TrueFalse01Type')}${optionalElements(['Description'])}${NL}\t\t\t\t\t\t<xs:element name="IntroducedVersion" type="VersionType" minOccurs="0" maxOccurs="1" />${NL}\t\t\t\t\t\t<xs:element name="RolePrivileges"`,
+  },
+  {
+    id: 'role-isinherited',
+    file: 'CustomizationsSolution.xsd',
+    why: 'Roles exported since 2019 carry isinherited="0|1" (member\'s privilege inheritance: team members get the role\'s privileges) on <Role> (corpus: CustomerServiceCS ×3, PermitManagement ×2, ReleasePlanner).',
+    find: `</xs:sequence>${NL}\t\t\t\t\t<xs:attribute name="name" use="required" type="xs:string" />${NL}\t\t\t\t\t<xs:attribute name="id" use="required" type="GuidType" />`,
+    replace: `</xs:sequence>${NL}\t\t\t\t\t<xs:attribute name="name" use="required" type="xs:string" />${NL}\t\t\t\t\t<xs:attribute name="id" use="required" type="GuidType" /><xs:attribute name="isinherited" type="TrueFalse01Type" />`,
+  },
+  addAfter(
+    'appmodule-modern-elements',
+    'CustomizationsSolution.xsd',
+    'Model-driven apps (AppModule) exported since 2019 write OptimizedFor (empty), statecode and statuscode after WelcomePageId (corpus: CustomerServiceCS, PermitManagement, ReleasePlanner, SalesHub_Customization, SalesWin, SidePaneAgentSample, MCSResponsesAnalyzer, SalesOrderProcessingAutomation).',
+    '<xs:element name="WelcomePageId" type="xs:string" minOccurs="0" maxOccurs="1" />',
+    optionalElements(['OptimizedFor']) + optionalElements(['statecode', 'statuscode'], 'xs:nonNegativeInteger'),
+  ),
+  {
+    id: 'appmodule-navigationtype',
+    file: 'CustomizationsSolution.xsd',
+    why: 'AppModule/NavigationType (0 single-session, 1 multi-session) follows ClientType in the same exports as appmodule-modern-elements.',
+    find: `</xs:element>${NL}\t\t\t<xs:element name="URL" type="xs:string" minOccurs="0" maxOccurs="1" />`,
+    replace: `</xs:element>${optionalElements(['NavigationType'], 'xs:nonNegativeInteger')}${NL}\t\t\t<xs:element name="URL" type="xs:string" minOccurs="0" maxOccurs="1" />`,
+  },
+  {
+    id: 'appmodule-app-elements',
+    file: 'CustomizationsSolution.xsd',
+    why: 'AppModule ends with appelements and appsettings in 2022-2025 exports (corpus: SalesWin ×2, MCSResponsesAnalyzer, SalesOrderProcessingAutomation, SidePaneAgentSample); their content (app elements and setting values, components of their own) is not modelled.',
+    find: `<xs:element name="Descriptions" type="DescriptionsType" minOccurs="0" maxOccurs="1" />\t\t\t${NL}\t\t</xs:sequence>`,
+    replace: `<xs:element name="Descriptions" type="DescriptionsType" minOccurs="0" maxOccurs="1" /><xs:element name="appelements" minOccurs="0" maxOccurs="1">${SKIP_CONTENT}</xs:element><xs:element name="appsettings" minOccurs="0" maxOccurs="1">${SKIP_CONTENT}</xs:element>\t\t\t${NL}\t\t</xs:sequence>`,
+  },
+  {
+    id: 'appmodulesitemap-modern-elements',
+    file: 'CustomizationsSolution.xsd',
+    why: 'App site maps exported since 2020 write the navigation switches EnableCollapsibleGroups, ShowHome, ShowPinned, ShowRecents ("True"/"False") after SiteMapUniqueName (corpus: CustomerServiceCS, MCSResponsesAnalyzer, PermitManagement, SalesHub_Customization, SalesWin, SalesOrderProcessingAutomation, SidePaneAgentSample).',
+    find: '<xs:element name="SiteMapName" type="xs:string" minOccurs="0" maxOccurs="1" />',
+    replace: `${['EnableCollapsibleGroups', 'ShowHome', 'ShowPinned', 'ShowRecents'].map((name) => `<xs:element name="${name}" minOccurs="0" maxOccurs="1">${TRUE_FALSE_WORD}</xs:element>`).join('')}<xs:element name="SiteMapName" type="xs:string" minOccurs="0" maxOccurs="1" />`,
+  },
+  // --- FormXml of recent and managed (diff) exports -------------------------------------------------
+  addAfter(
+    'form-modern-attributes',
+    'FormXml.xsd',
+    `form headerdensity (the header layout: HighWithControls, HighWithFlyout, …) is written by the form designer since 2019 (corpus: 26 forms, e.g. PermitManagement, SalesWin, CustomerServiceCS); and a form of another publisher exported as a diff carries solutionaction itself. ${DIFF_FORM_WHY}`,
+    '<xs:attribute name="shownavigationbar" type="xs:boolean" />',
+    `<xs:attribute name="headerdensity" type="xs:string" />${DIFF_FORM_ATTRIBUTES}`,
+  ),
+  {
+    id: 'diff-form-controldescriptions',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} Diff forms of the corpus (CRMP2C, P2CFieldService, SalesHub_Customization, SidePaneAgentSample, Hackathon28092023) mark controlDescriptions and each controlDescription.`,
+    find: `<xs:attribute name="forControl" type="xs:string" use="required" />`,
+    replace: `<xs:attribute name="forControl" type="xs:string" use="required" />${DIFF_FORM_ATTRIBUTES}`,
+  },
+  {
+    id: 'diff-form-controldescriptions-list',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} (controlDescriptions itself; see diff-form-controldescriptions).`,
+    find: `</xs:sequence>${NL}\t\t\t\t\t${NL}\t\t\t\t</xs:complexType>${NL}\t\t\t</xs:element>${NL}\t\t\t<xs:element name="tabs" minOccurs="1" maxOccurs="1">`,
+    replace: `</xs:sequence>${DIFF_FORM_ATTRIBUTES}${NL}\t\t\t\t\t${NL}\t\t\t\t</xs:complexType>${NL}\t\t\t</xs:element>${NL}\t\t\t<xs:element name="tabs" minOccurs="1" maxOccurs="1">`,
+  },
+  {
+    id: 'diff-form-events',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} Diff forms of the corpus mark the form's events list (CRMP2C, P2CFieldService).`,
+    find: `</xs:sequence>${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name="FormXmlExternalDependenciesType">`,
+    replace: `</xs:sequence>${DIFF_FORM_ATTRIBUTES}${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name="FormXmlExternalDependenciesType">`,
+  },
+  {
+    id: 'diff-form-handlers',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} Diff forms of the corpus mark an event's Handlers list (CRMP2C, P2CFieldService, SalesHub_Customization).`,
+    find: `<xs:element name="Handlers" minOccurs="0" maxOccurs="1">${NL}\t\t\t\t\t\t\t<xs:complexType>${NL}\t\t\t\t\t\t\t\t<xs:sequence>${NL}\t\t\t\t\t\t\t\t\t<xs:element name="Handler" type="FormXmlHandlerType" minOccurs="0" maxOccurs="50" />${NL}\t\t\t\t\t\t\t\t</xs:sequence>`,
+    replace: `<xs:element name="Handlers" minOccurs="0" maxOccurs="1">${NL}\t\t\t\t\t\t\t<xs:complexType>${NL}\t\t\t\t\t\t\t\t<xs:sequence>${NL}\t\t\t\t\t\t\t\t\t<xs:element name="Handler" type="FormXmlHandlerType" minOccurs="0" maxOccurs="50" />${NL}\t\t\t\t\t\t\t\t</xs:sequence>${DIFF_FORM_ATTRIBUTES}`,
+  },
+  {
+    id: 'diff-form-navigation',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} Diff forms of the corpus mark Navigation (CRMP2C, P2CFieldService).`,
+    find: `</xs:all>${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name ="FormParametersType">`,
+    replace: `</xs:all>${DIFF_FORM_ATTRIBUTES}${NL}\t\t${NL}\t</xs:complexType>${NL}\t<xs:complexType name ="FormParametersType">`,
+  },
+  addAfter(
+    'diff-form-navbar-relationship-item',
+    'FormXml.xsd',
+    `${DIFF_FORM_WHY} Diff forms of the corpus mark a NavBarByRelationshipItem (CRMP2C).`,
+    '<xs:attribute name="RelationshipName" type="xs:string" use="required" />',
+    DIFF_FORM_ATTRIBUTES,
+  ),
 ];
 
 /** Applies every patch for `file` to its pristine text; throws when a patch target is missing. */

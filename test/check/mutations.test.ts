@@ -134,6 +134,30 @@ describeWithShared('mutation catalogue', () => {
     await expectFinding(entries, 'solution-xsd/High', { only: true });
   });
 
+  // MissingDependencies: a Required node may name its packages (corpus exports), nothing else.
+  const missingDependency = (required: string): string =>
+    `<MissingDependencies><MissingDependency><Required type="1" schemaName="opportunity" solution="msdynce_Sales (9.0.4.0076)">${required}</Required><Dependent type="2" schemaName="x" /></MissingDependency></MissingDependencies>`;
+
+  test('a MissingDependency Required naming its <package>s (as corpus exports do) is accepted', async () => {
+    const entries = replaceIn(
+      approvals(),
+      SOLUTION,
+      '<MissingDependencies />',
+      missingDependency('<package appName="Sales" version="9.0.1">msdynce_SalesAnchor (9.0.1)</package><package>other (1.0)</package>'),
+    );
+    expect(blockingSummary(await check(entries))).toEqual([]);
+  });
+
+  test('a MissingDependency Required with another child than <package> → solution-xsd / High', async () => {
+    const entries = replaceIn(approvals(), SOLUTION, '<MissingDependencies />', missingDependency('<component>opportunity</component>'));
+    await expectFinding(entries, 'solution-xsd/High', { only: true });
+  });
+
+  test('ConfigurationPage after Publisher (out of the export order) → solution-xsd / High', async () => {
+    const entries = replaceIn(approvals(), SOLUTION, '</Publisher>', '</Publisher><ConfigurationPage>cat_/config.html</ConfigurationPage>');
+    await expectFinding(entries, 'solution-xsd/High', { only: true });
+  });
+
   test('a per-environment root component type (connection reference) → root-component-type / High', async () => {
     const entries = replaceIn(
       approvals(),
@@ -160,6 +184,35 @@ describeWithShared('mutation catalogue', () => {
     expect(xsd?.message).toContain('XSD validation failed');
     expect(xsd?.message).toContain("Element 'Colour': This element is not expected.");
     expect(xsd?.where).toBe('/ImportExportXml/Workflows/Workflow/Colour (line 8)');
+  });
+
+  test('ModernFlowType (admitted for agent flows) holding a word → customizations-xsd / Critical', async () => {
+    const entries = replaceIn(
+      approvals(),
+      CUSTOMIZATIONS,
+      '<PrimaryEntity>none</PrimaryEntity>',
+      '<ModernFlowType>agent</ModernFlowType><PrimaryEntity>none</PrimaryEntity>',
+    );
+    await expectFinding(entries, 'customizations-xsd/Critical', { only: true });
+  });
+
+  test('ModernFlowType before IsCustomProcessingStepAllowedForOtherPublishers (out of order) → customizations-xsd / Critical', async () => {
+    const entries = replaceIn(
+      approvals(),
+      CUSTOMIZATIONS,
+      '<BusinessProcessType>0</BusinessProcessType>',
+      '<BusinessProcessType>0</BusinessProcessType><ModernFlowType>0</ModernFlowType>',
+    );
+    await expectFinding(entries, 'customizations-xsd/Critical', { only: true });
+  });
+
+  test('the root attributes of 2024+ exports are admitted, an unknown root attribute is not → customizations-xsd / Critical', async () => {
+    const root = '<ImportExportXml xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+    const modern = `${root} OrganizationVersion="9.2.25072.226" OrganizationSchemaType="Full" CRMServerServiceabilityVersion="9.2.25072.00226"`;
+    expect(blockingSummary(await check(replaceIn(approvals(), CUSTOMIZATIONS, root, modern)))).toEqual([]);
+    await expectFinding(replaceIn(approvals(), CUSTOMIZATIONS, root, `${modern} OrganizationFlavor="x"`), 'customizations-xsd/Critical', {
+      only: true,
+    });
   });
 
   test('XSD-invalid value (a version with letters) → customizations-xsd / Critical', async () => {
