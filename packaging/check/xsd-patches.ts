@@ -41,7 +41,22 @@ const DIFF_FORM_ATTRIBUTES = '<xs:attributeGroup ref="FormXmlBaseElementCommon" 
  * Root elements of modern customizations.xml that the 2090 schema does not know and whose content is
  * not modelled here (the ones the schemas README lists). Add a name when a real export needs it.
  */
-const MODERN_ROOT_ELEMENTS_UNMODELLED = ['CanvasApps', 'Connectors', 'AIModels'];
+const MODERN_ROOT_ELEMENTS_UNMODELLED = [
+  'CanvasApps',
+  'Connectors',
+  'AIModels',
+  // Records of solution-aware tables and of their N:N relationships ("…set"), exported under the table's or
+  // relationship's name: Omnichannel / Channel Integration Framework configuration (corpus:
+  // DCCPChannelIntegrationFramework ×2, ContosoMainSolution) and in-app help pages (corpus: ReleasePlanner).
+  'msdyn_appconfig_msdyn_channelproviderset',
+  'msdyn_appconfiguration_applicationextensionset',
+  'msdyn_appconfiguration_sessiontemplateset',
+  'msdyn_msdyn_paneconfig_msdyn_appconfigset',
+  'msdyn_msdyn_prod_agentscript_msdyn_sessiontemplset',
+  'msdyn_notificationtemplate_notificationfieldset',
+  'msdyn_sessiontemplate_applicationtabset',
+  'msdyn_helppages',
+];
 
 const CONNECTION_REFERENCES_TYPE = [
   '<xs:complexType name="connectionreferencestype"><xs:sequence>',
@@ -338,6 +353,41 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     find: '<xs:element name="SiteMapName" type="xs:string" minOccurs="0" maxOccurs="1" />',
     replace: `${['EnableCollapsibleGroups', 'ShowHome', 'ShowPinned', 'ShowRecents'].map((name) => `<xs:element name="${name}" minOccurs="0" maxOccurs="1">${TRUE_FALSE_WORD}</xs:element>`).join('')}<xs:element name="SiteMapName" type="xs:string" minOccurs="0" maxOccurs="1" />`,
   },
+  addAfter(
+    'convertrule-modern-elements',
+    'CustomizationsSolution.xsd',
+    'Record creation rules (ConvertRule, e.g. email to case) end with ConvertRuleType and SenderResolutionOption in exports since 2021 (corpus: CustomerServiceCS 1.0.0.19).',
+    '<xs:element name="RecordVersion" type="xs:string" minOccurs="0" maxOccurs="1" />',
+    optionalElements(['ConvertRuleType', 'SenderResolutionOption'], 'xs:integer'),
+  ),
+  {
+    id: 'convertruleitem-primary-create-entity',
+    file: 'CustomizationsSolution.xsd',
+    why: 'A record creation rule item names the table it creates, PrimaryCreateEntityLogicalName, after WorkflowId (corpus: CustomerServiceCS 1.0.0.19).',
+    find: `<xs:element name="WorkflowId" type="GuidType" minOccurs="0" maxOccurs="1" />${NL}\t\t\t\t\t\t\t\t\t\t\t</xs:sequence>`,
+    replace: `<xs:element name="WorkflowId" type="GuidType" minOccurs="0" maxOccurs="1" />${optionalElements(['PrimaryCreateEntityLogicalName'])}${NL}\t\t\t\t\t\t\t\t\t\t\t</xs:sequence>`,
+  },
+  {
+    id: 'customcontroldefaultconfig-id-optional',
+    file: 'CustomizationsSolution.xsd',
+    why: "A table's default control configuration (CustomControlDefaultConfig) is exported without CustomControlDefaultConfigId since 2024, the import matches it by table (corpus: SalesOrderProcessingAutomation, two tables).",
+    find: '<xs:element name="CustomControlDefaultConfigId" type="GuidType" minOccurs="1" maxOccurs="1" />',
+    replace: '<xs:element name="CustomControlDefaultConfigId" type="GuidType" minOccurs="0" maxOccurs="1" />',
+  },
+  addAfter(
+    'attribute-type-file',
+    'CustomizationsSolution.xsd',
+    'File columns (type file, since 2020) are missing from the 2090 attribute type list (corpus: SalesOrderProcessingAutomation).',
+    '<xs:enumeration value="managedproperty" />',
+    '<xs:enumeration value="file" />',
+  ),
+  addAfter(
+    'systemform-type-powerbi',
+    'CustomizationsSolution.xsd',
+    'Power BI dashboards are system forms of type powerbi (corpus: SalesHub_Customization ×2, Dashboards/Dashboard/FormXml/forms type="powerbi").',
+    '<xs:enumeration value="interactioncentricdashboard" />',
+    '<xs:enumeration value="powerbi" />',
+  ),
   // --- FormXml of recent and managed (diff) exports -------------------------------------------------
   addAfter(
     'form-modern-attributes',
