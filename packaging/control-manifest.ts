@@ -1,5 +1,6 @@
 import type { ControlProperty } from '../solution/model.js';
 import { child, childrenNamed, type XElement } from '../core/xml/tree.js';
+import { childElement, parseTree, serializeTree } from '../core/xml/dom.js';
 
 /**
  * A PCF control manifest (`ControlManifest.xml`, as pcf-scripts writes it into `out/controls/<name>/`)
@@ -58,6 +59,20 @@ export function readControlManifest(root: XElement): ControlManifestInfo | undef
     properties,
     resourceFiles,
   };
+}
+
+/**
+ * The manifest with `<manifest><control version>` set to `version`, everything else kept (elements,
+ * attributes in their order, texts); written in the project's XML style (serializeXml), so the same input
+ * gives the same bytes. The packaging uses it to make the control's version follow the solution's
+ * (solution/control-version.ts); the built manifest in pcf/out is left as pcf-scripts wrote it.
+ */
+export function withControlVersion(manifest: Uint8Array, version: string, file: string): Uint8Array {
+  const tree = parseTree(manifest, file);
+  const control = tree.root.tagName === 'manifest' ? childElement(tree.root, 'control') : undefined;
+  if (!control) throw new Error(`${file} is not a PCF control manifest (<manifest><control>)`);
+  control.setAttribute('version', version);
+  return serializeTree(tree, true);
 }
 
 /**

@@ -5,6 +5,8 @@ import { canonicalEntryOrder, CUSTOMIZATIONS_XML, SOLUTION_XML } from '../../cor
 import { controlManifestPath, customizationsXml, flowFileName } from './customizations.js';
 import { environmentVariableDefinitionPath, environmentVariableDefinitionXml } from './environment-variables.js';
 import { solutionXml } from './solution-xml.js';
+import { controlVersion } from '../../solution/control-version.js';
+import { withControlVersion } from '../control-manifest.js';
 
 export type PackageType = 'managed' | 'unmanaged';
 
@@ -35,9 +37,16 @@ export function generatePackages(model: SolutionModel, types: readonly PackageTy
     });
   }
   for (const flow of model.flows) shared.push({ name: flowFileName(flow), data: encodeText(flowJson(flow.document)) });
+  // A control's packaged manifest carries the version derived from the solution's, so every release
+  // replaces the installed bundle (see solution/control-version.ts); its other files go in as built.
+  const version = model.controls.length > 0 ? controlVersion(model.solution.version) : '';
   for (const control of model.controls) {
-    const folder = controlManifestPath(control.name).replace(/\/ControlManifest\.xml$/, '');
-    for (const file of control.files) shared.push({ name: `${folder}/${file.path}`, data: file.data });
+    const manifest = controlManifestPath(control.name);
+    const folder = manifest.replace(/\/ControlManifest\.xml$/, '');
+    for (const file of control.files) {
+      const name = `${folder}/${file.path}`;
+      shared.push({ name, data: name === manifest ? withControlVersion(file.data, version, name) : file.data });
+    }
   }
   const names = [...shared.map((entry) => entry.name), SOLUTION_XML, CONTENT_TYPES_ENTRY];
   const contentTypes: ZipEntry = { name: CONTENT_TYPES_ENTRY, data: encodeText(contentTypesXml(names)) };

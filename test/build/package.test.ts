@@ -228,7 +228,12 @@ describe('generated solution package', () => {
         {
           name: 'pcs_CoSell.ReferralPanel',
           files: [
-            { path: 'ControlManifest.xml', data: new TextEncoder().encode('<manifest />') },
+            {
+              path: 'ControlManifest.xml',
+              data: new TextEncoder().encode(
+                '<manifest><control namespace="CoSell" constructor="ReferralPanel" version="9.9.9" /></manifest>',
+              ),
+            },
             { path: 'bundle.js', data: new TextEncoder().encode('void 0;') },
           ],
         },
@@ -254,6 +259,11 @@ describe('generated solution package', () => {
         '/Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml',
       ]);
     });
+    // The manifest goes in with the version derived from the solution's 1.0.0.0 (solution/control-version.ts).
+    expect(xpathAttributes(text(entries, 'Controls/pcs_CoSell.ReferralPanel/ControlManifest.xml'), '/manifest/control')).toEqual([
+      { namespace: 'CoSell', constructor: 'ReferralPanel', version: '1.0.0' },
+    ]);
+    expect(text(entries, 'Controls/pcs_CoSell.ReferralPanel/bundle.js')).toBe('void 0;');
     expect(xpathAttributes(text(entries, 'solution.xml'), `${ROOT_COMPONENTS}[@type="29" or @type="66"]`)).toEqual([
       { type: '29', id: `{${flowId}}`, behavior: '0' },
       { type: '66', schemaName: 'pcs_CoSell.ReferralPanel', behavior: '0' },
