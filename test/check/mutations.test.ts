@@ -134,6 +134,43 @@ describeWithShared('mutation catalogue', () => {
     await expectFinding(entries, 'solution-xsd/High', { only: true });
   });
 
+  // Form roots (type 60): a table form, a dashboard, or a form MissingDependencies says the target has.
+  const FORM_ROOT_ID = '{e0d97cdc-4c20-4e03-bc2a-6dbc6cb1d2c2}';
+  const withFormRoot = (entries: readonly ZipEntry[]): ZipEntry[] =>
+    replaceIn(entries, SOLUTION, '</RootComponents>', `<RootComponent type="60" id="${FORM_ROOT_ID}" behavior="0" /></RootComponents>`);
+
+  test('a form root that is in no table nor dashboard of the package → root-form-missing / Critical', async () => {
+    await expectFinding(withFormRoot(approvals()), 'root-form-missing/Critical', { only: true });
+  });
+
+  test("a form root that MissingDependencies lists as Required (another solution's form, as P2CFieldService) is accepted", async () => {
+    const entries = replaceIn(
+      withFormRoot(approvals()),
+      SOLUTION,
+      '<MissingDependencies />',
+      `<MissingDependencies><MissingDependency><Required type="60" displayName="Quick Create Work Order" solution="FieldService (8.2.0.286)" id="${FORM_ROOT_ID}" /><Dependent type="60" id="${FORM_ROOT_ID}" /></MissingDependency></MissingDependencies>`,
+    );
+    expect(blockingSummary(await check(entries))).toEqual([]);
+  });
+
+  test('a form root that is a dashboard of the package is accepted; another form id still is not', async () => {
+    const dashboard = `<Dashboards><Dashboard><LocalizedNames><LocalizedName description="Overview" languagecode="1033" /></LocalizedNames><FormId>${FORM_ROOT_ID}</FormId><IsCustomizable>1</IsCustomizable><IsDefault>0</IsDefault><FormXml><forms type="dashboard"><form><tabs><tab><columns><column width="100%"><sections /></column></columns></tab></tabs></form></forms></FormXml></Dashboard></Dashboards>`;
+    const withDashboard = replaceIn(
+      withFormRoot(approvals()),
+      CUSTOMIZATIONS,
+      '<connectionreferences>',
+      `${dashboard}<connectionreferences>`,
+    );
+    expect(summary(blocking(await check(withDashboard))).filter((s) => s.startsWith('root-form-missing'))).toEqual([]);
+    const otherId = replaceIn(
+      withDashboard,
+      CUSTOMIZATIONS,
+      `<FormId>${FORM_ROOT_ID}</FormId>`,
+      '<FormId>{00000000-0000-0000-0000-000000000001}</FormId>',
+    );
+    expect(summary(blocking(await check(otherId)))).toContain('root-form-missing/Critical');
+  });
+
   // MissingDependencies: a Required node may name its packages (corpus exports), nothing else.
   const missingDependency = (required: string): string =>
     `<MissingDependencies><MissingDependency><Required type="1" schemaName="opportunity" solution="msdynce_Sales (9.0.4.0076)">${required}</Required><Dependent type="2" schemaName="x" /></MissingDependency></MissingDependencies>`;

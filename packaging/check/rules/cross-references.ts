@@ -14,7 +14,7 @@ import {
   type SolutionPackage,
 } from '../../../core/package/reader.js';
 import type { Finding } from '../types.js';
-import type { XElement } from '../../../core/xml/tree.js';
+import { childText, select, type XElement } from '../../../core/xml/tree.js';
 import { finding, lower, type RuleContext } from './common.js';
 
 /** Elements whose text names a zip entry (`/Folder/file`): classic workflows, plug-in assemblies, canvas apps, connectors… */
@@ -143,11 +143,25 @@ function checkWorkflowRoots(manifest: Manifest, customizations: Customizations):
   return findings;
 }
 
-/** A form listed on its own (type 60, e.g. a form added to a system table) must be in customizations.xml. */
+/**
+ * A form listed on its own (type 60, e.g. a form added to a system table) must be in customizations.xml:
+ * a table form (`systemform`) or a dashboard (`Dashboards/Dashboard`, also a system form; corpus:
+ * CustomerServiceCS, Knowledge_Assessment, SalesHub_Customization). A form that MissingDependencies lists
+ * as Required (type 60, same id) belongs to another solution the target must already have (corpus:
+ * P2CFieldService roots two Field Service forms): a declared dependency, not a defect.
+ */
 function checkFormRoots(manifest: Manifest, customizations: Customizations): Finding[] {
-  const formIds = new Set(customizations.entities.flatMap((entity) => entity.forms.map((form) => normalizeGuid(form.formId ?? ''))));
+  const formIds = new Set([
+    ...customizations.entities.flatMap((entity) => entity.forms.map((form) => normalizeGuid(form.formId ?? ''))),
+    ...select(customizations.root, 'Dashboards/Dashboard').map((dashboard) => normalizeGuid(childText(dashboard, 'FormId') ?? '')),
+  ]);
+  const requiredElsewhere = new Set(
+    manifest.missingRequired
+      .filter((required) => required.attrs.type === String(ComponentType.SystemForm) && required.attrs.id !== undefined)
+      .map((required) => normalizeGuid(required.attrs.id ?? '')),
+  );
   return rootsOfType(manifest, ComponentType.SystemForm)
-    .filter((root) => root.id !== undefined && !formIds.has(normalizeGuid(root.id)))
+    .filter((root) => root.id !== undefined && !formIds.has(normalizeGuid(root.id)) && !requiredElsewhere.has(normalizeGuid(root.id)))
     .map((root) =>
       finding(
         'Critical',
