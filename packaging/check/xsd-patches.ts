@@ -388,6 +388,21 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     '<xs:enumeration value="interactioncentricdashboard" />',
     '<xs:enumeration value="powerbi" />',
   ),
+  addAfter(
+    'sitemap-subarea-page',
+    'SiteMapType.xsd',
+    'A site map SubArea may open a custom page, Page="<custom page name>" (modern app designer, since 2021; corpus: MCSResponsesAnalyzer).',
+    '<xs:appinfo>SubArea.Id</xs:appinfo>\r\n\t\t\t\t\t\t  <xs:documentation>A unique identifier for this SubArea element.</xs:documentation>\r\n\t\t\t\t\t\t</xs:annotation>\r\n\t\t\t\t\t  </xs:attribute>',
+    '<xs:attribute name="Page" type="xs:string" />',
+  ),
+  {
+    id: 'sitemap-subarea-isvisible',
+    file: 'SiteMapType.xsd',
+    why: 'A SubArea may start with <IsVisible settings="<setting definition>" defaultValue="true|false" /> (or featureControls="<feature control>" instead of settings): shown only when that app setting or feature is on (corpus: SalesHub_Customization, the Sales accelerator subareas).',
+    find: '<xs:element name="Titles"\r\n\t\t\t\t\t\t\t\t\ttype="TitlesType_SiteMap"',
+    replace:
+      '<xs:element name="IsVisible" minOccurs="0" maxOccurs="1"><xs:complexType><xs:attribute name="settings" type="xs:string" /><xs:attribute name="featureControls" type="xs:string" /><xs:attribute name="defaultValue" type="xs:boolean" /></xs:complexType></xs:element><xs:element name="Titles"\r\n\t\t\t\t\t\t\t\t\ttype="TitlesType_SiteMap"',
+  },
   // --- FormXml of recent and managed (diff) exports -------------------------------------------------
   addAfter(
     'form-modern-attributes',
