@@ -357,6 +357,13 @@ describeWithShared('mutation catalogue', () => {
     });
   });
 
+  test('unknown trigger type in a cloud flow (Category 5) → flow-trigger-type / High; in a macro (Category 9000) it is not checked', async () => {
+    const withStart = replaceIn(approvals(), FLOW_JSON, /"type": *"Request"/, '"type": "Start"');
+    await expectFinding(withStart, 'flow-trigger-type/High', { only: true });
+    const macro = replaceIn(withStart, CUSTOMIZATIONS, '<Category>5</Category>', '<Category>9000</Category>');
+    expect(summary(await check(macro)).filter((rule) => rule.startsWith('flow-'))).toEqual([]);
+  });
+
   test('flow JSON with a BOM is still read', async () => {
     expect(blocking(await check(withEntry(approvals(), FLOW_JSON, `\ufeff${textOf(approvals(), FLOW_JSON)}`)))).toEqual([]);
   });

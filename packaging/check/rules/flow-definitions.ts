@@ -2,10 +2,13 @@ import { validateFlowDocument } from '../../../flows/validate/index.js';
 import { decodeText } from '../../../core/io/zip.js';
 import { entryNameOf, type SolutionPackage } from '../../../core/package/reader.js';
 import type { Finding } from '../types.js';
+import { childText } from '../../../core/xml/tree.js';
 import { finding, type RuleContext } from './common.js';
 
 const WORKFLOWS_FOLDER = 'Workflows/';
 const JSON_EXTENSION = '.json';
+/** Workflow/Category of a modern (cloud) flow. */
+const CLOUD_FLOW_CATEGORY = '5';
 /** `Name-<GUID>.json`: the GUID suffix Dataverse appends to a flow file name. */
 const GUID_SUFFIX = /-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
 
@@ -15,11 +18,18 @@ const GUID_SUFFIX = /-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
  * to turn on or to run. Connection references and environment variables are not passed to the
  * validator because rules/flows.ts already checks them against the package, MissingDependencies included.
  * Files that do not parse are left to rules/flows.ts (flow-json-invalid).
+ *
+ * Only cloud flows (Workflow Category 5) are Logic Apps definitions. Other processes also keep their
+ * definition in a Workflows/*.json file with the same envelope but their own trigger and action types:
+ * Customer Service macros (Category 9000, subcategory CDSClientAutomation: trigger type Start, actions
+ * Save, Refresh, Clone_Input_Record…; corpus: ContosoMainSolution), so they are not checked here.
  */
 export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
   const names = flowNamesByEntry(pkg);
+  const notCloudFlows = entriesOfOtherCategories(pkg);
   return pkg.entries
     .filter(({ name }) => name.startsWith(WORKFLOWS_FOLDER) && name.toLowerCase().endsWith(JSON_EXTENSION))
+    .filter(({ name }) => !notCloudFlows.has(name))
     .flatMap(({ name, data }) => {
       const document = parseJson(decodeText(data));
       if (document === undefined) return [];
@@ -41,6 +51,17 @@ function flowNamesByEntry(pkg: SolutionPackage): Map<string, string> {
     if (workflow.jsonFileName && workflow.name) names.set(entryNameOf(workflow.jsonFileName), workflow.name);
   }
   return names;
+}
+
+/** The JSON entries of workflows whose Category says they are not cloud flows (a missing Category counts as a cloud flow). */
+function entriesOfOtherCategories(pkg: SolutionPackage): Set<string> {
+  const entries = new Set<string>();
+  for (const workflow of pkg.customizations?.workflows ?? []) {
+    const category = childText(workflow.el, 'Category');
+    if (workflow.jsonFileName && category !== undefined && category !== CLOUD_FLOW_CATEGORY)
+      entries.add(entryNameOf(workflow.jsonFileName));
+  }
+  return entries;
 }
 
 const flowNameFromEntry = (entry: string): string => entry.slice(WORKFLOWS_FOLDER.length, -JSON_EXTENSION.length).replace(GUID_SUFFIX, '');
