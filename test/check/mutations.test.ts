@@ -540,4 +540,23 @@ describeWithShared('mutation catalogue', () => {
     const entries = replaceIn(aiBuilder(), CUSTOMIZATIONS, 'datafieldname="aib_name"', 'datafieldname="aib_nosuchcolumn"');
     await expectFinding(entries, 'form-field-unknown/High', { only: true });
   });
+
+  test('a control bound through a relationship (process flow forms) is checked against the table at its other end', async () => {
+    const through = (relationship: string, column: string): ZipEntry[] =>
+      replaceIn(
+        aiBuilder(),
+        CUSTOMIZATIONS,
+        'datafieldname="aib_name" disabled="false"',
+        `datafieldname="${column}" relationship="${relationship}" disabled="false"`,
+      );
+    expect(blockingSummary(await check(through('aib_Proposal_aib_Issuer_aib_Issuer', 'aib_name')))).toEqual([]);
+    const findings = await expectFinding(through('aib_Proposal_aib_Issuer_aib_Issuer', 'aib_nosuchcolumn'), 'form-field-unknown/High', {
+      only: true,
+    });
+    expect(findings.find((f) => f.rule === 'form-field-unknown')?.message).toMatch(
+      /aib_nosuchcolumn, which is not an attribute of aib_(Proposal|Issuer)/,
+    );
+    // A relationship the package does not hold links tables of the target: their columns are not checked.
+    expect(blockingSummary(await check(through('bpf_aib_proposal_other', 'aib_nosuchcolumn')))).toEqual([]);
+  });
 });

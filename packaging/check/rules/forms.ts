@@ -295,29 +295,46 @@ function checkControlDescriptions(entity: EntityNode, form: FormNode): Finding[]
  * A control bound to a column of this solution's own prefix must have that column in the package:
  * the form depends on it, and the import fails on the missing dependency. Columns with other prefixes
  * belong to other solutions (MissingDependencies territory) and are not checked.
+ *
+ * A control with `relationship="<name>"` is bound to a column of the table at the other end of that
+ * relationship, not of the form's table: business process flow forms show each stage's table this way
+ * (corpus: PermitManagement, `bpf_contoso_permit_contoso_newbuildsite:contoso_startdate` on the
+ * contoso_newbuildsite process form). The column is then looked up in that table; when the relationship or
+ * that table is not in the package, it belongs to the target (not checked).
  */
 function checkBoundColumns(pkg: SolutionPackage, entity: EntityNode, form: FormNode, ownPrefixes: ReadonlySet<string>): Finding[] {
-  const columns = new Set(entity.attributes.map((attribute) => lower(attribute.logicalName)));
   const findings: Finding[] = [];
   for (const control of formElements(form, 'control')) {
     const column = control.attrs.datafieldname;
     const prefix = column ? prefixOf(column) : undefined;
-    if (!column || prefix === undefined || !ownPrefixes.has(lower(prefix)) || columns.has(lower(column))) continue;
+    if (!column || prefix === undefined || !ownPrefixes.has(lower(prefix))) continue;
+    const boundTable = boundTableOf(pkg, entity, control.attrs.relationship);
+    if (boundTable === undefined || boundTable.attributes.some((attribute) => lower(attribute.logicalName) === lower(column))) continue;
     if (declaredMissing(pkg.manifest, ComponentType.Attribute, column)) continue;
     findings.push(
       finding(
         'High',
         'form-field-unknown',
-        `${formLabel(entity, form)}: control ${control.attrs.id ?? ''} is bound to column ${column}, which is not an attribute of ${entity.name} in this package`,
+        `${formLabel(entity, form)}: control ${control.attrs.id ?? ''} is bound to column ${column}, which is not an attribute of ${boundTable.name} in this package`,
         {
           entry: CUSTOMIZATIONS_XML,
           where: control,
-          fix: `add the ${column} attribute to ${entity.name} (or correct datafieldname)`,
+          fix: `add the ${column} attribute to ${boundTable.name} (or correct datafieldname)`,
         },
       ),
     );
   }
   return findings;
+}
+
+/** The table whose column a control shows: the form's own, or the other end of its `relationship`; undefined when not in the package. */
+function boundTableOf(pkg: SolutionPackage, entity: EntityNode, relationshipName: string | undefined): EntityNode | undefined {
+  if (relationshipName === undefined || relationshipName === '') return entity;
+  const relationship = pkg.customizations?.relationships.find((candidate) => lower(candidate.name) === lower(relationshipName));
+  if (relationship === undefined) return undefined;
+  const otherName = relationship.entities.find((name) => lower(name) !== lower(entity.name));
+  if (otherName === undefined) return entity;
+  return pkg.customizations?.entities.find((candidate) => lower(candidate.name) === lower(otherName));
 }
 
 function checkFormElementIds(entity: EntityNode, form: FormNode): Finding[] {
