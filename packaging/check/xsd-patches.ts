@@ -403,6 +403,20 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     replace:
       '<xs:element name="IsVisible" minOccurs="0" maxOccurs="1"><xs:complexType><xs:attribute name="settings" type="xs:string" /><xs:attribute name="featureControls" type="xs:string" /><xs:attribute name="defaultValue" type="xs:boolean" /></xs:complexType></xs:element><xs:element name="Titles"\r\n\t\t\t\t\t\t\t\t\ttype="TitlesType_SiteMap"',
   },
+  {
+    id: 'sdkmessageprocessingstep-any-order-start',
+    file: 'CustomizationsSolution.xsd',
+    why: 'Plug-in steps (SdkMessageProcessingStep) are exported with SdkMessageId either after Rank, as the schema orders it (corpus: CRMP2C, P2CFieldService, msdyn_URSUpgradeScripts, SampleCalculatePricePlugin), or first, before PluginTypeName (corpus: PermitManagement ×2, 2023). Every child occurs at most once, so the sequence becomes an xs:all (any order); which children, their types and counts are still checked.',
+    find: `<xs:complexType name="sdkmessageprocessingsteptype">${NL}\t\t<xs:sequence>`,
+    replace: `<xs:complexType name="sdkmessageprocessingsteptype">${NL}\t\t<xs:all>`,
+  },
+  {
+    id: 'sdkmessageprocessingstep-any-order-end',
+    file: 'CustomizationsSolution.xsd',
+    why: 'End of the xs:all of sdkmessageprocessingstep-any-order-start.',
+    find: `</xs:sequence>${NL}\t\t<xs:attribute name="SdkMessageProcessingStepId" use="required" type="GuidType" />`,
+    replace: `</xs:all>${NL}\t\t<xs:attribute name="SdkMessageProcessingStepId" use="required" type="GuidType" />`,
+  },
   // --- FormXml of recent and managed (diff) exports -------------------------------------------------
   addAfter(
     'form-modern-attributes',

@@ -462,6 +462,15 @@ describeWithShared('mutation catalogue', () => {
     );
   });
 
+  test('environment variable without prefix → name-no-prefix / Medium only (DocumentSubmission of the corpus imported with three)', async () => {
+    let entries = replaceIn(approvals(), ENV_VAR_DEFINITION, `schemaname="${ENV_VAR}"`, 'schemaname="AdminAccount"');
+    entries = renameEntry(entries, ENV_VAR_DEFINITION, 'environmentvariabledefinitions/AdminAccount/environmentvariabledefinition.xml');
+    entries = replaceIn(entries, FLOW_JSON, new RegExp(ENV_VAR, 'g'), 'AdminAccount');
+    const findings = await check(entries);
+    expect(summary(findings)).toContain('name-no-prefix/Medium');
+    expect(blockingSummary(findings)).toEqual([]);
+  });
+
   test("prefix different from the publisher's → name-prefix-mismatch / Medium only (ApprovalsConnectorSetup imported fine)", async () => {
     const findings = await check(approvals());
     expect(summary(findings)).toEqual(['name-prefix-mismatch/Medium', 'name-prefix-mismatch/Medium']);

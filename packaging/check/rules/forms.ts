@@ -13,8 +13,11 @@ import {
 } from '../../../core/package/reader.js';
 import type { ControlProperty } from '../../../solution/model.js';
 import type { Finding } from '../types.js';
-import { childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
+import { child, childrenNamed, childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
 import { duplicatesBy, finding, listNames, lower, type RuleContext } from './common.js';
+
+/** How a form binds a dataset property of a code component. */
+const DATA_SET = 'data-set';
 
 const SOLUTION_ACTION = 'solutionaction';
 /** Form nodes whose `id` must be unique within one form. */
@@ -36,20 +39,28 @@ export function checkForms({ pkg }: RuleContext): Finding[] {
   );
 }
 
+interface PackagedManifest {
+  entry: string;
+  manifest?: ControlManifestInfo;
+  /** Names of the manifest's `<data-set>` elements (dataset properties, bound on a form as `<data-set name=…>`). */
+  dataSets?: ReadonlySet<string>;
+  problem?: string;
+}
+
 /** The packaged control manifests, parsed once per package, by lower-cased control name. */
 class ControlManifests {
-  private readonly cache = new Map<string, { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined>();
+  private readonly cache = new Map<string, PackagedManifest | undefined>();
 
   constructor(private readonly pkg: SolutionPackage) {}
 
   /** undefined: no such CustomControl in customizations.xml (or its manifest is not in the zip: cross-references reports that). */
-  get(name: string): { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined {
+  get(name: string): PackagedManifest | undefined {
     const key = lower(name);
     if (!this.cache.has(key)) this.cache.set(key, this.load(key));
     return this.cache.get(key);
   }
 
-  private load(key: string): { entry: string; manifest?: ControlManifestInfo; problem?: string } | undefined {
+  private load(key: string): PackagedManifest | undefined {
     const node = this.pkg.customizations?.customControls.find((control) => lower(control.name) === key);
     if (!node) return undefined;
     const entryName = node.fileName ? entryNameOf(node.fileName) : `Controls/${node.name}/${CONTROL_MANIFEST}`;
@@ -58,7 +69,9 @@ class ControlManifests {
     const parsed = parseXmlTree(entry.data, entryName);
     if (!parsed.ok) return { entry: entryName, problem: `is not well-formed XML (line ${parsed.line}: ${parsed.message})` };
     const manifest = readControlManifest(parsed.root);
-    return manifest ? { entry: entryName, manifest } : { entry: entryName, problem: 'is not a control manifest (<manifest><control>)' };
+    if (!manifest) return { entry: entryName, problem: 'is not a control manifest (<manifest><control>)' };
+    const dataSets = new Set(childrenNamed(child(parsed.root, 'control'), 'data-set').map((dataSet) => dataSet.attrs.name ?? ''));
+    return { entry: entryName, manifest, dataSets };
   }
 }
 
@@ -112,6 +125,8 @@ interface BoundControl {
   readonly manifest: ControlManifestInfo;
   /** The manifest's properties by name. */
   readonly properties: ReadonlyMap<string, ControlProperty>;
+  /** The manifest's data-set names. */
+  readonly dataSets: ReadonlySet<string>;
 }
 
 function checkCustomControl(place: BindingPlace, manifests: ControlManifests, custom: XElement): Finding[] {
@@ -136,6 +151,7 @@ function checkCustomControl(place: BindingPlace, manifests: ControlManifests, cu
     entry: packaged.entry,
     manifest,
     properties: new Map(manifest.properties.map((property) => [property.name, property])),
+    dataSets: packaged.dataSets ?? new Set(),
   };
   const parameters = custom.children.find((element) => element.name === 'parameters')?.children ?? [];
   return [
@@ -166,6 +182,7 @@ function unknownCustomControl(place: BindingPlace, custom: XElement, name: strin
 /** A parameter names a manifest property, its written type is one the property declares, and a bound one a fitting column. */
 function checkParameter(place: BindingPlace, control: BoundControl, parameter: XElement): Finding[] {
   const { label, manifest } = control;
+  if (parameter.name === DATA_SET) return checkDataSetParameter(control, parameter);
   const property = control.properties.get(parameter.name);
   if (!property) {
     return [
@@ -200,6 +217,28 @@ function checkParameter(place: BindingPlace, control: BoundControl, parameter: X
   if (property.usage === 'bound' && parameter.attrs.static !== 'true')
     findings.push(...checkBoundParameter(place, label, parameter, property));
   return findings;
+}
+
+/**
+ * A dataset property is bound as `<data-set name="<manifest data-set name>">` holding the view, table and
+ * relationship it lists (corpus: PermitManagement, timelinecontrol's timelineDataSet): its name must be a
+ * `<data-set>` of the manifest.
+ */
+function checkDataSetParameter(control: BoundControl, parameter: XElement): Finding[] {
+  const name = parameter.attrs.name ?? '';
+  if (control.dataSets.has(name)) return [];
+  return [
+    finding(
+      'High',
+      'form-control-property-unknown',
+      `${control.label}: <data-set name="${name}"> is not a data-set of ${control.entry} (it has ${listNames([...control.dataSets])})`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: parameter,
+        fix: 'use the data-set names of the manifest, or rebuild and repackage the control',
+      },
+    ),
+  ];
 }
 
 /** The column a bound property names exists on the entity (when it is ours) and has a type the property accepts. */

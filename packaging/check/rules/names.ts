@@ -11,6 +11,8 @@ const PRIMARY_NAME_MASK = 'PrimaryName';
 
 interface CustomName {
   kind: string;
+  /** Severity of a missing prefix: High unless real exports show the platform accepts it. */
+  noPrefixSeverity?: 'High' | 'Medium';
   name: string;
   entry: string;
   where?: XElement;
@@ -18,7 +20,8 @@ interface CustomName {
 }
 
 /**
- * Custom components are named `<publisher prefix>_<Name>`. No prefix at all is a generator bug (High);
+ * Custom components are named `<publisher prefix>_<Name>`. No prefix at all is a generator bug (High;
+ * Medium for environment variables, which real exports show imported without one);
  * another publisher's prefix imports fine (ApprovalsConnectorSetup uses powercat_ under publisher
  * prefix cat) but is worth a look (Medium). Lengths are hard limits (Critical).
  */
@@ -28,7 +31,7 @@ export function checkNames({ pkg }: RuleContext): Finding[] {
 }
 
 function checkName(component: CustomName, publisherPrefix: string | undefined): Finding[] {
-  const { kind, name, entry, where, maxLength } = component;
+  const { kind, name, entry, where, maxLength, noPrefixSeverity = 'High' } = component;
   const place = { entry, ...(where ? { where } : {}) };
   const findings: Finding[] = [];
   if (maxLength !== undefined && name.length > maxLength) {
@@ -43,7 +46,7 @@ function checkName(component: CustomName, publisherPrefix: string | undefined): 
   if (prefix === undefined) {
     findings.push(
       finding(
-        'High',
+        noPrefixSeverity,
         'name-no-prefix',
         `custom ${kind} ${name} has no publisher prefix (expected ${publisherPrefix ?? '<prefix>'}_${name})`,
         {
@@ -106,6 +109,10 @@ function customNames(pkg: SolutionPackage): CustomName[] {
       entry: envVar.entry,
       ...(envVar.parsed.ok ? { where: envVar.parsed.root } : {}),
       maxLength: SOLUTION_AWARE_NAME_MAX,
+      // Environment variables created through the Web API need no prefix, and such a solution imports:
+      // Microsoft's Power Pages sample DocumentSubmission (corpus) ships AzureBlobContainerName,
+      // AzureBlobStorageAccountName and AzureBlobStorageSasToken under publisher prefix sample.
+      noPrefixSeverity: 'Medium',
     });
   }
   return names.filter((component) => component.name !== '');
