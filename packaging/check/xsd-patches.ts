@@ -440,6 +440,20 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     replace: `</xs:sequence>${DIFF_FORM_ATTRIBUTES}${NL}\t\t\t\t\t${NL}\t\t\t\t</xs:complexType>${NL}\t\t\t</xs:element>${NL}\t\t\t<xs:element name="tabs" minOccurs="1" maxOccurs="1">`,
   },
   {
+    id: 'diff-form-tabs-optional',
+    file: 'FormXml.xsd',
+    why: `${DIFF_FORM_WHY} A form marked solutionaction="Modified" may change only its libraries and events and carry no tabs (corpus: CRMP2C, the InvoiceDetail quick create diff). rules/forms.ts (form-tabs-missing) still requires tabs on a whole form.`,
+    find: '<xs:element name="tabs" minOccurs="1" maxOccurs="1">',
+    replace: '<xs:element name="tabs" minOccurs="0" maxOccurs="1">',
+  },
+  {
+    id: 'header-footer-rows-optional',
+    file: 'FormXml.xsd',
+    why: 'A form header (or footer) may be written with its attributes only, no rows: an empty header (corpus: P2CFieldService, a whole managed form of msdyn_workorder with <header id=… columns="111" … />).',
+    find: `<xs:complexType name="FormXmlHeaderFooterType">${NL}\t\t<xs:sequence>${NL}\t\t\t<xs:element name="rows" minOccurs="1" maxOccurs="1">`,
+    replace: `<xs:complexType name="FormXmlHeaderFooterType">${NL}\t\t<xs:sequence>${NL}\t\t\t<xs:element name="rows" minOccurs="0" maxOccurs="1">`,
+  },
+  {
     id: 'diff-form-events',
     file: 'FormXml.xsd',
     why: `${DIFF_FORM_WHY} Diff forms of the corpus mark the form's events list (CRMP2C, P2CFieldService).`,

@@ -24,13 +24,9 @@ const KNOWN_UNRESOLVED: Record<string, string[]> = {
   // A connection reference logical name of 110 characters (Copilot Studio agent): the 100-character limit
   // of rules/names.ts is below what Dataverse stores; the real limit is not documented where we looked.
   'BatchMonitoringAgent_Solution_1_0_0_3.zip': ['name-too-long/Critical'],
-  // A managed diff form (solutionaction="Modified") with no <tabs>: FormXml.xsd requires tabs.
-  'CRMP2C_managed.zip': ['customizations-xsd/Critical'],
   // The "ARC: Email 2 Case" flow Microsoft generates names its trigger and actions with spaces, which
   // flows/validate (structure.ts nameProblems, shared with the generator) rejects.
   'CustomerServiceCS_1_0_0_19.zip': times(5, 'flow-name-invalid/High'),
-  // A managed diff form whose <header> has no <rows>: FormXml.xsd requires rows.
-  'P2CFieldService_managed.zip': ['customizations-xsd/Critical'],
   // A managed diff of the Sales Hub site map: Area/Group/SubArea/Title with solutionaction and
   // ordinalvalue and without their required Id/LCID/Title; a diff form footer with solutionaction.
   'SalesHub_Customization_1_0_0_1_managed.zip': times(51, 'customizations-xsd/Critical'),

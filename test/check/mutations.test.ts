@@ -550,6 +550,14 @@ describeWithShared('mutation catalogue', () => {
     await expectFinding(entries, 'form-field-unknown/High', { only: true });
   });
 
+  test('a whole form without <tabs> → form-tabs-missing / Critical; a diff form (solutionaction) may omit them', async () => {
+    const noTabs = replaceIn(aiBuilder(), CUSTOMIZATIONS, /<tabs>[\s\S]*?<\/tabs>/, '');
+    const findings = await expectFinding(noTabs, 'form-tabs-missing/Critical', { only: true });
+    expect(findings.find((f) => f.rule === 'form-tabs-missing')?.message).toContain('has no <tabs>');
+    const diff = replaceIn(noTabs, CUSTOMIZATIONS, '<form>', '<form solutionaction="Modified">');
+    expect(blockingSummary(await check(diff))).toEqual([]);
+  });
+
   test('a control bound through a relationship (process flow forms) is checked against the table at its other end', async () => {
     const through = (relationship: string, column: string): ZipEntry[] =>
       replaceIn(

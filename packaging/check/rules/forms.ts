@@ -35,6 +35,7 @@ export function checkForms({ pkg }: RuleContext): Finding[] {
         ...checkBoundColumns(pkg, entity, form, ownPrefixes),
         ...checkCustomControlBindings(pkg, entity, form, ownPrefixes, manifests),
         ...checkFormElementIds(entity, form),
+        ...checkFormTabs(entity, form),
       ]),
   );
 }
@@ -374,6 +375,28 @@ function boundTableOf(pkg: SolutionPackage, entity: EntityNode, relationshipName
   const otherName = relationship.entities.find((name) => lower(name) !== lower(entity.name));
   if (otherName === undefined) return entity;
   return pkg.customizations?.entities.find((candidate) => lower(candidate.name) === lower(otherName));
+}
+
+/**
+ * A whole form has <tabs> (FormXml.xsd requires them). The schema is patched to let a managed diff form
+ * (`<form solutionaction="Modified">`, which carries only what it changes) omit them (corpus: CRMP2C's
+ * quick create diff of InvoiceDetail), so the requirement for a whole form is checked here.
+ */
+function checkFormTabs(entity: EntityNode, form: FormNode): Finding[] {
+  const element = form.form;
+  if (!element || element.attrs[SOLUTION_ACTION] !== undefined || element.children.some((c) => c.name === 'tabs')) return [];
+  return [
+    finding(
+      'Critical',
+      'form-tabs-missing',
+      `${formLabel(entity, form)} has no <tabs>; a form that is not a diff (no solutionaction) must have them`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: element,
+        fix: 'add <tabs> with at least one <tab>, or mark the form solutionaction="Modified" if it is a diff of another solution\'s form',
+      },
+    ),
+  ];
 }
 
 function checkFormElementIds(entity: EntityNode, form: FormNode): Finding[] {
