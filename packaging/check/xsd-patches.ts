@@ -95,6 +95,13 @@ const addAfter = (id: string, file: string, why: string, anchor: string, additio
   replace: `${anchor}${addition}`,
 });
 
+/** Merge action and position on the nodes of a managed site map diff. */
+const DIFF_SITEMAP_ATTRIBUTES =
+  '<xs:attribute name="solutionaction" type="solutionactionType" /><xs:attribute name="ordinalvalue" type="xs:string" />';
+
+const SITEMAP_DIFF_WHY =
+  'A managed solution carries the site map of another publisher\'s app as a DIFF, like forms: Area, Group, SubArea and Title nodes with solutionaction="Added|Modified|Removed" and an ordinalvalue position (corpus: SalesHub_Customization managed, the Sales Hub site map).';
+
 const DIFF_FORM_WHY =
   'Managed solutions carry forms of other publishers as a DIFF (solution-format §1.4.3, D4): nodes marked solutionaction="Added|Modified|Removed" with an ordinalvalue position (fixture SecondaryRecordSource). The 2090 schema defines the attribute group but uses it on none of these nodes.';
 
@@ -394,6 +401,34 @@ export const XSD_PATCHES: readonly XsdPatch[] = [
     'A site map SubArea may open a custom page, Page="<custom page name>" (modern app designer, since 2021; corpus: MCSResponsesAnalyzer).',
     '<xs:appinfo>SubArea.Id</xs:appinfo>\r\n\t\t\t\t\t\t  <xs:documentation>A unique identifier for this SubArea element.</xs:documentation>\r\n\t\t\t\t\t\t</xs:annotation>\r\n\t\t\t\t\t  </xs:attribute>',
     '<xs:attribute name="Page" type="xs:string" />',
+  ),
+  addAfter(
+    'diff-sitemap-subarea',
+    'SiteMapType.xsd',
+    SITEMAP_DIFF_WHY,
+    '<xs:appinfo>SubArea.Id</xs:appinfo>\r\n\t\t\t\t\t\t  <xs:documentation>A unique identifier for this SubArea element.</xs:documentation>\r\n\t\t\t\t\t\t</xs:annotation>\r\n\t\t\t\t\t  </xs:attribute>',
+    DIFF_SITEMAP_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-sitemap-group',
+    'SiteMapType.xsd',
+    SITEMAP_DIFF_WHY,
+    '<xs:appinfo>Group.Id</xs:appinfo>\r\n\t\t\t\t\t<xs:documentation>A unique identifier for this Group element.</xs:documentation>\r\n\t\t\t\t  </xs:annotation>\r\n\t\t\t\t</xs:attribute>',
+    DIFF_SITEMAP_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-sitemap-area',
+    'SiteMapType.xsd',
+    SITEMAP_DIFF_WHY,
+    '<xs:appinfo>Area.Id</xs:appinfo>\r\n\t\t\t  <xs:documentation>A unique identifier for this Area element.</xs:documentation>\r\n\t\t\t</xs:annotation>\r\n\t\t  </xs:attribute>',
+    DIFF_SITEMAP_ATTRIBUTES,
+  ),
+  addAfter(
+    'diff-sitemap-title',
+    'SiteMapType.xsd',
+    SITEMAP_DIFF_WHY,
+    '<xs:appinfo>Title.LCID</xs:appinfo>\r\n\t\t\t  <xs:documentation>A four or five digit Locale ID for the title.</xs:documentation>\r\n\t\t\t</xs:annotation>\r\n\t\t  </xs:attribute>',
+    DIFF_SITEMAP_ATTRIBUTES,
   ),
   {
     id: 'sitemap-subarea-isvisible',

@@ -27,9 +27,6 @@ const KNOWN_UNRESOLVED: Record<string, string[]> = {
   // The "ARC: Email 2 Case" flow Microsoft generates names its trigger and actions with spaces, which
   // flows/validate (structure.ts nameProblems, shared with the generator) rejects.
   'CustomerServiceCS_1_0_0_19.zip': times(5, 'flow-name-invalid/High'),
-  // A managed diff of the Sales Hub site map: Area/Group/SubArea/Title with solutionaction and
-  // ordinalvalue and without their required Id/LCID/Title; a diff form footer with solutionaction.
-  'SalesHub_Customization_1_0_0_1_managed.zip': times(51, 'customizations-xsd/Critical'),
 };
 
 const corpusBytes = (zip: string): Uint8Array => (requireShared(), new Uint8Array(readFileSync(path.join(REAL_SOLUTIONS_CORPUS, zip))));
@@ -57,6 +54,24 @@ describeWithShared('the corpus of real exports passes the check', () => {
   }, 120_000);
 
   // What the corpus made the checker accept, next to the defect it must still catch.
+  test('SalesHub_Customization (managed): a site map diff is accepted, an unknown solutionaction on it is not', async () => {
+    const zip = 'SalesHub_Customization_1_0_0_1_managed.zip';
+    const entries = readZip(corpusBytes(zip), zip);
+    expect(summary(blocking(await check(entries)))).toEqual([]);
+    const renamed = replaceIn(
+      entries,
+      'customizations.xml',
+      'ordinalvalue="1" solutionaction="Modified">',
+      'ordinalvalue="1" solutionaction="Renamed">',
+    );
+    expect(summary(blocking(await check(renamed)))).toEqual(['customizations-xsd/Critical']);
+    // The same site map diff in an unmanaged solution is what Dataverse rejects (Celedon-Autonumber-RTM#25).
+    const unmanaged = replaceIn(entries, 'solution.xml', '<Managed>1</Managed>', '<Managed>0</Managed>');
+    const findings = blocking(await check(unmanaged));
+    expect(new Set(summary(findings))).toEqual(new Set(['customizations-xsd/Critical']));
+    expect(findings[0]?.message).toContain("'The 'ordinalvalue' attribute is not declared.'");
+  });
+
   test('PermitManagement: a plug-in step may list SdkMessageId first, but a child twice is still rejected', async () => {
     const zip = 'PermitManagement_1_0_0_13.zip';
     const entries = readZip(corpusBytes(zip), zip);
