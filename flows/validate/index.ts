@@ -1,6 +1,6 @@
 /**
  * Static validation of cloud flow definitions. Rule ids by family (module):
- * - structure: definition-missing, schema, trigger-count, actions-missing, name-invalid, trigger-type, action-type,
+ * - structure: definition-missing, schema, trigger-count, actions-missing, name-invalid, name-whitespace, trigger-type, action-type,
  *   member-missing, action-name-duplicate, response-without-request, initialize-variable-nested
  * - run-after: runafter-invalid, runafter-self, runafter-target, runafter-status, runafter-cycle
  * - expressions: expression-syntax, expression-too-long, expression-function-unknown, expression-arity

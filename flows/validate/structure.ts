@@ -136,20 +136,38 @@ function checkActionsObject(definition: JsonObject): RuleFinding[] {
   ];
 }
 
+/**
+ * name-invalid: empty or over 80 characters. name-whitespace: spaces, which the designer never writes
+ * (it puts underscores) but the platform stores and runs: Microsoft's generated "ARC: Email 2 Case" flow
+ * names its trigger and actions with spaces (corpus: CustomerServiceCS 1.0.0.19). A separate rule, so
+ * `cosell check` can rate it below the ones Dataverse rejects.
+ */
 function nameProblems(name: string, path: string, what: string): RuleFinding[] {
   const problems: string[] = [];
   if (name === '') problems.push('is empty');
   if (name.length > MAX_NAME_LENGTH) problems.push(`is ${name.length} characters long (at most ${MAX_NAME_LENGTH})`);
-  if (WHITESPACE.test(name)) problems.push('contains whitespace');
-  if (problems.length === 0) return [];
-  return [
-    ruleFinding(
-      'name-invalid',
-      path,
-      `the name of ${what} "${name}" ${problems.join(' and ')}`,
-      `rename it: at most ${MAX_NAME_LENGTH} characters, underscores instead of spaces (and update every reference to it)`,
-    ),
-  ];
+  const findings: RuleFinding[] = [];
+  if (problems.length > 0) {
+    findings.push(
+      ruleFinding(
+        'name-invalid',
+        path,
+        `the name of ${what} "${name}" ${problems.join(' and ')}`,
+        `rename it: at most ${MAX_NAME_LENGTH} characters (and update every reference to it)`,
+      ),
+    );
+  }
+  if (WHITESPACE.test(name)) {
+    findings.push(
+      ruleFinding(
+        'name-whitespace',
+        path,
+        `the name of ${what} "${name}" contains whitespace`,
+        'rename it with underscores instead of spaces, as the designer does (and update every reference to it)',
+      ),
+    );
+  }
+  return findings;
 }
 
 function checkTrigger(trigger: TriggerNode): RuleFinding[] {

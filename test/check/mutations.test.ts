@@ -364,6 +364,16 @@ describeWithShared('mutation catalogue', () => {
     expect(summary(await check(macro)).filter((rule) => rule.startsWith('flow-'))).toEqual([]);
   });
 
+  test('an action name with spaces → flow-name-whitespace / Medium only (CustomerServiceCS ran one); over 80 characters → flow-name-invalid / High', async () => {
+    const spaced = replaceIn(approvals(), FLOW_JSON, '"Create_an_approval"', '"Create an approval"');
+    const findings = await check(spaced);
+    expect(summary(findings)).toContain('flow-name-whitespace/Medium');
+    expect(blockingSummary(findings)).toEqual([]);
+    await expectFinding(replaceIn(approvals(), FLOW_JSON, '"Create_an_approval"', `"${'A'.repeat(81)}"`), 'flow-name-invalid/High', {
+      only: true,
+    });
+  });
+
   test('flow JSON with a BOM is still read', async () => {
     expect(blocking(await check(withEntry(approvals(), FLOW_JSON, `\ufeff${textOf(approvals(), FLOW_JSON)}`)))).toEqual([]);
   });

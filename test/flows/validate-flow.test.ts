@@ -402,14 +402,14 @@ describe('more structure rules', () => {
     );
   });
 
-  test('a name with spaces or over 80 characters → name-invalid', () => {
+  test('a name with spaces → name-whitespace; over 80 characters → name-invalid', () => {
     expectOnly(
       validate((flow) => {
         const each = actionsOf(flow).Try.actions.Each_line.actions;
         each['Line name'] = each.Line_name;
         delete each.Line_name;
       }),
-      'name-invalid',
+      'name-whitespace',
       `${ACTIONS}.Try.actions.Each_line.actions['Line name']`,
     );
     const long = 'A'.repeat(81);

@@ -7,6 +7,11 @@ import { finding, type RuleContext } from './common.js';
 
 const WORKFLOWS_FOLDER = 'Workflows/';
 const JSON_EXTENSION = '.json';
+/**
+ * Spaces in a trigger or action name: the platform runs such flows (Microsoft's generated ARC flow in
+ * CustomerServiceCS 1.0.0.19 has them), so it is worth a look (Medium), not an import blocker.
+ */
+const NAME_WHITESPACE = 'name-whitespace';
 /** Workflow/Category of a modern (cloud) flow. */
 const CLOUD_FLOW_CATEGORY = '5';
 /** `Name-<GUID>.json`: the GUID suffix Dataverse appends to a flow file name. */
@@ -35,7 +40,7 @@ export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
       if (document === undefined) return [];
       const flowName = names.get(name) ?? flowNameFromEntry(name);
       return validateFlowDocument(document, { flowName }).map((problem) =>
-        finding('High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, {
+        finding(problem.rule === NAME_WHITESPACE ? 'Medium' : 'High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, {
           entry: name,
           where: problem.path,
           fix: problem.fix,
