@@ -491,11 +491,18 @@ describeWithShared('mutation catalogue', () => {
     await expectFinding(entries, 'name-no-prefix/High', { only: true });
   });
 
-  test('name too long (connection reference over 100 characters) → name-too-long / Critical', async () => {
-    const long = `powercat_${'x'.repeat(95)}`;
+  test('name too long (connection reference over 200 characters, its column MaxLength) → name-too-long / Critical', async () => {
+    const long = `powercat_${'x'.repeat(192)}`;
     let entries = replaceIn(approvals(), CUSTOMIZATIONS, CONNECTION_REFERENCE, long);
     entries = replaceIn(entries, FLOW_JSON, CONNECTION_REFERENCE, long);
     await expectFinding(entries, 'name-too-long/Critical', { only: true });
+  });
+
+  test('a connection reference name of 110 characters (as Copilot Studio writes them) is accepted', async () => {
+    const long = `powercat_${'x'.repeat(101)}`;
+    let entries = replaceIn(approvals(), CUSTOMIZATIONS, CONNECTION_REFERENCE, long);
+    entries = replaceIn(entries, FLOW_JSON, CONNECTION_REFERENCE, long);
+    expect(blockingSummary(await check(entries))).toEqual([]);
   });
 
   test('column name over 50 characters → name-too-long / Critical (the XSD also rejects it)', async () => {

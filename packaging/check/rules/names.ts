@@ -5,8 +5,14 @@ import { finding, lower, type RuleContext } from './common.js';
 
 /** CustomizationsSolution.xsd caps table and column names at 50 characters (EntityAttributeNameBaseType). */
 const TABLE_COLUMN_NAME_MAX = 50;
-/** Schema names of connection references and environment variables (solution-format §4.3). */
+/** Schema names of environment variables. */
 const SOLUTION_AWARE_NAME_MAX = 100;
+/**
+ * connectionreferencelogicalname is a String of MaxLength 200 (Learn, "Connection Reference
+ * (connectionreference) table/entity reference"); Copilot Studio names them up to 110 characters
+ * (corpus: BatchMonitoringAgent).
+ */
+const CONNECTION_REFERENCE_NAME_MAX = 200;
 const PRIMARY_NAME_MASK = 'PrimaryName';
 
 interface CustomName {
@@ -91,7 +97,7 @@ function customNames(pkg: SolutionPackage): CustomName[] {
   for (const optionSet of customizations?.optionSets ?? []) names.push(inCustomizations('option set', optionSet.name, optionSet.el));
   for (const control of customizations?.customControls ?? []) names.push(inCustomizations('custom control', control.name, control.el));
   for (const reference of customizations?.connectionReferences ?? []) {
-    names.push(inCustomizations('connection reference', reference.name, reference.el, { maxLength: SOLUTION_AWARE_NAME_MAX }));
+    names.push(inCustomizations('connection reference', reference.name, reference.el, { maxLength: CONNECTION_REFERENCE_NAME_MAX }));
   }
   const customColumns = new Set(
     (customizations?.entities ?? []).flatMap((entity) => entity.attributes.filter((a) => a.isCustom).map((a) => lower(a.schemaName))),
