@@ -4,8 +4,8 @@ import path from 'node:path';
 import { projectFile } from '../../core/paths.js';
 
 /**
- * No path of one machine in the repository: a file that names /work/…, a home folder or a temp folder works
- * on the machine it was written on and nowhere else (a test once read /work/shared directly).
+ * No path of one machine in the repository: a file that names a checkout folder, a home folder or a temp folder
+ * works on the machine it was written on and nowhere else (a test once read the shared folder by such a path).
  */
 export const MACHINE_PATH =
   /(?<![\w.])(?:\/work\/|\/home\/[\w.-]+\/|\/Users\/[\w.-]+\/|\/root\/\.|\/tmp\/[\w.-]|\/mnt\/[a-z]\/|[A-Za-z]:\\(?:Users|work)\\)/;
@@ -57,9 +57,11 @@ describe('no path of one machine in the repository', () => {
     expect(machinePaths(files)).toEqual([]);
   });
 
+  // The examples are assembled so that this file itself names no such path.
+  const slash = (...parts: string[]): string => parts.join('/');
   test.each([
-    ["const DIRECTORY = '/work/shared/fixtures/real-solutions';", '/work/'],
-    ['see /home/alice/cosell/out', '/home/alice/'],
+    [`const DIRECTORY = '${slash('', 'work', 'shared', 'fixtures')}';`, slash('', 'work', '')],
+    [`see ${slash('', 'home', 'alice', 'cosell')}`, slash('', 'home', 'alice', '')],
     ['"C:\\Users\\bob\\cosell"', 'C:\\Users\\'],
     ['cache in /root/.npm', '/root/.'],
     ["mkdtemp('/tmp/cosell-')", '/tmp/c'],
