@@ -3,6 +3,7 @@ import { readZip, type ZipEntry } from '../../core/io/zip.js';
 import { loadPackage } from '../../core/package/reader.js';
 import { finding, type Rule, type RuleContext } from './rules/common.js';
 import { checkCrossReferences } from './rules/cross-references.js';
+import { checkControls } from './rules/controls.js';
 import { checkCustomizationsXsd } from './rules/customizations-xsd.js';
 import { checkDuplicates } from './rules/duplicates.js';
 import { checkEnvVars } from './rules/env-vars.js';
@@ -28,6 +29,7 @@ const RULES: ReadonlyArray<readonly [string, Rule]> = [
   ['env-vars', checkEnvVars],
   ['names', checkNames],
   ['forms', checkForms],
+  ['controls', checkControls],
   ['duplicates', checkDuplicates],
 ];
 

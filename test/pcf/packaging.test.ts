@@ -296,6 +296,18 @@ describe('packaged and bound on the Partner Center section', () => {
       'High custom-control-manifest-invalid',
       /ControlManifest\.xml is not well-formed XML/,
     ],
+    [
+      'a control without the bundle.js its manifest names',
+      (entries) => entries.filter((entry) => entry.name !== `Controls/${NAME}/bundle.js`),
+      'High custom-control-resource-missing',
+      /ControlManifest\.xml names bundle\.js in <resources>, which is not in the package at Controls\/pcs_CoSell\.PartnerCenterSection\/bundle\.js/,
+    ],
+    [
+      'a control without one of its resx files',
+      (entries) => entries.filter((entry) => !entry.name.endsWith('.1028.resx')),
+      'High custom-control-resource-missing',
+      /names strings\/PartnerCenterSection\.1028\.resx in <resources>/,
+    ],
   ])('%s is caught', async (_name, mutate, rule, message) => {
     const findings = await checkSolution(mutate(built()), 'mutated');
     expect(rules(findings)).toContain(rule);

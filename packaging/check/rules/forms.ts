@@ -1,9 +1,9 @@
-import { CONTROL_MANIFEST, ofTypesForAttribute, readControlManifest, type ControlManifestInfo } from '../../control-manifest.js';
+import { ofTypesForAttribute, type ControlManifestInfo } from '../../control-manifest.js';
+import { ControlManifests } from './control-manifests.js';
 import {
   ComponentType,
   CUSTOMIZATIONS_XML,
   declaredMissing,
-  entryNameOf,
   formElements,
   normalizeGuid,
   prefixOf,
@@ -13,7 +13,7 @@ import {
 } from '../../../core/package/reader.js';
 import type { ControlProperty } from '../../../solution/model.js';
 import type { Finding } from '../types.js';
-import { child, childrenNamed, childText, parseXmlTree, type XElement } from '../../../core/xml/tree.js';
+import { childText, type XElement } from '../../../core/xml/tree.js';
 import { duplicatesBy, finding, listNames, lower, type RuleContext } from './common.js';
 
 /** How a form binds a dataset property of a code component. */
@@ -38,42 +38,6 @@ export function checkForms({ pkg }: RuleContext): Finding[] {
         ...checkFormTabs(entity, form),
       ]),
   );
-}
-
-interface PackagedManifest {
-  entry: string;
-  manifest?: ControlManifestInfo;
-  /** Names of the manifest's `<data-set>` elements (dataset properties, bound on a form as `<data-set name=…>`). */
-  dataSets?: ReadonlySet<string>;
-  problem?: string;
-}
-
-/** The packaged control manifests, parsed once per package, by lower-cased control name. */
-class ControlManifests {
-  private readonly cache = new Map<string, PackagedManifest | undefined>();
-
-  constructor(private readonly pkg: SolutionPackage) {}
-
-  /** undefined: no such CustomControl in customizations.xml (or its manifest is not in the zip: cross-references reports that). */
-  get(name: string): PackagedManifest | undefined {
-    const key = lower(name);
-    if (!this.cache.has(key)) this.cache.set(key, this.load(key));
-    return this.cache.get(key);
-  }
-
-  private load(key: string): PackagedManifest | undefined {
-    const node = this.pkg.customizations?.customControls.find((control) => lower(control.name) === key);
-    if (!node) return undefined;
-    const entryName = node.fileName ? entryNameOf(node.fileName) : `Controls/${node.name}/${CONTROL_MANIFEST}`;
-    const entry = this.pkg.byName.get(entryName);
-    if (!entry) return { entry: entryName };
-    const parsed = parseXmlTree(entry.data, entryName);
-    if (!parsed.ok) return { entry: entryName, problem: `is not well-formed XML (line ${parsed.line}: ${parsed.message})` };
-    const manifest = readControlManifest(parsed.root);
-    if (!manifest) return { entry: entryName, problem: 'is not a control manifest (<manifest><control>)' };
-    const dataSets = new Set(childrenNamed(child(parsed.root, 'control'), 'data-set').map((dataSet) => dataSet.attrs.name ?? ''));
-    return { entry: entryName, manifest, dataSets };
-  }
 }
 
 /**
