@@ -8,7 +8,7 @@ import { projectFile } from '../../core/paths.js';
  * no import running back up and no cycle between folders. pcf/ is its own npm project: it imports nothing of
  * the root's and the root imports nothing of it (the root reads its built output as files).
  */
-export const LAYERS = ['core', 'solution', 'flows', 'packaging', 'sim', 'scripts'] as const;
+export const LAYERS = ['core', 'solution', 'flows', 'packaging', 'deploy', 'sim', 'scripts'] as const;
 
 export interface SourceFile {
   /** Path relative to the project, with forward slashes. */
@@ -60,7 +60,7 @@ function sources(): SourceFile[] {
   return found;
 }
 
-describe('the folders form a stack: core → solution → flows → packaging → sim → scripts', () => {
+describe('the folders form a stack: core → solution → flows → packaging → deploy → sim → scripts', () => {
   test('no source file imports upwards, across into pcf/, or out of the source folders', () => {
     const files = sources();
     expect(files.filter((file) => file.name.startsWith('core/')).length).toBeGreaterThan(5);
