@@ -182,11 +182,10 @@ export const ReferralsOperation = {
   PatchReferralById: 'PatchReferralById',
 } as const;
 
-/** Parameter keys of the Referrals connector. `Referral` (body) and `if-match` on PatchReferralById are UNVERIFIED. */
+/** Parameter keys of the Referrals connector (its swagger; PatchReferralById from the Logic Apps SDK). */
 export const ReferralsParameter = {
   Id: 'id',
   Body: 'Referral',
-  IfMatch: 'if-match',
   Filter: '$filter',
   Top: '$top',
   Skip: '$skip',
@@ -229,17 +228,16 @@ export const partnerCenter = {
       NO_RETRY,
     );
   },
-  /** JSON Patch (replace/add only) with If-Match for optimistic concurrency; 412 when the ETag is stale. */
-  patchReferral(connectionName: string, id: Expr, operations: Value, eTag: Expr): ActionDefinition {
+  /**
+   * JSON Patch (replace/add only). The connector declares no If-Match for it, so it is last-writer-wins per
+   * field; retrying is safe because replacing a field with the same value twice changes nothing more.
+   */
+  patchReferral(connectionName: string, id: Expr, operations: Value): ActionDefinition {
     return connectorCall(
       connectionName,
       ConnectorApi.PartnerCenterReferrals,
       ReferralsOperation.PatchReferralById,
-      {
-        [ReferralsParameter.Id]: id,
-        [ReferralsParameter.Body]: operations,
-        [ReferralsParameter.IfMatch]: eTag,
-      },
+      { [ReferralsParameter.Id]: id, [ReferralsParameter.Body]: operations },
       PARTNER_CENTER_RETRY,
     );
   },

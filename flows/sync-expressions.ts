@@ -12,7 +12,7 @@ import {
 } from './mapping.js';
 import type { FlowContext } from './context.js';
 import type { FlowBuilder } from './wdl/builder.js';
-import { body, call, concat, Expr, outputs, type Arg } from './wdl/expr.js';
+import { call, concat, Expr, type Arg } from './wdl/expr.js';
 
 /**
  * Expressions derived from the field mapping that several flows share: the fingerprint that detects
@@ -152,10 +152,3 @@ export const optionValue = (choice: GlobalChoice, key: string): number => {
   if (!option) throw new Error(`choice ${choice.schemaName} has no option ${key}`);
   return option.value;
 };
-
-/**
- * The referral's new ETag after a write: from the body when Partner Center returns the referral
- * (`Prefer: return=representation`), else from the ETag response header (a 204 has no body).
- */
-export const newETag = (action: string): Expr =>
-  call('coalesce', body(action).get('eTag'), outputs(action).get('headers', 'ETag'), outputs(action).get('headers', 'etag'));

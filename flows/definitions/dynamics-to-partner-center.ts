@@ -6,14 +6,13 @@ import {
   CHECK_MARK,
   CROSS_MARK,
   columnList,
-  newETag,
   opportunityFingerprint,
   optionValue,
   outboundColumns,
   patchOperations,
   unmarkedName,
 } from '../sync-expressions.js';
-import { compose, incrementVariable, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
+import { compose, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container, type FlowBuilder } from '../wdl/builder.js';
 import type { TriggerDefinition } from '../wdl/types.js';
 import type { Value } from '../wdl/value.js';
@@ -35,14 +34,15 @@ import {
   variables,
 } from '../wdl/expr.js';
 
-/** Attempts of the PATCH when Partner Center answers 412 (someone else changed the referral). */
-export const MAX_PATCH_ATTEMPTS = 3;
-
 /**
  * Dynamics 365 to Partner Center: when a mapped column of a synced opportunity changes, patch the
- * referral. Echoes of the sync's own writes are skipped (equal fingerprint). The PATCH carries
- * If-Match; on 412 the referral is re-read for its new ETag and the patch retried (our replace
- * operations merge onto the newer referral), a bounded number of times.
+ * referral. Echoes of the sync's own writes are skipped (equal fingerprint).
+ *
+ * Last writer wins, per field: the connector's PatchReferralById declares no If-Match (contracts/
+ * connectors/partnercenterref.json), so the PATCH carries only the fields changed since the last sync
+ * and a concurrent Partner Center edit of any other field survives. UpdateReferralById has If-Match but
+ * replaces the whole referral through a swagger model older than the API, and costs a GET and a PUT per
+ * change instead of one PATCH; the README's "Concurrency" section gives the figures.
  */
 export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('DynamicsToPartnerCenter', 'Sends changes of a synced opportunity to its Partner Center referral.');
@@ -61,8 +61,6 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     substatus: choiceOf(ctx.model, 'ReferralSubstatus'),
   };
   const top = flow.actions;
-  top.add('Initialize_attempts', initializeVariable('Attempts', 'integer', 0));
-  top.add('Initialize_done', initializeVariable('Done', 'boolean', false));
   top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
   readOpportunity(patchFlow, top);
   skipEchoes(patchFlow, top);
@@ -71,10 +69,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
     'If_there_is_something_to_send',
     'A change of a watched column that maps to nothing (help, visibility) sends no PATCH',
     not(call('empty', outputs('Operations'))),
-    (send) => patchUntilUpdated(patchFlow, send),
-    (nothing) => {
-      nothing.add('Nothing_to_send', setVariable('Done', true));
-    },
+    (send) => patchReferral(patchFlow, send),
   );
   recordOutcome(patchFlow, top, checkmark);
   return flow.toCloudFlow();
@@ -107,7 +102,6 @@ function syncedOpportunityChanges(ctx: FlowContext, flow: FlowBuilder, dv: strin
 
 function readOpportunity({ ctx, flow, dv, opportunity }: PatchFlow, top: Container): void {
   top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get('body/opportunityid')));
-  top.add('Initialize_etag', initializeVariable('ETag', 'string', call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*')));
   top.add('Fingerprint', compose(opportunityFingerprint(ctx, flow, opportunity), 'The shared fields as the sync last wrote or read them'));
 }
 
@@ -166,35 +160,19 @@ function collectOperations({ ctx, flow, opportunity, state }: PatchFlow, top: Co
   );
 }
 
-function patchUntilUpdated({ ctx, pc, opportunity }: PatchFlow, send: Container): void {
-  send.until(
-    'Until_the_referral_is_updated',
-    'Patch with If-Match; on 412 re-read the ETag and try again',
-    or(variables('Done'), call('greaterOrEquals', variables('Attempts'), MAX_PATCH_ATTEMPTS)),
-    { count: MAX_PATCH_ATTEMPTS, timeout: 'PT10M' },
-    (loop) => {
-      loop.add(
-        'Patch_referral',
-        partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations'), variables('ETag')),
-      );
-      loop.add('Patched', setVariable('Done', true));
-      loop.add('Keep_new_etag', setVariable('ETag', call('coalesce', newETag('Patch_referral'), variables('ETag'))));
-      loop.condition(
-        'If_the_referral_changed_meanwhile',
-        'Partner Center answers 412 Precondition Failed when the ETag is stale',
-        equals(outputs('Patch_referral').get('statusCode'), 412),
-        (stale) => {
-          stale.add('Reread_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
-          stale.add('Use_current_etag', setVariable('ETag', call('coalesce', body('Reread_referral').get('eTag'), '*')));
-          stale.add('Count_attempt', incrementVariable('Attempts', 1));
-        },
-        (other) => {
-          other.add('Record_error', setVariable('Outcome', call('string', outputs('Patch_referral').get('body', 'error', 'message'))));
-          other.add('Give_up', setVariable('Done', true));
-        },
-        { after: { Patch_referral: FAILED_OR_TIMED_OUT } },
-      );
-    },
+function patchReferral({ ctx, pc, opportunity }: PatchFlow, send: Container): void {
+  send.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations')));
+  send.add(
+    'Record_error',
+    setVariable(
+      'Outcome',
+      call(
+        'coalesce',
+        outputs('Patch_referral').get('body', 'error', 'message'),
+        concat('Partner Center answered ', call('string', outputs('Patch_referral').get('statusCode'))),
+      ),
+    ),
+    { after: { Patch_referral: FAILED_OR_TIMED_OUT } },
   );
 }
 
@@ -204,7 +182,7 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
   top.condition(
     'If_patched',
     'Record the outcome on the opportunity',
-    and(variables('Done'), equals(variables('Outcome'), '')),
+    equals(variables('Outcome'), ''),
     (ok) => {
       ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, id, syncedColumns(patchFlow)));
       markName(patchFlow, ok, checkmark, 'success', CHECK_MARK);
@@ -216,12 +194,7 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
           [ctx.column('Audit')]: concat(
             utcNow(),
             ' Referral not updated: ',
-            call(
-              'if',
-              equals(variables('Outcome'), ''),
-              concat('Partner Center kept answering 412 after ', String(MAX_PATCH_ATTEMPTS), ' attempts'),
-              variables('Outcome'),
-            ),
+            variables('Outcome'),
             '\n',
             call('coalesce', opportunity.get(ctx.column('Audit')), ''),
           ),
@@ -232,13 +205,15 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
   );
 }
 
-/** The opportunity after a PATCH: new ETag and fingerprint, and Closed/Won or Closed/Lost when it was closed. */
+/**
+ * The opportunity after a PATCH: its fingerprint, and Closed/Won or Closed/Lost when it was closed. The ETag
+ * column is left to the inbound echo: a 204 PATCH returns no referral, and no source says it returns an ETag.
+ */
 function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow): Record<string, Value> {
   const whenClosed = (won: Arg, lost: Arg, open: Arg): Expr =>
     call('if', equals(state, OPPORTUNITY_STATE.Won), won, call('if', equals(state, OPPORTUNITY_STATE.Lost), lost, open));
   const closedStatus = optionValue(status, CLOSED_STATUS.status);
   return {
-    [ctx.column('PartnerCenterETag')]: variables('ETag'),
     [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
     [ctx.column('LastSyncedOn')]: utcNow(),
     [ctx.column('ReferralStatus')]: whenClosed(closedStatus, closedStatus, opportunity.get(ctx.column('ReferralStatus'))),

@@ -3,7 +3,6 @@ import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '..
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { compose, select } from '../wdl/actions.js';
 import type { Container } from '../wdl/builder.js';
-import { newETag } from '../sync-expressions.js';
 import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
@@ -83,17 +82,13 @@ function replaceReferralSolutions(ctx: FlowContext, shared: Container, dv: strin
   );
   shared.add(
     'Replace_referral_solutions',
-    partnerCenter.patchReferral(
-      pc,
-      opportunity.get(ctx.column('ReferralIdentifier')),
-      [{ op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') }],
-      call('coalesce', opportunity.get(ctx.column('PartnerCenterETag')), '*'),
-    ),
+    partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), [
+      { op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') },
+    ]),
   );
   shared.add(
-    'Record_new_etag',
+    'Record_sync_time',
     dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-      [ctx.column('PartnerCenterETag')]: newETag('Replace_referral_solutions'),
       [ctx.column('LastSyncedOn')]: utcNow(),
     }),
   );

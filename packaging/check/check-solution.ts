@@ -3,6 +3,7 @@ import { readZip, type ZipEntry } from '../../core/io/zip.js';
 import { loadPackage } from '../../core/package/reader.js';
 import { finding, type Rule, type RuleContext } from './rules/common.js';
 import { checkCrossReferences } from './rules/cross-references.js';
+import { checkConnectorContracts } from './rules/connector-contracts.js';
 import { checkControls } from './rules/controls.js';
 import { checkCustomizationsXsd } from './rules/customizations-xsd.js';
 import { checkDuplicates } from './rules/duplicates.js';
@@ -26,6 +27,7 @@ const RULES: ReadonlyArray<readonly [string, Rule]> = [
   ['cross-references', checkCrossReferences],
   ['flows', checkFlows],
   ['flow-definitions', checkFlowDefinitions],
+  ['connector-contracts', checkConnectorContracts],
   ['env-vars', checkEnvVars],
   ['names', checkNames],
   ['forms', checkForms],

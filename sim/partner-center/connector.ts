@@ -1,40 +1,35 @@
 /**
  * The two Partner Center connectors as the flow runtime calls them (`shared_partnercenterref`,
- * `shared_partnercenterevents`): each operation becomes the real HTTP request to the emulator, and the response
- * comes back as an action's outputs ({ statusCode, headers, body }).
+ * `shared_partnercenterevents`): each operation becomes the HTTP request its published contract describes
+ * (contracts/connectors/*.json: method, path, where each parameter goes), and the response comes back as an
+ * action's outputs ({ statusCode, headers, body }). The adapter knows nothing of the flows' own constants.
  */
 import { randomUUID } from 'node:crypto';
+import { contractOf, operationOf, parameterFor, type ConnectorContract, type ContractOperation } from '../../contracts/index.js';
 import type { ConnectorRequest, ConnectorResponse } from '../contracts.js';
 import { display } from '../display.js';
-import { EventsOperation, EventsParameter, ReferralsOperation, ReferralsParameter } from '../../flows/connectors.js';
-import { ConnectorApi } from '../../solution/cosell.js';
 import type { PartnerCenterEmulator } from './emulator.js';
-import { REFERRALS_PATH } from './referral-store.js';
-import { REGISTRATION_PATH } from './registration.js';
 import { sendHttp, type HttpResult } from './http.js';
+
+/** The connectors this adapter serves, by their published api names. */
+const PARTNER_CENTER_APIS: ReadonlySet<string> = new Set(['shared_partnercenterref', 'shared_partnercenterevents']);
 
 interface PartnerCenterConnectorOptions {
   /**
-   * Send `Prefer: return=representation` on PatchReferralById, so the patched referral comes back (200) instead of
-   * 204 No Content. Whether the real connector does is not documented (its swagger has no Prefer parameter); off by
-   * default, so a flow that relies on a PATCH body is caught.
+   * Send `Prefer: return=representation` on PATCH, so the patched referral comes back (200) instead of 204 No
+   * Content. The connector declares no Prefer parameter; off by default, so a flow that relies on a PATCH body
+   * is caught.
    */
   preferRepresentation?: boolean;
   /** The bearer token sent (the emulator checks it only with requireAuthorization). */
   bearerToken?: string;
+  /**
+   * Told of every parameter a flow passed that the operation does not declare. The platform does not send
+   * such a parameter (there is nowhere in the request for it to go), so it is dropped, silently as far as the
+   * service is concerned: a flow passing `if-match` to PatchReferralById gets no concurrency check.
+   */
+  onUndeclaredParameter?: (apiName: string, operationId: string, key: string) => void;
 }
-
-/** The parameter key of UpdateReferralById's body in the connector's swagger (§4 of the docs), besides `Referral`. */
-const UPDATE_BODY_KEYS = ['odataReferral', ReferralsParameter.Body] as const;
-const QUERY_KEYS = [
-  ReferralsParameter.Filter,
-  ReferralsParameter.Top,
-  ReferralsParameter.Skip,
-  ReferralsParameter.OrderBy,
-  '$select',
-  '$expand',
-  '$count',
-] as const;
 
 const CANONICAL_HEADERS: Record<string, string> = {
   etag: 'ETag',
@@ -49,129 +44,106 @@ const CANONICAL_HEADERS: Record<string, string> = {
   'preference-applied': 'Preference-Applied',
   date: 'Date',
   connection: 'Connection',
+  'if-match': 'If-Match',
+  'x-caller-id': 'X-Caller-Id',
 };
 
 const canonical = (name: string): string =>
-  CANONICAL_HEADERS[name] ??
+  CANONICAL_HEADERS[name.toLowerCase()] ??
   name
     .split('-')
     .map((part) => (part === '' ? part : part[0]?.toUpperCase() + part.slice(1)))
     .join('-');
 
-function requireParameter(request: ConnectorRequest, key: string): string | ConnectorResponse {
-  const value = request.parameters[key];
-  if (value === undefined || value === null || value === '') {
-    return {
-      statusCode: 400,
-      headers: {},
-      body: { error: { code: 'invalidRequest', message: `${request.operationId}: the required parameter '${key}' is missing` } },
-    };
-  }
-  return display(value);
-}
+const isAbsent = (value: unknown): boolean => value === undefined || value === null || value === '';
 
 /** The HTTP request an operation becomes. */
 interface ApiRequest {
   method: string;
   path: string;
   body?: unknown;
-  headers?: Record<string, string>;
+  headers: Record<string, string>;
 }
 
-const unknownOperation = (request: ConnectorRequest): Error =>
-  new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
+const refused = (operationId: string, message: string): ConnectorResponse => ({
+  statusCode: 400,
+  headers: {},
+  body: { error: { code: 'invalidRequest', message: `${operationId}: ${message}` } },
+});
 
-/** `shared_partnercenterref`; a ConnectorResponse (400) when a required parameter is missing. */
-function referralsRequest(request: ConnectorRequest, options: PartnerCenterConnectorOptions): ApiRequest | ConnectorResponse {
-  const parameters = request.parameters;
-  switch (request.operationId) {
-    case ReferralsOperation.GetAllReferrals: {
-      const query = new URLSearchParams();
-      for (const key of QUERY_KEYS) {
-        const value = parameters[key];
-        if (value !== undefined && value !== null && value !== '') query.set(key, display(value));
-      }
-      const search = query.toString();
-      return { method: 'GET', path: `${REFERRALS_PATH}${search ? `?${search}` : ''}` };
+/**
+ * The request an operation's parameters make, per its contract; a 400 answer (no call made) when a required
+ * parameter without a default is missing, as the platform refuses to run such an action.
+ */
+function apiRequest(
+  contract: ConnectorContract,
+  operation: ContractOperation,
+  request: ConnectorRequest,
+  options: PartnerCenterConnectorOptions,
+): ApiRequest | ConnectorResponse {
+  const given = request.parameters;
+  for (const key of Object.keys(given)) {
+    if (!parameterFor(operation, key)) options.onUndeclaredParameter?.(contract.apiName, operation.operationId, key);
+  }
+  let path = `${contract.basePath}${operation.path}`;
+  const query = new URLSearchParams();
+  const headers: Record<string, string> = { ...operation.headers };
+  let body: unknown;
+  for (const parameter of operation.parameters) {
+    const value = isAbsent(given[parameter.name]) ? parameter.default : given[parameter.name];
+    if (isAbsent(value)) {
+      if (parameter.required) return refused(operation.operationId, `the required parameter '${parameter.name}' is missing`);
+      continue;
     }
-    case ReferralsOperation.CreateReferral:
-      return { method: 'POST', path: REFERRALS_PATH, body: parameters[ReferralsParameter.Body] };
-    case ReferralsOperation.GetReferralById:
-    case ReferralsOperation.UpdateReferralById:
-    case ReferralsOperation.PatchReferralById:
-      return referralRequest(request, options);
-    default:
-      throw unknownOperation(request);
+    switch (parameter.in) {
+      case 'path':
+        path = path.replace(`{${parameter.name}}`, encodeURIComponent(display(value)));
+        break;
+      case 'query':
+        query.set(parameter.name, display(value));
+        break;
+      case 'header':
+        headers[canonical(parameter.name)] = display(value);
+        break;
+      case 'body':
+        body = value;
+        break;
+    }
   }
-}
-
-/** The operations on one referral: GET, PUT (If-Match required), PATCH (If-Match when given). */
-function referralRequest(request: ConnectorRequest, options: PartnerCenterConnectorOptions): ApiRequest | ConnectorResponse {
-  const id = requireParameter(request, ReferralsParameter.Id);
-  if (typeof id !== 'string') return id;
-  const path = `${REFERRALS_PATH}/${encodeURIComponent(id)}`;
-  if (request.operationId === ReferralsOperation.GetReferralById) return { method: 'GET', path };
-  if (request.operationId === ReferralsOperation.UpdateReferralById) {
-    const ifMatch = requireParameter(request, ReferralsParameter.IfMatch);
-    if (typeof ifMatch !== 'string') return ifMatch;
-    const body = UPDATE_BODY_KEYS.map((key) => request.parameters[key]).find((value) => value !== undefined);
-    return { method: 'PUT', path, body, headers: { 'If-Match': ifMatch } };
-  }
-  const ifMatch = request.parameters[ReferralsParameter.IfMatch];
-  const headers: Record<string, string> = {};
-  if (ifMatch !== undefined && ifMatch !== null && ifMatch !== '') headers['If-Match'] = display(ifMatch);
-  if (options.preferRepresentation) headers.Prefer = 'return=representation';
-  return { method: 'PATCH', path, body: request.parameters[ReferralsParameter.Body], headers };
-}
-
-/** `shared_partnercenterevents`: the webhook registration. */
-function eventsRequest(request: ConnectorRequest): ApiRequest {
-  const body = request.parameters[EventsParameter.Body];
-  switch (request.operationId) {
-    case EventsOperation.ViewRegistration:
-      return { method: 'GET', path: REGISTRATION_PATH };
-    case EventsOperation.EventRegistration:
-      return { method: 'POST', path: REGISTRATION_PATH, body };
-    case EventsOperation.UpdateRegistration:
-      return { method: 'PUT', path: REGISTRATION_PATH, body };
-    default:
-      throw unknownOperation(request);
-  }
+  if (operation.method === 'PATCH' && options.preferRepresentation) headers.Prefer = 'return=representation';
+  const search = query.toString();
+  return { method: operation.method, path: `${path}${search ? `?${search}` : ''}`, body, headers };
 }
 
 /**
- * A connector function for the flow runtime: `shared_partnercenterref` (GetAllReferrals, CreateReferral,
- * GetReferralById, UpdateReferralById, PatchReferralById) and `shared_partnercenterevents` (ViewRegistration,
- * EventRegistration, UpdateRegistration). A missing required parameter answers 400 without calling the API (as
- * the platform does); an unknown api or operation throws.
+ * A connector function for the flow runtime, for the operations contracts/connectors lists for
+ * `shared_partnercenterref` and `shared_partnercenterevents`. An undeclared parameter is dropped (see
+ * onUndeclaredParameter), a missing required one answers 400 without calling the API; an operation the
+ * connector does not have throws, as a flow naming it could not be saved.
  */
 export function partnerCenterConnector(
   emulator: PartnerCenterEmulator,
   options: PartnerCenterConnectorOptions = {},
 ): (request: ConnectorRequest) => Promise<ConnectorResponse> {
   return async (request) => {
-    const apiRequest =
-      request.apiName === ConnectorApi.PartnerCenterReferrals
-        ? referralsRequest(request, options)
-        : request.apiName === ConnectorApi.PartnerCenterEvents
-          ? eventsRequest(request)
-          : undefined;
-    if (!apiRequest) throw new Error(`partnerCenterConnector: not a Partner Center connector: ${request.apiName}`);
-    if ('statusCode' in apiRequest) return apiRequest;
+    const contract = PARTNER_CENTER_APIS.has(request.apiName) ? contractOf(request.apiName) : undefined;
+    if (!contract) throw new Error(`partnerCenterConnector: not a Partner Center connector: ${request.apiName}`);
+    const operation = operationOf(contract, request.operationId);
+    if (!operation) throw new Error(`partnerCenterConnector: ${request.apiName} has no operation ${request.operationId}`);
+    const call = apiRequest(contract, operation, request, options);
+    if ('statusCode' in call) return call;
     const headers: Record<string, string> = {
       Accept: 'application/json',
       Authorization: `Bearer ${options.bearerToken ?? 'emulated-token'}`,
       'client-request-id': randomUUID(),
+      ...call.headers,
     };
-    const correlationId = request.parameters['MS-CorrelationId'];
-    if (typeof correlationId === 'string' && correlationId !== '') headers['MS-CorrelationId'] = correlationId;
-    Object.assign(headers, apiRequest.headers);
-    const body = apiRequest.body;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await sendHttp(`${emulator.baseUrl}${apiRequest.path}`, {
-      method: apiRequest.method,
+    if (call.body === undefined) delete headers['Content-Type'];
+    else headers['Content-Type'] ??= 'application/json';
+    const response = await sendHttp(`${emulator.baseUrl}${call.path}`, {
+      method: call.method,
       headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
     });
     return connectorResponse(response);
   };

@@ -8,7 +8,7 @@ import { projectFile } from '../../core/paths.js';
  * no import running back up and no cycle between folders. pcf/ is its own npm project: it imports nothing of
  * the root's and the root imports nothing of it (the root reads its built output as files).
  */
-export const LAYERS = ['core', 'solution', 'flows', 'packaging', 'deploy', 'sim', 'scripts'] as const;
+export const LAYERS = ['core', 'contracts', 'solution', 'flows', 'packaging', 'deploy', 'sim', 'scripts'] as const;
 
 export interface SourceFile {
   /** Path relative to the project, with forward slashes. */

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { ConnectorRequest, ConnectorResponse } from '../../sim/contracts.js';
-import { EventsOperation, EventsParameter, ReferralsOperation, ReferralsParameter } from '../../flows/connectors.js';
 import { partnerCenterConnector } from '../../sim/partner-center/index.js';
 import type { Json } from '../support/json.js';
 import { REFERRALS, referralBody, startEmulator, type Harness } from './support.js';
@@ -13,6 +12,11 @@ afterEach(async () => {
   await h.emulator.stop();
 });
 
+/**
+ * Operation ids and parameter names as the connector publishes them (SWG: microsoft/PowerPlatformConnectors
+ * connectors/PartnerCenterReferrals/apiDefinition.swagger.json; PatchReferralById and the Events operations: the
+ * Logic Apps SDK classes), written out here rather than taken from flows/ or contracts/.
+ */
 const referrals = (operationId: string, parameters: Record<string, unknown>): ConnectorRequest => ({
   apiName: 'shared_partnercenterref',
   connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals',
@@ -37,9 +41,7 @@ const lastCall = () => {
 describe('shared_partnercenterref', () => {
   test('[Connector · CreateReferral] POSTs the `Referral` parameter; 201 with ETag header and the referral body', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const response = await connector(
-      referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody(), 'MS-CorrelationId': 'corr-1' }),
-    );
+    const response = await connector(referrals('CreateReferral', { Referral: referralBody(), 'MS-CorrelationId': 'corr-1' }));
     expect(response.statusCode).toBe(201);
     expect(response.headers.ETag).toBe(bodyOf(response).eTag);
     expect(response.body).toMatchObject({ direction: 'Outgoing', status: 'Active' });
@@ -53,27 +55,24 @@ describe('shared_partnercenterref', () => {
 
   test('[Connector · GetReferralById] GETs /referrals/{id}; 404 comes back as statusCode 404 with the error body', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() }));
+    const created = await connector(referrals('CreateReferral', { Referral: referralBody() }));
     const id = bodyOf(created).id as string;
-    const found = await connector(referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: id }));
+    const found = await connector(referrals('GetReferralById', { id: id }));
     expect([found.statusCode, bodyOf(found).id, found.headers.ETag]).toEqual([200, id, bodyOf(created).eTag]);
     expect(lastCall()).toMatchObject({ method: 'GET', path: `${REFERRALS}/${id}`, operation: 'GetReferralById' });
-    const missing = await connector(
-      referrals(ReferralsOperation.GetReferralById, { [ReferralsParameter.Id]: '00000000-0000-0000-0000-000000000000' }),
-    );
+    const missing = await connector(referrals('GetReferralById', { id: '00000000-0000-0000-0000-000000000000' }));
     expect([missing.statusCode, bodyOf(missing).error.code]).toEqual([404, 'itemNotFound']);
   });
 
   test('[Connector · GetAllReferrals] sends $filter, $top, $skip and $orderby as the query', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    for (let i = 0; i < 3; i++)
-      await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody({ name: `Deal ${i}` }) }));
+    for (let i = 0; i < 3; i++) await connector(referrals('CreateReferral', { Referral: referralBody({ name: `Deal ${i}` }) }));
     const response = await connector(
-      referrals(ReferralsOperation.GetAllReferrals, {
-        [ReferralsParameter.Filter]: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z',
-        [ReferralsParameter.Top]: 2,
-        [ReferralsParameter.Skip]: 1,
-        [ReferralsParameter.OrderBy]: 'updatedDateTime asc',
+      referrals('GetAllReferrals', {
+        $filter: 'updatedDateTime ge 2024-02-15T09:00:00.0000000Z',
+        $top: 2,
+        $skip: 1,
+        $orderby: 'updatedDateTime asc',
       }),
     );
     expect(response.statusCode).toBe(200);
@@ -88,46 +87,35 @@ describe('shared_partnercenterref', () => {
     });
   });
 
-  test('[Connector · PatchReferralById] PATCHes the `Referral` ops with `if-match`; 204 by default, 412 on a stale eTag', async () => {
-    const connector = partnerCenterConnector(h.emulator);
-    const created = bodyOf(await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })));
+  test('[Connector · PatchReferralById] PATCHes the `Referral` ops; 204 by default; an undeclared `if-match` is dropped, so a stale one changes nothing', async () => {
+    const undeclared: string[] = [];
+    const connector = partnerCenterConnector(h.emulator, {
+      onUndeclaredParameter: (api, op, key) => undeclared.push(`${api} ${op} ${key}`),
+    });
+    const created = bodyOf(await connector(referrals('CreateReferral', { Referral: referralBody() })));
     const ops = [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'One' }] }];
-    const patched = await connector(
-      referrals(ReferralsOperation.PatchReferralById, {
-        [ReferralsParameter.Id]: created.id,
-        [ReferralsParameter.Body]: ops,
-        [ReferralsParameter.IfMatch]: created.eTag,
-      }),
-    );
+    const patched = await connector(referrals('PatchReferralById', { id: created.id, Referral: ops }));
     expect([patched.statusCode, patched.body]).toEqual([204, null]);
-    expect(patched.headers.ETag).toBe(h.emulator.referral(created.id)?.eTag);
     expect(lastCall()).toMatchObject({ method: 'PATCH', path: `${REFERRALS}/${created.id}`, operation: 'PatchReferralById' });
-    expect(lastCall().requestHeaders['if-match']).toBe(created.eTag);
     expect(lastCall().requestHeaders.prefer).toBeUndefined();
-    const stale = await connector(
-      referrals(ReferralsOperation.PatchReferralById, {
-        [ReferralsParameter.Id]: created.id,
-        [ReferralsParameter.Body]: ops,
-        [ReferralsParameter.IfMatch]: created.eTag,
-      }),
-    );
-    expect([stale.statusCode, bodyOf(stale).error.code]).toEqual([412, 'preconditionFailed']);
+    expect(lastCall().requestHeaders['content-type']).toBe('application/json-patch+json');
+    // The connector declares no if-match on PatchReferralById: a flow passing the (now stale) eTag gets no 412.
+    const stale = await connector(referrals('PatchReferralById', { id: created.id, Referral: ops, 'if-match': created.eTag }));
+    expect(stale.statusCode).toBe(204);
+    expect(lastCall().requestHeaders['if-match']).toBeUndefined();
+    expect(undeclared).toEqual(['shared_partnercenterref PatchReferralById if-match']);
     const withBody = partnerCenterConnector(h.emulator, { preferRepresentation: true });
-    const represented = await withBody(
-      referrals(ReferralsOperation.PatchReferralById, {
-        [ReferralsParameter.Id]: created.id,
-        [ReferralsParameter.Body]: ops,
-        [ReferralsParameter.IfMatch]: '*',
-      }),
-    );
+    const represented = await withBody(referrals('PatchReferralById', { id: created.id, Referral: ops }));
     expect([represented.statusCode, bodyOf(represented).eTag]).toEqual([200, represented.headers.ETag]);
+    const noOps = await connector(referrals('PatchReferralById', { id: created.id }));
+    expect([noOps.statusCode, bodyOf(noOps).error.message]).toEqual([400, expect.stringContaining("'Referral'")]);
   });
 
-  test('[Connector · UpdateReferralById] PUTs the full referral (`odataReferral` or `Referral`) with the required `if-match`', async () => {
+  test('[Connector · UpdateReferralById] PUTs the full referral (`odataReferral`) with the required `if-match`; a stale one is 412', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const created = bodyOf(await connector(referrals(ReferralsOperation.CreateReferral, { [ReferralsParameter.Body]: referralBody() })));
+    const created = bodyOf(await connector(referrals('CreateReferral', { Referral: referralBody() })));
     const updated = await connector(
-      referrals(ReferralsOperation.UpdateReferralById, {
+      referrals('UpdateReferralById', {
         id: created.id,
         odataReferral: { ...created, name: 'Put' },
         'if-match': created.eTag,
@@ -135,47 +123,46 @@ describe('shared_partnercenterref', () => {
     );
     expect([updated.statusCode, bodyOf(updated).name]).toEqual([200, 'Put']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateReferralById', status: 200 });
-    const missing = await connector(referrals(ReferralsOperation.UpdateReferralById, { id: created.id, Referral: created }));
+    const missing = await connector(referrals('UpdateReferralById', { id: created.id, odataReferral: created }));
     expect([missing.statusCode, bodyOf(missing).error.message]).toEqual([400, expect.stringContaining('if-match')]);
-    expect(lastCall().method).toBe('PUT');
-    expect(h.emulator.calls).toHaveLength(2);
+    const stale = await connector(referrals('UpdateReferralById', { id: created.id, odataReferral: created, 'if-match': created.eTag }));
+    expect([stale.statusCode, bodyOf(stale).error.code]).toEqual([412, 'preconditionFailed']);
+    expect(h.emulator.calls).toHaveLength(3);
   });
 
   test("[Connector · Retry-After] a 429 comes back with statusCode 429 and the Retry-After header for the runtime's retry policy", async () => {
     h.emulator.faults.add({ operation: 'GetReferralById', status: 429, retryAfterSeconds: 12, times: 1 });
     const connector = partnerCenterConnector(h.emulator);
-    const response = await connector(referrals(ReferralsOperation.GetReferralById, { id: 'anything' }));
+    const response = await connector(referrals('GetReferralById', { id: 'anything' }));
     expect([response.statusCode, response.headers['Retry-After'], bodyOf(response).error.code]).toEqual([429, '12', 'tooManyRequests']);
   });
 
   test('[Connector · operations] an unknown operation or api throws', async () => {
     const connector = partnerCenterConnector(h.emulator);
     await expect(connector(referrals('DeleteReferral', {}))).rejects.toThrow(/no operation DeleteReferral/);
-    await expect(
-      connector({ ...referrals(ReferralsOperation.GetAllReferrals, {}), apiName: 'shared_commondataserviceforapps' }),
-    ).rejects.toThrow(/not a Partner Center connector/);
+    await expect(connector({ ...referrals('GetAllReferrals', {}), apiName: 'shared_commondataserviceforapps' })).rejects.toThrow(
+      /not a Partner Center connector/,
+    );
   });
 });
 
 describe('shared_partnercenterevents', () => {
   test('[Connector · ViewRegistration/EventRegistration/UpdateRegistration] GET, POST and PUT /webhooks/v1/registration with the `body` parameter', async () => {
     const connector = partnerCenterConnector(h.emulator);
-    const none = await connector(events(EventsOperation.ViewRegistration));
+    const none = await connector(events('ViewRegistration'));
     expect(none.statusCode).toBe(404);
     expect(lastCall()).toMatchObject({ method: 'GET', path: '/webhooks/v1/registration', operation: 'ViewRegistration' });
     const body = {
       WebhookUrl: 'https://prod.example/hook',
       WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
     };
-    const registered = await connector(events(EventsOperation.EventRegistration, { [EventsParameter.Body]: body }));
+    const registered = await connector(events('EventRegistration', { body: body }));
     expect([registered.statusCode, bodyOf(registered).WebhookUrl]).toEqual([200, body.WebhookUrl]);
     expect(lastCall()).toMatchObject({ method: 'POST', operation: 'EventRegistration' });
-    const updated = await connector(
-      events(EventsOperation.UpdateRegistration, { [EventsParameter.Body]: { ...body, WebhookUrl: 'https://new.example/hook' } }),
-    );
+    const updated = await connector(events('UpdateRegistration', { body: { ...body, WebhookUrl: 'https://new.example/hook' } }));
     expect([updated.statusCode, bodyOf(updated).WebhookUrl]).toEqual([200, 'https://new.example/hook']);
     expect(lastCall()).toMatchObject({ method: 'PUT', operation: 'UpdateRegistration' });
-    const viewed = await connector(events(EventsOperation.ViewRegistration));
+    const viewed = await connector(events('ViewRegistration'));
     expect(bodyOf(viewed).WebhookUrl).toBe('https://new.example/hook');
     expect(h.emulator.webhookRegistration()?.WebhookEvents).toEqual(body.WebhookEvents);
   });

@@ -323,28 +323,22 @@ describe('generated flows run as is', () => {
     });
   });
 
-  test('Dynamics 365 to Partner Center: patches the referral, retrying on 412 with a fresh ETag', async () => {
-    const { runtime, connectors } = setup({
-      partnerCenter: {
-        PatchReferralById: (_request, attempt) =>
-          attempt === 1
-            ? { statusCode: 412, headers: {}, body: { error: { code: 'preconditionFailed', message: 'ETag mismatch' } } }
-            : ok({ ...referral(), eTag: 'etag-patched' }),
-        GetReferralById: () => ok(referral({ eTag: 'etag-current' })),
-      },
-    });
+  test('Dynamics 365 to Partner Center: patches the changed fields once; a failure is written to Audit with ✘', async () => {
+    const { runtime, connectors } = setup({ partnerCenter: { PatchReferralById: () => ({ statusCode: 204, headers: {}, body: null }) } });
     const flow = flowNamed('Dynamics 365 to Partner Center');
-    const run = await runtime.runRowTrigger(flow.id, {
-      message: 3,
+    const trigger = {
+      message: 3 as const,
       entity: 'opportunity',
       id: OPPORTUNITY_ID,
       attributes: ['name'],
       row: { opportunityid: OPPORTUNITY_ID },
-    });
+    };
+    const run = await runtime.runRowTrigger(flow.id, trigger);
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
     const patches = connectors.called('PatchReferralById');
-    expect(patches.map((call) => (call.parameters as Json)['if-match'])).toEqual(['etag-1', 'etag-current']);
+    expect(patches).toHaveLength(1);
+    expect(Object.keys(patches[0]!.parameters).sort()).toEqual(['Referral', 'id']);
     expect((patches[0]!.parameters as Json).Referral).toEqual([
       { op: 'replace', path: '/name', value: 'Contoso migration' },
       { op: 'replace', path: '/details/dealValue', value: 250000 },
@@ -352,14 +346,23 @@ describe('generated flows run as is', () => {
       { op: 'replace', path: '/details/notes', value: 'Move to Azure' },
     ]);
     expect(statuses(run)).toMatchObject({
-      'If_there_is_something_to_send/Until_the_referral_is_updated/Patch_referral#0': 'Failed',
-      'If_there_is_something_to_send/Until_the_referral_is_updated/If_the_referral_changed_meanwhile#0': 'Succeeded',
-      'If_there_is_something_to_send/Until_the_referral_is_updated/Patch_referral#1': 'Succeeded',
-      'If_there_is_something_to_send/Until_the_referral_is_updated': 'Succeeded',
+      'If_there_is_something_to_send/Patch_referral': 'Succeeded',
       'If_patched/Record_sync': 'Succeeded',
     });
-    const [recordSync] = connectors.called('UpdateOnlyRecord', 'opportunities');
-    expect(recordSync!.parameters).toMatchObject({ 'item/pcs_partnercenteretag': 'etag-patched' });
+
+    const failing = setup({
+      partnerCenter: {
+        PatchReferralById: () => ({
+          statusCode: 400,
+          headers: {},
+          body: { error: { code: 'invalidRequest', message: 'Referral is closed' } },
+        }),
+      },
+    });
+    const failed = await failing.runtime.runRowTrigger(flow.id, trigger);
+    expect(failed.status).toBe('Succeeded');
+    const [audit] = failing.connectors.called('UpdateOnlyRecord', 'opportunities');
+    expect((audit!.parameters as Json)['item/pcs_audit']).toContain('Referral not updated: Referral is closed');
   });
 
   test('Dynamics 365 to Partner Center: an echo of its own write stops at Stop_echo', async () => {
@@ -400,11 +403,8 @@ describe('generated flows run as is', () => {
     expect(patch!.parameters).toEqual({
       id: REFERRAL_ID,
       Referral: [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }] }],
-      'if-match': 'etag-1',
     });
-    expect(connectors.called('UpdateOnlyRecord', 'opportunities')[0]!.parameters).toMatchObject({
-      'item/pcs_partnercenteretag': 'etag-patched',
-    });
+    expect(connectors.called('UpdateOnlyRecord', 'opportunities')[0]!.parameters).toHaveProperty('item/pcs_lastsyncedon');
   });
 
   test('Partner Center to Dynamics 365 over HTTP: accepts a referral event at once, then creates the records through the child flow', async () => {

@@ -1,7 +1,6 @@
 import { ACTIVATION_ORDER, flowId } from '../../flows/index.js';
 import { activationOrder, childFlowIds } from '../../flows/activation.js';
 import { OPPORTUNITY_MAP } from '../../flows/mapping.js';
-import { MAX_PATCH_ATTEMPTS } from '../../flows/definitions/dynamics-to-partner-center.js';
 import { RECONCILIATION_PAGE } from '../../flows/definitions/reconciliation.js';
 import { componentId } from '../../solution/ids.js';
 import { allActions, flowNamed, flows, model, type Json } from './support.js';
@@ -215,13 +214,13 @@ describe('Dynamics 365 to Partner Center', () => {
     expect(actions.Stop_echo.inputs.runStatus).toBe('Succeeded');
   });
 
-  test('patches with If-Match and retries a bounded number of times on 412', () => {
+  test('patches last-writer-wins: only id and the operations (the connector declares no if-match), the failure recorded', () => {
     const patch = actions.Patch_referral.inputs;
     expect(patch.host.operationId).toBe('PatchReferralById');
-    expect(patch.parameters['if-match']).toBe("@variables('ETag')");
-    expect(actions.Until_the_referral_is_updated.limit.count).toBe(MAX_PATCH_ATTEMPTS);
-    expect(actions.If_the_referral_changed_meanwhile.expression).toBe("@equals(outputs('Patch_referral')?['statusCode'], 412)");
-    expect(actions.If_the_referral_changed_meanwhile.runAfter).toEqual({ Patch_referral: ['Failed', 'TimedOut'] });
+    expect(Object.keys(patch.parameters).sort()).toEqual(['Referral', 'id']);
+    expect(patch.retryPolicy.type).toBe('exponential');
+    expect(actions.Record_error.runAfter).toEqual({ Patch_referral: ['Failed', 'TimedOut'] });
+    expect(actions.If_patched.expression).toBe("@equals(variables('Outcome'), '')");
   });
 
   test('sends every shared field of the mapping as a replace operation', () => {
@@ -309,15 +308,12 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
 });
 
 describe('details the Partner Center contract imposes', () => {
-  test('the new ETag after a PATCH comes from the body or, on 204, from the ETag header', () => {
+  test('after a PATCH (204, no body) no ETag is written: the inbound echo brings the new one', () => {
     const actions = allActions(flowNamed('Dynamics 365 to Partner Center').definition);
-    expect(actions.Keep_new_etag.inputs.value).toBe(
-      "@coalesce(coalesce(body('Patch_referral')?['eTag'], outputs('Patch_referral')?['headers']?['ETag'], outputs('Patch_referral')?['headers']?['etag']), variables('ETag'))",
-    );
+    expect(actions.Record_sync.inputs.parameters).not.toHaveProperty('item/pcs_partnercenteretag');
     const solutions = allActions(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').definition);
-    expect(solutions.Record_new_etag.inputs.parameters['item/pcs_partnercenteretag']).toContain(
-      "outputs('Replace_referral_solutions')?['headers']?['ETag']",
-    );
+    expect(Object.keys(solutions.Replace_referral_solutions.inputs.parameters).sort()).toEqual(['Referral', 'id']);
+    expect(solutions.Record_sync_time.inputs.parameters).not.toHaveProperty('item/pcs_partnercenteretag');
   });
 
   test('reconciliation sends Microsoft-owned referrals to the Microsoft updates child', () => {

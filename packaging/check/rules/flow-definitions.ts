@@ -30,6 +30,26 @@ const GUID_SUFFIX = /-[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i;
  * Save, Refresh, Clone_Input_Record…; corpus: ContosoMainSolution), so they are not checked here.
  */
 export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
+  return cloudFlowDocuments(pkg).flatMap(({ entry, flowName, document }) =>
+    validateFlowDocument(document, { flowName }).map((problem) =>
+      finding(problem.rule === NAME_WHITESPACE ? 'Medium' : 'High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, {
+        entry,
+        where: problem.path,
+        fix: problem.fix,
+      }),
+    ),
+  );
+}
+
+/** A cloud flow's definition file, parsed, with the flow's display name. */
+export interface CloudFlowDocument {
+  readonly entry: string;
+  readonly flowName: string;
+  readonly document: unknown;
+}
+
+/** The cloud flows' JSON files that parse (those that do not are rules/flows.ts's flow-json-invalid). */
+export function cloudFlowDocuments(pkg: SolutionPackage): CloudFlowDocument[] {
   const names = flowNamesByEntry(pkg);
   const notCloudFlows = entriesOfOtherCategories(pkg);
   return pkg.entries
@@ -37,15 +57,7 @@ export function checkFlowDefinitions({ pkg }: RuleContext): Finding[] {
     .filter(({ name }) => !notCloudFlows.has(name))
     .flatMap(({ name, data }) => {
       const document = parseJson(decodeText(data));
-      if (document === undefined) return [];
-      const flowName = names.get(name) ?? flowNameFromEntry(name);
-      return validateFlowDocument(document, { flowName }).map((problem) =>
-        finding(problem.rule === NAME_WHITESPACE ? 'Medium' : 'High', `flow-${problem.rule}`, `flow "${flowName}": ${problem.message}`, {
-          entry: name,
-          where: problem.path,
-          fix: problem.fix,
-        }),
-      );
+      return document === undefined ? [] : [{ entry: name, flowName: names.get(name) ?? flowNameFromEntry(name), document }];
     });
 }
 
