@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.js';
 import { registerPack } from './commands/pack.js';
 import { registerUnpack } from './commands/unpack.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerSettings } from './commands/settings.js';
 
 /** The version in the project's package.json. */
 function packageVersion(): string {
@@ -30,6 +31,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   registerUnpack(program, io, setExitCode);
   registerPack(program, io, setExitCode);
   registerSimulate(program, io, setExitCode);
+  registerSettings(program, io, setExitCode);
   return program;
 }
 

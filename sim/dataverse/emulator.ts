@@ -8,6 +8,7 @@ import { parseKey, type EntityKey } from './odata.js';
 import { RowStore } from './store.js';
 import { RowTriggers, type RowCallback } from './triggers.js';
 import { answer, type Result } from './web-api.js';
+import { AlmEnvironment } from './alm/environment.js';
 
 /**
  * A local stand-in for a Dataverse environment: the Web API (`/api/data/v9.2/<entity set>`) over real
@@ -43,6 +44,8 @@ export class DataverseEmulator {
   readonly metadata: Metadata;
   /** Every Web API request, in order. */
   readonly calls: DataverseCall[] = [];
+  /** The solution lifecycle calls (deploy): see CONTRACT.md section L and alm/environment.ts. */
+  readonly alm: AlmEnvironment;
   private readonly clock: Clock;
   private readonly store: RowStore;
   private readonly triggers: RowTriggers;
@@ -55,6 +58,7 @@ export class DataverseEmulator {
     const defaultCurrency = options.defaultCurrency === null ? null : SEEDED_CURRENCIES[options.defaultCurrency ?? 'USD'].id;
     this.store = new RowStore(this.metadata, options.clock, { defaultCurrency, ...(options.newId ? { newId: options.newId } : {}) });
     this.triggers = new RowTriggers(() => this.store.context);
+    this.alm = new AlmEnvironment({ clock: options.clock });
   }
 
   /** The organization URL (`http://127.0.0.1:<port>`), as `[Organization URI]` in Microsoft's docs. */
@@ -167,7 +171,9 @@ export class DataverseEmulator {
     let result: Result;
     try {
       requestBody = text === '' ? undefined : parseJson(text);
-      result = answer(this.store, this.apiUrl, method, url, request.headers, requestBody);
+      result =
+        this.alm.answer(method, url, request.headers, requestBody) ??
+        answer(this.store, this.apiUrl, method, url, request.headers, requestBody);
     } catch (error) {
       const failure = asDataverseError(error);
       result = { status: failure.status, headers: {}, body: failure.toJSON(), changes: [] };
