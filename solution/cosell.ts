@@ -1,6 +1,7 @@
 import { componentId } from './ids.js';
 import { labels, type Labels } from './labels.js';
 import type { PacConfig } from './config/config.js';
+import { SALES_HUB_OPPORTUNITY_FORM } from './sales.js';
 import {
   ViewKind,
   type ChoiceOption,
@@ -108,6 +109,7 @@ export const SECTION_CONTROL_COLUMNS = [
 export const SectionLookupProperty = { CustomerAccount: 'parentaccountid', CustomerContact: 'parentcontactid' } as const;
 const REFERRAL_ID_KEY = 'key_ReferralIdentifier';
 const PARTNER_CENTER_SECTION = 'MicrosoftPartnerCenter';
+const PARTNER_CENTER_LABEL = labels('Microsoft Partner Center', 'Microsoft 合作夥伴中心');
 
 /**
  * Partner Center's "How can Microsoft help?" options, in its CSV code order 1–6; the keys are the connector's
@@ -581,10 +583,10 @@ function opportunityForm(
   const sectionControl = partnerCenterSectionControl(naming, controls);
   return {
     entity: OPPORTUNITY.logicalName,
-    placement: formPlacement(config, naming.prefix),
+    placement: formPlacement(config, naming),
     section: {
       name: naming.logical(PARTNER_CENTER_SECTION),
-      label: labels('Microsoft Partner Center', 'Microsoft 合作夥伴中心'),
+      label: PARTNER_CENTER_LABEL,
       fields: SECTION_FIELDS.map(([stem, readOnly]) => ({ column: naming.logical(stem), readOnly })),
       subgrid: {
         name: `${solutions.logicalName}_grid`,
@@ -641,22 +643,32 @@ function standardViews(table: string, plural: ReturnType<typeof labels>, columns
 
 const stripBraces = (guid: string): string => guid.replace(/^\{|\}$/g, '').toLowerCase();
 
-function formPlacement(config: PacConfig, prefix: string): FormPlacement {
+function formPlacement(config: PacConfig, naming: SchemaNaming): FormPlacement {
   const form = config.form;
   if (form.mode === 'existingForm') {
-    const name = form.formName ?? 'Opportunity';
+    const formId = stripBraces(form.formId);
+    const salesHub = formId === SALES_HUB_OPPORTUNITY_FORM.id;
     return {
       mode: 'existingForm',
-      formId: stripBraces(form.formId),
-      tabId: stripBraces(form.tabId),
-      columnIndex: form.columnIndex ?? 0,
-      columnWidth: form.columnWidth ?? '100%',
-      name: labels(name, name),
+      formId,
+      target:
+        form.tabId === undefined
+          ? { kind: 'newTab', tabName: naming.logical(`${PARTNER_CENTER_SECTION}Tab`), label: PARTNER_CENTER_LABEL }
+          : {
+              kind: 'existingTab',
+              tabId: stripBraces(form.tabId),
+              ...(form.tabName !== undefined ? { tabName: form.tabName } : {}),
+              columnIndex: form.columnIndex ?? 0,
+              columnWidth: form.columnWidth ?? '100%',
+            },
+      name: form.formName ?? SALES_HUB_OPPORTUNITY_FORM.name,
+      ...(salesHub && form.formName === undefined ? { description: SALES_HUB_OPPORTUNITY_FORM.description } : {}),
+      ...(salesHub ? { introducedVersion: SALES_HUB_OPPORTUNITY_FORM.introducedVersion } : {}),
     };
   }
   return {
     mode: 'newMainForm',
-    formId: componentId('systemform', `${prefix}:opportunity:main:${PARTNER_CENTER_SECTION}`),
+    formId: componentId('systemform', `${naming.prefix}:opportunity:main:${PARTNER_CENTER_SECTION}`),
     name: form.formName
       ? labels(form.formName, form.formName)
       : labels('Opportunity – Microsoft Partner Center', '商機 – Microsoft 合作夥伴中心'),

@@ -19,7 +19,7 @@ export const DEFAULT_CONFIG: PacConfig = {
     description: 'Keeps Microsoft Partner Center co-sell referrals and Dynamics 365 opportunities in sync.',
     version: '1.0.0.0',
   },
-  form: { mode: 'newMainForm' },
+  form: { mode: 'existingForm', formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667' },
 };
 
 /** A fresh copy, for callers that edit it. */

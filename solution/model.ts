@@ -190,19 +190,39 @@ export interface FormSection {
 }
 
 /**
+ * Where a diff puts the section on a form another solution owns. `newTab`: a tab of its own, added under
+ * `<tabs>` (a diff can add it knowing only the form id, as Hackathon28092023's diff of the Sales Hub
+ * opportunity form adds its "Plan" tab). `existingTab`: a section in a column of a tab the admin names; the
+ * tab and column are then only the path to it and repeat that tab's id and that column's id and width.
+ */
+export type DiffTarget =
+  | { readonly kind: 'newTab'; readonly tabName: string; readonly label: Labels }
+  | {
+      readonly kind: 'existingTab';
+      readonly tabId: string;
+      readonly tabName?: string;
+      readonly columnIndex: number;
+      readonly columnWidth: string;
+    };
+
+/**
  * How the Partner Center section reaches the opportunity form: as a new main form owned by this
- * solution (full FormXml), or added to an existing form the user names (diff FormXml,
- * `solutionaction="Added"`, which is how Dataverse merges into a Microsoft-owned form).
+ * solution (full FormXml), or added to an existing form (diff FormXml, `solutionaction="Added"`, which is
+ * how Dataverse merges into a Microsoft-owned form). A diff repeats the form's name and description as
+ * that form has them, in the base language only: it must not rename another solution's form.
  */
 export type FormPlacement =
   | { readonly mode: 'newMainForm'; readonly formId: string; readonly name: Labels }
   | {
       readonly mode: 'existingForm';
       readonly formId: string;
-      readonly tabId: string;
-      readonly columnIndex: number;
-      readonly columnWidth: string;
-      readonly name: Labels;
+      readonly target: DiffTarget;
+      /** The form's base-language (1033) name, as it has it. */
+      readonly name: string;
+      /** The form's base-language description, as it has it, when known. */
+      readonly description?: string;
+      /** The form's own IntroducedVersion, when known (exports of a diff repeat it). */
+      readonly introducedVersion?: string;
     };
 
 export interface OpportunityForm {

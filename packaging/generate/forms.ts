@@ -12,7 +12,7 @@ import type {
 } from '../../solution/model.js';
 import type { XMLBuilder } from '../../core/xml/xml.js';
 import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
-import { labels } from '../../solution/labels.js';
+import { BASE_LANGUAGE, labels } from '../../solution/labels.js';
 
 /** Classic control class ids (FormControlClassId constants; cross-checked in E5 forms). */
 const ControlClass = {
@@ -59,23 +59,30 @@ const OVERVIEW_FIELDS: ReadonlyArray<{ column: string; classId: string; label: R
 const tableColumns = (table: Table): readonly Column[] => (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns);
 
 /**
- * One `<systemform>` of `<forms type="main">`. A new main form is full FormXml owned by this
- * solution; an existing form gets a diff: only the path to the target tab, with the new section marked
- * `solutionaction="Added"` (D4: Dataverse merges it into the form instead of replacing it).
+ * One `<systemform>` of `<forms type="main">`. A new main form is full FormXml owned by this solution; an
+ * existing form (another solution's, e.g. Sales Hub's) gets a diff, marked up as Dataverse exports diffs
+ * (D4; corpus: Hackathon28092023, SalesHub_Customization, CRMP2C): every node new to the form carries
+ * `solutionaction="Added"` (the new tab, or the new section in a named tab, and each new controlDescription),
+ * the nodes on the way to it carry none and repeat their ids (and a column its width), and the form's own
+ * name and description are repeated in the base language only, as that form has them.
  */
 export function formXml(parent: XMLBuilder, form: OpportunityForm, model: SolutionModel): void {
   const table = model.tables.find((candidate) => candidate.logicalName === form.entity);
   if (!table) throw new Error(`form for unknown table ${form.entity}`);
   const stable = (part: string): string => braced(componentId('form-part', `${form.placement.formId}:${form.section.name}:${part}`));
+  const placement = form.placement;
   const systemform = parent.ele('systemform');
-  systemform.ele('formid').txt(braced(form.placement.formId));
-  systemform.ele('IntroducedVersion').txt(INTRODUCED_VERSION);
+  systemform.ele('formid').txt(braced(placement.formId));
+  systemform
+    .ele('IntroducedVersion')
+    .txt(placement.mode === 'existingForm' ? (placement.introducedVersion ?? INTRODUCED_VERSION) : INTRODUCED_VERSION);
   systemform.ele('FormPresentation').txt('1');
   systemform.ele('FormActivationState').txt('1');
   const formElement = systemform.ele('form');
   const tabs = formElement.ele('tabs');
+  const columns = tableColumns(table);
 
-  if (form.placement.mode === 'newMainForm') {
+  if (placement.mode === 'newMainForm') {
     const tab = tabs.ele('tab', {
       name: 'summary',
       id: stable('tab'),
@@ -100,33 +107,55 @@ export function formXml(parent: XMLBuilder, form: OpportunityForm, model: Soluti
       labelList(cell, 'labels', 'label', field.label);
       cell.ele('control', { id: field.column, classid: field.classId, datafieldname: field.column, disabled: 'false' });
     }
-    partnerCenterSection(sections, form, tableColumns(table), stable, {});
-  } else {
-    const tab = tabs.ele('tab', { id: braced(form.placement.tabId), solutionaction: 'Modified' });
-    // The column is only the path to the new section (as SecondaryRecordSource's diff has it): same width and id.
-    const sections = tab
-      .ele('columns')
-      .ele('column', { width: form.placement.columnWidth, id: String(form.placement.columnIndex) })
-      .ele('sections');
-    partnerCenterSection(sections, form, tableColumns(table), stable, { solutionaction: 'Added' });
-  }
-  if (form.section.control) controlDescriptions(formElement, form.section.control, model, tableColumns(table), stable);
-
-  if (form.placement.mode === 'newMainForm') {
+    partnerCenterSection(sections, form, columns, stable, {});
+    if (form.section.control) controlDescriptions(formElement, form.section.control, model, columns, stable, {});
     systemform.ele('IsCustomizable').txt('1');
     systemform.ele('CanBeDeleted').txt('1');
-    labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
+    labelList(systemform, 'LocalizedNames', 'LocalizedName', placement.name);
     labelList(
       systemform,
       'Descriptions',
       'Description',
       labels('Opportunity form with the Microsoft Partner Center section.', '含 Microsoft 合作夥伴中心區段的商機表單。'),
     );
+    return;
+  }
+
+  const target = placement.target;
+  if (target.kind === 'newTab') {
+    // A tab of our own, Added under <tabs> (the merge appends it after the form's tabs): no id of the org's form is needed.
+    const tab = tabs.ele('tab', {
+      name: target.tabName,
+      id: stable('tab'),
+      IsUserDefined: '0',
+      locklevel: '0',
+      showlabel: 'true',
+      expanded: 'true',
+      [SOLUTION_ACTION]: ADDED,
+    });
+    labelList(tab, 'labels', 'label', target.label);
+    const sections = tab.ele('columns').ele('column', { width: '100%', id: '0' }).ele('sections');
+    partnerCenterSection(sections, form, columns, stable, {});
   } else {
-    // A diff of a form another solution owns carries its name, as exports of such diffs do.
-    labelList(systemform, 'LocalizedNames', 'LocalizedName', form.placement.name);
+    // The tab and column are only the path to the Added section (CRMP2C's diff of the order form): ids and width repeated.
+    const tab = tabs.ele('tab', { ...(target.tabName !== undefined ? { name: target.tabName } : {}), id: braced(target.tabId) });
+    const sections = tab
+      .ele('columns')
+      .ele('column', { width: target.columnWidth, id: String(target.columnIndex) })
+      .ele('sections');
+    partnerCenterSection(sections, form, columns, stable, { [SOLUTION_ACTION]: ADDED });
+  }
+  // <controlDescriptions> is a path (the form has its own); each of ours is Added (SalesHub_Customization's diff).
+  if (form.section.control) controlDescriptions(formElement, form.section.control, model, columns, stable, { [SOLUTION_ACTION]: ADDED });
+  systemform.ele('LocalizedNames').ele('LocalizedName', { description: placement.name, languagecode: String(BASE_LANGUAGE) });
+  if (placement.description !== undefined) {
+    systemform.ele('Descriptions').ele('Description', { description: placement.description, languagecode: String(BASE_LANGUAGE) });
   }
 }
+
+/** The FormXml attribute that marks a node of a diff, and the value for a node new to the form. */
+const SOLUTION_ACTION = 'solutionaction';
+const ADDED = 'Added';
 
 function partnerCenterSection(
   sections: XMLBuilder,
@@ -211,12 +240,15 @@ function controlDescriptions(
   model: SolutionModel,
   columns: readonly Column[],
   stable: (part: string) => string,
+  mark: Record<string, string>,
 ): void {
   const component = model.controls.find((candidate) => candidate.name === control.control);
   if (!component) throw new Error(`section control ${control.control} is not in model.controls`);
   const anchor = columns.find((column) => column.logicalName === control.anchor);
   if (!anchor) throw new Error(`section control anchor ${control.anchor} is not a column of the model`);
-  const description = formElement.ele('controlDescriptions').ele('controlDescription', { forControl: stable(`control:${control.anchor}`) });
+  const description = formElement
+    .ele('controlDescriptions')
+    .ele('controlDescription', { forControl: stable(`control:${control.anchor}`), ...mark });
   description
     .ele('customControl', { id: controlClassFor(anchor) })
     .ele('parameters')

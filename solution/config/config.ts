@@ -13,7 +13,15 @@ export interface PacConfig {
   solution: { uniqueName: string; displayName: string; description?: string; version: string };
   form:
     | { mode: 'newMainForm'; formName?: string }
-    | { mode: 'existingForm'; formId: string; tabId: string; columnIndex?: number; columnWidth?: string; formName?: string };
+    | {
+        mode: 'existingForm';
+        formId: string;
+        tabId?: string;
+        tabName?: string;
+        columnIndex?: number;
+        columnWidth?: string;
+        formName?: string;
+      };
   environments?: Partial<Record<'staging' | 'production', { orgUrl: string; tenantId: string; clientId: string }>>;
 }
 
@@ -69,6 +77,17 @@ function toUserError(error: ErrorObject, file: string): UserError {
         pointer,
         `is missing the required property "${missing}"${selectedBy(parent, error.data)}`,
         own ? `add "${missing}": ${own}` : (fix ?? `add it; ${SCHEMA_HINT} for what it holds`),
+      );
+    }
+    case 'dependencies': {
+      // "tabId" given without "columnWidth", etc.: the property that needs the other one names the fix.
+      const { property, missingProperty } = error.params as { property: string; missingProperty: string };
+      const own = parent?.properties?.[missingProperty]?.['x-fix'];
+      return new UserError(
+        file,
+        pointer,
+        `has "${property}" but not "${missingProperty}", which goes with it`,
+        own ? `add "${missingProperty}": ${own}` : `add "${missingProperty}" or remove "${property}"`,
       );
     }
     case 'additionalProperties': {

@@ -28,7 +28,7 @@ const FIX_FOR: Record<string, RegExp> = {
   '/publisher/optionValuePrefix': /whole number from 10000 to 99999/,
   '/solution/version': /major\.minor\.build\.revision/,
   '/solution/uniqueName': /letters, digits and underscores, starting with a letter/,
-  '/form': /"tabId"|id GUID of the tab/,
+  '/form': /"columnWidth"|width as the form has it/,
   '/environments/staging/orgUrl': /https:\/\/contoso\.crm\.dynamics\.com/,
 };
 
@@ -102,9 +102,9 @@ describe('pac.config.json', () => {
       '/solution/uniqueName',
     ],
     [
-      'existing form without tab id',
+      'existing form tab without its column width',
       (c: Loose) => {
-        c.form = { mode: 'existingForm', formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667' };
+        c.form = { mode: 'existingForm', formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667', tabId: 'a837e4a7-01b8-4f82-a475-be9abd67e667' };
       },
       '/form',
     ],
@@ -195,7 +195,7 @@ describe('pac.config.json: the form shapes and misspellings', () => {
 
   test('existingForm without formId says formId is missing for existingForm', () => {
     const errors = errorsOf((c) => {
-      c.form = { mode: 'existingForm', tabId: GUID };
+      c.form = { mode: 'existingForm', tabId: GUID, columnWidth: '100%' };
     });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({

@@ -81,11 +81,28 @@ describe('the co-sell solution model', () => {
   });
 
   test('the new main form id is derived from stable names, the same for every version', () => {
-    const v2 = defaultModel(undefined, (config) => {
-      config.solution.version = '1.0.0.1';
+    const newForm = (version: string) =>
+      defaultModel(undefined, (config) => {
+        config.solution.version = version;
+        config.form = { mode: 'newMainForm' };
+      });
+    expect(newForm('1.0.0.1').forms[0]!.placement.formId).toBe(newForm('1.0.0.0').forms[0]!.placement.formId);
+    expect(newForm('1.0.0.0').forms[0]!.placement.formId).toBe(componentId('systemform', 'pcs:opportunity:main:MicrosoftPartnerCenter'));
+  });
+
+  test('the default placement is a diff of the Sales Hub opportunity main form, on a tab of its own', () => {
+    expect(model.forms[0]!.placement).toEqual({
+      mode: 'existingForm',
+      formId: 'a837e4a7-01b8-4f82-a475-be9abd67e667',
+      target: {
+        kind: 'newTab',
+        tabName: 'pcs_microsoftpartnercentertab',
+        label: { 1033: 'Microsoft Partner Center', 1028: 'Microsoft 合作夥伴中心' },
+      },
+      name: 'Opportunity',
+      description: 'Updated default Opportunity form',
+      introducedVersion: '5.0.0.0',
     });
-    expect(v2.forms[0]!.placement.formId).toBe(model.forms[0]!.placement.formId);
-    expect(model.forms[0]!.placement.formId).toBe(componentId('systemform', 'pcs:opportunity:main:MicrosoftPartnerCenter'));
   });
 
   test('the prefix flows through every schema name', () => {

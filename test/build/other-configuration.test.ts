@@ -54,7 +54,9 @@ describe('a build from another configuration', () => {
 
   test('adds the section to the existing form as a diff', () => {
     const xml = text('customizations.xml');
-    expect(xpathValues(xml, "//systemform[formid='{a837e4a7-01b8-4f82-a475-be9abd67e667}']//tab/@solutionaction")).toEqual(['Modified']);
+    // The named tab is only the path to the section: it carries no solutionaction (nothing of it changes).
+    expect(xpathValues(xml, "//systemform[formid='{a837e4a7-01b8-4f82-a475-be9abd67e667}']//tab/@solutionaction")).toEqual([]);
+    expect(xpathValues(xml, "//systemform[formid='{a837e4a7-01b8-4f82-a475-be9abd67e667}']//column/@width")).toEqual(['33%']);
     expect(xpathValues(xml, "//systemform//section[@solutionaction='Added']/@name")).toEqual(['ctso_microsoftpartnercenter']);
   });
 

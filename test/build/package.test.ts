@@ -275,21 +275,23 @@ describe('generated solution package', () => {
     ]);
   });
 
-  test('an existing form gets a diff section marked Added under the given tab', () => {
+  test('an existing form gets a diff section marked Added under the given tab (tab and column as its path)', () => {
     const tabId = '11111111-2222-3333-4444-555555555555';
     const diff = generatePackage(
       defaultModel(undefined, (config) => {
-        config.form = { mode: 'existingForm', formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}', tabId, columnIndex: 1 };
+        config.form = { mode: 'existingForm', formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}', tabId, columnIndex: 1, columnWidth: '50%' };
       }),
       'managed',
     );
     queryXml(text(diff, 'customizations.xml'), (xml) => {
       const form = '/ImportExportXml/Entities/Entity[Name="Opportunity"]/FormXml/forms[@type="main"]/systemform';
       expect(xml.values(`${form}/formid`)).toEqual(['{a837e4a7-01b8-4f82-a475-be9abd67e667}']);
-      expect(xml.attributes(`${form}//tab`)).toEqual([{ id: `{${tabId}}`, solutionaction: 'Modified' }]);
+      expect(xml.attributes(`${form}//tab`)).toEqual([{ id: `{${tabId}}` }]);
+      expect(xml.attributes(`${form}//column`)).toEqual([{ width: '50%', id: '1' }]);
       expect(xml.values(`${form}//section/@name`)).toEqual(['pcs_microsoftpartnercenter']);
       expect(xml.value(`${form}//section/@solutionaction`)).toBe('Added');
       expect(xml.count(`${form}//control[@datafieldname="name"]`)).toBe(0);
+      expect(xml.attributes(`${form}/LocalizedNames/LocalizedName`)).toEqual([{ description: 'Opportunity', languagecode: '1033' }]);
     });
     expect(xpathAttributes(text(diff, 'solution.xml'), `${ROOT_COMPONENTS}[@type="60"]`)).toEqual([
       { type: '60', id: '{a837e4a7-01b8-4f82-a475-be9abd67e667}', behavior: '0' },

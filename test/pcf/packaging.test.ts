@@ -212,6 +212,7 @@ describe('packaged and bound on the Partner Center section', () => {
         formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}',
         tabId: '11111111-2222-3333-4444-555555555555',
         columnIndex: 1,
+        columnWidth: '50%',
       };
     };
     const existing = defaultModel({ controls: [control] }, onExistingForm);

@@ -13,7 +13,7 @@ import {
 } from '../../../core/package/reader.js';
 import type { ControlProperty } from '../../../solution/model.js';
 import type { Finding } from '../types.js';
-import { childText, type XElement } from '../../../core/xml/tree.js';
+import { child, childText, type XElement } from '../../../core/xml/tree.js';
 import { duplicatesBy, finding, listNames, lower, type RuleContext } from './common.js';
 
 /** How a form binds a dataset property of a code component. */
@@ -36,6 +36,7 @@ export function checkForms({ pkg }: RuleContext): Finding[] {
         ...checkCustomControlBindings(pkg, entity, form, ownPrefixes, manifests),
         ...checkFormElementIds(entity, form),
         ...checkFormTabs(entity, form),
+        ...checkDiffNewNodes(pkg, entity, form, ownPrefixes),
       ]),
   );
 }
@@ -361,6 +362,65 @@ function checkFormTabs(entity: EntityNode, form: FormNode): Finding[] {
       },
     ),
   ];
+}
+
+/**
+ * In a diff (a form with `solutionaction` anywhere), a node that names something only this package
+ * creates is new to the form, so it must be `solutionaction="Added"` or inside an Added node: the merge
+ * looks an unmarked node up in the form it changes and, not finding it there, never adds it (D4). "Names
+ * something only this package creates": a control bound to a column of the package's own prefix, a subgrid
+ * of a table of that prefix, a code component the package ships, or a controlDescription of a control that
+ * is itself new (inside an Added node). In the corpus every one of the 25 such nodes of the diffs of
+ * CRMP2C_managed, P2CFieldService_managed, Hackathon28092023 and SalesHub_Customization is Added or inside
+ * an Added node (tab, section, cell, controlDescriptions or controlDescription), while unchanged nodes of
+ * the base form appear unmarked; so the rule names only what is certainly new.
+ */
+function checkDiffNewNodes(pkg: SolutionPackage, entity: EntityNode, form: FormNode, ownPrefixes: ReadonlySet<string>): Finding[] {
+  if (!isDiffForm(form)) return [];
+  const shipped = new Set((pkg.customizations?.customControls ?? []).map((control) => lower(control.name)));
+  const own = (name: string | undefined): boolean => {
+    const prefix = name ? prefixOf(name) : undefined;
+    return prefix !== undefined && ownPrefixes.has(lower(prefix));
+  };
+  const newControls = formElements(form, 'control').filter(
+    (control) => own(control.attrs.datafieldname) || own(childText(child(control, 'parameters'), 'TargetEntityType')),
+  );
+  const addedControlIds = new Set(
+    formElements(form, 'control')
+      .filter(isAdded)
+      .map((control) => normalizeGuid(control.attrs.uniqueid ?? ''))
+      .filter((id) => id !== ''),
+  );
+  const newDescriptions = formElements(form, 'controlDescription').filter(
+    (description) =>
+      addedControlIds.has(normalizeGuid(description.attrs.forControl ?? '')) ||
+      description.children.some((custom) => custom.name === 'customControl' && shipped.has(lower(custom.attrs.name ?? ''))),
+  );
+  const unmarked = [...newControls, ...newDescriptions].filter((element) => !isAdded(element));
+  if (unmarked.length === 0) return [];
+  const first = unmarked[0]!;
+  const what =
+    first.name === 'control'
+      ? `control ${first.attrs.id ?? first.attrs.datafieldname ?? ''}`
+      : `controlDescription for ${first.attrs.forControl ?? ''}`;
+  return [
+    finding(
+      'High',
+      'form-diff-unmarked-new',
+      `${formLabel(entity, form)} is a diff, but ${unmarked.length} node${unmarked.length === 1 ? '' : 's'} new to the form (first: ${what}) ${unmarked.length === 1 ? 'carries' : 'carry'} no solutionaction="Added" on ${unmarked.length === 1 ? 'itself or an ancestor' : 'themselves or an ancestor'}; the merge does not add an unmarked node, so it never appears`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: first,
+        fix: 'mark the outermost new node (the new tab, section or cell, and each new controlDescription) solutionaction="Added", as Dataverse exports diffs',
+      },
+    ),
+  ];
+}
+
+/** The element or one of its ancestors is `solutionaction="Added"`. */
+function isAdded(element: XElement): boolean {
+  for (let node: XElement | undefined = element; node; node = node.parent) if (node.attrs[SOLUTION_ACTION] === 'Added') return true;
+  return false;
 }
 
 function checkFormElementIds(entity: EntityNode, form: FormNode): Finding[] {
