@@ -6,9 +6,28 @@
 /** Virtual time: waits advance it instantly, so retries, expiry and recurrences run in milliseconds. */
 export interface Clock {
   now(): Date;
-  /** Advances virtual time by `ms` (resolves at once in virtual mode). */
+  /** Waits `ms` of virtual time (a scheduler clock wakes concurrent sleepers together; see sim/runtime/clock.ts). */
   sleep(ms: number): Promise<void>;
+  /** A scheduler clock: runs `work` as one actor, whose sleeps the clock waits for before moving on its own. */
+  track?<T>(work: () => Promise<T>): Promise<T>;
+  /** A scheduler clock: runs `task` when virtual time reaches now + ms (it does not move time by itself). */
+  schedule?(ms: number, task: () => void): void;
+  /** A scheduler clock: keeps time still until released, e.g. while a webhook travels to the run it will start. */
+  hold?(): ClockHold;
+  /** Releases a hold by id (the receiving side of `CLOCK_HOLD_HEADER`). */
+  release?(id: string): void;
 }
+
+export interface ClockHold {
+  id: string;
+  release(): void;
+}
+
+/**
+ * A request header carrying a clock hold across an in-process HTTP hop: the receiver releases it once the run it
+ * starts has begun, so time does not move while the request is on its way. Never seen by flows.
+ */
+export const CLOCK_HOLD_HEADER = 'x-sim-clock-hold';
 
 /** One call a flow makes through a connector (an OpenApiConnection action or webhook trigger subscription). */
 export interface ConnectorRequest {

@@ -39,3 +39,11 @@ export class ActionError extends Error {
     this.name = 'ActionError';
   }
 }
+
+/** A trigger whose concurrency limit and waiting queue are both full: the run is not started (an HTTP trigger answers 429). */
+export class TriggerThrottledError extends Error {
+  constructor(readonly flowName: string) {
+    super(`${flowName}: the trigger's concurrency limit is reached and its waiting runs queue is full`);
+    this.name = 'TriggerThrottledError';
+  }
+}

@@ -11,7 +11,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { FlowRun } from '../contracts.js';
+import { CLOCK_HOLD_HEADER, type Clock, type FlowRun } from '../contracts.js';
+import { TriggerThrottledError } from './errors.js';
 import type { JsonObject, Value } from './functions/support.js';
 import type { HttpAnswer, RegisteredFlow, RunStart } from './model.js';
 
@@ -25,12 +26,12 @@ type StartRun = (start: RunStart) => Promise<FlowRun>;
 /** The trigger value that lets anyone with the URL start the flow. */
 export const ANYONE = 'All';
 
-export async function startHttpEndpoint(flow: RegisteredFlow, startRun: StartRun): Promise<HttpEndpoint> {
+export async function startHttpEndpoint(flow: RegisteredFlow, startRun: StartRun, clock?: Clock): Promise<HttpEndpoint> {
   const inputs = flow.trigger.inputs as JsonObject | undefined;
   const method = typeof inputs?.method === 'string' ? inputs.method.toUpperCase() : undefined;
   const access: Access = { method, anyone: inputs?.triggerAuthenticationType === ANYONE };
   const server = createServer((request, response) => {
-    serve(access, request, response, startRun).catch((error: unknown) => {
+    serve(access, request, response, startRun, clock).catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { error: { code: 'SimulatorError', message: (error as Error).message } });
     });
   });
@@ -55,9 +56,35 @@ interface Access {
   anyone: boolean;
 }
 
-async function serve({ method, anyone }: Access, request: IncomingMessage, response: ServerResponse, startRun: StartRun): Promise<void> {
+async function serve(
+  { method, anyone }: Access,
+  request: IncomingMessage,
+  response: ServerResponse,
+  startRun: StartRun,
+  clock: Clock | undefined,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
+  // The sender held the clock for the trip; from here on the run (or the refusal) is what time waits for.
+  const hold = request.headers[CLOCK_HOLD_HEADER];
+  const releaseHold = (): void => {
+    if (typeof hold === 'string') clock?.release?.(hold);
+  };
+  try {
+    await answerRequest({ method, anyone }, request, Buffer.concat(chunks), response, startRun, releaseHold);
+  } finally {
+    releaseHold();
+  }
+}
+
+async function answerRequest(
+  { method, anyone }: Access,
+  request: IncomingMessage,
+  rawBody: Buffer,
+  response: ServerResponse,
+  startRun: StartRun,
+  runStarted: () => void,
+): Promise<void> {
   if (!anyone && !/^Bearer \S+/i.test(request.headers.authorization ?? '')) {
     sendJson(response, 401, {
       error: {
@@ -71,7 +98,7 @@ async function serve({ method, anyone }: Access, request: IncomingMessage, respo
     sendJson(response, 405, { error: { code: 'MethodNotAllowed', message: `The trigger accepts ${method}, not ${request.method}.` } });
     return;
   }
-  const parsed = parseBody(Buffer.concat(chunks).toString('utf8'));
+  const parsed = parseBody(rawBody.toString('utf8'));
   if ('problem' in parsed) {
     sendJson(response, 400, { error: { code: 'InvalidRequestContent', message: `The request body is not valid JSON: ${parsed.problem}` } });
     return;
@@ -79,7 +106,7 @@ async function serve({ method, anyone }: Access, request: IncomingMessage, respo
   const body = parsed.body;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined && name !== CLOCK_HOLD_HEADER) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   let answered = false;
   const answer = ({ statusCode, headers: answerHeaders, body: answerBody }: HttpAnswer): void => {
@@ -87,7 +114,16 @@ async function serve({ method, anyone }: Access, request: IncomingMessage, respo
     answered = true;
     writeAnswer(response, statusCode, answerHeaders, answerBody);
   };
-  const run = await startRun({ outputs: { headers, body }, onResponse: answer });
+  const running = startRun({ outputs: { headers, body }, onResponse: answer });
+  runStarted();
+  let run: FlowRun;
+  try {
+    run = await running;
+  } catch (error) {
+    if (!(error instanceof TriggerThrottledError)) throw error;
+    sendJson(response, 429, { error: { code: 'TooManyRequests', message: error.message } });
+    return;
+  }
   answer({ statusCode: 202, headers: { 'x-ms-workflow-run-id': run.runId }, body: null });
 }
 

@@ -1,10 +1,15 @@
 /**
- * Retry policies of Http and connector actions (flows-and-pcf §3.5, Logic Apps "Handle errors and
- * exceptions"): retries on 408, 429, 5xx and connectivity errors. The default policy (no `retryPolicy`) is
- * exponential with 4 retries at 7.5 s steps capped between 5 and 45 s. Logic Apps draws each exponential
- * wait at random from [max(2^(n-2)·interval, min), min(2^(n-1)·interval, max)]; the simulator takes the
- * upper end of that range, deterministically. A `Retry-After` header (seconds or HTTP date) overrides the
- * computed wait.
+ * Retry policies of Http and connector actions, as learn.microsoft.com/azure/logic-apps/error-exception-handling
+ * ("Retry policies") and logic-apps-limits-and-config ("Retry policy") document them:
+ * - retries on 408, 429, 5xx and connectivity errors;
+ * - Default (no `retryPolicy`, or type `default`): exponential, up to 4 retries, intervals scaling by 7.5 s, capped
+ *   between 5 and 45 s;
+ * - `none`; `fixed` and `exponential` with a required `count` (1–90) and `interval` (ISO 8601, PT5S–P1D, Consumption);
+ *   `exponential` also `minimumInterval` (default PT5S) and `maximumInterval` (default P1D).
+ * Logic Apps draws retry n of an exponential policy uniformly from [max(2^(n-2)·interval, min), min(2^(n-1)·interval,
+ * max)] (retry 1 from [max(0, min), min(interval, max)]); the simulator takes the upper end, deterministically.
+ * A `Retry-After` header (seconds or HTTP date) on the failed answer replaces the computed wait: not documented for
+ * Logic Apps, assumed because the services we call (Dataverse, Partner Center) send it to be honoured.
  */
 import { display } from '../display.js';
 import { parseDuration } from './durations.js';
@@ -21,20 +26,27 @@ interface RetryPolicy {
 const DEFAULT_INTERVAL = 7500;
 const DEFAULT_MINIMUM = 5000;
 const DEFAULT_MAXIMUM = 45000;
-const EXPLICIT_MAXIMUM = 86400000;
+/** Documented bounds of an explicit policy's intervals (Consumption): 5 s to 1 day. */
+const SHORTEST_INTERVAL = 5000;
+const LONGEST_INTERVAL = 86400000;
+const MAX_RETRIES = 90;
 
-function duration(value: unknown, fallback: number, what: string): number {
-  if (value === undefined || value === null) return fallback;
+function duration(value: unknown, what: string, fallback?: number): number {
+  if (value === undefined || value === null) {
+    if (fallback !== undefined) return fallback;
+    throw new ActionError('InvalidRetryPolicy', `The retry policy needs an ${what} (an ISO 8601 duration).`);
+  }
   const parsed = typeof value === 'string' ? parseDuration(value) : undefined;
   if (parsed === undefined || parsed < 0)
     throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${display(value)}' is not an ISO 8601 duration.`);
+  if (parsed < SHORTEST_INTERVAL || parsed > LONGEST_INTERVAL)
+    throw new ActionError('InvalidRetryPolicy', `The retry policy ${what} '${display(value)}' must be from PT5S to P1D.`);
   return parsed;
 }
 
-function count(value: unknown, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 90) {
-    throw new ActionError('InvalidRetryPolicy', `The retry policy count '${display(value)}' must be an integer from 1 to 90.`);
+function count(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_RETRIES) {
+    throw new ActionError('InvalidRetryPolicy', `The retry policy count '${display(value)}' must be an integer from 1 to ${MAX_RETRIES}.`);
   }
   return value;
 }
@@ -55,15 +67,16 @@ export function retryPolicyOf(definition: unknown): RetryPolicy {
     case 'default':
       return exponential(4, DEFAULT_INTERVAL, DEFAULT_MINIMUM, DEFAULT_MAXIMUM);
     case 'fixed': {
-      const interval = duration(policy.interval, 20000, 'interval');
-      return { type: 'fixed', count: count(policy.count, 4), delay: () => interval };
+      const retries = count(policy.count);
+      const interval = duration(policy.interval, 'interval');
+      return { type: 'fixed', count: retries, delay: () => interval };
     }
     case 'exponential':
       return exponential(
-        count(policy.count, 4),
-        duration(policy.interval, DEFAULT_INTERVAL, 'interval'),
-        duration(policy.minimumInterval, DEFAULT_MINIMUM, 'minimumInterval'),
-        duration(policy.maximumInterval, EXPLICIT_MAXIMUM, 'maximumInterval'),
+        count(policy.count),
+        duration(policy.interval, 'interval'),
+        duration(policy.minimumInterval, 'minimumInterval', DEFAULT_MINIMUM),
+        duration(policy.maximumInterval, 'maximumInterval', LONGEST_INTERVAL),
       );
     default:
       throw new ActionError('InvalidRetryPolicy', `The retry policy type '${String(policy.type)}' is not one of none, fixed, exponential.`);

@@ -19,9 +19,11 @@
 import type { FlowRun, RowChange, RowSubscription } from '../contracts.js';
 import { display } from '../display.js';
 import { parametersOf, registeredFlow, rowSubscriptionOf } from './definition.js';
+import { TriggerThrottledError } from './errors.js';
 import { Execution } from './execution.js';
 import { startHttpEndpoint, type HttpEndpoint } from './http-endpoint.js';
 import { lower, type FlowRegistration, type FlowRuntimeOptions, type RegisteredFlow, type RunStart } from './model.js';
+import { RunGate, triggerConcurrency } from './trigger-concurrency.js';
 
 export type { HttpEndpoint } from './http-endpoint.js';
 
@@ -30,14 +32,25 @@ const SDK_MESSAGES: Record<RowChange['message'], string> = { 1: 'Create', 2: 'De
 export class FlowRuntime {
   private readonly flows = new Map<string, RegisteredFlow>();
   private readonly finished: FlowRun[] = [];
-  private readonly active = new Set<Promise<FlowRun>>();
+  private readonly active = new Set<Promise<unknown>>();
+  /** Flows whose trigger limits concurrent runs (runtimeConfiguration.concurrency.runs). */
+  private readonly gates = new Map<string, RunGate>();
   private runCounter = 0;
 
   constructor(private readonly options: FlowRuntimeOptions) {}
 
   /** Registers a flow (a CloudFlow's `Workflows/*.json` document); throws a DefinitionError when it cannot run. */
   register(flow: FlowRegistration): void {
-    this.flows.set(flow.id, registeredFlow(flow));
+    const registered = registeredFlow(flow);
+    const limit = triggerConcurrency(registered.name, registered.trigger);
+    this.flows.set(flow.id, registered);
+    if (limit) this.gates.set(flow.id, new RunGate(limit));
+    else this.gates.delete(flow.id);
+  }
+
+  /** Runs of a flow in progress and waiting for a slot, when its trigger limits concurrency. */
+  triggerLoad(flowId: string): { running: number; waiting: number } | undefined {
+    return this.gates.get(flowId)?.load;
   }
 
   /** The Dataverse row triggers (SubscribeWebhookTrigger) of the registered flows, parameters evaluated. */
@@ -62,13 +75,13 @@ export class FlowRuntime {
   /** Runs a flow with a manual (Button / PowerApp / child-flow) trigger. */
   runManual(flowId: string, body: unknown): Promise<FlowRun> {
     const flow = this.flowWithTrigger(flowId, 'request', 'runManual');
-    return this.execute(flow, { outputs: { headers: { 'Content-Type': 'application/json' }, body: structuredClone(body ?? null) } });
+    return this.start(flow, { outputs: { headers: { 'Content-Type': 'application/json' }, body: structuredClone(body ?? null) } });
   }
 
   /** Runs a flow with a Request trigger as an HTTP call would. */
   runHttp(flowId: string, request: { headers: Record<string, string>; body: unknown }): Promise<FlowRun> {
     const flow = this.flowWithTrigger(flowId, 'request', 'runHttp');
-    return this.execute(flow, { outputs: { headers: { ...request.headers }, body: structuredClone(request.body ?? null) } });
+    return this.start(flow, { outputs: { headers: { ...request.headers }, body: structuredClone(request.body ?? null) } });
   }
 
   /** Runs a flow with a Dataverse row trigger: `body` is the row plus `SdkMessage` (Create/Update/Delete). */
@@ -80,13 +93,13 @@ export class FlowRuntime {
       'x-ms-dynamics-entity-name': change.entity,
       'x-ms-dynamics-request-name': sdkMessage,
     };
-    return this.execute(flow, { outputs: { headers, body: { ...structuredClone(change.row), SdkMessage: sdkMessage } } });
+    return this.start(flow, { outputs: { headers, body: { ...structuredClone(change.row), SdkMessage: sdkMessage } } });
   }
 
   /** Runs a flow with a Recurrence trigger (one occurrence). */
   runRecurrence(flowId: string): Promise<FlowRun> {
     const flow = this.flowWithTrigger(flowId, 'recurrence', 'runRecurrence');
-    return this.execute(flow, { outputs: { headers: {} } });
+    return this.start(flow, { outputs: { headers: {} } });
   }
 
   /** Every finished run, in the order they ended (child runs included). */
@@ -97,7 +110,7 @@ export class FlowRuntime {
   /** Serves a flow's Request trigger on 127.0.0.1 (see http-endpoint.ts). */
   startHttpEndpoint(flowId: string): Promise<HttpEndpoint> {
     const flow = this.flowWithTrigger(flowId, 'request', 'startHttpEndpoint');
-    return startHttpEndpoint(flow, (start) => this.execute(flow, start));
+    return startHttpEndpoint(flow, (start) => this.start(flow, start), this.options.clock);
   }
 
   /** Resolves once no run is in progress (runs started by HTTP calls included). */
@@ -118,7 +131,30 @@ export class FlowRuntime {
     return parametersOf(flow, this.options.environmentVariables ?? {});
   }
 
-  /** Starts a run of `flow` (child flows too). */
+  /**
+   * A triggered run: waits for a slot when the trigger limits concurrency (a waiting run is not an actor of the
+   * clock: it waits for another run, not for time), then runs. Throws TriggerThrottledError when the queue is full.
+   */
+  private async start(flow: RegisteredFlow, start: RunStart): Promise<FlowRun> {
+    const gate = this.gates.get(flow.id);
+    if (!gate) return this.execute(flow, start);
+    const queued = gate.enter();
+    this.active.add(queued);
+    let leave: (() => void) | undefined;
+    try {
+      leave = await queued;
+    } finally {
+      this.active.delete(queued);
+    }
+    if (!leave) throw new TriggerThrottledError(flow.name);
+    try {
+      return await this.execute(flow, start);
+    } finally {
+      leave();
+    }
+  }
+
+  /** Runs `flow` as one actor of the clock (a child flow joins its parent's). */
   private async execute(flow: RegisteredFlow, start: RunStart): Promise<FlowRun> {
     this.runCounter += 1;
     const runId = `08585${String(this.runCounter).padStart(14, '0')}CU00`;
@@ -126,7 +162,9 @@ export class FlowRuntime {
       flowById: (id: string) => this.flows.get(id),
       execute: (child: RegisteredFlow, childStart: RunStart) => this.execute(child, childStart),
     };
-    const running = new Execution(directory, this.options, flow, runId, start, this.parametersOf(flow)).run();
+    const clock = this.options.clock;
+    const work = () => new Execution(directory, this.options, flow, runId, start, this.parametersOf(flow)).run();
+    const running = clock.track ? clock.track(work) : work();
     this.active.add(running);
     try {
       const run = await running;

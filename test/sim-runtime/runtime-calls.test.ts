@@ -125,7 +125,7 @@ describe('OpenApiConnection', () => {
     const connectors = new FakeConnectors(() => {
       throw new Error('ECONNREFUSED 127.0.0.1:1');
     });
-    const { runtime } = runtimeWith(getOpportunity({ retryPolicy: { type: 'fixed', count: 1, interval: 'PT1S' } }), { connectors });
+    const { runtime } = runtimeWith(getOpportunity({ retryPolicy: { type: 'fixed', count: 1, interval: 'PT5S' } }), { connectors });
     const run = await runtime.runManual('flow', { id: 'opp-1' });
     expect(connectors.calls).toHaveLength(2);
     expect(action(run, 'Get_opportunity').error).toEqual({

@@ -112,13 +112,18 @@ function waitMs(inputs: JsonObject, now: number): number {
   throw new TemplateError('A Wait action needs inputs.interval { count, unit } or inputs.until.timestamp.');
 }
 
-/** The Until limit: count (default 60) and timeout (default PT1H, in ms). */
+const MAX_UNTIL_ITERATIONS = 5000;
+
+/**
+ * The Until limit (learn: logic-apps-workflow-actions-triggers, "Until action"; logic-apps-limits-and-config,
+ * "Until iterations"): count (default 60, at most 5,000) and timeout (ISO 8601, default PT1H, in ms).
+ */
 export function untilLimit(run: RunContext, limitDefinition: unknown): { count: number; timeout: number; timeoutText: Value } {
   const limit = run.evaluate(limitDefinition ?? {}) as JsonObject;
   const count = limit?.count === undefined || limit.count === null ? 60 : Number(limit.count);
   const timeout = typeof limit?.timeout === 'string' ? parseDuration(limit.timeout) : 3600000;
-  if (!Number.isInteger(count) || count < 1)
-    throw new TemplateError(`The Until limit count must be a positive integer, not '${String(limit?.count)}'.`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_UNTIL_ITERATIONS)
+    throw new TemplateError(`The Until limit count must be an integer from 1 to ${MAX_UNTIL_ITERATIONS}, not '${String(limit?.count)}'.`);
   if (timeout === undefined) throw new TemplateError(`The Until limit timeout '${String(limit?.timeout)}' is not an ISO 8601 duration.`);
   return { count, timeout, timeoutText: limit?.timeout ?? 'PT1H' };
 }
