@@ -26,6 +26,9 @@ export const SALES_OPPORTUNITY_COLUMNS: Readonly<Record<string, string>> = {
   estimatedclosedate: 'Est. close date',
 };
 
+/** Sales columns the new main form (`form.mode: newMainForm`) shows above the section, in order. */
+export const NEW_MAIN_FORM_OVERVIEW_COLUMNS = ['name', 'parentaccountid', 'estimatedvalue', 'estimatedclosedate'] as const;
+
 /**
  * The Sales Hub opportunity main form ("Opportunity", introduced 5.0.0.0, owned by msdynce_Sales), as the
  * Hackathon28092023 diff of it repeats its name and description.
@@ -47,10 +50,14 @@ export const PLATFORM_TABLES: ReadonlySet<string> = new Set([
   'account',
   'activitypointer',
   'annotation',
+  'appointment',
   'businessunit',
   'contact',
   'email',
+  'fax',
+  'letter',
   'organization',
+  'phonecall',
   'queue',
   'systemuser',
   'task',

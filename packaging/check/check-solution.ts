@@ -6,6 +6,7 @@ import { checkCrossReferences } from './rules/cross-references.js';
 import { checkConnectorContracts } from './rules/connector-contracts.js';
 import { checkControls } from './rules/controls.js';
 import { checkCustomizationsXsd } from './rules/customizations-xsd.js';
+import { checkDependencies } from './rules/dependencies.js';
 import { checkDuplicates } from './rules/duplicates.js';
 import { checkEnvVars } from './rules/env-vars.js';
 import { checkFlowDefinitions } from './rules/flow-definitions.js';
@@ -33,6 +34,7 @@ const RULES: ReadonlyArray<readonly [string, Rule]> = [
   ['forms', checkForms],
   ['controls', checkControls],
   ['duplicates', checkDuplicates],
+  ['dependencies', checkDependencies],
 ];
 
 /**

@@ -13,6 +13,7 @@ import type {
 import type { XMLBuilder } from '../../core/xml/xml.js';
 import { INTRODUCED_VERSION, labelList } from './xml-parts.js';
 import { BASE_LANGUAGE, labels } from '../../solution/labels.js';
+import { NEW_MAIN_FORM_OVERVIEW_COLUMNS } from '../../solution/sales.js';
 
 /** Classic control class ids (FormControlClassId constants; cross-checked in E5 forms). */
 const ControlClass = {
@@ -48,13 +49,16 @@ function controlClassFor(column: Column): string {
   }
 }
 
-/** Standard opportunity columns shown above the Partner Center section on a new main form. */
-const OVERVIEW_FIELDS: ReadonlyArray<{ column: string; classId: string; label: ReturnType<typeof labels> }> = [
-  { column: 'name', classId: ControlClass.TextBox, label: labels('Topic', '主旨') },
-  { column: 'parentaccountid', classId: ControlClass.Lookup, label: labels('Account', '帳戶') },
-  { column: 'estimatedvalue', classId: ControlClass.Money, label: labels('Est. Revenue', '預估營收') },
-  { column: 'estimatedclosedate', classId: ControlClass.DateTime, label: labels('Est. Close Date', '預估結束日期') },
-];
+/** How the new main form shows the Sales columns above the Partner Center section (NEW_MAIN_FORM_OVERVIEW_COLUMNS). */
+const OVERVIEW_CONTROLS: Readonly<
+  Record<(typeof NEW_MAIN_FORM_OVERVIEW_COLUMNS)[number], { classId: string; label: ReturnType<typeof labels> }>
+> = {
+  name: { classId: ControlClass.TextBox, label: labels('Topic', '主旨') },
+  parentaccountid: { classId: ControlClass.Lookup, label: labels('Account', '帳戶') },
+  estimatedvalue: { classId: ControlClass.Money, label: labels('Est. Revenue', '預估營收') },
+  estimatedclosedate: { classId: ControlClass.DateTime, label: labels('Est. Close Date', '預估結束日期') },
+};
+const OVERVIEW_FIELDS = NEW_MAIN_FORM_OVERVIEW_COLUMNS.map((column) => ({ column, ...OVERVIEW_CONTROLS[column] }));
 
 const tableColumns = (table: Table): readonly Column[] => (table.kind === 'custom' ? [table.primaryName, ...table.columns] : table.columns);
 

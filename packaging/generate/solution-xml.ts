@@ -1,6 +1,7 @@
 import { braced } from '../../solution/ids.js';
 import { BASE_LANGUAGE, LANGUAGES, sameLabel, type Labels } from '../../solution/labels.js';
 import type { SolutionModel } from '../../solution/model.js';
+import { salesDependencies, type DependencyComponent } from '../../solution/dependencies.js';
 import { ComponentType, RootBehavior } from '../../core/package/component-types.js';
 import { newXmlDocument, serializeXml, type XMLBuilder } from '../../core/xml/xml.js';
 
@@ -39,6 +40,16 @@ function rootComponents(model: SolutionModel): RootComponent[] {
   for (const control of model.controls)
     roots.push({ type: ComponentType.CustomControl, schemaName: control.name, behavior: RootBehavior.IncludeSubcomponents });
   return roots;
+}
+
+/** A Required/Dependent's attributes in the order exports write them (type, schemaName, displayName, parent…, solution, id). */
+function dependencyAttributes(component: DependencyComponent): Record<string, string> {
+  const attributes: Record<string, string> = { type: String(component.type) };
+  for (const key of ['schemaName', 'displayName', 'parentSchemaName', 'parentDisplayName', 'solution', 'id'] as const) {
+    const value = component[key];
+    if (value !== undefined) attributes[key] = value;
+  }
+  return attributes;
 }
 
 function localized(parent: XMLBuilder, container: string, item: string, text: Labels): void {
@@ -119,6 +130,11 @@ export function solutionXml(model: SolutionModel, managed: boolean): string {
     attributes.behavior = String(component.behavior);
     roots.ele('RootComponent', attributes);
   }
-  manifest.ele('MissingDependencies');
+  const missing = manifest.ele('MissingDependencies');
+  for (const dependency of salesDependencies(model)) {
+    const node = missing.ele('MissingDependency');
+    node.ele('Required', dependencyAttributes(dependency.required));
+    node.ele('Dependent', dependencyAttributes(dependency.dependent));
+  }
   return serializeXml(root.doc());
 }

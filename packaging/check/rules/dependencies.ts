@@ -1,0 +1,144 @@
+import {
+  ComponentType,
+  CUSTOMIZATIONS_XML,
+  formElements,
+  normalizeGuid,
+  prefixOf,
+  SOLUTION_XML,
+  type EntityNode,
+  type FormNode,
+  type SolutionPackage,
+} from '../../../core/package/reader.js';
+import type { XElement } from '../../../core/xml/tree.js';
+import { PLATFORM_TABLES } from '../../../solution/sales.js';
+import type { Finding } from '../types.js';
+import { finding, lower, type RuleContext } from './common.js';
+
+const SOLUTION_ACTION = 'solutionaction';
+
+/**
+ * What the package takes from the target org must be declared in `<MissingDependencies>` (so an org without
+ * it gets the import wizard's list up front instead of a failure half-way) or be a table every Dataverse org
+ * has (PLATFORM_TABLES, cited in solution/sales.ts):
+ *
+ * - a table the package extends as a shell (root type 1, behavior 2): `<Required type="1" schemaName=…>`;
+ * - a form it changes as a diff (solutionaction in its FormXml): `<Required type="60" id=…>`;
+ * - a column of such a table that a node it adds to a form binds: `<Required type="2" schemaName=… parentSchemaName=…>`.
+ *
+ * Components of the package's own prefix are skipped (another solution of the same publisher; not Sales').
+ * Medium, not High: the import succeeds whenever the target has the component, and real exports import without
+ * declaring what a Microsoft solution they ship beside provides (the corpus' CRMP2C diffs Sales forms and
+ * declares none).
+ */
+export function checkDependencies({ pkg }: RuleContext): Finding[] {
+  const manifest = pkg.manifest;
+  if (!manifest || !pkg.customizations) return [];
+  const required = manifest.missingRequired;
+  const declared = (type: number, match: (node: XElement) => boolean): boolean =>
+    required.some((node) => node.attrs.type === String(type) && match(node));
+  const own = ownPrefix(pkg);
+  const findings: Finding[] = [];
+
+  const shells = manifest.rootComponents.filter(
+    (root) => root.type === ComponentType.Entity && root.behavior === '2' && root.schemaName !== undefined,
+  );
+  const externalTables = new Set<string>();
+  for (const root of shells) {
+    const table = lower(root.schemaName!);
+    if (PLATFORM_TABLES.has(table) || own(table)) continue;
+    externalTables.add(table);
+    if (declared(ComponentType.Entity, (node) => lower(node.attrs.schemaName ?? '') === table)) continue;
+    findings.push(
+      finding(
+        'Medium',
+        'dependency-undeclared',
+        `the package extends table ${root.schemaName} of another solution but does not declare it in MissingDependencies`,
+        {
+          entry: SOLUTION_XML,
+          where: root.el,
+          fix: `add <MissingDependency><Required type="1" schemaName="${table}" displayName=… solution="<its solution (version)>" /><Dependent type="1" schemaName="${table}" … /></MissingDependency>`,
+        },
+      ),
+    );
+  }
+
+  for (const entity of pkg.customizations.entities) {
+    for (const form of entity.forms) {
+      if (!form.form || !isDiff(form.form) || !form.formId) continue;
+      const id = normalizeGuid(form.formId);
+      if (!declared(ComponentType.SystemForm, (node) => normalizeGuid(node.attrs.id ?? '') === id)) {
+        findings.push(
+          finding(
+            'Medium',
+            'dependency-undeclared',
+            `${entity.name} form ${form.formId} is a diff of another solution's form but MissingDependencies does not declare that form`,
+            {
+              entry: CUSTOMIZATIONS_XML,
+              where: form.systemform,
+              fix: `add <MissingDependency><Required type="60" displayName=… parentDisplayName=… solution=… id="${form.formId}" /><Dependent type="60" … id="${form.formId}" /></MissingDependency>`,
+            },
+          ),
+        );
+      }
+      if (externalTables.has(lower(entity.name))) findings.push(...undeclaredColumns(pkg, entity, form, own, declared));
+    }
+  }
+  return findings;
+}
+
+/** Columns of the extended table bound by nodes the diff adds, that the package neither defines nor declares. */
+function undeclaredColumns(
+  pkg: SolutionPackage,
+  entity: EntityNode,
+  form: FormNode,
+  own: (name: string) => boolean,
+  declared: (type: number, match: (node: XElement) => boolean) => boolean,
+): Finding[] {
+  const defined = new Set(entity.attributes.map((attribute) => lower(attribute.logicalName)));
+  const table = lower(entity.name);
+  const columns = new Set<string>();
+  for (const control of formElements(form, 'control').filter(insideAdded)) {
+    const column = lower(control.attrs.datafieldname ?? '');
+    if (column && !defined.has(column) && !own(column)) columns.add(column);
+  }
+  for (const parameter of formElements(form, 'controlDescription')
+    .filter(insideAdded)
+    .flatMap((description) => description.children.filter((custom) => custom.name === 'customControl' && custom.attrs.name))
+    .flatMap((custom) => custom.children.find((element) => element.name === 'parameters')?.children ?? [])) {
+    const column = lower(parameter.text.trim());
+    if (/^[a-z][a-z0-9_]*$/.test(column) && parameter.attrs.type !== undefined && !defined.has(column) && !own(column)) columns.add(column);
+  }
+  return [...columns]
+    .filter(
+      (column) =>
+        !declared(
+          ComponentType.Attribute,
+          (node) => lower(node.attrs.schemaName ?? '') === column && lower(node.attrs.parentSchemaName ?? '') === table,
+        ),
+    )
+    .map((column) =>
+      finding(
+        'Medium',
+        'dependency-undeclared',
+        `${entity.name} form ${form.formId ?? ''}: what the package adds binds column ${column} of ${entity.name}, which MissingDependencies does not declare`,
+        {
+          entry: SOLUTION_XML,
+          where: `${pkg.label} MissingDependencies`,
+          fix: `add <MissingDependency><Required type="2" schemaName="${column}" displayName=… parentSchemaName="${table}" parentDisplayName=… solution=… /><Dependent type="60" … /></MissingDependency>`,
+        },
+      ),
+    );
+}
+
+const isDiff = (element: XElement): boolean => element.attrs[SOLUTION_ACTION] !== undefined || element.children.some(isDiff);
+
+function insideAdded(element: XElement): boolean {
+  for (let node: XElement | undefined = element; node; node = node.parent) if (node.attrs[SOLUTION_ACTION] === 'Added') return true;
+  return false;
+}
+
+/** Whether a name carries the package's publisher prefix. */
+function ownPrefix(pkg: SolutionPackage): (name: string) => boolean {
+  const prefix = pkg.manifest?.prefix ? lower(pkg.manifest.prefix) : undefined;
+  return (name) => prefix !== undefined && lower(prefixOf(name) ?? '') === prefix;
+}
