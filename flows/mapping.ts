@@ -9,7 +9,8 @@ import { call, Expr, type Arg } from './wdl/expr.js';
  */
 
 type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
-type FieldType = 'text' | 'number' | 'date' | 'choice';
+/** `choices`: a multi-select column (option values, comma-separated) ↔ a list of `{id: <code>, type}` attributes. */
+type FieldType = 'text' | 'number' | 'date' | 'choice' | 'choices';
 
 /**
  * Where a value lives on the Dynamics side: a standard column, one of the solution's own opportunity
@@ -56,6 +57,15 @@ export const OPPORTUNITY_MAP: readonly FieldMap[] = [
     choice: 'ReferralSubstatus',
   },
   { key: 'eTag', path: ['eTag'], target: { own: 'PartnerCenterETag' }, direction: 'toDynamics', type: 'text' },
+  // Last of the shared fields, so the fingerprints written before it was added keep their positions.
+  {
+    key: 'help',
+    path: ['details', 'requirements', 'additionalRequirements', 'attributes'],
+    target: { own: 'HowCanMicrosoftHelp' },
+    direction: 'both',
+    type: 'choices',
+    choice: 'HowCanMicrosoftHelp',
+  },
 ];
 
 /** Customer profile ↔ account (the account is matched by name + postal code). */
@@ -84,9 +94,18 @@ export const CONTACT_MAP: readonly FieldMap[] = [
 ];
 
 /** Partner Center enum values the value maps must cover (partner-center §2.2; None means "no value"). */
-export const PARTNER_CENTER_ENUMS: Readonly<Record<'ReferralStatus' | 'ReferralSubstatus', readonly string[]>> = {
+export const PARTNER_CENTER_ENUMS: Readonly<Record<'ReferralStatus' | 'ReferralSubstatus' | 'HowCanMicrosoftHelp', readonly string[]>> = {
   ReferralStatus: ['New', 'Active', 'Closed'],
   ReferralSubstatus: ['Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'],
+  // The connector swagger's assistanceRequestCode enum without its "Unknown" (contracts/connectors/partnercenterref.json).
+  HowCanMicrosoftHelp: [
+    'GeneralOrOther',
+    'CustomerTechnicalArchitecture',
+    'ProofOfConceptOrDemo',
+    'QuotesOrLicensing',
+    'PostSalesCustomerSuccess',
+    'WorkloadSpecificValueProposition',
+  ],
 };
 
 /** Opportunity state ↔ referral status/substatus for closing deals (opportunity statecode: 0 Open, 1 Won, 2 Lost). */
@@ -141,6 +160,53 @@ export function mapChoiceToOption(choice: GlobalChoice, value: Arg): Expr {
     new Expr('null'),
   );
 }
+
+/**
+ * A multi-select column's value ("104370000,104370003": Dataverse returns option values, comma-separated)
+ * rewritten option by option. The option values all have the same number of digits, so none is part of another.
+ */
+const rewriteOptions = (choice: GlobalChoice, values: Arg, replacement: (option: { key: string; value: number }) => string): Expr =>
+  choice.options.reduce<Expr>(
+    (text, option) => call('replace', text, String(option.value), replacement(option)),
+    call('string', call('coalesce', values, '')),
+  );
+
+/** The Partner Center codes of a multi-select value, comma-separated ("GeneralOrOther,QuotesOrLicensing"). */
+export const optionCodes = (choice: GlobalChoice, values: Arg): Expr => rewriteOptions(choice, values, (option) => option.key);
+
+/** The referral's help attributes for a multi-select value: `[{"id": "<code>", "type": "HelpType"}, …]`. */
+export const helpAttributes = (choice: GlobalChoice, values: Arg): Expr =>
+  call(
+    'json',
+    call(
+      'concat',
+      '[',
+      rewriteOptions(choice, values, (option) => JSON.stringify({ id: option.key, type: HELP_ATTRIBUTE_TYPE })),
+      ']',
+    ),
+  );
+
+/**
+ * The codes of a referral's help attributes, comma-separated, keeping only the codes the choice has (WDL has
+ * no map function: the list goes through xml() and an XPath, as Microsoft's own flows do).
+ */
+export function referralHelpCodes(choice: GlobalChoice, attributes: Arg): Expr {
+  const known = choice.options.map((option) => `id='${option.key}'`).join(' or ');
+  const document = call(
+    'xml',
+    call('json', call('concat', '{"r":{"a":', call('string', call('coalesce', attributes, call('json', '[]'))), '}}')),
+  );
+  return call('join', call('xpath', document, `/r/a[type='${HELP_ATTRIBUTE_TYPE}' and (${known})]/id/text()`), ',');
+}
+
+/** A comma list of codes back to the multi-select value (null when empty). Codes are whole words, none part of another. */
+export const optionValuesOf = (choice: GlobalChoice, codes: Arg): Expr =>
+  call(
+    'if',
+    call('empty', codes),
+    null,
+    choice.options.reduce<Expr>((text, option) => call('replace', text, option.key, String(option.value)), call('string', codes)),
+  );
 
 /** An OData string literal from an expression: quotes doubled, so names like O'Brien cannot break a $filter. */
 export const odataString = (value: Arg): Expr => call('concat', "'", call('replace', call('string', value), "'", "''"), "'");

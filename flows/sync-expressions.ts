@@ -1,8 +1,12 @@
-import type { GlobalChoice } from '../solution/model.js';
+import type { GlobalChoice, SolutionModel } from '../solution/model.js';
 import {
   choiceOf,
   fixedColumn,
+  helpAttributes,
   mapChoiceToOption,
+  optionCodes,
+  optionValuesOf,
+  referralHelpCodes,
   OPPORTUNITY_MAP,
   outbound,
   REFERRAL_LINK_PREFIX,
@@ -27,8 +31,11 @@ export const CROSS_MARK = '✘';
 export const unmarkedName = (name: Arg): Expr =>
   call('trim', call('replace', call('replace', call('coalesce', name, ''), CHECK_MARK, ''), CROSS_MARK, ''));
 
+/** Which side a value was read from: the referral JSON or the Dataverse row. */
+type Side = 'referral' | 'row';
+
 /** A value normalised the same way on both sides, so equal data gives an equal fingerprint. */
-function normalise(field: FieldMap, value: Expr): Expr {
+function normalise(model: SolutionModel, field: FieldMap, value: Expr, side: Side): Expr {
   switch (field.type) {
     case 'number':
       return call('string', call('float', call('coalesce', value, 0)));
@@ -38,6 +45,12 @@ function normalise(field: FieldMap, value: Expr): Expr {
       return field.key === 'name' ? unmarkedName(value) : call('coalesce', value, '');
     case 'choice':
       return call('string', call('coalesce', value, ''));
+    case 'choices': {
+      // The same codes, sorted: Dataverse and Partner Center need not keep the same order.
+      const choice = choiceOf(model, field.choice!);
+      const codes = side === 'referral' ? referralHelpCodes(choice, value) : optionCodes(choice, value);
+      return call('join', call('sort', call('split', codes, ',')), ',');
+    }
   }
 }
 
@@ -50,11 +63,11 @@ export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => 
  */
 const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
 
-export const referralFingerprint = (referral: Expr): Expr =>
-  fingerprint(sharedFields().map((field) => normalise(field, valueAt(referral, field.path))));
+export const referralFingerprint = (ctx: FlowContext, referral: Expr): Expr =>
+  fingerprint(sharedFields().map((field) => normalise(ctx.model, field, valueAt(referral, field.path), 'referral')));
 
 export function opportunityFingerprint(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Expr {
-  return fingerprint(sharedFields().map((field) => normalise(field, columnValue(ctx, builder, opportunity, field))));
+  return fingerprint(sharedFields().map((field) => normalise(ctx.model, field, columnValue(ctx, builder, opportunity, field), 'row')));
 }
 
 /** `row?['column']`, or `row?[parameters('…')]` when an environment variable names the column. */
@@ -94,12 +107,16 @@ export function opportunityFieldsFromReferral(
   for (const field of OPPORTUNITY_MAP.filter((candidate) => candidate.direction !== 'toPartnerCenter')) {
     let value = valueAt(referral, field.path);
     if (field.type === 'choice' && field.choice) value = mapChoiceToOption(choiceOf(ctx.model, field.choice), value);
+    if (field.type === 'choices' && field.choice) {
+      const choice = choiceOf(ctx.model, field.choice);
+      value = optionValuesOf(choice, referralHelpCodes(choice, value));
+    }
     if (field.type === 'date') value = call('if', call('empty', value), null, call('formatDateTime', value, 'yyyy-MM-dd'));
     if ('environmentVariable' in field.target) dynamic.push({ field, value });
     else fixed[fixedColumn(field.target, ctx.prefix)] = value;
   }
   fixed[ctx.column('ReferralLink')] = concat(REFERRAL_LINK_PREFIX, referral.get('id'));
-  fixed[ctx.column('LastSyncedHash')] = referralFingerprint(referral);
+  fixed[ctx.column('LastSyncedHash')] = referralFingerprint(ctx, referral);
   fixed[ctx.column('LastSyncedOn')] = call('utcNow');
   return { fixed, dynamic };
 }
@@ -136,12 +153,14 @@ export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportun
           ? call('if', call('empty', raw), null, call('formatDateTime', raw, 'yyyy-MM-ddT00:00:00Z'))
           : field.type === 'number'
             ? call('float', call('coalesce', raw, 0))
-            : call('coalesce', raw, '');
+            : field.type === 'choices'
+              ? helpAttributes(choiceOf(ctx.model, field.choice!), raw)
+              : call('coalesce', raw, '');
     return {
       op: 'replace',
       path: `/${field.path.join('/')}`,
       value,
-      changed: call('not', call('equals', normalise(field, raw), lastSynced.get(index))),
+      changed: call('not', call('equals', normalise(ctx.model, field, raw, 'row'), lastSynced.get(index))),
     };
   });
 }

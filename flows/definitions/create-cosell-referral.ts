@@ -5,7 +5,7 @@ import {
   ACCOUNT_MAP,
   choiceOf,
   CONTACT_MAP,
-  HELP_ATTRIBUTE_TYPE,
+  helpAttributes,
   mapChoiceToOption,
   outbound,
   REFERRAL_LINK_PREFIX,
@@ -243,7 +243,10 @@ function createReferral(referralFlow: ReferralFlow, valid: Container, sources: R
       type: 'Name',
     }),
   );
-  valid.add('Help_requested', select(call('split', sources.help, ','), { id: item(), type: HELP_ATTRIBUTE_TYPE }));
+  valid.add(
+    'Help_requested',
+    compose(helpAttributes(choiceOf(ctx.model, 'HowCanMicrosoftHelp'), sources.help), "Partner Center's codes for the selected options"),
+  );
   const referralBody = newReferral(referralFlow, sources);
   valid.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
     call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
@@ -294,7 +297,7 @@ function newReferral(
         call('coalesce', opportunity.get('estimatedclosedate'), call('utcNow')),
         'yyyy-MM-ddT00:00:00Z',
       ),
-      requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: body('Help_requested') } },
+      requirements: { solutions: body('Solutions'), additionalRequirements: { attributes: outputs('Help_requested') } },
     },
     target: emptyArray(),
   };

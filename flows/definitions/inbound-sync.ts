@@ -48,7 +48,7 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
         ...TERMINAL_SUBSTATUSES.map((key) => equals(row.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))),
       );
       const unchanged = and(
-        equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(referral)),
+        equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(ctx, referral)),
         equals(row.get(ctx.column('ReferralSubstatus')), mapChoiceToOption(substatus, referral.get('substatus'))),
       );
       wanted.condition(

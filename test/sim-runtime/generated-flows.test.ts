@@ -31,7 +31,9 @@ const validOpportunity = (): Json => ({
   statecode: 0,
   _parentaccountid_value: 'acc-1',
   _parentcontactid_value: 'con-1',
-  pcs_howcanmicrosofthelp: 'Workload,Architecture',
+  // A multi-select column comes back from the Web API as its option values, comma-separated (the first two help
+  // options of publisher prefix 10437); Partner Center's codes are the connector swagger's assistanceRequestCode names.
+  pcs_howcanmicrosofthelp: '104370000,104370001',
   pcs_referralvisibility: true,
   pcs_referralidentifier: REFERRAL_ID,
   pcs_partnercenteretag: 'etag-1',
@@ -242,8 +244,8 @@ describe('generated flows run as is', () => {
             solutions: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }],
             additionalRequirements: {
               attributes: [
-                { id: 'Workload', type: 'HelpType' },
-                { id: 'Architecture', type: 'HelpType' },
+                { id: 'WorkloadSpecificValueProposition', type: 'HelpType' },
+                { id: 'CustomerTechnicalArchitecture', type: 'HelpType' },
               ],
             },
           },
@@ -344,6 +346,14 @@ describe('generated flows run as is', () => {
       { op: 'replace', path: '/details/dealValue', value: 250000 },
       { op: 'replace', path: '/details/closingDateTime', value: '2024-06-30T00:00:00Z' },
       { op: 'replace', path: '/details/notes', value: 'Move to Azure' },
+      {
+        op: 'replace',
+        path: '/details/requirements/additionalRequirements/attributes',
+        value: [
+          { id: 'WorkloadSpecificValueProposition', type: 'HelpType' },
+          { id: 'CustomerTechnicalArchitecture', type: 'HelpType' },
+        ],
+      },
     ]);
     expect(statuses(run)).toMatchObject({
       'If_there_is_something_to_send/Patch_referral': 'Succeeded',

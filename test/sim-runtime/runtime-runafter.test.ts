@@ -222,21 +222,6 @@ describe('Terminate and run status', () => {
 });
 
 describe('simulator gaps stop the run', () => {
-  test('an unimplemented function fails the action and the run, even inside a handled scope', async () => {
-    const { runtime } = runtimeWith({
-      Try: { type: 'Scope', actions: { Uses_xpath: compose("@xpath(xml('<a/>'), '/a')") } },
-      Catch: compose('caught', { Try: ['Failed'] }),
-    });
-    const run = await runtime.runManual('flow', {});
-    expect(run.status).toBe('Failed');
-    expect(run.error).toEqual({
-      code: 'InvalidTemplate',
-      message: "The template language function 'xpath' is in the WDL catalogue but not implemented by the flow simulator at Try/Uses_xpath",
-    });
-    expect(action(run, 'Try/Uses_xpath')).toMatchObject({ status: 'Failed', error: run.error });
-    expect(run.actions.map((entry) => entry.name)).toEqual(['Try', 'Uses_xpath']);
-  });
-
   test('an action type the simulator does not know stops the run', async () => {
     const { runtime } = runtimeWith({
       Table: { type: 'Table', inputs: { from: [], format: 'CSV' } },

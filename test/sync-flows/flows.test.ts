@@ -151,11 +151,12 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
       'pcs_referralsubstatus',
       'pcs_partnercenteretag',
       'pcs_lastsyncedhash',
+      'pcs_howcanmicrosofthelp',
     ]) {
       expect(Object.keys(fields)).toContain(column);
     }
     expect(fields['parentaccountid@odata.bind']).toBe("@concat('/accounts(', variables('AccountId'), ')')");
-    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(8);
+    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(9);
   });
 
   test('returns to its caller with a PowerApp response', () => {

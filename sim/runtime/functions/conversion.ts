@@ -1,7 +1,6 @@
 /**
  * Conversion functions. Binary values are Logic Apps' content envelope
- * `{ "$content-type": …, "$content": <base64> }`. xml() is not implemented (the simulator has no XML
- * value type); json() of a string parses JSON only.
+ * `{ "$content-type": …, "$content": <base64> }`. xml() is in xml.ts; json() of a string parses JSON only.
  */
 import { parseLocaleNumber } from './number-format.js';
 import {

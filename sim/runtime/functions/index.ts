@@ -13,6 +13,7 @@ import { STRING_FUNCTIONS } from './string.js';
 import type { FunctionImpl } from './support.js';
 import { URI_FUNCTIONS } from './uri.js';
 import { WORKFLOW_FUNCTIONS } from './workflow.js';
+import { XML_FUNCTIONS } from './xml.js';
 
 /** Functions the evaluator handles itself (lazy argument evaluation). */
 export const LAZY_FUNCTIONS: ReadonlySet<string> = new Set(['if']);
@@ -27,6 +28,7 @@ const FAMILIES: ReadonlyArray<Readonly<Record<string, FunctionImpl>>> = [
   WORKFLOW_FUNCTIONS,
   URI_FUNCTIONS,
   MANIPULATION_FUNCTIONS,
+  XML_FUNCTIONS,
 ];
 
 /** Implementations by lower-case name. */

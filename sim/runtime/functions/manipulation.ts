@@ -1,4 +1,4 @@
-/** JSON manipulation functions; they return updated copies and never change their input. xpath() is not implemented. */
+/** JSON manipulation functions; they return updated copies and never change their input. xpath() is in xml.ts. */
 import { cloneJson, expectObject, expectString, fail, type FunctionImpl } from './support.js';
 
 export const MANIPULATION_FUNCTIONS: Readonly<Record<string, FunctionImpl>> = {
