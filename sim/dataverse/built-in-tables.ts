@@ -20,6 +20,8 @@ export interface TableSpec {
   primaryNameAttribute: string;
   attributes: Def[];
   states: StateSpec;
+  /** States only a message sets (not an update): state → message name. */
+  closingMessages?: Readonly<Record<number, string>>;
 }
 
 const text = (logicalName: string, displayName: string, maxLength: number): Def => ({
@@ -29,8 +31,22 @@ const text = (logicalName: string, displayName: string, maxLength: number): Def 
   maxLength,
 });
 const memo = (logicalName: string, displayName: string, maxLength = 2000): Def => ({ logicalName, type: 'memo', displayName, maxLength });
-const money = (logicalName: string, displayName: string): Def => ({ logicalName, type: 'money', displayName, precision: 2 });
-const integer = (logicalName: string, displayName: string): Def => ({ logicalName, type: 'integer', displayName });
+const MONEY_LIMIT = 1_000_000_000_000;
+/** Money columns: precision 2 and the MinValue/MaxValue of the table reference (±1,000,000,000,000 unless given). */
+const money = (logicalName: string, displayName: string, range: readonly [number, number] = [-MONEY_LIMIT, MONEY_LIMIT]): Def => ({
+  logicalName,
+  type: 'money',
+  displayName,
+  precision: 2,
+  range,
+});
+
+const integer = (logicalName: string, displayName: string, range?: readonly [number, number]): Def => ({
+  logicalName,
+  type: 'integer',
+  displayName,
+  ...(range ? { range } : {}),
+});
 const dateOnly = (logicalName: string, displayName: string): Def => ({ logicalName, type: 'dateonly', displayName });
 const lookup = (logicalName: string, displayName: string, navigation: Record<string, string>): Def => ({
   logicalName,
@@ -118,6 +134,7 @@ function opportunity(): TableSpec {
     entitySetName: 'opportunities',
     primaryNameAttribute: 'name',
     states,
+    closingMessages: { 1: 'WinOpportunity', 2: 'LoseOpportunity' },
     attributes: [
       { logicalName: 'opportunityid', type: 'uniqueidentifier', displayName: 'Opportunity' },
       text('name', 'Topic', 300),
@@ -126,8 +143,8 @@ function opportunity(): TableSpec {
       dateOnly('estimatedclosedate', 'Est. Close Date'),
       money('actualvalue', 'Actual Revenue'),
       dateOnly('actualclosedate', 'Actual Close Date'),
-      integer('closeprobability', 'Probability'),
-      money('budgetamount', 'Budget Amount'),
+      integer('closeprobability', 'Probability', [0, 100]),
+      money('budgetamount', 'Budget Amount', [0, MONEY_LIMIT]),
       text('stepname', 'Pipeline Phase', 200),
       memo('currentsituation', 'Current Situation'),
       memo('customerneed', 'Customer Need'),

@@ -113,3 +113,34 @@ export const invalidStatus = (status: number, entity: string, stateName: string,
 
 export const queryOptionNotSupported = (option: string): DataverseError =>
   new DataverseError(400, '0x0', `The query parameter ${option} is not supported`);
+
+/** `CannotUseOpportunitySetStateMessage` (Web service error codes): Won and Lost are reached only through Win/LoseOpportunity. */
+export const cannotSetOpportunityState = (state: string, message: string): DataverseError =>
+  new DataverseError(
+    400,
+    '0x80100005',
+    `This message can not be used to set the state of opportunity to ${state}. In order to set state of opportunity to ${state}, use the ${message} message instead.`,
+  );
+
+/** `OpportunityIsAlreadyClosed` (Web service error codes). */
+export const opportunityAlreadyClosed = (): DataverseError => new DataverseError(400, '0x80040515', 'The opportunity is already closed.');
+
+/** `OpportunityAlreadyInOpenState` (Web service error codes). */
+export const opportunityAlreadyOpen = (): DataverseError =>
+  new DataverseError(400, '0x8004051a', 'The opportunity is already in the open state.');
+
+/** `CannotUpdateObjectBecauseItIsInactive` (Web service error codes), for the option that refuses updates of a closed opportunity. */
+export const inactiveObject = (): DataverseError =>
+  new DataverseError(400, '0x80040230', 'The object cannot be updated because it is inactive.');
+
+/** A required action parameter is missing or of the wrong shape (OData's wording for an action's parameters). */
+export const invalidActionParameter = (action: string, parameter: string, problem: string): DataverseError =>
+  new DataverseError(400, '0x0', `The parameter '${parameter}' of the action '${action}' ${problem}.`);
+
+/** A money/number value outside the column's MinValue..MaxValue. */
+export const numberOutOfRange = (value: number, attribute: string, entity: string, min: number, max: number): DataverseError =>
+  new DataverseError(
+    400,
+    '0x8004431a',
+    `A validation error occurred. The value ${value} of '${attribute}' on record of type '${entity}' is outside the valid range (${min} to ${max}).`,
+  );

@@ -45,6 +45,8 @@ export interface AttributeDef {
   readonly navigation?: ReadonlyMap<string, string>;
   /** Decimal places kept (money, decimal). */
   readonly precision?: number;
+  /** MinValue and MaxValue of a number column (money, decimal, integer), from the table reference. */
+  readonly range?: readonly [min: number, max: number];
   /** Not valid for create or update: values sent for it are ignored (createdon, versionnumber, fullname). */
   readonly readOnly?: boolean;
 }
@@ -73,6 +75,8 @@ export interface EntityDef {
   readonly navigation: ReadonlyMap<string, { readonly attribute: string; readonly target: string }>;
   readonly keys: readonly KeyDef[];
   readonly states: readonly StateDef[];
+  /** States an update may not set: state → the message that sets it (opportunity Won → WinOpportunity). */
+  readonly closingMessages: ReadonlyMap<number, string>;
 }
 
 /** What deleting a parent row does to the rows that point at it. */
@@ -205,6 +209,7 @@ function entityOf(spec: TableSpec, keys: KeyDef[]): EntityDef {
     navigation,
     keys,
     states: spec.states.states.map(([value, invariantName, defaultStatus]) => ({ value, invariantName, defaultStatus })),
+    closingMessages: new Map(Object.entries(spec.closingMessages ?? {}).map(([state, message]) => [Number(state), message])),
   };
 }
 

@@ -2,7 +2,7 @@
  * What Dataverse enforces and computes on a row as it is written: column defaults, state and status
  * (a status reason belongs to its state), computed columns, alternate keys (unique, case-insensitive).
  */
-import { duplicateKey, invalidKey, invalidStatus } from './errors.js';
+import { cannotSetOpportunityState, duplicateKey, inactiveObject, invalidKey, invalidStatus } from './errors.js';
 import { displayName, stateName, type EntityDef } from './metadata.js';
 import type { EntityKey, LookupValue, StoredRow, StoredValue } from './odata.js';
 
@@ -45,6 +45,32 @@ export function changedRow(entity: EntityDef, existing: StoredRow, values: Reado
   if (values.has('statecode') && row.statecode === null) row.statecode = existing.statecode ?? 0;
   if (values.has('statuscode') && row.statuscode === null) row.statuscode = defaultStatusOf(entity, row.statecode);
   return row;
+}
+
+/**
+ * A state only a message reaches (opportunity Won/Lost: WinOpportunity/LoseOpportunity) is refused to a plain create
+ * or update. With `closedRowUpdates: 'refused'`, a row in such a state takes no update but a reopening one.
+ */
+export function checkStateChange(
+  entity: EntityDef,
+  existing: StoredRow | undefined,
+  values: ReadonlyMap<string, StoredValue>,
+  message: string | undefined,
+  closedRowUpdates: 'allowed' | 'refused',
+): void {
+  const state = values.get('statecode');
+  const closing = typeof state === 'number' ? entity.closingMessages.get(state) : undefined;
+  if (closing && closing !== message && state !== existing?.statecode) {
+    throw cannotSetOpportunityState(
+      stateName(entity, state as number)
+        .split('.')
+        .pop()!,
+      closing,
+    );
+  }
+  const closed = typeof existing?.statecode === 'number' && entity.closingMessages.has(existing.statecode);
+  const reopens = state !== undefined && state !== existing?.statecode;
+  if (closed && message === undefined && closedRowUpdates === 'refused' && !reopens) throw inactiveObject();
 }
 
 export function checkStatus(entity: EntityDef, id: string, row: StoredRow): void {

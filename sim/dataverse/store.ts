@@ -4,7 +4,16 @@ import type { Clock } from '../contracts.js';
 import { DataverseError, duplicateRecord, recordNotFound, recordNotFoundByKey, resourceNotFound } from './errors.js';
 import { SEEDED_CURRENCIES, type EntityDef, type Metadata } from './metadata.js';
 import { parseKey, type EntityKey, type LookupValue, type StoredRow, type StoredValue } from './odata.js';
-import { alternateKeyValues, changedRow, checkKeys, checkStatus, computeColumns, initialRow, sameValue } from './row-rules.js';
+import {
+  alternateKeyValues,
+  changedRow,
+  checkKeys,
+  checkStateChange,
+  checkStatus,
+  computeColumns,
+  initialRow,
+  sameValue,
+} from './row-rules.js';
 import { NO_ANNOTATIONS, formatRow, isoSeconds, parseBody, type FormatContext } from './values.js';
 
 /** One row change, for the row triggers. */
@@ -26,6 +35,8 @@ interface Located {
 interface StoreOptions {
   /** Id of the currency new rows of currency tables get when none is given; null for none. */
   defaultCurrency: string | null;
+  /** Whether an update of a row in a closing state (a Won or Lost opportunity) is accepted; see CONTRACT.md [O4]. */
+  closedRowUpdates?: 'allowed' | 'refused';
   /** Id generator for new rows (default: deterministic, so two runs of a scenario produce the same ids). */
   newId?: () => string;
 }
@@ -35,6 +46,8 @@ export class RowStore {
   private readonly newId: () => string;
   private version = 1_000_000;
   private idCounter = 0;
+  /** The version each row was created at, so a request can tell a row that appeared while it was in flight. */
+  private readonly createdAt = new Map<string, number>();
 
   constructor(
     readonly metadata: Metadata,
@@ -81,6 +94,16 @@ export class RowStore {
     return typeof name === 'string' ? name : null;
   }
 
+  /** The current version: a request notes it on arrival (see `createdSince`). */
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  /** Whether the row was created after `version`, i.e. after a request that noted it had arrived. */
+  createdSince(entity: EntityDef, id: string, version: number): boolean {
+    return (this.createdAt.get(`${entity.logicalName}:${id}`) ?? 0) > version;
+  }
+
   /** Finds the row a key names. */
   locate(entity: EntityDef, key: EntityKey): Located {
     const table = this.table(entity);
@@ -105,6 +128,7 @@ export class RowStore {
     this.resolveBinds(parsed.binds, values);
     const id = from.id ?? (values.get(entity.primaryIdAttribute) as string | null | undefined) ?? this.newId();
     if (this.table(entity).has(id)) throw duplicateRecord();
+    checkStateChange(entity, undefined, values, undefined, 'allowed');
     const row = initialRow(entity, id, values, from.keyValues);
     checkStatus(entity, id, row);
     if (entity.attributes.has('transactioncurrencyid') && !values.has('transactioncurrencyid') && this.options.defaultCurrency) {
@@ -113,15 +137,26 @@ export class RowStore {
     const now = this.now();
     row.createdon = now;
     this.save(entity, id, row, now);
+    this.createdAt.set(`${entity.logicalName}:${id}`, this.version);
     return { stored: row, changes: [{ message: 1, entity, id, attributes: parsed.attributes, row: { ...row } }] };
   }
 
-  update(entity: EntityDef, existing: StoredRow, body: Record<string, unknown>): { stored: StoredRow; changes: Change[] } {
+  /**
+   * Updates a row. `message` names the message doing it when it is not a plain Update (WinOpportunity may set the
+   * state an update may not).
+   */
+  update(
+    entity: EntityDef,
+    existing: StoredRow,
+    body: Record<string, unknown>,
+    message?: string,
+  ): { stored: StoredRow; changes: Change[] } {
     const parsed = parseBody(this.metadata, entity, body);
     const values = parsed.values;
     this.resolveBinds(parsed.binds, values);
     const id = existing[entity.primaryIdAttribute] as string;
     values.delete(entity.primaryIdAttribute);
+    checkStateChange(entity, existing, values, message, this.options.closedRowUpdates ?? 'allowed');
     const row = changedRow(entity, existing, values);
     checkStatus(entity, id, row);
     this.save(entity, id, row, this.now());

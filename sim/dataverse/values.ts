@@ -5,6 +5,7 @@ import {
   invalidProperty,
   lookupValueWrite,
   notSupported,
+  numberOutOfRange,
   outOfRange,
   tooLong,
   undeclaredNavigationProperty,
@@ -88,6 +89,12 @@ export function parseBody(metadata: Metadata, entity: EntityDef, body: Record<st
   return { values, attributes: [...new Set(attributes)], binds };
 }
 
+function inRange(entity: EntityDef, attribute: AttributeDef, value: number): number {
+  const range = attribute.range;
+  if (range && (value < range[0] || value > range[1])) throw numberOutOfRange(value, attribute.logicalName, entity.logicalName, ...range);
+  return value;
+}
+
 const literal = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
 
 function validDate(text: string): boolean {
@@ -119,13 +126,14 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
     case 'string':
     case 'memo':
       if (typeof value !== 'string') throw cannotConvert(literal(value), 'Edm.String');
+      if (value === '') return null;
       if (attribute.maxLength !== undefined && value.length > attribute.maxLength)
         throw tooLong(name, entity.logicalName, attribute.maxLength);
       return value;
     case 'integer':
       if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647)
         throw cannotConvert(literal(value), 'Edm.Int32');
-      return value;
+      return inRange(entity, attribute, value);
     case 'bigint':
       if (typeof value !== 'number' || !Number.isInteger(value)) throw cannotConvert(literal(value), 'Edm.Int64');
       return value;
@@ -134,9 +142,9 @@ function convert(entity: EntityDef, attribute: AttributeDef, value: unknown): St
     case 'double': {
       if (typeof value !== 'number' || !Number.isFinite(value))
         throw cannotConvert(literal(value), attribute.type === 'double' ? 'Edm.Double' : 'Edm.Decimal');
-      if (attribute.precision === undefined) return value;
+      if (attribute.precision === undefined) return inRange(entity, attribute, value);
       const factor = 10 ** attribute.precision;
-      return Math.round(value * factor) / factor;
+      return inRange(entity, attribute, Math.round(value * factor) / factor);
     }
     case 'boolean':
       if (typeof value !== 'boolean') throw cannotConvert(literal(value), 'Edm.Boolean');

@@ -24,6 +24,8 @@ import {
 import { preferences, type Preferences } from './prefer.js';
 import type { Change, RowStore } from './store.js';
 import { formatRow, type FormatOptions } from './values.js';
+import { closeOpportunity, isCloseAction, type OpportunityCloseRecord } from './opportunity-close.js';
+import { alternateKeyValues } from './row-rules.js';
 
 export interface Result {
   status: number;
@@ -45,6 +47,7 @@ interface Request {
   readonly format: FormatOptions;
   /** The `@odata.context` of a collection answer (`/$entity` is added for one row). */
   readonly context: string;
+  readonly arrival: Arrival;
 }
 
 const API_PATH = /^\/api\/data\/v9\.\d+\/(.*)$/s;
@@ -60,14 +63,43 @@ const HANDLERS: Readonly<Record<string, (request: Request) => Result>> = {
 const methodNotAllowed = (method: string): DataverseError =>
   new DataverseError(405, '0x0', `The requested resource does not support http method '${method}'.`);
 
-export function answer(store: RowStore, apiUrl: string, method: string, url: URL, headers: IncomingHttpHeaders, body: unknown): Result {
+/** When a request arrived: the store's version then (what its checks saw) and the virtual time. */
+export interface Arrival {
+  readonly version: number;
+  readonly now: Date;
+  /** Records an opportunity close activity (Win/LoseOpportunity). */
+  readonly onClose: (record: OpportunityCloseRecord) => void;
+}
+
+export function answer(
+  store: RowStore,
+  apiUrl: string,
+  method: string,
+  url: URL,
+  headers: IncomingHttpHeaders,
+  body: unknown,
+  arrival: Arrival,
+): Result {
+  const action = unboundAction(url.pathname);
+  if (action !== undefined) {
+    if (method !== 'POST') throw methodNotAllowed(method);
+    const closed = closeOpportunity(store, action, body, arrival.now);
+    arrival.onClose(closed.record);
+    return { status: 204, headers: {}, changes: closed.changes };
+  }
   const { entity, key } = resourceOf(store.metadata, url.pathname);
   checkQueryOptions(url.searchParams);
-  const request = readRequest(store, apiUrl, entity, key, url.searchParams, headers, body);
+  const request = readRequest(store, apiUrl, entity, key, url.searchParams, headers, body, arrival);
   const handler = HANDLERS[method];
   if (handler) return handler(request);
   if (method === 'PUT') throw notSupported('PUT (single-property updates)');
   throw methodNotAllowed(method);
+}
+
+/** The unbound action a path names (`/api/data/v9.2/WinOpportunity`), when it is one the emulator implements. */
+function unboundAction(pathname: string): Parameters<typeof closeOpportunity>[1] | undefined {
+  const name = API_PATH.exec(pathname)?.[1]?.replace(/^Microsoft\.Dynamics\.CRM\./, '');
+  return name !== undefined && isCloseAction(name) ? name : undefined;
 }
 
 /** The entity set and key a path names; navigation, single-property and `$ref` paths are refused. */
@@ -106,6 +138,7 @@ function readRequest(
   query: URLSearchParams,
   headers: IncomingHttpHeaders,
   body: unknown,
+  arrival: Arrival,
 ): Request {
   const prefer = preferences(headers.prefer);
   const select = query.has('$select') ? parseSelect(entity, query.get('$select')!) : undefined;
@@ -113,7 +146,7 @@ function readRequest(
   const format = { annotations: prefer.annotations, ...(select ? { select } : {}), ...(expand ? { expand } : {}) };
   const selected = select ? `(${select.map((a) => (a.type === 'lookup' ? `_${a.logicalName}_value` : a.logicalName)).join(',')})` : '';
   const context = `${apiUrl}/$metadata#${entity.entitySetName}${selected}`;
-  return { store, apiUrl, entity, ...(key ? { key } : {}), query, headers, body, prefer, format, context };
+  return { store, apiUrl, entity, ...(key ? { key } : {}), query, headers, body, prefer, format, context, arrival };
 }
 
 function getRow(request: Request, key: EntityKey): Result {
@@ -188,14 +221,18 @@ function patch(request: Request): Result {
   const ifMatch = headerValue(request.headers['if-match']);
   const found = store.locate(entity, key);
   const format = withoutExpand(request.format);
-  if (found.row) {
+  // A row another request created while this one was in flight was not there when this upsert looked for it: it
+  // takes the create path and collides on the key, as two concurrent upserts do in Dataverse (CONTRACT.md [K2]).
+  const seenOnArrival = found.row !== undefined && !store.createdSince(entity, found.id!, request.arrival.version);
+  if (found.row && seenOnArrival) {
     if (headerValue(request.headers['if-none-match']) === '*') throw duplicateRecord();
     checkVersion(ifMatch, found.row);
     const updated = store.update(entity, found.row, withoutKeyColumns(requireObject(request.body), found.keyValues));
     return written(request, updated.stored, updated.changes, 200, format);
   }
   if (ifMatch) throw store.notFound(entity, key);
-  const created = store.create(entity, requireObject(request.body), key.kind === 'id' ? { id: key.id } : { keyValues: found.keyValues! });
+  const keyValues = found.keyValues ?? (key.kind === 'alternate' ? alternateKeyValues(entity, key) : undefined);
+  const created = store.create(entity, requireObject(request.body), key.kind === 'id' ? { id: key.id } : { keyValues: keyValues! });
   return written(request, created.stored, created.changes, 201, format);
 }
 

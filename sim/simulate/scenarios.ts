@@ -287,13 +287,17 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Won closes the referral and stops sync',
     async run(sim, world) {
       const { id, referralId } = await sharedOpportunity(sim, world);
-      sim.dataverse.userUpdate('opportunities', id, { statecode: 1, statuscode: 3 });
+      sim.dataverse.userWin(id);
+      const runsBefore = sim.runs().length;
       await sim.settle();
       const referral = sim.partnerCenter.referral(referralId) as Row;
-      const runsBefore = sim.runs().length;
-      sim.dataverse.userUpdate('opportunities', id, { description: 'after the win' });
-      await sim.settle();
       const closed = sim.dataverse.row('opportunities', id) as Row;
+      let editRefused = false;
+      try {
+        sim.dataverse.userUpdate('opportunities', id, { description: 'after the win' });
+      } catch {
+        editRefused = true;
+      }
       return [
         expectation(
           'the referral is Closed/Won',
@@ -305,6 +309,12 @@ export const SCENARIOS: readonly Scenario[] = [
           closed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'),
           closed[world.column('ReferralSubstatus')],
         ),
+        expectation(
+          'the opportunity stays Won (closed through WinOpportunity)',
+          closed.statecode === 1 && closed.statuscode === 3,
+          `${String(closed.statecode)}/${String(closed.statuscode)}`,
+        ),
+        expectation('a seller cannot edit the Won opportunity (its form is read-only)', editRefused),
         expectation('the flows came to rest (no loop)', sim.runs().length - runsBefore < 5, sim.runs().length - runsBefore),
       ];
     },

@@ -1,8 +1,9 @@
 import { dataverseConnector, itemOf } from '../../sim/dataverse/connector.js';
 import { flows, type Json } from '../sync-flows/support.js';
-import { body, connectorCall, startEmulator, USD, type Harness } from './support.js';
+import { contractOf, operationOf, parameterFor } from '../../contracts/index.js';
+import { body, connectorCall, DATAVERSE, startEmulator, USD, type Harness } from './support.js';
 
-/** CONTRACT.md §A: the connector adapter, called with the exact parameter shapes our flows send. */
+/** CONTRACT.md §A: the connector adapter, built from contracts/connectors/commondataserviceforapps.json, called with the exact parameter shapes our flows send. */
 
 let h: Harness;
 beforeEach(async () => {
@@ -10,8 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.dv.stop());
 
-const IMPLEMENTED = ['ListRecords', 'GetItem', 'CreateRecord', 'UpdateRecord', 'UpdateOnlyRecord', 'DeleteRecord'];
-const KNOWN_KEYS = ['entityName', 'recordId', '$select', '$filter', '$orderby', '$expand', '$top', 'item'];
+const contract = contractOf(DATAVERSE)!;
 
 /** Every Dataverse connector action of the built flows. */
 function dataverseActions(): Array<{ flow: string; action: string; operationId: string; parameters: Record<string, unknown> }> {
@@ -33,17 +33,14 @@ function dataverseActions(): Array<{ flow: string; action: string; operationId: 
 }
 
 describe('A0 coverage of our flows', () => {
-  test('every Dataverse action our flows send is an operation the adapter implements, with parameter keys it reads', () => {
+  test('every Dataverse action our flows send is an operation of the contract, with parameter keys it declares', () => {
     const actions = dataverseActions();
     expect(actions.length).toBeGreaterThan(10);
     for (const { flow, action, operationId, parameters } of actions) {
-      expect(`${flow}/${action}: ${operationId}`).toBe(
-        `${flow}/${action}: ${IMPLEMENTED.includes(operationId) ? operationId : '(not implemented)'}`,
-      );
+      const operation = operationOf(contract, operationId);
+      expect(`${flow}/${action}: ${operationId}`).toBe(`${flow}/${action}: ${operation ? operationId : '(not in the contract)'}`);
       for (const key of Object.keys(parameters)) {
-        expect(`${flow}/${action}: ${key}`).toBe(
-          `${flow}/${action}: ${KNOWN_KEYS.includes(key) || key.startsWith('item/') ? key : '(unknown key)'}`,
-        );
+        expect(`${flow}/${action}: ${key}`).toBe(`${flow}/${action}: ${operation && parameterFor(operation, key) ? key : '(undeclared)'}`);
       }
     }
   });
@@ -278,7 +275,8 @@ describe('A6 DeleteRecord', () => {
 
 describe('A7 requests outside the adapter', () => {
   test('an operation the adapter does not implement is 501; another connector is a programming error', async () => {
-    expect((await connectorCall(h.connector, 'PerformBoundAction', { entityName: 'opportunities' })).statusCode).toBe(501);
+    expect((await connectorCall(h.connector, 'SubscribeWebhookTrigger', {})).statusCode).toBe(501);
+    expect((await connectorCall(h.connector, 'AiBuilderPredict', { entityName: 'opportunities' })).statusCode).toBe(501);
     await expect(
       dataverseConnector(h.dv)({
         apiName: 'shared_partnercenterref',
@@ -292,5 +290,69 @@ describe('A7 requests outside the adapter', () => {
   test("the adapter goes over real HTTP: each call is in the emulator's request log", async () => {
     await connectorCall(h.connector, 'ListRecords', { entityName: 'accounts', $top: 5 });
     expect(h.dv.calls).toEqual([expect.objectContaining({ method: 'GET', path: '/api/data/v9.2/accounts?$top=5', status: 200 })]);
+  });
+});
+
+describe('A8 the request comes from the contract', () => {
+  test('an undeclared parameter is dropped (and reported); the request goes out without it', async () => {
+    const undeclared: string[] = [];
+    const connector = dataverseConnector(h.dv, { onUndeclaredParameter: (_api, operation, key) => undeclared.push(`${operation}:${key}`) });
+    h.dv.seed('accounts', { name: 'A' });
+    const res = await connectorCall(connector, 'ListRecords', { entityName: 'accounts', $count: true, 'If-Match': '*', $top: 1 });
+    expect(res.statusCode).toBe(200);
+    expect(undeclared).toEqual(['ListRecords:$count', 'ListRecords:If-Match']);
+    expect(h.dv.calls.at(-1)).toMatchObject({ method: 'GET', path: '/api/data/v9.2/accounts?$top=1' });
+  });
+
+  test('a missing required parameter answers 400 without a call', async () => {
+    const res = await connectorCall(h.connector, 'UpdateOnlyRecord', { entityName: 'accounts', 'item/name': 'x' });
+    expect(res.statusCode).toBe(400);
+    expect(body(res).error.message).toBe("UpdateOnlyRecord: the required parameter 'recordId' is missing.");
+    expect(h.dv.calls).toEqual([]);
+  });
+
+  test("the operation's own headers are sent: UpdateOnlyRecord If-Match: * (no create), UpdateRecord none (upsert)", async () => {
+    const missing = '00000000-0000-0000-0000-00000000000c';
+    expect(
+      (await connectorCall(h.connector, 'UpdateOnlyRecord', { entityName: 'accounts', recordId: missing, 'item/name': 'x' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await connectorCall(h.connector, 'UpdateRecord', { entityName: 'accounts', recordId: missing, 'item/name': 'x' })).statusCode,
+    ).toBe(201);
+  });
+});
+
+describe('A9 PerformUnboundAction and PerformBoundAction', () => {
+  test('WinOpportunity: actionName bare, item/<Parameter> keys become the JSON body → 204, the opportunity is Won', async () => {
+    const opp = h.dv.seed('opportunities', { name: 'Deal', estimatedvalue: 1000 }).opportunityid as string;
+    const res = await connectorCall(h.connector, 'PerformUnboundAction', {
+      actionName: 'WinOpportunity',
+      'item/Status': 3,
+      'item/OpportunityClose': { subject: 'Won in Partner Center', 'opportunityid@odata.bind': `/opportunities(${opp})` },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(h.dv.calls.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/api/data/v9.2/WinOpportunity',
+      requestBody: {
+        Status: 3,
+        OpportunityClose: { subject: 'Won in Partner Center', 'opportunityid@odata.bind': `/opportunities(${opp})` },
+      },
+    });
+    expect(h.dv.row('opportunities', opp)).toMatchObject({ statecode: 1, statuscode: 3, actualvalue: 1000 });
+  });
+
+  test('PerformBoundAction goes to /<entityName>(<recordId>)/<actionName> (the emulator implements no bound action: 501)', async () => {
+    const opp = h.dv.seed('opportunities', { name: 'Deal' }).opportunityid as string;
+    const res = await connectorCall(h.connector, 'PerformBoundAction', {
+      entityName: 'opportunities',
+      recordId: opp,
+      actionName: 'Microsoft.Dynamics.CRM.msdyn_Something',
+    });
+    expect(res.statusCode).toBe(501);
+    expect(h.dv.calls.at(-1)).toMatchObject({
+      method: 'POST',
+      path: `/api/data/v9.2/opportunities(${opp})/Microsoft.Dynamics.CRM.msdyn_Something`,
+    });
   });
 });

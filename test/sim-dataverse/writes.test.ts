@@ -237,10 +237,10 @@ describe('W4 delete', () => {
 });
 
 describe('W5 status', () => {
-  test("setting statecode alone takes the state's default statuscode (Won → 3)", async () => {
-    const opp = h.dv.seed('opportunities', { name: 'Deal' });
-    await api(h.dv, 'PATCH', `/opportunities(${String(opp.opportunityid)})`, { statecode: 1 });
-    expect(h.dv.row('opportunities', opp.opportunityid as string)).toMatchObject({ statecode: 1, statuscode: 3 });
+  test("setting statecode alone takes the state's default statuscode (Inactive → 2)", async () => {
+    const account = h.dv.seed('accounts', { name: 'Contoso' });
+    await api(h.dv, 'PATCH', `/accounts(${String(account.accountid)})`, { statecode: 1 });
+    expect(h.dv.row('accounts', account.accountid as string)).toMatchObject({ statecode: 1, statuscode: 2 });
   });
 
   test('a statuscode of another state is refused', async () => {

@@ -27,8 +27,8 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'updates-both-ways': {
     writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
   },
-  // The edit after the win still PATCHes the closed referral, and Partner Center refuses it (400); reported as an open issue.
-  'won-closes-both-sides': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 400', 'PatchReferralById 400'] },
+  // The close is one PATCH (status Closed/Won); the inbound echo of it writes Dynamics only.
+  'won-closes-both-sides': { writes: ['CreateReferral 201', 'PatchReferralById 204'] },
   'solutions-changed': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'] },
   'sync-only-cosell-yes': { writes: [] },
   'sync-only-cosell-no': { writes: [] },
