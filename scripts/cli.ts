@@ -8,6 +8,9 @@ import { registerPack } from './commands/pack.js';
 import { registerUnpack } from './commands/unpack.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSettings } from './commands/settings.js';
+import { registerDeploy } from './commands/deploy.js';
+import { registerPromote } from './commands/promote.js';
+import { registerStatus } from './commands/status.js';
 
 /** The version in the project's package.json. */
 function packageVersion(): string {
@@ -18,8 +21,8 @@ function packageVersion(): string {
 function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('cosell')
     .description(
-      'Co-sell sync: build, check, unpack/pack and rehearse offline the Partner Center ↔ Dynamics 365 solution.\n' +
-        'Deploying is not part of this version: import the built zip in the maker portal (see README.md).',
+      'Co-sell sync: build, check, unpack/pack, rehearse offline and deploy the Partner Center ↔ Dynamics 365 solution.\n' +
+        'deploy, promote and status speak the Dataverse Web API (see README.md, "Deploy and promote").',
     )
     .version(packageVersion(), '-V, --version', 'print the version of cosell')
     .showHelpAfterError()
@@ -32,6 +35,9 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   registerPack(program, io, setExitCode);
   registerSimulate(program, io, setExitCode);
   registerSettings(program, io, setExitCode);
+  registerDeploy(program, io, setExitCode);
+  registerPromote(program, io, setExitCode);
+  registerStatus(program, io, setExitCode);
   return program;
 }
 

@@ -50,3 +50,27 @@ export function trustingNetworkClient(ca: string): INetworkModule {
     sendPostRequestAsync: (url, options) => send('POST', url, options?.headers, options?.body),
   };
 }
+
+/** An HTTPS front for an HTTP server (the Dataverse emulator), so the org URL is https://127.0.0.1:<port>. */
+export async function httpsFront(target: string, tls: TestTls): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { createServer } = await import('node:https');
+  const { request: httpRequest } = await import('node:http');
+  const server = createServer({ key: tls.key, cert: tls.cert }, (incoming, outgoing) => {
+    const forwarded = httpRequest(`${target}${incoming.url ?? '/'}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(outgoing);
+    });
+    forwarded.on('error', () => outgoing.destroy());
+    incoming.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
