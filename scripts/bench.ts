@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { buildFlows, withFlows } from '../flows/index.js';
 import { validateFlowDocument } from '../flows/validate/index.js';
 import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/bench.js';
 import { readZip } from '../core/io/zip.js';
+import { checkSolutionZip, isBlocking } from '../packaging/check/check-solution.js';
 import { formatDuration } from '../core/duration.js';
 
 /**
@@ -121,6 +123,10 @@ async function main(): Promise<void> {
     [pcfRow()],
   );
 
+  console.log('');
+  progress('check accuracy: the corpus of real exports and the mutation catalogue');
+  printTable(['check accuracy', 'measured', 'goal'], await checkAccuracyRows());
+
   const [built] = buildPackages(base, ['managed']);
   const input = { entries: readZip(built!.bytes, built!.fileName), label: built!.fileName, model: base };
   console.log('');
@@ -168,6 +174,61 @@ function pcfRow(): string[] {
     kb(gzipSync(bundle).length),
     `${((bundle.length / (385 * 1024)) * 100).toFixed(1)} %`,
   ];
+}
+
+/** The real exports `check` must accept (../shared, beside the project) and the test files of the mutation catalogue. */
+const CORPUS = projectFile('..', 'shared', 'fixtures', 'real-solutions-corpus');
+const MUTATION_CATALOGUE = [
+  'test/check/mutations.test.ts',
+  'test/check/form-diff.test.ts',
+  'test/check/dependencies.test.ts',
+  'test/check/previous.test.ts',
+  'test/build/check-our-build.test.ts',
+  'test/pcf/packaging.test.ts',
+];
+
+/**
+ * False positives: corpus exports (each imported into a real org) on which `check` reports Critical or High.
+ * False negatives: tests of the mutation catalogue that fail, i.e. a defect planted in a real export or in our
+ * build that `check` does not report with the expected rule and severity (run with jest, as `npm test` does).
+ */
+async function checkAccuracyRows(): Promise<string[][]> {
+  const rows: string[][] = [];
+  if (existsSync(CORPUS)) {
+    const zips = readdirSync(CORPUS).filter((name) => name.endsWith('.zip'));
+    let flagged = 0;
+    let findings = 0;
+    for (const zip of zips) {
+      const blocking = (await checkSolutionZip(readFileSync(path.join(CORPUS, zip)), zip)).filter(isBlocking);
+      findings += blocking.length;
+      if (blocking.length > 0) flagged += 1;
+    }
+    rows.push(['false positives: real exports with a Critical/High finding', `${flagged} of ${zips.length} (${findings} findings)`, '0']);
+  } else {
+    rows.push(['false positives: real exports with a Critical/High finding', '../shared missing: not measured', '0']);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'cosell-bench-'));
+  try {
+    const output = path.join(dir, 'jest.json');
+    spawnSync(
+      process.execPath,
+      ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...MUTATION_CATALOGUE, '--json', '--outputFile', output, '--silent'],
+      { cwd: projectFile(), env: { ...process.env, COSELL_REQUIRE_SHARED: existsSync(CORPUS) ? '1' : '' }, encoding: 'utf8' },
+    );
+    const report = existsSync(output)
+      ? (JSON.parse(readFileSync(output, 'utf8')) as { numTotalTests: number; numFailedTests: number; numPendingTests: number })
+      : undefined;
+    rows.push([
+      'false negatives: mutation-catalogue tests failing',
+      report
+        ? `${report.numFailedTests} of ${report.numTotalTests}${report.numPendingTests > 0 ? ` (${report.numPendingTests} skipped)` : ''}`
+        : 'jest did not run',
+      '0',
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
 }
 
 function printTable(header: string[], rows: string[][]): void {
