@@ -66,7 +66,7 @@ export class DataverseEmulator {
   /** Throttling, server errors and latency of Web API requests, over virtual time or by count: CONTRACT.md section F. */
   readonly faults: DataverseFaults;
   private readonly closes: OpportunityCloseRecord[] = [];
-  /** Requests received so far: a write waits for a turn of the event loop with none arriving (see `writeWindow`). */
+  /** Requests received so far: a write waits until none arrived for a while (see `writeWindow`). */
   private arrivals = 0;
   private readonly clock: Clock;
   private readonly store: RowStore;
@@ -272,17 +272,19 @@ export class DataverseEmulator {
 }
 
 /**
- * The window between a write's checks and its commit: the write waits until a turn of the event loop passes with no
- * new request arriving. Requests sent together (two flow runs at the same virtual instant) are then all in flight at
+ * The window between a write's checks and its commit: the write waits until WRITE_WINDOW_MS pass with no new request
+ * arriving. Requests sent together (two flow runs at the same virtual instant) are then all in flight at
  * once, and an upsert that found no row collides with the one that created it meanwhile, as in Dataverse.
  */
 async function quiescence(arrivals: () => number): Promise<void> {
   for (let turns = 0; turns < MAX_WINDOW_TURNS; turns += 1) {
     const before = arrivals();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setTimeout(resolve, WRITE_WINDOW_MS));
     if (arrivals() === before) return;
   }
 }
+/** Real milliseconds a write waits with no new request arriving (long enough for a second connection to open on 127.0.0.1). */
+const WRITE_WINDOW_MS = 5;
 const MAX_WINDOW_TURNS = 20;
 
 /** Writes the answer; resolves once it is sent (or the connection closed), when the triggers it caused may run. */
