@@ -10,6 +10,21 @@ const ReferralStatus = ['None', 'New', 'Active', 'Closed'] as const;
 const ReferralSubstatus = ['None', 'Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'] as const;
 const ReferralType = ['Independent', 'Shared'] as const;
 const ReferralQualification = ['None', 'Direct', 'MarketingQualified', 'SalesQualified'] as const;
+/**
+ * The attribute values of `details.requirements.additionalRequirements.attributes[].id` that public sources
+ * name: the connector swagger's assistanceRequestCode enum (the help codes) and the REST create example's
+ * `HaveNotDecided`. That the service refuses any other value is our inference (CONTRACT.md).
+ */
+const ReferralAttributeId = [
+  'Unknown',
+  'GeneralOrOther',
+  'CustomerTechnicalArchitecture',
+  'ProofOfConceptOrDemo',
+  'QuotesOrLicensing',
+  'PostSalesCustomerSuccess',
+  'WorkloadSpecificValueProposition',
+  'HaveNotDecided',
+] as const;
 
 type Status = (typeof ReferralStatus)[number];
 type Substatus = (typeof ReferralSubstatus)[number];
@@ -137,6 +152,22 @@ function checkDetails(details: JsonObject): void {
   if (present(closing) && (typeof closing !== 'string' || Number.isNaN(parseDateTime(closing)))) {
     throw invalid(`details.closingDateTime must be a UTC date-time; got ${JSON.stringify(closing)}`, 'details.closingDateTime');
   }
+  checkAttributes(details.requirements);
+}
+
+/** `requirements.additionalRequirements.attributes`: an array of `{id, type}` whose ids are known values. */
+function checkAttributes(requirements: unknown): void {
+  const additional = isObject(requirements) ? requirements.additionalRequirements : undefined;
+  const attributes = isObject(additional) ? additional.attributes : undefined;
+  if (!present(attributes)) return;
+  const target = 'details.requirements.additionalRequirements.attributes';
+  if (!Array.isArray(attributes)) throw invalid(`${target} must be an array`, target);
+  attributes.forEach((attribute, index) => {
+    if (!isObject(attribute) || typeof attribute.id !== 'string' || typeof attribute.type !== 'string') {
+      throw invalid(`${target}[${index}] must be an object with string id and type`, `${target}[${index}]`);
+    }
+    checkEnum(attribute.id, ReferralAttributeId, `${target}[${index}].id`);
+  });
 }
 
 /** Checks a status/substatus change against the transition table and terminal states. */

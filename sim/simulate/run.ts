@@ -49,6 +49,11 @@ export async function runScenario(
   try {
     await simulation.runManual('Partner Center Webhook Registration', { text: simulation.webhookUrl, boolean: true });
     expectations = await scenario.run(simulation, world);
+    expectations.push({
+      description: 'every connector parameter the flows pass is one its connector declares (the platform drops the others)',
+      pass: simulation.droppedParameters.length === 0,
+      actual: simulation.droppedParameters.join('; '),
+    });
   } catch (caught) {
     error = caught instanceof Error ? `${caught.message}` : String(caught);
   } finally {

@@ -118,7 +118,11 @@ export const SCENARIOS: readonly Scenario[] = [
       const opportunity = await markForSync(sim, world, id);
       const referralId = display(opportunity[world.column('ReferralIdentifier')] ?? '');
       const referral = sim.partnerCenter.referral(referralId);
-      const details = (referral?.details ?? {}) as { requirements?: { solutions?: Row[] }; dealValue?: number };
+      const details = (referral?.details ?? {}) as {
+        requirements?: { solutions?: Row[]; additionalRequirements?: { attributes?: Row[] } };
+        dealValue?: number;
+      };
+      const help = (details.requirements?.additionalRequirements?.attributes ?? []).map((attribute) => attribute.id);
       const team = ((referral?.customerProfile ?? {}) as { team?: Row[] }).team ?? [];
       return [
         expectation('a referral exists in Partner Center', referral !== undefined, referralId),
@@ -129,6 +133,8 @@ export const SCENARIOS: readonly Scenario[] = [
           details.requirements,
         ),
         expectation('it carries the customer contact', team[0]?.lastName === "O'Brien", team),
+        // Partner Center's code (the connector swagger's assistanceRequestCode), not the column's option value.
+        expectation('the help asked for travelled as its Partner Center code', help.join() === 'ProofOfConceptOrDemo', help),
         expectation('the deal value travelled', details.dealValue === 250000, details.dealValue),
         expectation(
           'the opportunity name is marked ✔ and keeps its text',

@@ -48,6 +48,11 @@ export class Simulation {
   readonly runtime: FlowRuntime;
   readonly flows: PackagedFlow[];
   readonly connectorCalls: ConnectorCall[] = [];
+  /**
+   * Parameters the flows passed that their connector does not declare (`<api> <operation> <key>`): the platform
+   * has nowhere to send them, so what they were meant to do silently does not happen.
+   */
+  readonly droppedParameters: string[] = [];
   private endpoint: HttpEndpoint | undefined;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly failures: unknown[] = [];
@@ -59,7 +64,7 @@ export class Simulation {
     this.runtime = new FlowRuntime({
       clock: this.clock,
       environmentVariables: { ...environmentValuesFromZip(options.entries, options.label), ...options.environment },
-      connectors: connectorRouter(this.clock, this.dataverse, this.partnerCenter, this.connectorCalls),
+      connectors: connectorRouter(this.clock, this.dataverse, this.partnerCenter, this.connectorCalls, this.droppedParameters),
     });
     this.flows = flowsFromZip(options.entries, options.label);
   }
@@ -159,9 +164,14 @@ function connectorRouter(
   dataverse: DataverseEmulator,
   partnerCenter: PartnerCenterEmulator,
   calls: ConnectorCall[],
+  dropped: string[],
 ): ConnectorRouter {
-  const toDataverse = dataverseConnector(dataverse);
-  const toPartnerCenter = partnerCenterConnector(partnerCenter);
+  const onUndeclaredParameter = (apiName: string, operationId: string, key: string): void => {
+    const entry = `${apiName} ${operationId} ${key}`;
+    if (!dropped.includes(entry)) dropped.push(entry);
+  };
+  const toDataverse = dataverseConnector(dataverse, { onUndeclaredParameter });
+  const toPartnerCenter = partnerCenterConnector(partnerCenter, { onUndeclaredParameter });
   return {
     call: async (request) => {
       const isDataverse = request.apiName === DATAVERSE_API;
