@@ -219,6 +219,17 @@ describeWithShared('check: a node new to a diff without solutionaction="Added" i
     expect(findings[0]?.message).toContain('controlDescription for');
   });
 
+  test('a diff that loses every solutionaction becomes a whole copy of the Sales form → form-full-copy-of-other / High', async () => {
+    // Ours without the PCF control: the tab was its only marked node.
+    const entries = generatePackage(defaultModel(), 'managed');
+    const whole = replaceIn(entries, 'customizations.xml', 'expanded="true" solutionaction="Added">', 'expanded="true">');
+    expect(summary(blocking(await check(whole)))).toEqual(['form-full-copy-of-other/High']);
+    // Hackathon28092023 with every solutionaction of its form removed (it declares the form as Sales').
+    const hackathon = corpusEntries(HACKATHON);
+    const stripped = replaceIn(hackathon, 'customizations.xml', / solutionaction="(Added|Modified)"/g, '');
+    expect(summary(blocking(await check(stripped)))).toContain('form-full-copy-of-other/High');
+  });
+
   test('a real diff whose new cells lose their Added is caught (CRMP2C, cells bound to its msdynce_ columns)', async () => {
     const entries = corpusEntries(CRMP2C);
     expect(summary(blocking(await check(entries)))).toEqual([]);

@@ -10,7 +10,7 @@ import {
   type SolutionPackage,
 } from '../../../core/package/reader.js';
 import type { XElement } from '../../../core/xml/tree.js';
-import { PLATFORM_TABLES } from '../../../solution/sales.js';
+import { PLATFORM_TABLES, SALES_HUB_OPPORTUNITY_FORM } from '../../../solution/sales.js';
 import type { Finding } from '../types.js';
 import { finding, lower, type RuleContext } from './common.js';
 
@@ -24,6 +24,8 @@ const SOLUTION_ACTION = 'solutionaction';
  * - a table the package extends as a shell (root type 1, behavior 2): `<Required type="1" schemaName=…>`;
  * - a form it changes as a diff (solutionaction in its FormXml): `<Required type="60" id=…>`;
  * - a column of such a table that a node it adds to a form binds: `<Required type="2" schemaName=… parentSchemaName=…>`.
+ *
+ * A form of another solution written whole instead of as a diff is High `form-full-copy-of-other`.
  *
  * Components of the package's own prefix are skipped (another solution of the same publisher; not Sales').
  * Medium, not High: the import succeeds whenever the target has the component, and real exports import without
@@ -64,7 +66,11 @@ export function checkDependencies({ pkg }: RuleContext): Finding[] {
 
   for (const entity of pkg.customizations.entities) {
     for (const form of entity.forms) {
-      if (!form.form || !isDiff(form.form) || !form.formId) continue;
+      if (!form.form || !form.formId) continue;
+      if (!isDiff(form.form)) {
+        findings.push(...fullCopyOfOthersForm(entity, form, declared));
+        continue;
+      }
       const id = normalizeGuid(form.formId);
       if (!declared(ComponentType.SystemForm, (node) => normalizeGuid(node.attrs.id ?? '') === id)) {
         findings.push(
@@ -84,6 +90,36 @@ export function checkDependencies({ pkg }: RuleContext): Finding[] {
     }
   }
   return findings;
+}
+
+/**
+ * A form the package declares as another solution's (`<Required type="60">`), or the Sales Hub opportunity
+ * form, written as whole FormXml (no solutionaction): the package would carry a full copy of a form it does
+ * not own, which replaces that form's layout instead of merging into it (D4: ship a diff). In the corpus, all
+ * 5 forms declared as Required type 60 and present in customizations.xml are diffs (Hackathon28092023,
+ * SalesHub_Customization ×2, SidePaneAgentSample ×2).
+ */
+function fullCopyOfOthersForm(
+  entity: EntityNode,
+  form: FormNode,
+  declared: (type: number, match: (node: XElement) => boolean) => boolean,
+): Finding[] {
+  const id = normalizeGuid(form.formId ?? '');
+  const others =
+    id === SALES_HUB_OPPORTUNITY_FORM.id || declared(ComponentType.SystemForm, (node) => normalizeGuid(node.attrs.id ?? '') === id);
+  if (!others) return [];
+  return [
+    finding(
+      'High',
+      'form-full-copy-of-other',
+      `${entity.name} form ${form.formId ?? ''} belongs to another solution but is written as a whole form (no solutionaction): the import would replace its layout instead of merging into it`,
+      {
+        entry: CUSTOMIZATIONS_XML,
+        where: form.form ?? form.systemform,
+        fix: 'write only what the package adds, marked solutionaction="Added" (a diff), as Dataverse exports changes to another solution\'s form',
+      },
+    ),
+  ];
 }
 
 /** Columns of the extended table bound by nodes the diff adds, that the package neither defines nor declares. */
