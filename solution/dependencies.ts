@@ -1,6 +1,7 @@
 import { ComponentType } from '../core/package/component-types.js';
 import type { OpportunityForm, SolutionModel } from './model.js';
 import {
+  APP_TABLES,
   NEW_MAIN_FORM_OVERVIEW_COLUMNS,
   SALES_HUB_OPPORTUNITY_FORM,
   SALES_OPPORTUNITY,
@@ -43,7 +44,8 @@ const FLOW_COLUMNS = ['parentaccountid', 'parentcontactid', 'estimatedvalue', 'e
 const mentions = (text: string, column: string): boolean => new RegExp(`(?<![A-Za-z0-9_])_?${column}(_value)?(?![A-Za-z0-9_])`).test(text);
 
 /**
- * What the package requires from Dynamics 365 Sales: `opportunity` (the table it extends), the Sales Hub
+ * What the package requires from Dynamics 365 Sales: `opportunity` (the table it extends; and each flow that
+ * reads or writes it, as does `lead` for the flow that creates leads), the Sales Hub
  * opportunity form when the section is a diff of it, and each Sales column the form binds or a flow names,
  * once per component of ours that needs it. Sorted as exports sort them: by type, then name.
  */
@@ -92,21 +94,31 @@ export function salesDependencies(model: SolutionModel): MissingDependency[] {
   }
   for (const flow of model.flows) {
     const text = JSON.stringify(flow.document);
+    const flowDependent: DependencyComponent = { type: ComponentType.Workflow, displayName: flow.name, id: `{${flow.id}}` };
+    for (const table of APP_TABLES.filter((candidate) => entitySetsOf(text).has(candidate.entitySet))) {
+      dependencies.push({
+        required: { type: ComponentType.Entity, schemaName: table.logicalName, displayName: table.displayName, solution: table.solution },
+        dependent: flowDependent,
+      });
+    }
     for (const name of FLOW_COLUMNS.filter((candidate) => mentions(text, candidate))) {
       columnDependencies.push({
         required: column(name),
-        dependent: { type: ComponentType.Workflow, displayName: flow.name, id: `{${flow.id}}` },
+        dependent: flowDependent,
       });
     }
   }
-  const byColumn = (a: MissingDependency, b: MissingDependency): number =>
+  const byName = (a: MissingDependency, b: MissingDependency): number =>
     (a.required.schemaName ?? '').localeCompare(b.required.schemaName ?? '') || a.dependent.type - b.dependent.type;
-  // Exports list type 1, then 2, then 60.
-  const [tables, forms] = [
-    dependencies.filter((d) => d.required.type === ComponentType.Entity),
-    dependencies.filter((d) => d.required.type !== ComponentType.Entity),
-  ];
-  return [...tables, ...columnDependencies.sort(byColumn), ...forms];
+  // Exports list type 1, then 2, then 60, each by name.
+  const tables = dependencies.filter((dependency) => dependency.required.type === ComponentType.Entity);
+  const forms = dependencies.filter((dependency) => dependency.required.type !== ComponentType.Entity);
+  return [...tables.sort(byName), ...columnDependencies.sort(byName), ...forms];
+}
+
+/** The entity set names a flow definition's Dataverse actions name (`"entityName":"leads"`). */
+export function entitySetsOf(flowJson: string): Set<string> {
+  return new Set([...flowJson.matchAll(/"entityName":\s*"([A-Za-z0-9_]+)"/g)].map((match) => match[1]!.toLowerCase()));
 }
 
 /** The Sales columns a form of ours shows or binds: the new main form's overview fields, the control's lookups. */

@@ -16,6 +16,21 @@ export const SALES_SOLUTION = 'msdynce_Sales (9.0.4.0076)';
 /** The table the package extends, owned by Sales. */
 export const SALES_OPPORTUNITY = { logicalName: 'opportunity', displayName: 'Opportunity' } as const;
 
+/**
+ * Tables of Dynamics 365 apps the flows read or write, by the entity set name their Dataverse actions use
+ * (`entityName`), with the solution real exports name as their owner (`lead`: SalesHub_Customization_1_0_0_1 of the
+ * corpus declares `<Required type="1" schemaName="lead" displayName="Lead" solution="msdynce_LeadManagement (9.0.4.0066)">`).
+ */
+export const APP_TABLES: ReadonlyArray<{ logicalName: string; entitySet: string; displayName: string; solution: string }> = [
+  { logicalName: 'lead', entitySet: 'leads', displayName: 'Lead', solution: 'msdynce_LeadManagement (9.0.4.0066)' },
+  {
+    logicalName: SALES_OPPORTUNITY.logicalName,
+    entitySet: 'opportunities',
+    displayName: SALES_OPPORTUNITY.displayName,
+    solution: SALES_SOLUTION,
+  },
+];
+
 /** Sales-owned opportunity columns the package reads or binds, with Sales' display names. */
 export const SALES_OPPORTUNITY_COLUMNS: Readonly<Record<string, string>> = {
   name: 'Topic',

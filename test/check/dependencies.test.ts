@@ -36,6 +36,7 @@ describe('MissingDependencies of our build', () => {
     const required = xpathAttributes(xml, REQUIRED);
     const key = (attributes: Record<string, string>) => `${attributes.type} ${attributes.schemaName ?? attributes.id}`;
     expect([...new Set(required.map(key))]).toEqual([
+      '1 lead',
       '1 opportunity',
       '2 estimatedclosedate',
       '2 estimatedvalue',
@@ -43,13 +44,15 @@ describe('MissingDependencies of our build', () => {
       '2 parentcontactid',
       '60 {a837e4a7-01b8-4f82-a475-be9abd67e667}',
     ]);
-    expect(required[0]).toEqual({
+    expect(required[0]).toEqual({ type: '1', schemaName: 'lead', displayName: 'Lead', solution: 'msdynce_LeadManagement (9.0.4.0066)' });
+    expect(required.find((attributes) => attributes.schemaName === 'opportunity')).toEqual({
       type: '1',
       schemaName: 'opportunity',
       displayName: 'Opportunity',
       solution: 'msdynce_Sales (9.0.4.0076)',
     });
-    expect(xpathAttributes(xml, DEPENDENT)[0]).toEqual({ type: '1', schemaName: 'opportunity', displayName: 'Opportunity' });
+    // The shell depends on opportunity, and so does each flow that reads or writes opportunities.
+    expect(xpathAttributes(xml, DEPENDENT)).toContainEqual({ type: '1', schemaName: 'opportunity', displayName: 'Opportunity' });
     // Every column's dependents are the flows that name it.
     expect(xpathAttributes(xml, DEPENDENT).filter((dependent) => dependent.type === '29').length).toBeGreaterThanOrEqual(4);
   });
@@ -75,10 +78,10 @@ describe('MissingDependencies of our build', () => {
 });
 
 describeWithShared('MissingDependencies have the shape of real exports', () => {
-  test('each Required we write is, attribute for attribute, one that Hackathon28092023 (a Sales Hub form diff) writes', async () => {
+  test('each Required we write is, attribute for attribute, one that Hackathon28092023 (a Sales Hub form diff) or SalesHub_Customization (lead) writes', async () => {
     const ours = xpathAttributes(textOf(generatePackage(withFlows(await withControl()), 'managed'), 'solution.xml'), REQUIRED);
-    const theirs = xpathAttributes(textOf(corpusEntries(HACKATHON), 'solution.xml'), REQUIRED).map((attributes) =>
-      JSON.stringify(attributes),
+    const theirs = [HACKATHON, 'SalesHub_Customization_1_0_0_1.zip'].flatMap((zip) =>
+      xpathAttributes(textOf(corpusEntries(zip), 'solution.xml'), REQUIRED).map((attributes) => JSON.stringify(attributes)),
     );
     expect(ours.length).toBeGreaterThan(5);
     expect(ours.map((attributes) => JSON.stringify(attributes)).filter((attributes) => !theirs.includes(attributes))).toEqual([]);
@@ -98,11 +101,16 @@ describeWithShared('check: dependency-undeclared (Medium)', () => {
   test('our build declares everything: no finding; dropping the opportunity declaration is caught', async () => {
     const entries = generatePackage(withFlows(defaultModel()), 'managed');
     expect(await check(entries)).toEqual([]);
-    const dropped = replaceIn(entries, 'solution.xml', /<MissingDependency>\s*<Required type="1"[^]*?<\/MissingDependency>/, '');
+    const dropped = replaceIn(
+      entries,
+      'solution.xml',
+      /<MissingDependency>\s*<Required type="1" schemaName="opportunity"[^]*?<\/MissingDependency>/g,
+      '',
+    );
     const findings = findingsOf(await check(dropped), 'dependency-undeclared', 'Medium');
-    expect(findings.map((f) => f.message)).toEqual([
+    expect(findings.map((f) => f.message)).toContain(
       'the package extends table opportunity of another solution but does not declare it in MissingDependencies',
-    ]);
+    );
   });
 
   test('dropping the form declaration, or a bound column declaration, is caught', async () => {
@@ -119,6 +127,22 @@ describeWithShared('check: dependency-undeclared (Medium)', () => {
     const findings = findingsOf(await check(noColumn), 'dependency-undeclared', 'Medium');
     expect(findings).toHaveLength(1);
     expect(findings[0]?.message).toContain('binds column parentcontactid of Opportunity');
+  });
+
+  test('dropping the lead declaration (the flow that creates leads) is caught', async () => {
+    const entries = generatePackage(withFlows(defaultModel()), 'managed');
+    const noLead = replaceIn(
+      entries,
+      'solution.xml',
+      /<MissingDependency>\s*<Required type="1" schemaName="lead"[^]*?<\/MissingDependency>/g,
+      '',
+    );
+    const findings = findingsOf(await check(noLead), 'dependency-undeclared', 'Medium');
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        'reads or writes leads (table lead of msdynce_LeadManagement (9.0.4.0066)), which MissingDependencies does not declare',
+      ),
+    ]);
   });
 
   test('a platform table (Contoso_sample extends account) needs no declaration', async () => {

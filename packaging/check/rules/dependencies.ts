@@ -10,7 +10,8 @@ import {
   type SolutionPackage,
 } from '../../../core/package/reader.js';
 import type { XElement } from '../../../core/xml/tree.js';
-import { PLATFORM_TABLES, SALES_HUB_OPPORTUNITY_FORM } from '../../../solution/sales.js';
+import { entitySetsOf } from '../../../solution/dependencies.js';
+import { APP_TABLES, PLATFORM_TABLES, SALES_HUB_OPPORTUNITY_FORM } from '../../../solution/sales.js';
 import type { Finding } from '../types.js';
 import { finding, lower, type RuleContext } from './common.js';
 
@@ -63,6 +64,8 @@ export function checkDependencies({ pkg }: RuleContext): Finding[] {
       ),
     );
   }
+
+  findings.push(...undeclaredFlowTables(pkg, declared));
 
   for (const entity of pkg.customizations.entities) {
     for (const form of entity.forms) {
@@ -120,6 +123,38 @@ function fullCopyOfOthersForm(
       },
     ),
   ];
+}
+
+/**
+ * A table of a Dynamics 365 app (APP_TABLES: lead, opportunity) that a cloud flow's Dataverse action names by
+ * its entity set, when the package neither defines it nor declares it. Other entity sets are not judged (a
+ * platform table, or one we cannot name the owner of).
+ */
+function undeclaredFlowTables(pkg: SolutionPackage, declared: (type: number, match: (node: XElement) => boolean) => boolean): Finding[] {
+  const defined = new Set((pkg.customizations?.entities ?? []).filter((entity) => entity.info).map((entity) => lower(entity.name)));
+  const findings: Finding[] = [];
+  for (const entry of pkg.entries.filter((candidate) => /^Workflows\/[^/]+\.json$/i.test(candidate.name))) {
+    const sets = entitySetsOf(new TextDecoder().decode(entry.data));
+    for (const table of APP_TABLES.filter((candidate) => sets.has(candidate.entitySet))) {
+      if (
+        defined.has(table.logicalName) ||
+        declared(ComponentType.Entity, (node) => lower(node.attrs.schemaName ?? '') === table.logicalName)
+      )
+        continue;
+      findings.push(
+        finding(
+          'Medium',
+          'dependency-undeclared',
+          `flow ${entry.name} reads or writes ${table.entitySet} (table ${table.logicalName} of ${table.solution}), which MissingDependencies does not declare`,
+          {
+            entry: SOLUTION_XML,
+            fix: `add <MissingDependency><Required type="1" schemaName="${table.logicalName}" displayName="${table.displayName}" solution="${table.solution}" /><Dependent type="29" … /></MissingDependency>`,
+          },
+        ),
+      );
+    }
+  }
+  return findings;
 }
 
 /** Columns of the extended table bound by nodes the diff adds, that the package neither defines nor declares. */
