@@ -227,7 +227,7 @@ function validationRules({ opportunity, accountId, contacts, country, help, curr
 }
 
 function createReferral(referralFlow: ReferralFlow, valid: Container, sources: ReferralSources): void {
-  const { ctx, flow, pc } = referralFlow;
+  const { ctx, flow, pc, opportunityId } = referralFlow;
   valid.add(
     'Customer_team',
     select(
@@ -248,10 +248,28 @@ function createReferral(referralFlow: ReferralFlow, valid: Container, sources: R
     compose(helpAttributes(choiceOf(ctx.model, 'HowCanMicrosoftHelp'), sources.help), "Partner Center's codes for the selected options"),
   );
   const referralBody = newReferral(referralFlow, sources);
-  valid.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
-    call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
-    call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
-  });
+  // The create is never retried blindly (a time-out after Partner Center committed it would make a second
+  // referral): the referral this opportunity already has in Partner Center, if any, is found by its
+  // externalReferenceId first, so running this flow again after such a time-out adopts it instead.
+  valid.add(
+    'Find_existing_referral',
+    partnerCenter.listReferrals(pc, { filter: concat("externalReferenceId eq '", call('string', opportunityId), "'"), top: 1 }),
+  );
+  const existing = call('coalesce', body('Find_existing_referral').get('value'), emptyArray());
+  valid.condition(
+    'If_the_referral_exists',
+    'A referral made by an earlier run that timed out after Partner Center committed it',
+    call('greater', call('length', existing), 0),
+    (found) => {
+      found.add('Adopt_referral', setVariable('Referral', call('first', existing)));
+    },
+    (none) => {
+      none.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
+        call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
+        call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
+      });
+    },
+  );
 }
 
 /** The body of CreateReferral, from the sources and the Customer_team, Solutions and Help_requested selects. */

@@ -9,6 +9,8 @@ import { CreateOrGetDetailsInput, RecordType } from './create-or-get-details.js'
 
 /** Partner Center's referral type of a co-sell (shared) referral. */
 const SHARED = 'Shared';
+/** The direction of a referral the partner created (ours: Create Co-sell Referral sets externalReferenceId). */
+const OUTGOING = 'Outgoing';
 
 /**
  * The inbound path both the webhook flow and the reconciliation run for one referral id: re-read the
@@ -33,6 +35,7 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
     'Co-sell referrals always; other referrals only when Sync only co-sell opportunities is No',
     or(isCoSell, not(syncOnlyCoSell)),
     (wanted) => {
+      claimOurOwnReferral(wanted, ctx, dv, referral, name);
       const existing = wanted.add(
         name('Find_synced_opportunity'),
         dataverse.listRows(dv, {
@@ -73,6 +76,51 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
       skip.add(
         name('Not_a_co_sell_referral'),
         compose(concat('Referral ', referral.get('id'), ' is not co-sell; Sync only co-sell opportunities is Yes')),
+      );
+    },
+  );
+}
+
+/**
+ * A referral this sync created carries its opportunity's id as externalReferenceId. When its event arrives
+ * before the id was written back (the create's answer was lost, or is still on its way), the opportunity
+ * has no Referral Identifier yet: write it there first, so the upsert by that key updates the opportunity
+ * instead of creating a second one. Only an outgoing referral whose externalReferenceId has a GUID's shape
+ * is looked up (any other text would not be a valid OData GUID literal).
+ */
+function claimOurOwnReferral(container: Container, ctx: FlowContext, dv: string, referral: Expr, name: (base: string) => string): void {
+  const external = call('coalesce', referral.get('externalReferenceId'), '');
+  const looksOurs = and(
+    equals(referral.get('direction'), OUTGOING),
+    equals(call('length', external), 36),
+    equals(call('length', call('split', external, '-')), 5),
+  );
+  container.condition(
+    name('If_we_created_the_referral'),
+    'An outgoing referral whose externalReferenceId is an opportunity id',
+    looksOurs,
+    (ours) => {
+      const found = ours.add(
+        name('Find_opportunity_we_shared'),
+        dataverse.listRows(dv, {
+          entitySet: EntitySet.opportunity,
+          top: 1,
+          select: ['opportunityid'],
+          filter: concat('opportunityid eq ', external, ` and ${ctx.column('ReferralIdentifier')} eq null`).at,
+        }),
+      );
+      ours.condition(
+        name('If_its_id_is_not_written_back_yet'),
+        'The create has not recorded the referral on the opportunity',
+        not(empty(body(found).get('value'))),
+        (claim) => {
+          claim.add(
+            name('Claim_the_referral'),
+            dataverse.updateRow(dv, EntitySet.opportunity, call('first', body(found).get('value')).get('opportunityid'), {
+              [ctx.column('ReferralIdentifier')]: referral.get('id'),
+            }),
+          );
+        },
       );
     },
   );

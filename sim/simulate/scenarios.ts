@@ -376,17 +376,64 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'create-times-out-after-commit',
-    title: 'Partner Center commits a new referral, then the gateway times out → one referral, not two; the failure is in Audit',
+    title:
+      'Partner Center commits a new referral, then the gateway times out → one referral, not two; its webhook puts it on the opportunity',
     async run(sim, world) {
       sim.partnerCenter.faults.add({ operation: 'CreateReferral', status: 504, afterCommit: true, times: 1 });
       const id = sellerOpportunity(sim, world, { name: 'Timed-out deal' });
       const opportunity = await markForSync(sim, world, id);
       const created = sim.partnerCenter.referrals().filter((referral) => referral.externalReferenceId === id);
       const audit = display(opportunity[world.column('Audit')] ?? '');
+      // Its referral-created webhook finds the opportunity by externalReferenceId and writes the id there; a seller
+      // retrying as Audit suggests (Sync off and on) then creates nothing. Had the webhook been lost, the create flow
+      // would find the referral by its externalReferenceId and adopt it.
+      sim.dataverse.userUpdate('opportunities', id, { [world.column('SyncWithPartnerCenter')]: false });
+      await sim.settle();
+      const retried = await markForSync(sim, world, id);
+      const after = sim.partnerCenter.referrals().filter((referral) => referral.externalReferenceId === id);
       return [
         expectation('Partner Center holds exactly one referral for the opportunity', created.length === 1, created.length),
         expectation('Audit records that the referral was not created', audit.includes('Referral not created'), audit),
-        expectation('the name is marked ✘', opportunity.name === '✘ Timed-out deal', opportunity.name),
+        expectation(
+          'the name is not left marked ✘: the webhook synced the opportunity after all',
+          opportunity.name === 'Timed-out deal',
+          opportunity.name,
+        ),
+        expectation('after the retry there is still one referral', after.length === 1, after.length),
+        expectation(
+          'the retry adopted it: the opportunity holds its id',
+          retried[world.column('ReferralIdentifier')] === created[0]?.id,
+          retried[world.column('ReferralIdentifier')],
+        ),
+        expectation(
+          'Dynamics holds one opportunity for it, not a second one made from its webhook',
+          sim.dataverse.rows('opportunities').filter((row) => row[world.column('ReferralIdentifier')] === created[0]?.id).length === 1,
+          sim.dataverse.rows('opportunities').map((row) => row.name),
+        ),
+      ];
+    },
+  },
+  {
+    name: 'create-times-out-webhook-lost',
+    title: 'The create times out after commit and its webhook is lost → the seller retries, and the flow adopts the referral',
+    async run(sim, world) {
+      sim.partnerCenter.faults.add({ operation: 'CreateReferral', status: 504, afterCommit: true, times: 1 });
+      sim.partnerCenter.faults.dropDeliveries(1);
+      const id = sellerOpportunity(sim, world, { name: 'Lost answer' });
+      const failed = await markForSync(sim, world, id);
+      sim.dataverse.userUpdate('opportunities', id, { [world.column('SyncWithPartnerCenter')]: false });
+      await sim.settle();
+      const retried = await markForSync(sim, world, id);
+      const referrals = sim.partnerCenter.referrals().filter((referral) => referral.externalReferenceId === id);
+      return [
+        expectation('the first attempt left the opportunity without a referral, marked ✘', failed.name === '✘ Lost answer', failed.name),
+        expectation('Partner Center still holds exactly one referral for it', referrals.length === 1, referrals.length),
+        expectation(
+          'the retry adopted that referral',
+          retried[world.column('ReferralIdentifier')] === referrals[0]?.id,
+          retried[world.column('ReferralIdentifier')],
+        ),
+        expectation('and marked the name ✔', retried.name === '✔ Lost answer', retried.name),
       ];
     },
   },

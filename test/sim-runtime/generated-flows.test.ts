@@ -219,15 +219,20 @@ describe('generated flows run as is', () => {
       row: { opportunityid: OPPORTUNITY_ID, pcs_syncwithpartnercenter: true },
     };
 
+    /** Partner Center has no referral with this opportunity as its externalReferenceId yet. */
+    const noReferralYet = { GetAllReferrals: () => ok({ value: [] }) };
+
     test('a valid opportunity reaches Create_Microsoft_referral and writes the referral back', async () => {
-      const { runtime, connectors } = setup();
+      const { runtime, connectors } = setup({ partnerCenter: noReferralYet });
       const parent = await runtime.runRowTrigger(flowNamed('Dynamics 365 Opportunity to Partner Center').id, change);
       const child = runOf(runtime, 'Create Co-sell Referral');
       expectExecutable(parent);
       expectExecutable(child);
       expect(parent.status).toBe('Succeeded');
       expect(child.status).toBe('Succeeded');
-      expect(action(child, 'Synchronizing_referrals/If_valid/Call_Partner_Center/Create_Microsoft_referral').status).toBe('Succeeded');
+      expect(
+        action(child, 'Synchronizing_referrals/If_valid/If_the_referral_exists/Call_Partner_Center/Create_Microsoft_referral').status,
+      ).toBe('Succeeded');
       const [create] = connectors.called('CreateReferral');
       expect(create).toMatchObject({ apiName: 'shared_partnercenterref', connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals' });
       expect((create!.parameters as Json).Referral).toMatchObject({
@@ -266,6 +271,22 @@ describe('generated flows run as is', () => {
       });
     });
 
+    test('a referral that already exists for the opportunity (a create that timed out after commit) is adopted, not created again', async () => {
+      const { runtime, connectors } = setup();
+      await runtime.runRowTrigger(flowNamed('Dynamics 365 Opportunity to Partner Center').id, change);
+      const child = runOf(runtime, 'Create Co-sell Referral');
+      expectExecutable(child);
+      expect(child.status).toBe('Succeeded');
+      expect(connectors.called('GetAllReferrals')[0]!.parameters).toEqual({
+        $filter: `externalReferenceId eq '${OPPORTUNITY_ID}'`,
+        $top: 1,
+      });
+      expect(connectors.called('CreateReferral')).toHaveLength(0);
+      expect(statuses(child)).toMatchObject({ 'Synchronizing_referrals/If_valid/If_the_referral_exists/Adopt_referral': 'Succeeded' });
+      const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
+      expect((write!.parameters as Json)['item/pcs_referralidentifier']).toBe(REFERRAL_ID);
+    });
+
     test('an invalid opportunity records the validation messages instead of calling Partner Center', async () => {
       const { runtime, connectors } = setup({
         rows: {
@@ -279,7 +300,7 @@ describe('generated flows run as is', () => {
       expectExecutable(child);
       expect(connectors.called('CreateReferral')).toHaveLength(0);
       expect(statuses(child)).toMatchObject({
-        'Synchronizing_referrals/If_valid/Call_Partner_Center/Create_Microsoft_referral': 'Skipped',
+        'Synchronizing_referrals/If_valid/If_the_referral_exists/Call_Partner_Center/Create_Microsoft_referral': 'Skipped',
         'Synchronizing_referrals/If_valid/Record_validation_errors': 'Succeeded',
         'If_referral_created/Write_failure_to_opportunity': 'Succeeded',
       });
@@ -301,6 +322,7 @@ describe('generated flows run as is', () => {
     test('a Partner Center error is caught by Catch_errors and written to the opportunity', async () => {
       const { runtime, connectors } = setup({
         partnerCenter: {
+          ...noReferralYet,
           CreateReferral: () => ({
             statusCode: 400,
             headers: {},

@@ -35,6 +35,8 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'checkmark-off': { writes: ['CreateReferral 201'] },
   // One POST only: a create is never retried, because the 504 came after Partner Center committed it.
   'create-times-out-after-commit': { writes: ['CreateReferral 504'] },
+  // The retry finds the committed referral by externalReferenceId: no second POST.
+  'create-times-out-webhook-lost': { writes: ['CreateReferral 504'] },
   'dropped-webhook-reconciled': { writes: [] },
   'unanswered-referral-expires': { writes: [] },
   // In end order: the unknown referral's run waits on its GET while the next forged request's run ends at once.
