@@ -14,8 +14,7 @@ import { entitySetsOf } from '../../../solution/dependencies.js';
 import { APP_TABLES, PLATFORM_TABLES, SALES_HUB_OPPORTUNITY_FORM } from '../../../solution/sales.js';
 import type { Finding } from '../types.js';
 import { finding, lower, type RuleContext } from './common.js';
-
-const SOLUTION_ACTION = 'solutionaction';
+import { hasSolutionAction, isAdded } from './forms.js';
 
 /**
  * What the package takes from the target org must be declared in `<MissingDependencies>` (so an org without
@@ -70,7 +69,7 @@ export function checkDependencies({ pkg }: RuleContext): Finding[] {
   for (const entity of pkg.customizations.entities) {
     for (const form of entity.forms) {
       if (!form.form || !form.formId) continue;
-      if (!isDiff(form.form)) {
+      if (!hasSolutionAction(form.form)) {
         findings.push(...fullCopyOfOthersForm(entity, form, declared));
         continue;
       }
@@ -168,12 +167,12 @@ function undeclaredColumns(
   const defined = new Set(entity.attributes.map((attribute) => lower(attribute.logicalName)));
   const table = lower(entity.name);
   const columns = new Set<string>();
-  for (const control of formElements(form, 'control').filter(insideAdded)) {
+  for (const control of formElements(form, 'control').filter(isAdded)) {
     const column = lower(control.attrs.datafieldname ?? '');
     if (column && !defined.has(column) && !own(column)) columns.add(column);
   }
   for (const parameter of formElements(form, 'controlDescription')
-    .filter(insideAdded)
+    .filter(isAdded)
     .flatMap((description) => description.children.filter((custom) => custom.name === 'customControl' && custom.attrs.name))
     .flatMap((custom) => custom.children.find((element) => element.name === 'parameters')?.children ?? [])) {
     const column = lower(parameter.text.trim());
@@ -199,13 +198,6 @@ function undeclaredColumns(
         },
       ),
     );
-}
-
-const isDiff = (element: XElement): boolean => element.attrs[SOLUTION_ACTION] !== undefined || element.children.some(isDiff);
-
-function insideAdded(element: XElement): boolean {
-  for (let node: XElement | undefined = element; node; node = node.parent) if (node.attrs[SOLUTION_ACTION] === 'Added') return true;
-  return false;
 }
 
 /** Whether a name carries the package's publisher prefix. */

@@ -272,7 +272,7 @@ function unboundRequiredProperties(control: BoundControl, parameters: readonly X
 
 /** A diff form (managed, solutionaction="…") only carries changed nodes: the control may live in the base form. */
 const isDiffForm = (form: FormNode): boolean => hasSolutionAction(form.form);
-const hasSolutionAction = (element: XElement | undefined): boolean =>
+export const hasSolutionAction = (element: XElement | undefined): boolean =>
   element !== undefined && (element.attrs[SOLUTION_ACTION] !== undefined || element.children.some(hasSolutionAction));
 
 const formLabel = (entity: EntityNode, form: FormNode): string => `${entity.name} form ${form.formId ?? ''}`.trim();
@@ -418,7 +418,7 @@ function checkDiffNewNodes(pkg: SolutionPackage, entity: EntityNode, form: FormN
 }
 
 /** The element or one of its ancestors is `solutionaction="Added"`. */
-function isAdded(element: XElement): boolean {
+export function isAdded(element: XElement): boolean {
   for (let node: XElement | undefined = element; node; node = node.parent) if (node.attrs[SOLUTION_ACTION] === 'Added') return true;
   return false;
 }
