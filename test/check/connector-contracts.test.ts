@@ -172,3 +172,23 @@ describe('check: connector contracts on our build', () => {
     expect(summary(await contractFindings(entries))).toEqual([`${CONTRACT_RULES.operationUnlisted}/Informational`]);
   });
 });
+
+describe('check: cloud flow entries as Dataverse exports them', () => {
+  test('a table put back as PrimaryEntity of a cloud flow → flow-primary-entity / Medium; ours write none', async () => {
+    const entries = built();
+    const customizations = entries.find((entry) => entry.name === 'customizations.xml')!;
+    const text = decodeText(customizations.data);
+    expect(text).not.toMatch(/<PrimaryEntity>(?!none<)/);
+    const mutatedEntries = entries.map((entry) =>
+      entry === customizations
+        ? {
+            name: entry.name,
+            data: encodeText(text.replace('<PrimaryEntity>none</PrimaryEntity>', '<PrimaryEntity>opportunity</PrimaryEntity>')),
+          }
+        : entry,
+    );
+    const findings = (await check(mutatedEntries)).filter((finding) => finding.rule === 'flow-primary-entity');
+    expect(summary(findings)).toEqual(['flow-primary-entity/Medium']);
+    expect(findings[0]!.fix).toContain('<PrimaryEntity>none</PrimaryEntity>');
+  });
+});

@@ -75,7 +75,28 @@ function checkWorkflow(pkg: SolutionPackage, workflow: WorkflowNode): Finding[] 
       }),
     ];
   }
-  return [...checkConnectionReferences(pkg, entryName, read.flow), ...checkEnvVarParameters(pkg, entryName, read.flow)];
+  return [
+    ...checkPrimaryEntity(workflow, label),
+    ...checkConnectionReferences(pkg, entryName, read.flow),
+    ...checkEnvVarParameters(pkg, entryName, read.flow),
+  ];
+}
+
+/**
+ * Every cloud flow of the reference exports and of the 42-export corpus writes `<PrimaryEntity>none</PrimaryEntity>`,
+ * whatever table its trigger watches (the trigger names its table itself). A table there is what a classic
+ * workflow writes; what Dataverse does with it on a cloud flow is not documented, so it is worth a look.
+ */
+function checkPrimaryEntity(workflow: WorkflowNode, label: string): Finding[] {
+  const primaryEntity = childText(workflow.el, 'PrimaryEntity');
+  if (childText(workflow.el, 'Category') !== MODERN_FLOW_CATEGORY || primaryEntity === undefined || primaryEntity === 'none') return [];
+  return [
+    finding('Medium', 'flow-primary-entity', `${label} is a cloud flow with <PrimaryEntity>${primaryEntity}</PrimaryEntity>`, {
+      entry: CUSTOMIZATIONS_XML,
+      where: workflow.el,
+      fix: 'write <PrimaryEntity>none</PrimaryEntity>, as every exported cloud flow does; the trigger names the table',
+    }),
+  ];
 }
 
 type ReadFlow = { ok: true; flow: Json } | { ok: false; error: string };
