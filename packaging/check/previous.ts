@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ZipEntry } from '../../core/io/zip.js';
+import { compareVersions } from '../../core/version.js';
 import { parseXmlTree } from '../../core/xml/tree.js';
 import { CONTROL_MANIFEST, readControlManifest } from '../control-manifest.js';
 import { finding } from './rules/common.js';
@@ -69,15 +70,4 @@ function controlsOf(entries: readonly ZipEntry[]): Map<string, PackagedControl &
 function changedFiles(now: ReadonlyMap<string, string>, before: ReadonlyMap<string, string>): string[] {
   const names = new Set([...now.keys(), ...before.keys()]);
   return [...names].filter((name) => now.get(name) !== before.get(name)).sort();
-}
-
-/** Part by part, numerically (1.0.10 > 1.0.9); missing parts count as 0. */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split('.').map(Number);
-  const right = b.split('.').map(Number);
-  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
-    const difference = (left[index] ?? 0) - (right[index] ?? 0);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
 }
