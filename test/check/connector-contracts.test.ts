@@ -192,3 +192,18 @@ describe('check: cloud flow entries as Dataverse exports them', () => {
     expect(findings[0]!.fix).toContain('<PrimaryEntity>none</PrimaryEntity>');
   });
 });
+
+describe('check: writes that are not idempotent', () => {
+  test('CreateReferral with its retry policy removed (the default retries) → connector-retry-not-idempotent / High', async () => {
+    const entries = mutateFlow('Create Co-sell Referral – Dynamics 365 to Partner Center', (actions) => {
+      delete actions.Create_Microsoft_referral.inputs.retryPolicy;
+    });
+    const findings = await contractFindings(entries);
+    expect(summary(findings)).toEqual([`${CONTRACT_RULES.retryNotIdempotent}/High`]);
+    expect(findings[0]!.message).toContain('the default retry policy');
+    const fixed = mutateFlow('Create Co-sell Referral – Dynamics 365 to Partner Center', (actions) => {
+      actions.Create_Microsoft_referral.inputs.retryPolicy = { type: 'fixed', count: 2, interval: 'PT5S' };
+    });
+    expect(summary(await contractFindings(fixed))).toEqual([`${CONTRACT_RULES.retryNotIdempotent}/High`]);
+  });
+});

@@ -36,6 +36,7 @@ export const CONTRACT_RULES = {
   parameterEnum: 'connector-parameter-enum',
   parameterType: 'connector-parameter-type',
   upsertKeyInBody: 'connector-upsert-key-in-body',
+  retryNotIdempotent: 'connector-retry-not-idempotent',
 } as const;
 
 interface ConnectorCall {
@@ -114,6 +115,28 @@ function checkCall(call: ConnectorCall, apiName: string | undefined, place: Plac
     ...missingParameters(call, contract, operation, given, parametersPath, place),
     ...literalValues(call, operation, given, parametersPath, place),
     ...upsertKeyInBody(call, contract, operation, given, parametersPath, place),
+    ...retriedWrite(call, contract, operation, place),
+  ];
+}
+
+/**
+ * An operation its contract marks not idempotent (CreateReferral) must carry `retryPolicy: {type: none}`:
+ * without one the platform's default policy retries it (Logic Apps: 4 exponential retries on 408/429/5xx),
+ * and a time-out after the service committed it makes a second record.
+ */
+function retriedWrite(call: ConnectorCall, contract: ConnectorContract, operation: ContractOperation, place: Place): Finding[] {
+  if (operation.idempotent !== false) return [];
+  const policy = valueAt(call.json, ['inputs', 'retryPolicy', 'type']);
+  if (typeof policy === 'string' && policy.toLowerCase() === 'none') return [];
+  return [
+    report(
+      place,
+      'High',
+      CONTRACT_RULES.retryNotIdempotent,
+      jsonPath(call.path, 'inputs', 'retryPolicy'),
+      `${call.label}: ${contract.title} ${operation.operationId} is not idempotent, and ${policy === undefined ? 'the default retry policy' : `retry policy ${JSON.stringify(policy)}`} repeats it after a time-out that may have followed the commit`,
+      'set inputs.retryPolicy to {"type": "none"}, and look the record up before creating it again',
+    ),
   ];
 }
 
