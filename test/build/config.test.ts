@@ -206,6 +206,21 @@ describe('pac.config.json: the form shapes and misspellings', () => {
     expect(errors[0]!.message).not.toContain('constant');
   });
 
+  test('a form other than the Sales Hub one needs its formName (the diff repeats it; a wrong one would rename the form)', () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const errors = errorsOf((c) => {
+      c.form = { mode: 'existingForm', formId: other };
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ where: '/form', problem: expect.stringContaining('is missing the required property "formName"') });
+    expect(errors[0]!.fix).toMatch(/base language.*would rename the form/);
+    const config = defaultConfig();
+    config.form = { mode: 'existingForm', formId: other, formName: 'Opportunity (field sales)' };
+    expect(() => validateConfig(config, 'pac.config.json')).not.toThrow();
+    config.form = { mode: 'existingForm', formId: '{A837E4A7-01B8-4F82-A475-BE9ABD67E667}' };
+    expect(() => validateConfig(config, 'pac.config.json')).not.toThrow();
+  });
+
   test('an unknown mode lists the modes and suggests the closest', () => {
     const errors = errorsOf((c) => {
       c.form = { mode: 'existingform', formId: GUID, tabId: GUID };
