@@ -10,6 +10,7 @@ import { UserError } from '../../core/errors.js';
 import { runScenario, scenariosNamed } from '../../sim/simulate/run.js';
 import { SCENARIOS } from '../../sim/simulate/scenarios.js';
 import { formatResult, summaryLine } from '../../sim/simulate/report.js';
+import { describeFailure, runSeed, type HistoryMix } from '../../sim/history/generate.js';
 
 export interface SimulateOptions {
   config: string;
@@ -17,7 +18,14 @@ export interface SimulateOptions {
   scenario?: string[];
   verbose?: boolean;
   list?: boolean;
+  /** Run the seeded random history of this seed (instead of the scenarios). */
+  seed?: string;
+  /** Run this many seeded histories, from --seed (default 1) on. */
+  seeds?: string;
+  mix?: HistoryMix;
 }
+
+const MIXES: readonly HistoryMix[] = ['calm', 'full'];
 
 const SIMULATE_HELP = [
   '',
@@ -37,10 +45,46 @@ export function registerSimulate(program: Command, io: CliIo, setExitCode: (code
     .option('-s, --scenario <name...>', 'scenarios to run, by name (see --list; default: all)')
     .option('-v, --verbose', "print each scenario's timeline and the run view of every run that did not succeed")
     .option('--list', 'list the scenarios and exit')
+    .option('--seed <n>', 'run the random history of this seed and check the invariants (a failing seed is shrunk to a minimal history)')
+    .option('--seeds <count>', 'run this many seeded histories, from --seed (default 1) on')
+    .option('--mix <mix>', 'calm: one change at a time, no faults; full: overlapping changes, lost and duplicated webhooks', 'full')
     .addHelpText('after', SIMULATE_HELP)
     .action(async (options: SimulateOptions) => {
       setExitCode(await runAction(io, () => simulate(options, io)));
     });
+}
+
+/** A positive integer option, or a clear error naming it. */
+function countOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new UserError(undefined, name, `must be a whole number of at least 1, not "${value}"`, `e.g. ${name} 7`);
+  return parsed;
+}
+
+async function simulateHistories(
+  options: SimulateOptions,
+  io: CliIo,
+  input: { entries: ZipEntry[]; label: string; model: ReturnType<typeof withFlows> },
+): Promise<number> {
+  const mix = options.mix ?? 'full';
+  if (!MIXES.includes(mix))
+    throw new UserError(undefined, '--mix', `must be ${MIXES.join(' or ')}, not "${String(mix)}"`, 'use --mix calm or --mix full');
+  const first = countOption('--seed', options.seed, 1);
+  const count = countOption('--seeds', options.seeds, 1);
+  let failed = 0;
+  for (let seed = first; seed < first + count; seed += 1) {
+    const outcome = await runSeed(seed, mix, input);
+    if (outcome.passed) {
+      if (count === 1) io.out(`seed ${seed} (${mix}): ${outcome.history.length} steps, every invariant holds\n`);
+    } else {
+      failed += 1;
+      io.out(`${describeFailure(outcome, mix)}\n`);
+    }
+  }
+  io.out(`${count} seed${count === 1 ? '' : 's'} (${mix}), ${failed} with invariant violations\n`);
+  return failed === 0 ? 0 : 1;
 }
 
 async function simulate(options: SimulateOptions, io: CliIo): Promise<number> {
@@ -69,6 +113,7 @@ async function simulate(options: SimulateOptions, io: CliIo): Promise<number> {
     rehearsing = `an in-memory managed build of ${options.config} (flows only; the PCF control is not part of the rehearsal)`;
     entries = readZip(built!.bytes, label);
   }
+  if (options.seed !== undefined || options.seeds !== undefined) return simulateHistories(options, io, { entries, label, model });
   io.out(`rehearsing ${rehearsing}: ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}\n`);
   const results = [];
   for (const scenario of scenarios) {

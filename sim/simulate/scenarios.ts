@@ -42,10 +42,10 @@ const expectation = (description: string, pass: boolean, actual?: unknown): Expe
   ...(pass ? {} : { actual: typeof actual === 'string' ? actual : JSON.stringify(actual) }),
 });
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** A seller's opportunity with an account (country US), a contact and one solution, not yet synced. */
-function sellerOpportunity(
+export function sellerOpportunity(
   sim: Simulation,
   world: World,
   options: { country?: string | null; solution?: boolean; contact?: boolean; name?: string } = {},
@@ -75,7 +75,7 @@ function sellerOpportunity(
   return id;
 }
 
-async function markForSync(sim: Simulation, world: World, id: string, help = true): Promise<Row> {
+export async function markForSync(sim: Simulation, world: World, id: string, help = true): Promise<Row> {
   sim.dataverse.userUpdate('opportunities', id, {
     [world.column('SyncWithPartnerCenter')]: true,
     ...(help ? { [world.column('HowCanMicrosoftHelp')]: String(world.option('howcanmicrosofthelp', 'ProofOfConceptOrDemo')) } : {}),
@@ -91,7 +91,7 @@ async function sharedOpportunity(sim: Simulation, world: World): Promise<{ id: s
   return { id, referralId: String(opportunity[world.column('ReferralIdentifier')]) };
 }
 
-const opportunityByReferral = (sim: Simulation, world: World, referralId: string): Row | undefined =>
+export const opportunityByReferral = (sim: Simulation, world: World, referralId: string): Row | undefined =>
   sim.dataverse.rows('opportunities').find((row) => row[world.column('ReferralIdentifier')] === referralId);
 
 /** Posts raw bytes to the webhook flow's endpoint, as anyone who learns its URL could. */

@@ -1,0 +1,111 @@
+/**
+ * Seeded random histories (fast-check): from a seed, a mix of creates and edits on both sides and network
+ * faults; a failing history is shrunk by fast-check to a minimal one. One seed is one history, so
+ * `cosell simulate --seed N` replays exactly what a run reported.
+ */
+import fc from 'fast-check';
+import { runHistory, type HistoryInput, type HistoryResult } from './run.js';
+import { describeStep, type SharedField, type Step } from './steps.js';
+
+/**
+ * `calm`: one actor at a time, every change comes to rest before the next, no faults (what the flows must
+ * always get right). `full`: changes overlap (no rest between steps), webhooks are lost or duplicated.
+ */
+export type HistoryMix = 'calm' | 'full';
+
+const SETTLE: Step = { kind: 'settle' };
+const NAMES = ['Contoso rollout', 'Fabrikam migration', "O'Hara & Sons", 'Copilot 🤝 pilot'] as const;
+const NOTES = ['Needs a demo', 'Budget approved', '', 'Call after <Q3>'] as const;
+
+const fieldValue = (field: SharedField): fc.Arbitrary<string | number> =>
+  field === 'dealValue'
+    ? fc.integer({ min: 1, max: 2_000_000 })
+    : field === 'name'
+      ? fc.constantFrom(...NAMES).map((name) => `${name} v2`)
+      : fc.constantFrom(...NOTES);
+
+const edit = (kind: 'sellerEdits' | 'partnerEdits'): fc.Arbitrary<Step> =>
+  fc
+    .record({ deal: fc.nat({ max: 5 }), field: fc.constantFrom<SharedField>('name', 'dealValue', 'notes') })
+    .chain(({ deal, field }) => fieldValue(field).map((value): Step => ({ kind, deal, field, value })));
+
+function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
+  const steps: Array<fc.WeightedArbitrary<Step>> = [
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })) },
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })) },
+    { weight: 4, arbitrary: edit('sellerEdits') },
+    { weight: 4, arbitrary: edit('partnerEdits') },
+    { weight: 1, arbitrary: fc.constant<Step>({ kind: 'reconcile' }) },
+  ];
+  if (mix === 'full') {
+    steps.push(
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dropNextWebhook' }) },
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'duplicateNextWebhook' }) },
+      { weight: 2, arbitrary: fc.constant<Step>({ kind: 'settle' }) },
+    );
+  }
+  return fc.oneof(...steps);
+}
+
+/** A history: one to three deals shared first (so the edits have something to edit), then the mix; in the calm mix every step is followed by a rest. */
+export function historyArbitrary(mix: HistoryMix, maxSteps = 10): fc.Arbitrary<Step[]> {
+  const share = fc.oneof(
+    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })),
+    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })),
+  );
+  return fc
+    .tuple(
+      fc.array(share, { minLength: 1, maxLength: 3 }),
+      fc.array(stepArbitrary(mix), { minLength: Math.min(4, maxSteps), maxLength: maxSteps, size: 'max' }),
+    )
+    .map(([shares, steps]): Step[] => [...shares, SETTLE, ...steps])
+    .map((steps) =>
+      mix === 'calm' ? steps.flatMap((step): Step[] => (step.kind === 'settle' ? [step] : [step, { kind: 'settle' }])) : steps,
+    );
+}
+
+export interface SeedOutcome {
+  readonly seed: number;
+  readonly passed: boolean;
+  /** The history the seed generates. */
+  readonly history: Step[];
+  readonly result: HistoryResult;
+  /** When it failed: the smallest history fast-check found that still fails, and its result. */
+  readonly shrunk?: { history: Step[]; result: HistoryResult };
+}
+
+const failing = (result: HistoryResult): boolean => result.violations.length > 0 || result.error !== undefined;
+
+/** Generates the seed's history, runs it, and on failure shrinks it. */
+export async function runSeed(
+  seed: number,
+  mix: HistoryMix,
+  input: HistoryInput,
+  options: { maxSteps?: number } = {},
+): Promise<SeedOutcome> {
+  const arbitrary = historyArbitrary(mix, options.maxSteps);
+  const [history] = fc.sample(arbitrary, { seed, numRuns: 1 });
+  const result = await runHistory(history!, input);
+  if (!failing(result)) return { seed, passed: true, history: history!, result };
+  let smallest: { history: Step[]; result: HistoryResult } = { history: history!, result };
+  await fc.check(
+    fc.asyncProperty(arbitrary, async (candidate) => {
+      const run = await runHistory(candidate, input);
+      if (failing(run) && candidate.length <= smallest.history.length) smallest = { history: candidate, result: run };
+      return !failing(run);
+    }),
+    { seed, numRuns: 1 },
+  );
+  return { seed, passed: false, history: history!, result, shrunk: smallest };
+}
+
+/** A failing seed as a report: the command that replays it, what broke, and the shrunk history. */
+export function describeFailure(outcome: SeedOutcome, mix: HistoryMix): string {
+  const lines = [`seed ${outcome.seed} (${mix}) failed — replay: npx cosell simulate --seed ${outcome.seed} --mix ${mix}`];
+  const { history, result } = outcome.shrunk ?? outcome;
+  if (result.error) lines.push(`  error: ${result.error}`);
+  for (const violation of result.violations) lines.push(`  ✗ ${violation.invariant}: ${violation.detail}`);
+  lines.push(`  minimal history (${history.length} steps):`);
+  for (const step of history) lines.push(`    ${describeStep(step)}`);
+  return lines.join('\n');
+}
