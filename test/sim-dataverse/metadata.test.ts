@@ -129,15 +129,18 @@ describe('M2 every column our flows name exists in the emulator (a column missin
         checked += 1;
       }
     }
-    // The lookups the README names: account by company name + postal code, contact by email, ours by referral id.
+    // The lookups the README names: account by company name + postal code, contact by email, ours by referral id
+    // (and the opportunity we shared, by the referral's externalReferenceId).
     expect(dynamicFilters).toEqual([
       ['Find_account', ['name', 'address1_postalcode']],
       ['Find_contact', ['emailaddress1']],
       ['Find_lead', ['subject', 'companyname']],
       ['List_solutions', ['_pcs_opportunity_value']],
       ['Find_opportunity', ['pcs_referralidentifier']],
+      ['Find_opportunity_we_shared', ['opportunityid']],
       ['Find_synced_opportunity', ['pcs_referralidentifier']],
       ['List_solutions', ['_pcs_opportunity_value']],
+      ['Find_opportunity_we_shared_reconciled', ['opportunityid']],
       ['Find_synced_opportunity_reconciled', ['pcs_referralidentifier']],
     ]);
     expect(checked).toBeGreaterThan(30);
