@@ -114,8 +114,7 @@ function validateMapping(model: SolutionModel): void {
       }
       if (field.choice) {
         const choice = choiceOf(model, field.choice);
-        const enumName = field.choice as keyof typeof PARTNER_CENTER_ENUMS;
-        for (const value of PARTNER_CENTER_ENUMS[enumName] ?? []) {
+        for (const value of PARTNER_CENTER_ENUMS[field.choice]) {
           if (!choice.options.some((option) => option.key === value)) {
             throw new UserError(
               MAPPING_SOURCE,
