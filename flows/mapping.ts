@@ -30,13 +30,21 @@ export interface FieldMap {
   readonly type: FieldType;
   /** For choices: the global choice whose option keys equal the Partner Center enum values. */
   readonly choice?: keyof typeof ChoiceName;
+  /** For text: the Dynamics column's MaxLength; longer Partner Center text is cut to it on the way in. */
+  readonly maxLength?: number;
 }
+
+/**
+ * MaxLength of the standard columns the opportunity map writes (Learn, "Opportunity table/entity reference":
+ * name 300, description 2000). Partner Center publishes no limits for a referral's name or notes.
+ */
+const OPPORTUNITY_LENGTHS = { name: 300, description: 2000 } as const;
 
 const column = (name: string): ColumnRef => ({ column: name });
 
 /** Referral ↔ opportunity. Our own columns are named by stem and resolved with the publisher prefix. */
 export const OPPORTUNITY_MAP: readonly FieldMap[] = [
-  { key: 'name', path: ['name'], target: column('name'), direction: 'both', type: 'text' },
+  { key: 'name', path: ['name'], target: column('name'), direction: 'both', type: 'text', maxLength: OPPORTUNITY_LENGTHS.name },
   {
     key: 'dealValue',
     path: ['details', 'dealValue'],
@@ -45,7 +53,14 @@ export const OPPORTUNITY_MAP: readonly FieldMap[] = [
     type: 'number',
   },
   { key: 'closingDate', path: ['details', 'closingDateTime'], target: column('estimatedclosedate'), direction: 'both', type: 'date' },
-  { key: 'notes', path: ['details', 'notes'], target: column('description'), direction: 'both', type: 'text' },
+  {
+    key: 'notes',
+    path: ['details', 'notes'],
+    target: column('description'),
+    direction: 'both',
+    type: 'text',
+    maxLength: OPPORTUNITY_LENGTHS.description,
+  },
   { key: 'referralId', path: ['id'], target: { own: 'ReferralIdentifier' }, direction: 'toDynamics', type: 'text' },
   { key: 'status', path: ['status'], target: { own: 'ReferralStatus' }, direction: 'toDynamics', type: 'choice', choice: 'ReferralStatus' },
   {

@@ -27,9 +27,23 @@ import { call, concat, Expr, type Arg } from './wdl/expr.js';
 export const CHECK_MARK = '✔';
 export const CROSS_MARK = '✘';
 
-/** The opportunity name without a ✔/✘ mark the sync added. */
-export const unmarkedName = (name: Arg): Expr =>
-  call('trim', call('replace', call('replace', call('coalesce', name, ''), CHECK_MARK, ''), CROSS_MARK, ''));
+/**
+ * The opportunity name without the ✔/✘ mark the sync puts in front of it: only a leading mark and its space
+ * are ours; a ✔ or ✘ inside the text is the seller's and stays.
+ */
+export const unmarkedName = (name: Arg): Expr => {
+  const text = call('coalesce', name, '');
+  const marked = call('or', call('startsWith', text, `${CHECK_MARK} `), call('startsWith', text, `${CROSS_MARK} `));
+  return call('if', marked, call('substring', text, 2), text);
+};
+
+/** Text cut to a column's maximum length (Dataverse refuses a longer value). */
+export const withinLength = (text: Arg, maxLength: number | undefined): Expr => {
+  const value = call('coalesce', text, '');
+  return maxLength === undefined
+    ? value
+    : call('if', call('greater', call('length', value), maxLength), call('substring', value, 0, maxLength), value);
+};
 
 /** Which side a value was read from: the referral JSON or the Dataverse row. */
 type Side = 'referral' | 'row';
@@ -42,7 +56,8 @@ function normalise(model: SolutionModel, field: FieldMap, value: Expr, side: Sid
     case 'date':
       return call('if', call('empty', value), '', call('formatDateTime', value, 'yyyy-MM-dd'));
     case 'text':
-      return field.key === 'name' ? unmarkedName(value) : call('coalesce', value, '');
+      // Cut to the column's length on both sides, so text longer than Dynamics can hold counts as synced.
+      return withinLength(field.key === 'name' ? unmarkedName(value) : value, field.maxLength);
     case 'choice':
       return call('string', call('coalesce', value, ''));
     case 'choices': {
@@ -112,6 +127,8 @@ export function opportunityFieldsFromReferral(
       value = optionValuesOf(choice, referralHelpCodes(choice, value));
     }
     if (field.type === 'date') value = call('if', call('empty', value), null, call('formatDateTime', value, 'yyyy-MM-dd'));
+    if (field.type === 'text' && field.maxLength !== undefined)
+      value = call('if', call('empty', value), null, withinLength(value, field.maxLength));
     if ('environmentVariable' in field.target) dynamic.push({ field, value });
     else fixed[fixedColumn(field.target, ctx.prefix)] = value;
   }

@@ -438,6 +438,45 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'hostile-text',
+    title:
+      'Referral text with markup, quotes, marks, bidi and zero-width characters, emoji with joiners and 2,500-character notes survives both ways',
+    async run(sim, world) {
+      const name = `Deal ✔ phase 2 <script>alert('x')</script> "quoted" \u202Eevil\u202C\u200B 👩‍👩‍👧`;
+      const notes = `${'Ünïcode ‍👨‍💻 & <b>bold</b> \u0007 '.repeat(100)}`.slice(0, 2500);
+      const customer = `O'Brien "&" <Partners>\u200D`;
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({
+        name,
+        details: { notes, dealValue: 1000, currency: 'USD', closingDateTime: '2025-06-30T00:00:00Z' },
+        customerProfile: {
+          name: customer,
+          address: { addressLine1: "1 O'Connell St", city: 'Dublin', state: '', postalCode: 'D01 F5P2', country: 'IE' },
+          team: [],
+        },
+      });
+      await sim.settle();
+      const opportunity = opportunityByReferral(sim, world, String(shared.id));
+      const account = sim.dataverse.rows('accounts').find((row) => row.name === customer);
+      if (opportunity) sim.dataverse.userUpdate('opportunities', String(opportunity.opportunityid), { estimatedvalue: 2000 });
+      await sim.settle();
+      const referral = sim.partnerCenter.referral(String(shared.id)) as { name: string; details: { notes: string; dealValue: number } };
+      const after = opportunity ? (sim.dataverse.row('opportunities', String(opportunity.opportunityid)) as Row) : undefined;
+      return [
+        expectation('the opportunity holds the name exactly, its inner ✔ included', opportunity?.name === name, opportunity?.name),
+        expectation(
+          'the notes are cut to the 2,000 characters the description column holds',
+          opportunity?.description === notes.slice(0, 2000),
+          display(opportunity?.description ?? '').length,
+        ),
+        expectation('the account holds the customer name exactly (quotes and all, as an OData literal)', account !== undefined, customer),
+        expectation('a later Dynamics change reached Partner Center', referral.details.dealValue === 2000, referral.details),
+        expectation('and left its 2,500-character notes whole', referral.details.notes === notes, referral.details.notes.length),
+        expectation('the referral name kept its inner ✔ (only our leading mark is ours)', referral.name === name, referral.name),
+        expectation('Dynamics shows our mark in front of it', after?.name === `✔ ${name}`, after?.name),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },
