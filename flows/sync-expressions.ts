@@ -52,7 +52,8 @@ type Side = 'referral' | 'row';
 function normalise(model: SolutionModel, field: FieldMap, value: Expr, side: Side): Expr {
   switch (field.type) {
     case 'number':
-      return call('string', call('float', call('coalesce', value, 0)));
+      // To the cent: the money column keeps 2 decimals, so more precise Partner Center values are equal once stored.
+      return call('formatNumber', call('float', call('coalesce', value, 0)), 'F2', 'en-US');
     case 'date':
       return call('if', call('empty', value), '', call('formatDateTime', value, 'yyyy-MM-dd'));
     case 'text':

@@ -477,6 +477,24 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'precise-deal-value',
+    title: 'A deal value with more decimals than the money column keeps is stored rounded and not written back',
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      const callsBefore = sim.partnerCenter.calls.length;
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/dealValue', value: 1234.5678 }]);
+      await sim.settle();
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      const writes = sim.partnerCenter.calls.slice(callsBefore).filter((call) => call.method === 'PATCH' || call.method === 'PUT').length;
+      const referral = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
+      return [
+        expectation('Dynamics holds the value to the cent', opportunity.estimatedvalue === 1234.57, opportunity.estimatedvalue),
+        expectation('nothing is written back to Partner Center', writes === 0, writes),
+        expectation('Partner Center keeps its own value', referral.details.dealValue === 1234.5678, referral.details.dealValue),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

@@ -39,6 +39,7 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'create-times-out-webhook-lost': { writes: ['CreateReferral 504'] },
   // Only the changed deal value is sent; the notes Dynamics holds cut to 2,000 characters are not written back.
   'hostile-text': { writes: ['PatchReferralById 204'] },
+  'precise-deal-value': { writes: ['CreateReferral 201'] },
   'dropped-webhook-reconciled': { writes: [] },
   'unanswered-referral-expires': { writes: [] },
   // In end order: the unknown referral's run waits on its GET while the next forged request's run ends at once.
