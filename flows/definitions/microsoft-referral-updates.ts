@@ -4,7 +4,7 @@ import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { odataString } from '../mapping.js';
 import { childResponse, manualTrigger } from '../wdl/actions.js';
 import type { Container } from '../wdl/builder.js';
-import { body, call, concat, empty, type Expr, items, not, triggerBody, utcNow } from '../wdl/expr.js';
+import { body, call, concat, empty, equals, type Expr, items, not, or, triggerBody, utcNow } from '../wdl/expr.js';
 
 export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
 
@@ -63,7 +63,7 @@ function applyToOwnOpportunity(ctx: FlowContext, loop: Container, dv: string, mi
     dataverse.listRows(dv, {
       entitySet: EntitySet.opportunity,
       top: 1,
-      select: ['opportunityid', ctx.column('Audit')],
+      select: ['opportunityid', ctx.column('Audit'), ctx.column('MicrosoftCrmIdentifier')],
       filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(own.get('id'))).at,
     }),
   );
@@ -73,25 +73,26 @@ function applyToOwnOpportunity(ctx: FlowContext, loop: Container, dv: string, mi
     not(empty(body('Find_opportunity').get('value'))),
     (found) => {
       const opportunity = call('first', body('Find_opportunity').get('value'));
-      found.add(
-        'Update_opportunity_with_Microsoft_side',
-        dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-          [ctx.column('MicrosoftCrmIdentifier')]: call(
-            'coalesce',
-            microsoft.get('trackingInfo', 'microsoftMsxId'),
-            microsoft.get('externalReferenceId'),
-            '',
-          ),
-          [ctx.column('Audit')]: concat(
-            utcNow(),
-            ' Microsoft referral ',
-            microsoft.get('status'),
-            '/',
-            microsoft.get('substatus'),
-            '\n',
-            call('coalesce', opportunity.get(ctx.column('Audit')), ''),
-          ),
-        }),
+      const crmId = call('coalesce', microsoft.get('trackingInfo', 'microsoftMsxId'), microsoft.get('externalReferenceId'), '');
+      const audit = call('coalesce', opportunity.get(ctx.column('Audit')), '');
+      const answer = concat(' Microsoft referral ', microsoft.get('status'), '/', microsoft.get('substatus'));
+      // Reconciliation passes every hour: write (and add to Audit) only what Microsoft's side changed.
+      found.condition(
+        'If_Microsoft_side_changed',
+        "A new CRM id, or an answer of Microsoft's not in Audit yet",
+        or(
+          not(equals(call('coalesce', opportunity.get(ctx.column('MicrosoftCrmIdentifier')), ''), crmId)),
+          not(call('contains', audit, answer)),
+        ),
+        (changed) => {
+          changed.add(
+            'Update_opportunity_with_Microsoft_side',
+            dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+              [ctx.column('MicrosoftCrmIdentifier')]: crmId,
+              [ctx.column('Audit')]: concat(utcNow(), answer, '\n', audit),
+            }),
+          );
+        },
       );
     },
   );

@@ -222,13 +222,24 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'microsoft-accepts',
-    title: 'Microsoft accepts our co-sell referral → the Microsoft CRM identifier is written',
+    title: 'Microsoft accepts our co-sell referral → the Microsoft CRM identifier is written, and Audit records it once',
     async run(sim, world) {
       const { id, referralId } = await sharedOpportunity(sim, world);
       sim.partnerCenter.microsoftResponds(referralId, 'Accepted', { crmId: '7-ABC123' });
       await sim.settle();
       const after = sim.dataverse.row('opportunities', id) as Row;
+      // Two hourly reconciliations later, Microsoft's unchanged answer is not recorded again.
+      for (let hour = 1; hour <= 2; hour += 1) {
+        sim.clock.advance(60 * 60 * 1000);
+        await sim.runScheduled();
+      }
+      const audit = display((sim.dataverse.row('opportunities', id) as Row)[world.column('Audit')] ?? '');
       return [
+        expectation(
+          'reconciliations do not repeat an unchanged answer in Audit',
+          audit.split('Microsoft referral Active/Accepted').length - 1 === 1,
+          audit,
+        ),
         expectation(
           'the Microsoft CRM identifier is on the opportunity',
           after[world.column('MicrosoftCrmIdentifier')] === '7-ABC123',
