@@ -506,6 +506,26 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'quick-saves',
+    title: 'Five quick saves of the deal value: the last one reaches Partner Center, no false ✘ and nothing in Audit',
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      for (const value of [310000, 320000, 330000, 340000, 350000]) {
+        sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: value });
+        sim.clock.advance(1000);
+      }
+      await sim.settle();
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      const referral = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
+      const audit = display(opportunity[world.column('Audit')] ?? '');
+      return [
+        expectation('Partner Center holds the last value', referral.details.dealValue === 350000, referral.details.dealValue),
+        expectation('the name is not marked ✘', !String(opportunity.name).startsWith('✘'), opportunity.name),
+        expectation('Audit records no failure', !audit.includes('not updated'), audit),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

@@ -40,6 +40,17 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   // Only the changed deal value is sent; the notes Dynamics holds cut to 2,000 characters are not written back.
   'hostile-text': { writes: ['PatchReferralById 204'] },
   'precise-deal-value': { writes: ['CreateReferral 201'] },
+  // One PATCH per save that found a changed value; each sends the value the opportunity held when it ran.
+  'quick-saves': {
+    writes: [
+      'CreateReferral 201',
+      'PatchReferralById 204',
+      'PatchReferralById 204',
+      'PatchReferralById 204',
+      'PatchReferralById 204',
+      'PatchReferralById 204',
+    ],
+  },
   'dropped-webhook-reconciled': { writes: [] },
   'unanswered-referral-expires': { writes: [] },
   // In end order: the unknown referral's run waits on its GET while the next forged request's run ends at once.
