@@ -31,14 +31,21 @@ const WEBHOOK_PAYLOAD_SCHEMA = {
 /**
  * Partner Center to Dynamics 365: receives Partner Center webhook events. The payload carries no
  * referral: the id is taken from ResourceUri after checking its shape, and the referral is re-read.
- * Microsoft's side of a shared referral (related-referral events) goes to its own child flow.
+ * Microsoft's side of a shared referral (related-referral events) goes to its own child flow. The event is
+ * answered after it is written (200), or with 500 when that failed, so Partner Center's redelivery heals a failed run.
  */
 export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow(
     'PartnerCenterToDynamics',
     'Receives Partner Center referral webhook events and brings the referral into Dynamics 365.',
   );
-  flow.trigger('manual', httpRequestTrigger(WEBHOOK_PAYLOAD_SCHEMA));
+  flow.trigger('manual', {
+    ...httpRequestTrigger(WEBHOOK_PAYLOAD_SCHEMA),
+    // One event at a time, the others wait in order: a burst of deliveries for one customer (duplicates, an update
+    // arriving with its create) must not run [Customize]'s find-then-create twice at once. A full queue answers 429,
+    // and Partner Center delivers again later.
+    runtimeConfiguration: { concurrency: { runs: 1, maximumWaitingRuns: 100 } },
+  });
   const top = flow.actions;
   const uri = call('coalesce', triggerBody().get('ResourceUri'), '');
   top.add('Referral_id', compose(call('last', call('split', uri, '/')), 'The referral id: the last segment of ResourceUri'));
@@ -55,7 +62,6 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
     'Refuse anything that is not a referral event with a well-formed referral URI',
     and(known, wellFormed),
     (valid) => {
-      valid.add('Accept_the_event', httpResponse(202, { accepted: true }));
       valid.condition(
         'If_Microsoft_side',
         "related-referral events carry Microsoft's side of a shared referral",
@@ -67,6 +73,18 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
           own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) =>
             addInboundSync(scope, ctx, flow, id),
           );
+        },
+      );
+      // Answered once the event is in Dynamics: a failure answers 500, so Partner Center delivers it again.
+      valid.add('Acknowledge_the_event', httpResponse(200, { processed: true }));
+      valid.add('Report_the_failure', httpResponse(500, { error: 'the event could not be written to Dynamics 365; deliver it again' }), {
+        after: { If_Microsoft_side: ['Failed', 'TimedOut'] },
+      });
+      valid.add(
+        'Fail_the_run',
+        terminate('Failed', { code: 'EventNotWritten', message: 'the event could not be written to Dynamics 365' }),
+        {
+          after: { Report_the_failure: ['Succeeded'] },
         },
       );
     },

@@ -629,6 +629,16 @@ export const SCENARIOS: readonly Scenario[] = [
         expectation('an event that is not a referral event is refused (400)', statuses.notAReferralEvent === 400, statuses),
         expectation('a huge body is refused (400)', statuses.hugeBody === 400, statuses),
         expectation(
+          'an event for a referral Partner Center does not know fails its run and answers 500 (a real event would be delivered again)',
+          statuses.unknownReferral === 500,
+          statuses,
+        ),
+        expectation(
+          'an event for a real referral is answered 200 once it is written',
+          statuses.forgedPayloadForRealReferral === 200,
+          statuses,
+        ),
+        expectation(
           'nothing changed on either side: the payload is never trusted, the referral is re-read',
           snapshot(sim) === before,
           'state differs',

@@ -53,14 +53,15 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   },
   'dropped-webhook-reconciled': { writes: [] },
   'unanswered-referral-expires': { writes: [] },
-  // In end order: the unknown referral's run waits on its GET while the next forged request's run ends at once.
+  // In arrival order: the webhook flow runs one event at a time (trigger concurrency 1); the unknown referral's run
+  // fails (its GET is 404) and answers 500.
   'forged-webhooks': {
     writes: [],
     unsuccessfulRuns: [
       'Partner Center to Dynamics 365 Cancelled',
       'Partner Center to Dynamics 365 Cancelled',
-      'Partner Center to Dynamics 365 Cancelled',
       'Partner Center to Dynamics 365 Failed',
+      'Partner Center to Dynamics 365 Cancelled',
     ],
   },
   'webhook-registration-overwrite': { writes: [] },
