@@ -52,6 +52,8 @@ const DataverseOperation = {
   /** "Update a row" (current id): update only. */
   UpdateOnlyRecord: 'UpdateOnlyRecord',
   DeleteRecord: 'DeleteRecord',
+  /** "Perform an unbound action": `actionName` bare (WinOpportunity), the action's parameters as `item/<Parameter>`. */
+  PerformUnboundAction: 'PerformUnboundAction',
 } as const;
 
 export const RowTriggerMessage = {
@@ -164,6 +166,13 @@ export const dataverse = {
   },
   deleteRow(connectionName: string, entitySet: string, id: Expr): ActionDefinition {
     return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.DeleteRecord, { entityName: entitySet, recordId: id });
+  },
+  /** An unbound Dataverse action (e.g. WinOpportunity) with its parameters by name. */
+  performUnboundAction(connectionName: string, actionName: string, parameters: Record<string, Value>): ActionDefinition {
+    return connectorCall(connectionName, ConnectorApi.Dataverse, DataverseOperation.PerformUnboundAction, {
+      actionName,
+      ...itemParameters(parameters),
+    });
   },
 };
 

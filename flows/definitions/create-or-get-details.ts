@@ -2,10 +2,20 @@ import type { CloudFlow } from '../../solution/model.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
 import { bindKey, dataverse } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { ACCOUNT_MAP, CONTACT_MAP, fixedColumn, inbound, odataString, valueAt, type FieldMap } from '../mapping.js';
+import {
+  ACCOUNT_MAP,
+  CLOSED_STATUS,
+  CONTACT_MAP,
+  fixedColumn,
+  inbound,
+  odataString,
+  OPPORTUNITY_STATE,
+  valueAt,
+  type FieldMap,
+} from '../mapping.js';
 import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
 import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
-import { and, body, call, concat, empty, emptyArray, equals, Expr, outputs, triggerBody, variables } from '../wdl/expr.js';
+import { and, body, call, concat, empty, emptyArray, equals, Expr, or, outputs, triggerBody, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
 
 /** Input keys of this child flow (designer-style), used by its callers. */
@@ -192,6 +202,51 @@ function createOrUpdateOpportunity({ ctx, flow, dv, referral }: DetailsFlow, yes
     ),
   );
   yes.add('Use_opportunity', setVariable('RecordId', body('Create_or_update_opportunity').get('opportunityid')));
+  closeWhenClosedInPartnerCenter(dv, referral, body('Create_or_update_opportunity'), yes);
+}
+
+/** How a referral closed in Partner Center closes the opportunity: the message and its status reason (Won 3, Lost 4 Canceled). */
+const CLOSE_OPPORTUNITY = {
+  won: { action: 'WinOpportunity', status: 3 },
+  lost: { action: 'LoseOpportunity', status: 4 },
+} as const;
+
+/**
+ * A referral Partner Center reports Closed/Won or Closed/Lost closes the still-open opportunity through WinOpportunity /
+ * LoseOpportunity: Dataverse refuses an update of statecode to Won or Lost (0x80100005).
+ */
+function closeWhenClosedInPartnerCenter(dv: string, referral: Expr, opportunity: Expr, yes: Container): void {
+  const substatus = referral.get('substatus');
+  const close = (outcome: keyof typeof CLOSE_OPPORTUNITY) =>
+    dataverse.performUnboundAction(dv, CLOSE_OPPORTUNITY[outcome].action, {
+      Status: CLOSE_OPPORTUNITY[outcome].status,
+      OpportunityClose: {
+        subject: concat('Closed in Partner Center: ', substatus),
+        [bindKey('opportunityid')]: concat('/opportunities(', opportunity.get('opportunityid'), ')'),
+      },
+    });
+  yes.condition(
+    'If_closed_in_Partner_Center',
+    'A referral closed as Won or Lost closes the opportunity, if it is still open',
+    and(
+      equals(referral.get('status'), CLOSED_STATUS.status),
+      or(equals(substatus, CLOSED_STATUS.won), equals(substatus, CLOSED_STATUS.lost)),
+      equals(opportunity.get('statecode'), OPPORTUNITY_STATE.Open),
+    ),
+    (closed) => {
+      closed.condition(
+        'If_won',
+        'Won → WinOpportunity, Lost → LoseOpportunity',
+        equals(substatus, CLOSED_STATUS.won),
+        (won) => {
+          won.add('Win_opportunity', close('won'));
+        },
+        (lost) => {
+          lost.add('Lose_opportunity', close('lost'));
+        },
+      );
+    },
+  );
 }
 
 function findOrCreateLead({ dv, referral, customer, member }: DetailsFlow, no: Container): void {

@@ -337,6 +337,49 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'closed-in-partner-center',
+    title: 'A referral closed as Won or Lost in Partner Center closes the open opportunity through WinOpportunity / LoseOpportunity',
+    async run(sim, world) {
+      const won = await sharedOpportunity(sim, world);
+      const lost = await sharedOpportunity(sim, world);
+      const closeAs = (referralId: string, substatus: 'Won' | 'Lost') =>
+        sim.partnerCenter.editAsPartnerUser(referralId, [
+          { op: 'replace', path: '/status', value: 'Closed' },
+          { op: 'replace', path: '/substatus', value: substatus },
+        ]);
+      closeAs(won.referralId, 'Won');
+      closeAs(lost.referralId, 'Lost');
+      await sim.settle();
+      const wonRow = sim.dataverse.row('opportunities', won.id) as Row;
+      const lostRow = sim.dataverse.row('opportunities', lost.id) as Row;
+      const closes = sim.dataverse.opportunityCloses().map((close) => `${close.action} ${close.status}`);
+      return [
+        expectation('the Won referral made the opportunity Won (3)', wonRow.statecode === 1 && wonRow.statuscode === 3, wonRow.statecode),
+        expectation(
+          'the Lost referral made the opportunity Lost (4 Canceled)',
+          lostRow.statecode === 2 && lostRow.statuscode === 4,
+          lostRow.statecode,
+        ),
+        expectation(
+          'each closed through its message, once',
+          JSON.stringify(closes.sort()) === JSON.stringify(['LoseOpportunity 4', 'WinOpportunity 3']),
+          closes,
+        ),
+        expectation(
+          'the opportunities record the sub-statuses',
+          wonRow[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won') &&
+            lostRow[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Lost'),
+          [wonRow[world.column('ReferralSubstatus')], lostRow[world.column('ReferralSubstatus')]],
+        ),
+        expectation(
+          'Partner Center keeps its closed referrals (no write back)',
+          sim.partnerCenter.referral(won.referralId)?.substatus === 'Won' &&
+            sim.partnerCenter.referral(lost.referralId)?.substatus === 'Lost',
+        ),
+      ];
+    },
+  },
+  {
     name: 'solutions-changed',
     title: "Solutions added to or deactivated on a shared opportunity replace the referral's solution list",
     async run(sim, world) {

@@ -101,6 +101,8 @@ describe('M2 every column our flows name exists in the emulator (a column missin
     for (const { name, action } of actions) {
       if (action.type !== 'OpenApiConnection' || !String(action.inputs.host.apiId).endsWith('/shared_commondataserviceforapps')) continue;
       const p = action.inputs.parameters as Record<string, unknown>;
+      // An unbound action (WinOpportunity) names no table; its item/<key>s are the action's parameters (§O).
+      if (action.inputs.host.operationId === 'PerformUnboundAction') continue;
       const entity = table(p.entityName as string);
       const select = p.$select as string | undefined;
       if (select) {

@@ -29,6 +29,8 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   },
   // The close is one PATCH (status Closed/Won); the inbound echo of it writes Dynamics only.
   'won-closes-both-sides': { writes: ['CreateReferral 201', 'PatchReferralById 204'] },
+  // Closed in Partner Center: Dynamics follows through Win/LoseOpportunity and writes nothing back.
+  'closed-in-partner-center': { writes: ['CreateReferral 201', 'CreateReferral 201'] },
   'solutions-changed': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'] },
   'sync-only-cosell-yes': { writes: [] },
   'sync-only-cosell-no': { writes: [] },
