@@ -134,7 +134,7 @@ export function opportunityFieldsFromReferral(
     else fixed[fixedColumn(field.target, ctx.prefix)] = value;
   }
   fixed[ctx.column('ReferralLink')] = concat(REFERRAL_LINK_PREFIX, referral.get('id'));
-  fixed[ctx.column('LastSyncedHash')] = referralFingerprint(ctx, referral);
+  fixed[ctx.column('LastSyncedHash')] = call('coalesce', referral.get(SYNC_BASE_PROPERTY), referralFingerprint(ctx, referral));
   fixed[ctx.column('LastSyncedOn')] = call('utcNow');
   return { fixed, dynamic };
 }
@@ -153,35 +153,58 @@ export function withDynamicColumns(
 }
 
 /**
+ * The shared fields' values at the last sync, read back from an opportunity's fingerprint (a JSON array in
+ * base64, so it starts with "W"); anything else (empty, edited by hand) reads as nothing synced yet.
+ */
+export function lastSyncedValues(ctx: FlowContext, row: Expr): Expr {
+  const stored = call('coalesce', row.get(ctx.column('LastSyncedHash')), '');
+  return call('if', call('startsWith', stored, 'W'), call('json', call('base64ToString', stored)), call('json', '[]'));
+}
+
+/** A shared field of a row, normalised as the fingerprint holds it. */
+export const rowFieldNormalised = (ctx: FlowContext, builder: FlowBuilder, row: Expr, field: FieldMap): Expr =>
+  normalise(ctx.model, field, columnValue(ctx, builder, row, field), 'row');
+
+/** A shared field of a referral, normalised as the fingerprint holds it. */
+export const referralFieldNormalised = (ctx: FlowContext, referral: Expr, field: FieldMap): Expr =>
+  normalise(ctx.model, field, valueAt(referral, field.path), 'referral');
+
+/** A shared field of a row in the shape Partner Center takes it (a JSON Patch value, or a merged referral's). */
+export function referralValueOf(ctx: FlowContext, builder: FlowBuilder, row: Expr, field: FieldMap): Expr {
+  const raw = columnValue(ctx, builder, row, field);
+  switch (field.type) {
+    case 'date':
+      return call('if', call('empty', raw), null, call('formatDateTime', raw, 'yyyy-MM-ddT00:00:00Z'));
+    case 'number':
+      return call('float', call('coalesce', raw, 0));
+    case 'choices':
+      return helpAttributes(choiceOf(ctx.model, field.choice!), raw);
+    default:
+      return field.key === 'name' ? unmarkedName(raw) : call('coalesce', raw, '');
+  }
+}
+
+/**
  * JSON Patch `replace` operations for the outbound shared fields, each flagged `changed` when its value
  * differs from the last synced one (read back from the fingerprint): sending only changed fields lets
- * a concurrent Partner Center edit of another field survive (the merge after a 412).
+ * a concurrent Partner Center edit of another field survive.
  */
 export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Array<Record<string, Expr | string>> {
-  // A fingerprint is base64 of a JSON array, so it starts with "W" ("["); anything else (empty, edited by
-  // hand) counts as "nothing synced yet" and every field is sent.
-  const stored = call('coalesce', opportunity.get(ctx.column('LastSyncedHash')), '');
-  const lastSynced = call('if', call('startsWith', stored, 'W'), call('json', call('base64ToString', stored)), call('json', '[]'));
-  return sharedFields().map((field, index) => {
-    const raw = columnValue(ctx, builder, opportunity, field);
-    const value =
-      field.key === 'name'
-        ? unmarkedName(raw)
-        : field.type === 'date'
-          ? call('if', call('empty', raw), null, call('formatDateTime', raw, 'yyyy-MM-ddT00:00:00Z'))
-          : field.type === 'number'
-            ? call('float', call('coalesce', raw, 0))
-            : field.type === 'choices'
-              ? helpAttributes(choiceOf(ctx.model, field.choice!), raw)
-              : call('coalesce', raw, '');
-    return {
-      op: 'replace',
-      path: `/${field.path.join('/')}`,
-      value,
-      changed: call('not', call('equals', normalise(ctx.model, field, raw, 'row'), lastSynced.get(index))),
-    };
-  });
+  const lastSynced = lastSyncedValues(ctx, opportunity);
+  return sharedFields().map((field, index) => ({
+    op: 'replace',
+    path: `/${field.path.join('/')}`,
+    value: referralValueOf(ctx, builder, opportunity, field),
+    changed: call('not', call('equals', rowFieldNormalised(ctx, builder, opportunity, field), lastSynced.get(index))),
+  }));
 }
+
+/**
+ * The referral property that carries the fingerprint of the referral as Partner Center holds it, when the inbound
+ * path hands [Customize] a referral merged with the seller's unsent changes: the fingerprint written must be
+ * Partner Center's, so the outbound flow still sees those changes as unsent.
+ */
+export const SYNC_BASE_PROPERTY = 'cosellSyncBase';
 
 /** The option value of a choice key (e.g. the sub-status `Won`), for comparisons in expressions. */
 export const optionValue = (choice: GlobalChoice, key: string): number => {

@@ -1,10 +1,19 @@
 import { partnerCenter, dataverse } from '../connectors.js';
 import { EntitySet, flowId, type FlowContext } from '../context.js';
 import { choiceOf, mapChoiceToOption, odataString, TERMINAL_SUBSTATUSES } from '../mapping.js';
-import { optionValue, referralFingerprint } from '../sync-expressions.js';
+import {
+  lastSyncedValues,
+  optionValue,
+  referralFieldNormalised,
+  referralFingerprint,
+  referralValueOf,
+  rowFieldNormalised,
+  sharedFields,
+  SYNC_BASE_PROPERTY,
+} from '../sync-expressions.js';
 import { compose, runChildFlow } from '../wdl/actions.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
-import { and, body, call, concat, empty, equals, not, or, type Expr } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, not, or, outputs, type Expr } from '../wdl/expr.js';
 import { CreateOrGetDetailsInput, RecordType } from './create-or-get-details.js';
 
 /** Partner Center's referral type of a co-sell (shared) referral. */
@@ -41,7 +50,6 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
         dataverse.listRows(dv, {
           entitySet: EntitySet.opportunity,
           top: 1,
-          select: ['opportunityid', ctx.column('LastSyncedHash'), ctx.column('ReferralSubstatus')],
           filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(referral.get('id'))).at,
         }),
       );
@@ -59,10 +67,11 @@ export function addInboundSync(container: Container, ctx: FlowContext, flow: Flo
         'Skip opportunities already closed (terminal sub-status) and referrals whose mapped fields are unchanged',
         or(empty(body(existing).get('value')), and(not(terminal), not(unchanged))),
         (write) => {
+          const merged = mergeUnsentChanges(write, ctx, flow, referral, row, name);
           write.add(
             name('Create_or_update_records'),
             runChildFlow(flowId('CreateOrGetDetails'), {
-              [CreateOrGetDetailsInput.ReferralJson]: call('string', referral),
+              [CreateOrGetDetailsInput.ReferralJson]: call('string', merged),
               [CreateOrGetDetailsInput.RecordType]: call('if', isCoSell, RecordType.Opportunity, RecordType.Lead),
             }),
           );
@@ -124,4 +133,48 @@ function claimOurOwnReferral(container: Container, ctx: FlowContext, dv: string,
       );
     },
   );
+}
+
+/** `object` with the value at a nested path replaced (missing objects on the way are created). */
+function withValueAt(object: Expr, path: readonly string[], value: Expr): Expr {
+  const [head, ...rest] = path;
+  if (head === undefined) return value;
+  const inner = rest.length === 0 ? value : withValueAt(call('coalesce', object.get(head), call('json', '{}')), rest, value);
+  return call('setProperty', object, head, inner);
+}
+
+/**
+ * Three-way merge, field by field, with the last synced values (the opportunity's fingerprint) as the base: a
+ * field Partner Center has not changed since the last sync but the seller has (a change that could not be sent,
+ * Partner Center being down) keeps the seller's value, so a Partner Center edit of another field does not undo
+ * it. The referral handed to [Customize] carries Partner Center's own fingerprint, so the write it makes still
+ * leaves those fields unsent, and the outbound flow it triggers sends them. A new opportunity takes every field
+ * from the referral.
+ */
+function mergeUnsentChanges(
+  container: Container,
+  ctx: FlowContext,
+  flow: FlowBuilder,
+  referral: Expr,
+  row: Expr,
+  name: (base: string) => string,
+): Expr {
+  const last = lastSyncedValues(ctx, row);
+  let merged = referral;
+  sharedFields().forEach((field, index) => {
+    const keepSellers = and(
+      not(empty(row)),
+      equals(referralFieldNormalised(ctx, referral, field), last.get(index)),
+      not(equals(rowFieldNormalised(ctx, flow, row, field), last.get(index))),
+    );
+    const action = container.add(
+      name(`Merge_${field.key}`),
+      compose(
+        call('if', keepSellers, withValueAt(merged, field.path, referralValueOf(ctx, flow, row, field)), merged),
+        `The seller's unsent ${field.key} when Partner Center did not change it since the last sync`,
+      ),
+    );
+    merged = outputs(action);
+  });
+  return call('setProperty', merged, SYNC_BASE_PROPERTY, referralFingerprint(ctx, referral));
 }

@@ -569,6 +569,34 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'seller-edit-survives-partner-edit',
+    title:
+      "A seller's change that could not reach Partner Center (down for a while) is not undone by a later Partner Center edit of another field, and reaches Partner Center with it",
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      // Down for every PATCH of two runs (7 attempts each): the change and the retry its ✘ mark triggers both fail.
+      sim.partnerCenter.faults.add({ operation: 'PatchReferralById', status: 503, times: 14 });
+      sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 480000 });
+      await sim.settle();
+      const failed = sim.dataverse.row('opportunities', id) as Row;
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Partner Center note' }]);
+      await sim.settle();
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      const referral = sim.partnerCenter.referral(referralId) as { details: { dealValue: number; notes: string } };
+      return [
+        expectation(
+          'the outbound change failed first (Audit, ✘)',
+          display(failed[world.column('Audit')] ?? '').includes('Referral not updated'),
+          failed[world.column('Audit')],
+        ),
+        expectation("Dynamics kept the seller's deal value", opportunity.estimatedvalue === 480000, opportunity.estimatedvalue),
+        expectation("and took Partner Center's note", opportunity.description === 'Partner Center note', opportunity.description),
+        expectation("Partner Center now has the seller's deal value", referral.details.dealValue === 480000, referral.details.dealValue),
+        expectation('and kept its note', referral.details.notes === 'Partner Center note', referral.details.notes),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },
