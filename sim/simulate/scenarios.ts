@@ -380,6 +380,36 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'dataverse-throttled',
+    title: 'Dataverse throttles the flows for a minute (429, Retry-After 20 s) → a shared referral still arrives, once the limit lifts',
+    async run(sim, world) {
+      const start = sim.clock.now().getTime();
+      sim.dataverse.faults.throttle({ forMs: 60_000, retryAfterSeconds: 20 });
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Arrives after the throttle' });
+      await sim.settle();
+      const calls = sim.connectorCalls.filter((call) => call.api === 'Dataverse');
+      const throttled = calls.filter((call) => call.statusCode === 429);
+      const firstAnswered = calls.find((call) => call.statusCode < 400);
+      return [
+        expectation(
+          'Dataverse answered 429 while the limit held',
+          throttled.length > 0,
+          calls.map((call) => call.statusCode),
+        ),
+        expectation(
+          'no call got through before the limit lifted',
+          firstAnswered !== undefined && Date.parse(firstAnswered.at) - start >= 60_000,
+          firstAnswered?.at,
+        ),
+        expectation(
+          'the opportunity arrived',
+          opportunityByReferral(sim, world, String(shared.id)) !== undefined,
+          sim.dataverse.rows('opportunities').map((row) => row.name),
+        ),
+      ];
+    },
+  },
+  {
     name: 'solutions-changed',
     title: "Solutions added to or deactivated on a shared opportunity replace the referral's solution list",
     async run(sim, world) {

@@ -31,6 +31,8 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'won-closes-both-sides': { writes: ['CreateReferral 201', 'PatchReferralById 204'] },
   // Closed in Partner Center: Dynamics follows through Win/LoseOpportunity and writes nothing back.
   'closed-in-partner-center': { writes: ['CreateReferral 201', 'CreateReferral 201'] },
+  // The flows wait out the 429s (Retry-After) and write Dynamics only.
+  'dataverse-throttled': { writes: [] },
   'solutions-changed': { writes: ['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'] },
   'sync-only-cosell-yes': { writes: [] },
   'sync-only-cosell-no': { writes: [] },
