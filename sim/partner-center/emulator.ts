@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../contracts.js';
-import { Faults } from './faults.js';
+import { Faults, type DeliveryMode } from './faults.js';
 import { CERTIFICATE_PATH, handle, type ApiCall, type ApiContext } from './http-api.js';
 import { microsoftReferral, sharedReferral, type Partner, type SharedReferralInput } from './referral-documents.js';
 import {
@@ -49,13 +49,16 @@ export interface PartnerCenterEmulatorOptions {
   requireAuthorization?: boolean;
   /** Port to listen on (127.0.0.1). Default: a free one. */
   port?: number;
+  /** How webhooks go out at first (later: `faults.deliveries(...)`). Default: prompt and concurrent. */
+  delivery?: Partial<DeliveryMode>;
 }
 
 type MicrosoftResponse = 'Accepted' | 'Declined';
 type StatusPair = { status: unknown; substatus: unknown };
 
 export class PartnerCenterEmulator {
-  readonly faults = new Faults();
+  /** The public fault API (CONTRACT.md, "Faults"). */
+  readonly faults: Faults;
   /** Every API call, in order. */
   readonly calls: ApiCall[] = [];
   /** Every webhook delivery attempt, in order. */
@@ -65,7 +68,7 @@ export class PartnerCenterEmulator {
   /** Events whose every attempt failed: Partner Center's "offline queue". */
   readonly undelivered: Delivery[];
   private readonly clock: Clock;
-  private readonly options: Required<Omit<PartnerCenterEmulatorOptions, 'clock' | 'port'>> & { port: number };
+  private readonly options: Required<Omit<PartnerCenterEmulatorOptions, 'clock' | 'port' | 'delivery'>> & { port: number };
   private readonly store: ReferralStore;
   private readonly dispatch: WebhookDispatch;
   private readonly validation = new ValidationEvents();
@@ -76,6 +79,7 @@ export class PartnerCenterEmulator {
 
   constructor(options: PartnerCenterEmulatorOptions) {
     this.clock = options.clock;
+    this.faults = new Faults(options.clock, options.delivery);
     this.options = {
       partnerOrganizationId: options.partnerOrganizationId ?? '7d23e5ca-19dc-4eaa-aac8-5e6b559f0d1d',
       partnerOrganizationName: options.partnerOrganizationName ?? 'Contoso Partner',
@@ -94,6 +98,7 @@ export class PartnerCenterEmulator {
       deliveryRetryIntervalMs: this.options.deliveryRetryIntervalMs,
       sign: (body, toMs) => signatureHeaders(body, this.certificate.privateKey, this.certificateUrl, toMs),
       onValidationAttempt: (correlationId, delivery, finallyFailed) => this.validation.record(correlationId, delivery, finallyFailed),
+      beforeSend: () => this.expireDue(),
     });
     this.deliveries = this.dispatch.deliveries;
     this.events = this.dispatch.events;
@@ -156,7 +161,7 @@ export class PartnerCenterEmulator {
     return this.dispatch.registration ? publicRegistration(this.dispatch.registration) : undefined;
   }
 
-  /** Webhook deliveries waiting (due now or later, e.g. retries). */
+  /** Webhook deliveries waiting (due now or later, e.g. retries) or on their way. */
   get pendingDeliveries(): number {
     return this.dispatch.pending;
   }
@@ -214,13 +219,13 @@ export class PartnerCenterEmulator {
   }
 
   /**
-   * Sends every queued delivery that is due, in rounds, until none is due (events raised while delivering — e.g. by
-   * a flow the receiver runs — go out in the next round; at most 100 rounds). A call made while a flush is running
-   * returns at once: the running flush picks up whatever becomes due.
+   * Sends every queued delivery that is due and waits for those on their way, in rounds, until none is due (events
+   * raised while delivering — e.g. by a flow the receiver runs — go out in the next round; at most 100 rounds). A
+   * call made while a flush is running returns at once: the running flush picks up whatever becomes due.
    */
   async flushDeliveries(): Promise<void> {
     if (this.flushing) return;
-    this.flushing = this.dispatch.flush(() => this.expireDue());
+    this.flushing = this.dispatch.flush();
     try {
       await this.flushing;
     } finally {

@@ -30,7 +30,7 @@ export interface ApiCall {
   /** Virtual time the call arrived. */
   at: string;
   /** Set when an injected fault answered it (or slowed it). */
-  fault?: { status?: number; latencyMs?: number };
+  fault?: { status?: number; latencyMs?: number; outage?: true };
   requestHeaders: Record<string, string>;
 }
 
@@ -132,6 +132,11 @@ export async function handle(api: ApiContext, request: IncomingMessage, response
 
 /** An injected fault (and its latency), the bearer check, then the operation's handler. */
 async function answer(api: ApiContext, call: ApiCall, request: ApiRequest): Promise<Reply> {
+  const outage = api.faults.outageAt(request.method, request.url.pathname, call.operation, api.clock.now().getTime());
+  if (outage) {
+    call.fault = { status: outage.status, outage: true };
+    return faultReply(outage.status, outage.retryAfterSeconds);
+  }
   const fault = api.faults.take(request.method, request.url.pathname, call.operation);
   if (fault) call.fault = { ...(fault.status ? { status: fault.status } : {}), ...(fault.latencyMs ? { latencyMs: fault.latencyMs } : {}) };
   if (fault?.latencyMs) await api.clock.sleep(fault.latencyMs);

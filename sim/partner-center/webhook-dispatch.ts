@@ -1,9 +1,11 @@
 /**
- * Webhook events and their deliveries: an event the registration asks for is queued, then POSTed signed
- * to the registered URL; a failed attempt is retried after an interval, and after the last attempt the
- * event goes to the "offline queue". Injected faults may drop, duplicate or reorder deliveries.
+ * Webhook events and their deliveries: an event the registration asks for is queued and, by default, sent promptly
+ * (scheduled on the clock right after the change commits) and concurrently with whatever else is due; a failed attempt
+ * is retried after an interval, and after the last attempt the event goes to the "offline queue". The fault API may
+ * drop, duplicate (both copies at once) or reorder deliveries, hold them up during a delivery outage, or switch to
+ * sending only on flush, one at a time. Each attempt holds a scheduler clock until the receiver has started its run.
  */
-import type { Clock } from '../contracts.js';
+import { CLOCK_HOLD_HEADER, type Clock } from '../contracts.js';
 import type { Faults } from './faults.js';
 import { sendHttp } from './http.js';
 
@@ -74,6 +76,8 @@ interface DispatchOptions {
   readonly sign: (body: Buffer, toMsSignatureHeader: boolean) => Record<string, string>;
   /** Hears every attempt of a validation event's delivery, and its final failure. */
   readonly onValidationAttempt: (correlationId: string, delivery: Delivery, finallyFailed: boolean) => void;
+  /** Runs before each send of what is due (the 14-day expiry, which may raise events). */
+  readonly beforeSend: () => void;
 }
 
 const MAX_FLUSH_ROUNDS = 100;
@@ -85,12 +89,14 @@ export class WebhookDispatch {
   /** What deliveries go to, once registered. */
   registration: WebhookRegistration | undefined;
   private queue: QueuedDelivery[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
   private deliverySequence = 0;
 
   constructor(private readonly options: DispatchOptions) {}
 
+  /** Deliveries queued (due now or later, e.g. retries) or on their way. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length + this.inFlight.size;
   }
 
   /** Records the event, and queues its delivery when the registration asks for it. */
@@ -118,28 +124,71 @@ export class WebhookDispatch {
       dueAt: now.getTime(),
       ...(correlationId ? { correlationId } : {}),
     });
+    this.wake(0);
   }
 
-  /** Sends what is due, round after round until nothing is (`beforeRound` runs first each time: the expiry). */
-  async flush(beforeRound: () => void): Promise<void> {
+  /**
+   * Sends what is due and waits for every delivery on its way, round after round until nothing is due (events raised
+   * meanwhile, e.g. by a flow the receiver runs, go out in a later round; at most 100 rounds).
+   */
+  async flush(): Promise<void> {
     for (let round = 0; round < MAX_FLUSH_ROUNDS; round++) {
-      beforeRound();
-      const now = this.options.clock.now().getTime();
-      let due = this.queue.filter((item) => item.dueAt <= now);
-      if (due.length === 0) return;
-      this.queue = this.queue.filter((item) => item.dueAt > now);
-      if (due.length > 1 && this.options.faults.takeReorder()) due = [...due].reverse();
-      for (const item of due) await this.send(item);
+      await this.sendDue();
+      if (this.inFlight.size > 0) {
+        await Promise.allSettled([...this.inFlight]);
+        continue;
+      }
+      if (!this.queue.some((item) => this.deliverable(item))) return;
     }
   }
 
-  private async send(item: QueuedDelivery): Promise<void> {
+  /** In prompt mode, arranges a send of what is due `ms` of virtual time from now. */
+  private wake(ms: number): void {
+    if (this.options.faults.deliveryMode.timing !== 'prompt') return;
+    const clock = this.options.clock;
+    if (clock.schedule) clock.schedule(ms, () => void this.sendDue());
+    // Without a scheduler clock only what is due now goes out by itself; a retry waits for a flush.
+    else if (ms === 0) setImmediate(() => void this.sendDue());
+  }
+
+  private deliverable(item: QueuedDelivery): boolean {
+    return this.options.faults.deliverableAt(item.dueAt) <= this.options.clock.now().getTime();
+  }
+
+  /** Sends every delivery that is due, all at once or one by one (the delivery mode); resolves when they are done. */
+  private async sendDue(): Promise<void> {
+    this.options.beforeSend();
+    let due = this.queue.filter((item) => this.deliverable(item));
+    const now = this.options.clock.now().getTime();
+    for (const item of this.queue)
+      if (item.dueAt <= now && !due.includes(item)) this.wake(this.options.faults.deliverableAt(item.dueAt) - now);
+    if (due.length === 0) return;
+    this.queue = this.queue.filter((item) => !due.includes(item));
+    if (due.length > 1 && this.options.faults.takeReorder()) due = [...due].reverse();
+    const concurrent = this.options.faults.deliveryMode.order === 'concurrent';
+    const batch = concurrent
+      ? Promise.all(due.map((item) => this.send(item, true))).then(() => undefined)
+      : due.reduce<Promise<void>>((previous, item) => previous.then(() => this.send(item, false)), Promise.resolve());
+    this.inFlight.add(batch);
+    try {
+      await batch;
+    } finally {
+      this.inFlight.delete(batch);
+    }
+  }
+
+  private async send(item: QueuedDelivery, concurrent: boolean): Promise<void> {
     if (this.options.faults.takeDrop()) {
       this.deliveries.push({ ...this.deliveryBase(item, {}), outcome: 'dropped' });
       return;
     }
+    if (!this.options.faults.takeDuplicate()) return this.deliver(item, true);
+    if (concurrent) {
+      await Promise.all([this.deliver(item, true), this.deliver(item, false)]);
+      return;
+    }
     await this.deliver(item, true);
-    if (this.options.faults.takeDuplicate()) await this.deliver(item, false);
+    await this.deliver(item, false);
   }
 
   private deliveryBase(item: QueuedDelivery, headers: Record<string, string>): Omit<Delivery, 'outcome'> {
@@ -159,12 +208,19 @@ export class WebhookDispatch {
     const body = Buffer.from(item.body, 'utf8');
     const headers = { 'Content-Type': 'application/json; charset=utf-8', ...this.options.sign(body, item.toMsSignatureHeader) };
     const record: Delivery = { ...this.deliveryBase(item, headers), outcome: 'failed', ...(primary ? {} : { duplicate: true }) };
+    const hold = this.options.clock.hold?.();
     try {
-      const response = await sendHttp(item.url, { method: 'POST', headers, body });
+      const response = await sendHttp(item.url, {
+        method: 'POST',
+        headers: hold ? { ...headers, [CLOCK_HOLD_HEADER]: hold.id } : headers,
+        body,
+      });
       record.status = response.status;
       record.outcome = response.status >= 200 && response.status < 300 ? 'delivered' : 'failed';
     } catch (error) {
       record.error = (error as Error).message;
+    } finally {
+      hold?.release();
     }
     this.deliveries.push(record);
     if (item.correlationId) this.options.onValidationAttempt(item.correlationId, record, false);
@@ -172,6 +228,7 @@ export class WebhookDispatch {
     if (item.attempt < this.options.maxDeliveryAttempts) {
       const dueAt = this.options.clock.now().getTime() + this.options.deliveryRetryIntervalMs;
       this.queue.push({ ...item, attempt: item.attempt + 1, dueAt });
+      this.wake(this.options.deliveryRetryIntervalMs);
     } else {
       this.undelivered.push(record);
       if (item.correlationId) this.options.onValidationAttempt(item.correlationId, record, true);

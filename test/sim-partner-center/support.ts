@@ -29,7 +29,8 @@ export interface Harness {
 
 export async function startEmulator(options: Omit<PartnerCenterEmulatorOptions, 'clock'> = {}, start?: string): Promise<Harness> {
   const clock = new VirtualClock(start);
-  const emulator = new PartnerCenterEmulator({ clock, ...options });
+  // The queue's own tests send on flush, one at a time; the prompt and concurrent modes have tests of their own.
+  const emulator = new PartnerCenterEmulator({ clock, delivery: { timing: 'on-flush', order: 'sequential' }, ...options });
   await emulator.start();
   return { clock, emulator };
 }
