@@ -763,4 +763,62 @@ export const SCENARIOS: readonly Scenario[] = [
       ];
     },
   },
+  {
+    name: 'duplicate-webhooks-at-once',
+    title: 'Partner Center delivers a referral-created twice, both copies at once (at-least-once) → one opportunity',
+    async run(sim, world) {
+      sim.partnerCenter.faults.duplicateDeliveries(1);
+      const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Delivered twice' });
+      await sim.settle();
+      const copies = sim.partnerCenter.deliveries.filter((delivery) => delivery.outcome === 'delivered');
+      const opportunities = sim.dataverse.rows('opportunities').filter((row) => row[world.column('ReferralIdentifier')] === shared.id);
+      return [
+        expectation('both copies reached the flow', copies.length === 2 && copies.some((copy) => copy.duplicate), copies.length),
+        expectation('one opportunity holds the referral', opportunities.length === 1, opportunities.length),
+      ];
+    },
+  },
+  {
+    name: 'same-customer-webhooks-at-once',
+    title: 'Two referrals for the same new customer are delivered at once → one account, two opportunities',
+    async run(sim) {
+      sim.partnerCenter.faults.deliveries({ timing: 'on-flush' });
+      const customerProfile = {
+        name: 'Adatum Corporation',
+        address: { addressLine1: 'Karl Johans gate 1', city: 'Oslo', state: '', postalCode: '0154', country: 'NO' },
+        team: [],
+      };
+      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Adatum data platform', customerProfile });
+      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Adatum security', customerProfile });
+      sim.partnerCenter.faults.deliveries({ timing: 'prompt' });
+      await sim.settle();
+      const accounts = sim.dataverse.rows('accounts').filter((row) => row.name === 'Adatum Corporation');
+      const opportunities = sim.dataverse.rows('opportunities').map((row) => row.name);
+      return [
+        expectation('one account for the customer', accounts.length === 1, accounts.length),
+        expectation('an opportunity per referral', opportunities.length === 2, opportunities),
+      ];
+    },
+  },
+  {
+    name: 'partner-center-outage',
+    title: 'Partner Center is down for a minute while a Dynamics change syncs → the retries carry it past the outage',
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      const started = sim.clock.now().getTime();
+      sim.partnerCenter.faults.outage({ durationMs: 60_000 });
+      sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 310000 });
+      await sim.settle();
+      const referral = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
+      const refused = sim.partnerCenter.calls.filter((call) => call.fault?.outage).length;
+      const elapsed = sim.clock.now().getTime() - started;
+      return [
+        expectation('calls during the outage were refused', refused > 0, refused),
+        expectation('the change reached the referral after the outage', referral.details.dealValue === 310000 && elapsed >= 60_000, {
+          dealValue: referral.details.dealValue,
+          elapsed,
+        }),
+      ];
+    },
+  },
 ];
