@@ -25,19 +25,20 @@ const OUTGOING = 'Outgoing';
  * The inbound path both the webhook flow and the reconciliation run for one referral id: re-read the
  * referral (never trust a payload), keep co-sell referrals (others become leads when "Sync only co-sell"
  * is No), leave opportunities in a terminal state alone, skip when nothing mapped changed, and hand the
- * referral to the [Customize] flow that writes Dynamics. `suffix` keeps action names unique.
+ * referral to the [Customize] flow that writes Dynamics. `suffix` keeps action names unique. A referral the
+ * reconciliation has just listed from Partner Center is used as it is (no second read).
  */
-export function addInboundSync(container: Container, ctx: FlowContext, flow: FlowBuilder, referralId: Expr, suffix = ''): void {
-  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+export function addInboundSync(
+  container: Container,
+  ctx: FlowContext,
+  flow: FlowBuilder,
+  source: { readonly referralId: Expr } | { readonly listed: Expr },
+  suffix = '',
+): void {
   const dv = ctx.connection(flow, 'Dataverse');
   const syncOnlyCoSell = ctx.environmentVariable(flow, 'SyncOnlyCoSell');
   const name = (base: string): string => `${base}${suffix}`;
-
-  const getReferral = container.add(name('Get_referral'), {
-    ...partnerCenter.getReferral(pc, referralId),
-    description: 'Re-reads the referral by id: the event payload carries none',
-  });
-  const referral = body(getReferral);
+  const referral = 'listed' in source ? source.listed : readReferral(container, ctx, flow, source.referralId, name);
   const isCoSell = equals(referral.get('type'), SHARED);
   container.condition(
     name('If_referral_is_wanted'),
@@ -177,4 +178,14 @@ function mergeUnsentChanges(
     merged = outputs(action);
   });
   return call('setProperty', merged, SYNC_BASE_PROPERTY, referralFingerprint(ctx, referral));
+}
+
+/** Re-reads the referral by id: a webhook event carries none, and its payload is never trusted. */
+function readReferral(container: Container, ctx: FlowContext, flow: FlowBuilder, id: Expr, name: (base: string) => string): Expr {
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  const action = container.add(name('Get_referral'), {
+    ...partnerCenter.getReferral(pc, id),
+    description: 'Re-reads the referral by id: the event payload carries none',
+  });
+  return body(action);
 }

@@ -71,7 +71,7 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
         },
         (own) => {
           own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) =>
-            addInboundSync(scope, ctx, flow, id),
+            addInboundSync(scope, ctx, flow, { referralId: id }),
           );
         },
       );

@@ -1,9 +1,9 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
-import { compose, incrementVariable, initializeVariable, recurrenceTrigger, runChildFlow, setVariable } from '../wdl/actions.js';
+import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, setVariable } from '../wdl/actions.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
-import { body, call, concat, equals, items, not, outputs, variables } from '../wdl/expr.js';
+import { body, call, concat, equals, item, items, not, outputs, variables } from '../wdl/expr.js';
 import { addInboundSync } from './inbound-sync.js';
 
 /** Partner Center's organization id for Microsoft (invitedBy / owner of Microsoft's side of a shared referral). */
@@ -15,14 +15,21 @@ export const RECONCILIATION_PAGE = 100;
 const RECONCILIATION_MAX_PAGES = 50;
 /** Overlap before the watermark, so an update racing the last sync is not missed. */
 const OVERLAP_HOURS = 1;
+/**
+ * Every pass looks back at least this far: the watermark is the latest Last Synced On, which one successful
+ * webhook can move past a referral a failed pass left behind; a day of look-back re-covers such a pass.
+ */
+const MIN_LOOKBACK_HOURS = 24;
 /** With nothing synced yet, look back as far as an unanswered referral lives (14 days). */
 const FIRST_RUN_DAYS = 14;
 
 /**
- * Partner Center Reconciliation: heals lost webhooks and disabled flows. The watermark is the latest
- * Last Synced On of any opportunity (stored with the data itself); referrals updated since then are
- * listed page by page and each goes through the same inbound path as the webhook flow, so the cost
- * grows with what changed, not with all referrals.
+ * Partner Center Reconciliation: heals lost webhooks and disabled flows. The watermark is the latest Last
+ * Synced On of any opportunity (stored with the data itself), less an hour, and at least a day back. Referrals
+ * updated since then are listed oldest first and paged by their updatedDateTime (keyset: a page starts where
+ * the previous one ended, so rows that change while paging are not skipped as with $skip); each listed referral
+ * goes through the webhook flow's path as listed, without a second read, and an unchanged one writes nothing.
+ * The cost grows with what changed, not with all referrals.
  */
 export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('Reconciliation', 'Every hour, brings in referrals changed since the last sync, in case a webhook event was lost.');
@@ -30,8 +37,6 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   flow.trigger('Recurrence', recurrenceTrigger('Hour', 1));
   const top = flow.actions;
-  top.add('Initialize_skip', initializeVariable('Skip', 'integer', 0));
-  top.add('Initialize_more_pages', initializeVariable('MorePages', 'boolean', true));
   top.add(
     'Latest_synced_opportunity',
     dataverse.listRows(dv, {
@@ -43,53 +48,72 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
     }),
   );
   const latest = call('first', body('Latest_synced_opportunity').get('value')).get(ctx.column('LastSyncedOn'));
+  const dayBack = call('addHours', call('utcNow'), -MIN_LOOKBACK_HOURS);
   top.add(
     'Watermark',
     compose(
-      call('if', call('empty', latest), call('addDays', call('utcNow'), -FIRST_RUN_DAYS), call('addHours', latest, -OVERLAP_HOURS)),
+      call(
+        'if',
+        call('empty', latest),
+        call('addDays', call('utcNow'), -FIRST_RUN_DAYS),
+        call(
+          'if',
+          call('less', call('ticks', call('addHours', latest, -OVERLAP_HOURS)), call('ticks', dayBack)),
+          call('addHours', latest, -OVERLAP_HOURS),
+          dayBack,
+        ),
+      ),
       'Referrals updated since this time are checked',
     ),
   );
+  top.add('Initialize_cursor', initializeVariable('Cursor', 'string', outputs('Watermark')));
+  top.add('Initialize_skip', initializeVariable('Skip', 'integer', 0));
+  top.add('Initialize_more_pages', initializeVariable('MorePages', 'boolean', true));
   top.until(
     'Until_every_page_is_read',
-    'Pages through the referrals changed since the watermark',
+    'Pages through the referrals changed since the watermark, oldest first',
     not(variables('MorePages')),
     { count: RECONCILIATION_MAX_PAGES, timeout: 'PT1H' },
     (loop) => {
       loop.add(
         'List_changed_referrals',
         partnerCenter.listReferrals(pc, {
-          filter: concat('updatedDateTime ge ', outputs('Watermark')),
+          filter: concat('updatedDateTime ge ', variables('Cursor')),
           top: RECONCILIATION_PAGE,
           skip: variables('Skip'),
           orderBy: 'updatedDateTime asc',
         }),
       );
-      loop.foreach(
-        'For_each_changed_referral',
-        "Each referral goes through the webhook flow's path",
-        body('List_changed_referrals').get('value'),
-        (each) => {
-          const referral = items('For_each_changed_referral');
-          each.condition(
-            'If_Microsoft_owns_the_referral',
-            "Microsoft's related referral carries its side of a shared deal, as related-referral events do",
-            equals(referral.get('organizationId'), MICROSOFT_ORGANIZATION_ID),
-            (microsoft) => {
-              microsoft.add(
-                'Apply_Microsoft_updates_reconciled',
-                runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: referral.get('id') }),
-              );
-            },
-            (own) => addInboundSync(own, ctx, flow, referral.get('id'), '_reconciled'),
-          );
-        },
-      );
-      loop.add('Next_page', incrementVariable('Skip', RECONCILIATION_PAGE));
+      const page = body('List_changed_referrals').get('value');
+      loop.foreach('For_each_changed_referral', "Each referral goes through the webhook flow's path, as listed", page, (each) => {
+        const referral = items('For_each_changed_referral');
+        each.condition(
+          'If_Microsoft_owns_the_referral',
+          "Microsoft's related referral carries its side of a shared deal, as related-referral events do",
+          equals(referral.get('organizationId'), MICROSOFT_ORGANIZATION_ID),
+          (microsoft) => {
+            microsoft.add(
+              'Apply_Microsoft_updates_reconciled',
+              runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: referral.get('id') }),
+            );
+          },
+          (own) => addInboundSync(own, ctx, flow, { listed: referral }, '_reconciled'),
+        );
+      });
+      // Keyset paging: the next page starts at the last updatedDateTime seen, skipping the referrals of this page
+      // that have that very timestamp (already handled); $skip only ever steps over equal timestamps, among which
+      // nothing can move.
+      const lastSeen = call('last', page).get('updatedDateTime');
+      loop.add('Last_seen', compose(call('coalesce', lastSeen, variables('Cursor'))));
+      loop.add('Same_timestamp', compose(equals(outputs('Last_seen'), variables('Cursor'))));
+      loop.add('At_last_seen', query(page, equals(item().get('updatedDateTime'), outputs('Last_seen'))));
       loop.add(
-        'More_pages',
-        setVariable('MorePages', equals(call('length', body('List_changed_referrals').get('value')), RECONCILIATION_PAGE)),
+        'Next_skip',
+        compose(call('add', call('if', outputs('Same_timestamp'), variables('Skip'), 0), call('length', body('At_last_seen')))),
       );
+      loop.add('Set_skip', setVariable('Skip', outputs('Next_skip')));
+      loop.add('Move_cursor', setVariable('Cursor', outputs('Last_seen')));
+      loop.add('More_pages', setVariable('MorePages', equals(call('length', page), RECONCILIATION_PAGE)));
     },
   );
   return flow.toCloudFlow();

@@ -627,6 +627,44 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'reconciliation-pages',
+    title:
+      '150 referrals whose webhooks were all lost: one reconciliation brings them in by keyset pages, and a pass with nothing changed reads no referral twice',
+    async run(sim, world) {
+      const count = 150;
+      sim.partnerCenter.faults.dropDeliveries(count);
+      const shared = Array.from({ length: count }, (_, index) =>
+        sim.partnerCenter.shareReferralFromMicrosoft({ name: `Referral ${index + 1}` }),
+      );
+      await sim.settle();
+      const pcCallsBefore = sim.partnerCenter.calls.length;
+      sim.clock.advance(60 * 60 * 1000);
+      await sim.runScheduled();
+      const firstPass = sim.partnerCenter.calls.slice(pcCallsBefore).map((call) => call.operation);
+      const missing = shared.filter((referral) => !opportunityByReferral(sim, world, String(referral.id)));
+      const writesBefore = sim.dataverse.calls.filter((call) => call.method !== 'GET').length;
+      const secondStart = sim.partnerCenter.calls.length;
+      sim.clock.advance(60 * 60 * 1000);
+      await sim.runScheduled();
+      const secondPass = sim.partnerCenter.calls.slice(secondStart).map((call) => call.operation);
+      const writesAfter = sim.dataverse.calls.filter((call) => call.method !== 'GET').length;
+      return [
+        expectation('every referral has its opportunity after one pass', missing.length === 0, missing.length),
+        expectation(
+          'the first pass read them in 2 list pages, no referral by id',
+          firstPass.filter((operation) => operation === 'GetAllReferrals').length === 2 && !firstPass.includes('GetReferralById'),
+          firstPass,
+        ),
+        expectation(
+          'a pass with nothing changed makes only its list calls',
+          secondPass.every((operation) => operation === 'GetAllReferrals') && secondPass.length === 2,
+          secondPass,
+        ),
+        expectation('and writes nothing to Dynamics', writesAfter === writesBefore, writesAfter - writesBefore),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

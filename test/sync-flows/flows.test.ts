@@ -261,20 +261,29 @@ describe('the other flows', () => {
     expect(actions.No_opportunity_to_update.type).toBe('Compose');
   });
 
-  test('Reconciliation: pages through referrals changed since the watermark, through the webhook path', () => {
+  test('Reconciliation: keyset pages of referrals changed since the watermark, each through the webhook path as listed', () => {
     const { definition } = flowNamed('Partner Center Reconciliation');
     const actions = allActions(definition);
     expect(definition.triggers.Recurrence.recurrence).toEqual({ frequency: 'Hour', interval: 1 });
     expect(actions.List_changed_referrals.inputs.parameters).toEqual({
-      $filter: "@concat('updatedDateTime ge ', outputs('Watermark'))",
+      $filter: "@concat('updatedDateTime ge ', variables('Cursor'))",
       $top: RECONCILIATION_PAGE,
       $skip: "@variables('Skip')",
       $orderby: 'updatedDateTime asc',
     });
-    const webhook = Object.keys(allActions(flowNamed('Partner Center to Dynamics 365').definition)).filter((name) =>
-      /^(Get_referral|If_referral_is_wanted|Find_synced_opportunity|If_dynamics_needs_the_change|Create_or_update_records)$/.test(name),
+    expect(actions.Initialize_cursor.inputs.variables[0].value).toBe("@outputs('Watermark')");
+    expect(actions.Last_seen.inputs).toBe(
+      "@coalesce(last(body('List_changed_referrals')?['value'])?['updatedDateTime'], variables('Cursor'))",
     );
+    expect(actions.Next_skip.inputs).toBe("@add(if(outputs('Same_timestamp'), variables('Skip'), 0), length(body('At_last_seen')))");
+    expect(actions.Watermark.inputs).toContain('addHours(utcNow(), -24)');
+    const webhook = Object.keys(allActions(flowNamed('Partner Center to Dynamics 365').definition)).filter((name) =>
+      /^(If_referral_is_wanted|Find_synced_opportunity|If_dynamics_needs_the_change|Create_or_update_records)$/.test(name),
+    );
+    expect(webhook).toHaveLength(4);
     for (const name of webhook) expect(Object.keys(actions)).toContain(`${name}_reconciled`);
+    // The listed referral is used as it is: no second read per referral.
+    expect(Object.keys(actions)).not.toContain('Get_referral_reconciled');
   });
 
   test('Webhook Registration: manual inputs as the old connector has them; Overwrite decides PUT or POST', () => {
