@@ -17,6 +17,7 @@ import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/benc
 import { readZip } from '../core/io/zip.js';
 import { checkSolutionZip, isBlocking } from '../packaging/check/check-solution.js';
 import { formatDuration } from '../core/duration.js';
+import { deployBenchRows } from './deploy-bench.js';
 
 /**
  * `npm run bench`: median wall time of the full build (model → managed + unmanaged zips, in memory)
@@ -122,6 +123,10 @@ async function main(): Promise<void> {
     ['PCF control', 'production build', 'bundle.js', 'bundle.js gzip', 'vs a standard control bundling React + Fluent (385 KB)'],
     [pcfRow()],
   );
+
+  console.log('');
+  progress('deploy and promote against the Dataverse emulator');
+  printTable(['deploy path', 'Web API calls', 'wall time', 'emulator time (import 30 s, polling)'], await deployBenchRows(base));
 
   console.log('');
   progress('check accuracy: the corpus of real exports and the mutation catalogue');
