@@ -8,5 +8,6 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testTimeout: 60000,
   setupFiles: ['<rootDir>/test/support/guard-user-config.cjs'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/temp-dirs.ts'],
   reporters: ['default', '<rootDir>/test/support/shared-reporter.cjs'],
 };

@@ -20,4 +20,11 @@ export function captureIo(cwd: string): CliIo & { stdout: string[]; stderr: stri
   };
 }
 
-export const tempDir = (label: string): Promise<string> => mkdtemp(path.join(tmpdir(), `cosell-${label}-`));
+/** The temporary folders this test file made; test/support/temp-dirs.ts removes them after its tests. */
+export const TEMP_DIRS: string[] = [];
+
+export async function tempDir(label: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `cosell-${label}-`));
+  TEMP_DIRS.push(dir);
+  return dir;
+}
