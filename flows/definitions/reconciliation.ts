@@ -20,6 +20,12 @@ const OVERLAP_HOURS = 1;
  * webhook can move past a referral a failed pass left behind; a day of look-back re-covers such a pass.
  */
 const MIN_LOOKBACK_HOURS = 24;
+/**
+ * Referrals changed in the last minutes are left to their webhook events (delivered at once, and retried by
+ * Partner Center): a pass that handled them too would race the webhook run for the same new customer and
+ * create its account and contact twice. The next pass covers them.
+ */
+const SETTLE_MINUTES = 15;
 /** With nothing synced yet, look back as far as an unanswered referral lives (14 days). */
 const FIRST_RUN_DAYS = 14;
 
@@ -66,6 +72,10 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
       'Referrals updated since this time are checked',
     ),
   );
+  top.add(
+    'Settled_before',
+    compose(call('addMinutes', call('utcNow'), -SETTLE_MINUTES), 'Changes since then are left to their webhook events'),
+  );
   top.add('Initialize_cursor', initializeVariable('Cursor', 'string', outputs('Watermark')));
   top.add('Initialize_skip', initializeVariable('Skip', 'integer', 0));
   top.add('Initialize_more_pages', initializeVariable('MorePages', 'boolean', true));
@@ -78,7 +88,7 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
       loop.add(
         'List_changed_referrals',
         partnerCenter.listReferrals(pc, {
-          filter: concat('updatedDateTime ge ', variables('Cursor')),
+          filter: concat('updatedDateTime ge ', variables('Cursor'), ' and updatedDateTime lt ', outputs('Settled_before')),
           top: RECONCILIATION_PAGE,
           skip: variables('Skip'),
           orderBy: 'updatedDateTime asc',

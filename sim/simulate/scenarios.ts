@@ -665,6 +665,30 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'webhook-and-reconciliation-overlap',
+    title: 'A new referral arrives as the hourly reconciliation runs → one account and one contact, not two',
+    async run(sim) {
+      const accountsBefore = sim.dataverse.rows('accounts').length;
+      const contactsBefore = sim.dataverse.rows('contacts').length;
+      sim.partnerCenter.shareReferralFromMicrosoft({
+        name: 'Overlapping arrival',
+        customerProfile: {
+          name: 'Tailspin Toys',
+          address: { addressLine1: '5 Main St', city: 'Austin', state: 'TX', postalCode: '73301', country: 'US' },
+          team: [{ firstName: 'Ava', lastName: 'Lopez', email: 'ava@tailspin.example', phoneNumber: '+1 512 555 0100' }],
+        },
+      });
+      await sim.runScheduled();
+      await sim.settle();
+      const accounts = sim.dataverse.rows('accounts').length - accountsBefore;
+      const contacts = sim.dataverse.rows('contacts').length - contactsBefore;
+      return [
+        expectation('one account was created', accounts === 1, accounts),
+        expectation('one contact was created', contacts === 1, contacts),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

@@ -45,6 +45,7 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'hostile-text': { writes: ['PatchReferralById 204'] },
   'precise-deal-value': { writes: ['CreateReferral 201'] },
   'reconciliation-pages': { writes: [] },
+  'webhook-and-reconciliation-overlap': { writes: [] },
   // Two runs of 7 attempts fail (the change, and the retry its ✘ mark triggers); the merge's echo sends it.
   'seller-edit-survives-partner-edit': {
     writes: ['CreateReferral 201', ...Array<string>(14).fill('PatchReferralById 503'), 'PatchReferralById 204'],

@@ -266,7 +266,7 @@ describe('the other flows', () => {
     const actions = allActions(definition);
     expect(definition.triggers.Recurrence.recurrence).toEqual({ frequency: 'Hour', interval: 1 });
     expect(actions.List_changed_referrals.inputs.parameters).toEqual({
-      $filter: "@concat('updatedDateTime ge ', variables('Cursor'))",
+      $filter: "@concat('updatedDateTime ge ', variables('Cursor'), ' and updatedDateTime lt ', outputs('Settled_before'))",
       $top: RECONCILIATION_PAGE,
       $skip: "@variables('Skip')",
       $orderby: 'updatedDateTime asc',
