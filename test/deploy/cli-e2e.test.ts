@@ -115,7 +115,13 @@ describe('the real CLI against the emulators as servers (HTTPS, token endpoint, 
       'GET asyncoperations()',
     ]);
     expect(envs.staging.dv.calls.every((call) => call.status < 400)).toBe(true);
-    const record = JSON.parse(await readFile(path.join(dir, '.cosell', 'deployments.json'), 'utf8'));
+    const recordText = await readFile(path.join(dir, '.cosell', 'deployments.json'), 'utf8');
+    // Tokens of the local endpoint start with "emu."; neither they nor the secret reach an output or a file.
+    for (const text of [deployed.stdout, deployed.stderr, recordText]) {
+      expect(text).not.toMatch(/emu\.[A-Za-z0-9_-]{10}/);
+      expect(text).not.toContain(SECRET);
+    }
+    const record = JSON.parse(recordText);
     expect(record.environments.staging.sha256).toBe(builtPackage().sha256);
 
     const status = await cosell(['status', '--env', 'staging', '--env', 'production', '--json']);
@@ -154,5 +160,26 @@ describe('the real CLI against the emulators as servers (HTTPS, token endpoint, 
     expect(result.stderr).toMatch(
       /is not the artefact staging was given: sha256 [0-9a-f]{64}, but staging got CoSellSync_1_0_0_0_managed.zip/,
     );
+  });
+
+  test('promote refuses a staging with a flow off, and never downgrades production', async () => {
+    const flow = [...envs.staging.dv.alm.workflows.values()][0]!;
+    flow.statecode = 0;
+    const unhealthy = await cosell(['promote', zip]);
+    expect(unhealthy.code).toBe(1);
+    expect(unhealthy.stderr).toMatch(
+      /^error: staging is not ready to promote from: it holds CoSellSync 1\.0\.0\.0 \(expected 1\.0\.0\.0\), and not every flow is on/,
+    );
+    flow.statecode = 1;
+
+    const higher = await cosell(['deploy', 'CoSellSync_1_0_0_5_managed.zip', '--env', 'production', '--poll-interval', '0.1']);
+    expect(higher.code).toBe(0);
+    const before = envs.production.dv.calls.length;
+    const downgrade = await cosell(['promote', zip]);
+    expect(downgrade.code).toBe(1);
+    expect(downgrade.stderr).toMatch(
+      /^error: CoSellSync 1\.0\.0\.5 is installed and CoSellSync_1_0_0_0_managed\.zip is the lower version 1\.0\.0\.0; deploy never downgrades/,
+    );
+    expect(envs.production.dv.calls.slice(before).every((call) => call.method === 'GET')).toBe(true);
   });
 });
