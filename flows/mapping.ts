@@ -225,3 +225,9 @@ export const optionValuesOf = (choice: GlobalChoice, codes: Arg): Expr =>
 
 /** An OData string literal from an expression: quotes doubled, so names like O'Brien cannot break a $filter. */
 export const odataString = (value: Arg): Expr => call('concat', "'", call('replace', call('string', value), "'", "''"), "'");
+
+/**
+ * An OData literal for a comparison with a text column that may be empty: `null` when the value is empty, since
+ * Dataverse stores an empty string as null and `eq ''` then never matches.
+ */
+export const odataStringOrNull = (value: Arg): Expr => call('if', call('empty', value), 'null', odataString(value));

@@ -9,6 +9,7 @@ import {
   fixedColumn,
   inbound,
   odataString,
+  odataStringOrNull,
   OPPORTUNITY_STATE,
   valueAt,
   type FieldMap,
@@ -110,7 +111,7 @@ function createOrGetAccount({ ctx, flow, dv, customer }: DetailsFlow, scope: Con
         'name eq ',
         odataString(customer.get('name')),
         ' and address1_postalcode eq ',
-        odataString(customer.get('address', 'postalCode')),
+        odataStringOrNull(customer.get('address', 'postalCode')),
       ).at,
     }),
   );

@@ -689,6 +689,23 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'customer-without-postal-code',
+    title: 'Two referrals for a customer without a postal code → one account, matched the second time',
+    async run(sim) {
+      const customerProfile = {
+        name: 'Adventure Works Cycles',
+        address: { addressLine1: '1 Harbour Rd', city: 'Singapore', state: '', postalCode: '', country: 'SG' },
+        team: [],
+      };
+      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'First deal', customerProfile });
+      await sim.settle();
+      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Second deal', customerProfile });
+      await sim.settle();
+      const accounts = sim.dataverse.rows('accounts').filter((row) => row.name === 'Adventure Works Cycles');
+      return [expectation('one account for the customer', accounts.length === 1, accounts.length)];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

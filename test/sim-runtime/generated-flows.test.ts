@@ -548,7 +548,8 @@ describe('generated flows run as is', () => {
     expectExecutable(run);
     expect(run.status).toBe('Succeeded');
     expect(connectors.called('GetAllReferrals')[0]!.parameters).toEqual({
-      $filter: 'updatedDateTime ge 2024-04-30T09:00:00.0000000Z',
+      // The watermark (latest Last Synced On less an hour, at least a day back), and changes older than 15 minutes.
+      $filter: 'updatedDateTime ge 2024-04-30T09:00:00.0000000Z and updatedDateTime lt 2024-05-01T08:45:00.0000000Z',
       $top: 100,
       $skip: 0,
       $orderby: 'updatedDateTime asc',

@@ -116,9 +116,9 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
   const { definition } = flowNamed('[Customize] Create or Get Details from Dynamics 365');
   const actions = allActions(definition);
 
-  test('matches the account by company name and postal code, OData-escaped', () => {
+  test('matches the account by company name and postal code, OData-escaped; an empty postal code as null', () => {
     expect(actions.Find_account.inputs.parameters.$filter).toBe(
-      "@concat('name eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['name']), '''', ''''''), ''''), ' and address1_postalcode eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['address']?['postalCode']), '''', ''''''), ''''))",
+      "@concat('name eq ', concat('''', replace(string(outputs('Referral')?['customerProfile']?['name']), '''', ''''''), ''''), ' and address1_postalcode eq ', if(empty(outputs('Referral')?['customerProfile']?['address']?['postalCode']), 'null', concat('''', replace(string(outputs('Referral')?['customerProfile']?['address']?['postalCode']), '''', ''''''), '''')))",
     );
   });
 
