@@ -63,10 +63,12 @@ export function addInboundSync(
         equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(ctx, referral)),
         equals(row.get(ctx.column('ReferralSubstatus')), mapChoiceToOption(substatus, referral.get('substatus'))),
       );
+      // A seller who switched Sync off keeps the opportunity private: Partner Center edits no longer reach it.
+      const syncSwitchedOff = equals(row.get(ctx.column('SyncWithPartnerCenter')), false);
       wanted.condition(
         name('If_dynamics_needs_the_change'),
-        'Skip opportunities already closed (terminal sub-status) and referrals whose mapped fields are unchanged',
-        or(empty(body(existing).get('value')), and(not(terminal), not(unchanged))),
+        'Skip opportunities already closed (terminal sub-status), with Sync switched off, or whose mapped fields are unchanged',
+        or(empty(body(existing).get('value')), and(not(terminal), not(syncSwitchedOff), not(unchanged))),
         (write) => {
           const merged = mergeUnsentChanges(write, ctx, flow, referral, row, name);
           write.add(

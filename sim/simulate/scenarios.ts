@@ -706,6 +706,31 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'sync-switched-off-stays-private',
+    title: 'A seller switches Sync off → later Partner Center edits neither turn it back on nor overwrite the private notes',
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      sim.dataverse.userUpdate('opportunities', id, {
+        [world.column('SyncWithPartnerCenter')]: false,
+        description: 'Private: budget is 2M',
+      });
+      await sim.settle();
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Edited in Partner Center' }]);
+      await sim.settle();
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      const referral = sim.partnerCenter.referral(referralId) as { details: { notes: string } };
+      return [
+        expectation(
+          'Sync stays off',
+          opportunity[world.column('SyncWithPartnerCenter')] === false,
+          opportunity[world.column('SyncWithPartnerCenter')],
+        ),
+        expectation('the private notes stay', opportunity.description === 'Private: budget is 2M', opportunity.description),
+        expectation('and never reached Partner Center', referral.details.notes === 'Edited in Partner Center', referral.details.notes),
+      ];
+    },
+  },
+  {
     name: 'checkmark-off',
     title: 'Checkmark = No: names are never marked',
     environment: { Checkmark: false },

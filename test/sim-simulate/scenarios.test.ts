@@ -47,6 +47,7 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'reconciliation-pages': { writes: [] },
   'webhook-and-reconciliation-overlap': { writes: [] },
   'customer-without-postal-code': { writes: [] },
+  'sync-switched-off-stays-private': { writes: ['CreateReferral 201'] },
   // Two runs of 7 attempts fail (the change, and the retry its ✘ mark triggers); the merge's echo sends it.
   'seller-edit-survives-partner-edit': {
     writes: ['CreateReferral 201', ...Array<string>(14).fill('PatchReferralById 503'), 'PatchReferralById 204'],
