@@ -3,7 +3,7 @@ import { runCli } from '../../scripts/cli.js';
 import { projectFile } from '../../core/paths.js';
 import { captureIo } from '../support/cli.js';
 
-const COMMANDS = ['build', 'check', 'unpack', 'pack', 'simulate'];
+const COMMANDS = ['build', 'check', 'unpack', 'pack', 'simulate', 'settings', 'deploy', 'promote', 'status'];
 
 async function run(args: string[]) {
   const io = captureIo(process.cwd());
@@ -35,8 +35,8 @@ describe('cosell (the program)', () => {
   });
 
   test('an unknown command is refused with the list of commands', async () => {
-    const result = await run(['deploy']);
+    const result = await run(['publish']);
     expect(result.code).toBe(1);
-    expect(result.err).toContain("error: unknown command 'deploy'");
+    expect(result.err).toContain("error: unknown command 'publish'");
   });
 });
