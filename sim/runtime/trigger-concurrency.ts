@@ -1,12 +1,14 @@
 /**
  * Trigger concurrency control: a trigger's `runtimeConfiguration.concurrency.runs` lets at most that many runs of the
- * flow go at once; the others wait, in arrival order, up to `maximumWaitingRuns`. Without the setting, runs are not
- * limited (learn: Logic Apps "Limits and configuration", concurrency limits; "Change trigger concurrency").
+ * flow go at once (25 when the setting names no number); the others wait, in arrival order, up to
+ * `maximumWaitingRuns`. Without the setting, runs are not limited (learn: Logic Apps "Limits and configuration", concurrency limits; "Change trigger concurrency").
  */
 import { DefinitionError } from './errors.js';
 import { isObject } from './functions/support.js';
 import type { ActionDefinition } from './model.js';
 
+/** Documented: 25 runs at once when concurrency control is on and no limit is given. */
+const DEFAULT_RUNS = 25;
 /** Documented range of `runs` (1–100; the 2021 text said 1–50). */
 const MAX_RUNS = 100;
 /** Documented: at least 10 + runs may wait; at most 100 can be asked for. */
@@ -22,8 +24,8 @@ export interface ConcurrencyLimit {
 export function triggerConcurrency(flowName: string, trigger: ActionDefinition): ConcurrencyLimit | undefined {
   const configuration = (trigger as { runtimeConfiguration?: unknown }).runtimeConfiguration;
   const concurrency = isObject(configuration) && isObject(configuration.concurrency) ? configuration.concurrency : undefined;
-  if (!concurrency || concurrency.runs === undefined) return undefined;
-  const runs = concurrency.runs;
+  if (!concurrency) return undefined;
+  const runs = concurrency.runs ?? DEFAULT_RUNS;
   if (typeof runs !== 'number' || !Number.isInteger(runs) || runs < 1 || runs > MAX_RUNS) {
     throw new DefinitionError(
       `${flowName}: trigger concurrency runs must be an integer from 1 to ${MAX_RUNS}, not ${JSON.stringify(runs)}`,

@@ -152,6 +152,15 @@ describe('trigger concurrency (runtimeConfiguration.concurrency)', () => {
     }
   });
 
+  test('[Trigger concurrency · default] concurrency control on without a number lets 25 runs go at once', async () => {
+    const triggers = { manual: { ...(MANUAL_TRIGGER.manual as object), runtimeConfiguration: { concurrency: {} } } };
+    const { runtime } = runtimeWith({ Pause: wait(60) }, { triggers });
+    const starts = Array.from({ length: 30 }, () => runtime.runManual('flow', {}));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runtime.triggerLoad('flow')).toEqual({ running: 25, waiting: 5 });
+    await Promise.all(starts);
+  });
+
   test('[Trigger concurrency · range] runs outside 1–100 is a definition error', () => {
     expect(() => runtimeWith({ Pause: wait(1) }, { triggers: limited(0) })).toThrow(/from 1 to 100/);
     expect(() => runtimeWith({ Pause: wait(1) }, { triggers: limited(101) })).toThrow(/from 1 to 100/);
