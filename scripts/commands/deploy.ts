@@ -62,7 +62,11 @@ export function registerDeploy(program: Command, io: CliIo, setExitCode: (code: 
     .option('--json', 'print one JSON document instead of progress lines')
     .addHelpText('after', DEPLOY_HELP)
     .action(async (zip: string, options: DeployCommandOptions) => {
-      setExitCode(await runAction(io, () => runDeploy(zip, options, asDeployIo(io)).then((outcome) => outcome.exitCode)));
+      setExitCode(
+        await runAction(io, () =>
+          withJsonFailure(options.json, io, 'deploy', () => runDeploy(zip, options, asDeployIo(io)).then((outcome) => outcome.exitCode)),
+        ),
+      );
     });
 }
 
@@ -71,6 +75,19 @@ export interface DeployOutcome {
   pkg: DeployPackage;
   environment: EnvironmentConfig;
   result: DeployResult;
+}
+
+/**
+ * With --json a failure also prints one JSON document `{ command, ok: false, error }` on stdout, so a pipeline
+ * that parses stdout always gets JSON; the error line still goes to stderr.
+ */
+export async function withJsonFailure(json: boolean | undefined, io: CliIo, command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (json && error instanceof Error) io.out(JSON.stringify({ command, ok: false, error: error.message }, null, 2));
+    throw error;
+  }
 }
 
 /** The deploy command's body, shared with promote. */

@@ -6,7 +6,7 @@ import { loadConfig, CONFIG_FILE_NAME } from '../../solution/config/config.js';
 import { connect, environmentOf } from '../../deploy/environment.js';
 import { DEFAULT_RECORD_FILE, readRecord } from '../../deploy/record.js';
 import { formatStatus, readStatus } from '../../deploy/status.js';
-import { runDeploy, type DeployIo } from './deploy.js';
+import { runDeploy, withJsonFailure, type DeployIo } from './deploy.js';
 
 interface PromoteOptions {
   from: string;
@@ -42,7 +42,13 @@ export function registerPromote(program: Command, io: CliIo, setExitCode: (code:
     .option('--json', 'print one JSON document')
     .addHelpText('after', PROMOTE_HELP)
     .action(async (zip: string, options: PromoteOptions) => {
-      setExitCode(await runAction(io, () => promote(zip, options, { ...io, env: (io as Partial<DeployIo>).env ?? process.env })));
+      setExitCode(
+        await runAction(io, () =>
+          withJsonFailure(options.json, io, 'promote', () =>
+            promote(zip, options, { ...io, env: (io as Partial<DeployIo>).env ?? process.env }),
+          ),
+        ),
+      );
     });
 }
 

@@ -5,7 +5,7 @@ import { loadConfig, CONFIG_FILE_NAME } from '../../solution/config/config.js';
 import { connect, environmentOf } from '../../deploy/environment.js';
 import { DEFAULT_RECORD_FILE, readRecord } from '../../deploy/record.js';
 import { formatStatus, readStatus } from '../../deploy/status.js';
-import type { DeployIo } from './deploy.js';
+import { withJsonFailure, type DeployIo } from './deploy.js';
 
 interface StatusOptions {
   env: string[];
@@ -32,26 +32,28 @@ export function registerStatus(program: Command, io: CliIo, setExitCode: (code: 
     )
     .action(async (options: StatusOptions) => {
       setExitCode(
-        await runAction(io, async () => {
-          const deployIo: DeployIo = { ...io, env: (io as Partial<DeployIo>).env ?? process.env };
-          const config = await loadConfig(path.resolve(io.cwd, options.config), options.config);
-          const record = await readRecord(path.resolve(io.cwd, options.record), options.record);
-          const statuses = [];
-          for (const name of options.env) {
-            const environment = environmentOf(config, name, options.config);
-            statuses.push(
-              await readStatus(
-                connect(environment, { env: deployIo.env }),
-                environment.name,
-                config.solution.uniqueName,
-                config.publisher.customizationPrefix,
-                record.environments[environment.name]?.sha256 ?? null,
-              ),
-            );
-          }
-          io.out(options.json ? JSON.stringify({ environments: statuses }, null, 2) : formatStatus(statuses));
-          return statuses.every((status) => status.healthy) ? 0 : 1;
-        }),
+        await runAction(io, () =>
+          withJsonFailure(options.json, io, 'status', async () => {
+            const deployIo: DeployIo = { ...io, env: (io as Partial<DeployIo>).env ?? process.env };
+            const config = await loadConfig(path.resolve(io.cwd, options.config), options.config);
+            const record = await readRecord(path.resolve(io.cwd, options.record), options.record);
+            const statuses = [];
+            for (const name of options.env) {
+              const environment = environmentOf(config, name, options.config);
+              statuses.push(
+                await readStatus(
+                  connect(environment, { env: deployIo.env }),
+                  environment.name,
+                  config.solution.uniqueName,
+                  config.publisher.customizationPrefix,
+                  record.environments[environment.name]?.sha256 ?? null,
+                ),
+              );
+            }
+            io.out(options.json ? JSON.stringify({ environments: statuses }, null, 2) : formatStatus(statuses));
+            return statuses.every((status) => status.healthy) ? 0 : 1;
+          }),
+        ),
       );
     });
 }

@@ -63,6 +63,17 @@ describe('deploy stops before any call on bad input, saying what and how to fix'
     );
   });
 
+  test('with --json a failure is also one JSON document on stdout', async () => {
+    const dir = await project('deploy-json-failure');
+    const result = await cosell(dir, ['deploy', ZIP, '--env', 'staging', '--json'], {});
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      command: 'deploy',
+      ok: false,
+      error: expect.stringMatching(/^no credential for environment "staging"/),
+    });
+  });
+
   test('an environment missing from pac.config.json', async () => {
     const dir = await project('deploy-no-env');
     const result = await cosell(dir, ['deploy', ZIP, '--env', 'production']);
