@@ -65,10 +65,11 @@ describe('runAfter', () => {
     expect(run.status).toBe('Succeeded');
   });
 
-  test('TimedOut: an Until that hits its timeout ends TimedOut and a TimedOut branch runs', async () => {
+  test('TimedOut: an Until with FailWhenLimitsReached that hits its timeout ends TimedOut and a TimedOut branch runs', async () => {
     const { runtime, clock } = runtimeWith({
       Poll: {
         type: 'Until',
+        operationOptions: 'FailWhenLimitsReached',
         expression: '@equals(1, 2)',
         limit: { count: 1000, timeout: 'PT1M' },
         actions: { Wait_a_bit: { type: 'Wait', inputs: { interval: { count: 25, unit: 'Second' } } } },

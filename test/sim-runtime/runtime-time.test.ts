@@ -214,13 +214,31 @@ describe('retry policies and Until limits, as Logic Apps documents them', () => 
     expect(elapsed(clock)).toBe(120_000);
   });
 
-  test('[Until · timeout] an Until whose body waits 10 min and whose timeout is PT30M stops TimedOut after 30 virtual minutes', async () => {
+  test('[Until · timeout] an Until whose body waits 10 min and whose timeout is PT30M stops after 30 virtual minutes, Succeeded', async () => {
     const { runtime, clock } = runtimeWith({
       Loop: { type: 'Until', expression: '@equals(1, 2)', limit: { count: 60, timeout: 'PT30M' }, actions: { Pause: wait(10, 'Minute') } },
     });
     const run = await runtime.runManual('flow', {});
-    expect(run.actions.find((step) => step.name === 'Loop')?.status).toBe('TimedOut');
+    expect(run.actions.find((step) => step.name === 'Loop')?.status).toBe('Succeeded');
+    expect(run.actions.filter((step) => step.name === 'Pause')).toHaveLength(3);
     expect(elapsed(clock)).toBe(30 * 60_000);
+  });
+
+  test('[Until · FailWhenLimitsReached] with that operation option a limit reached ends the loop TimedOut (ActionTimedOut)', async () => {
+    const loop = (limit: Json): Json => ({
+      Loop: {
+        type: 'Until',
+        operationOptions: 'FailWhenLimitsReached',
+        expression: '@equals(1, 2)',
+        limit,
+        actions: { Pause: wait(10, 'Minute') },
+      },
+    });
+    for (const limit of [{ timeout: 'PT30M' }, { count: 2 }]) {
+      const run = await runtimeWith(loop(limit)).runtime.runManual('flow', {});
+      const until = run.actions.find((step) => step.name === 'Loop');
+      expect([until?.status, until?.error?.code]).toEqual(['TimedOut', 'ActionTimedOut']);
+    }
   });
 
   test('[Until · timeout, concurrent] two such runs at once time out together: the clock moves 30 min, not 60', async () => {

@@ -1,4 +1,9 @@
-/** Loops: Foreach (one iteration at a time, whatever the concurrency) and Until. */
+/**
+ * Loops: Foreach (one iteration at a time, whatever the concurrency) and Until. An Until stops when its condition
+ * holds, or when `limit.count` or `limit.timeout` is reached: then it ends Succeeded, or TimedOut (ActionTimedOut)
+ * with `operationOptions: "FailWhenLimitsReached"` (undocumented on Learn; Azure/logicapps#439, confirmed there by
+ * Microsoft support).
+ */
 import { TemplateError } from '../errors.js';
 import { stringify, typeName, type JsonObject } from '../functions/support.js';
 import { SUCCEEDED, type Outcome } from '../model.js';
@@ -39,16 +44,25 @@ export async function until(run: RunContext, action: ActionCall): Promise<Outcom
     const iteration = await untilIteration(run, action, iterations, collected);
     iterations += 1;
     if (iteration.failed) outcome = iteration.failed;
-    if (iteration.failed || iteration.done || run.state.stop || iterations >= count) break;
-    if (run.clock.now().getTime() - started >= timeout) {
-      const message = `The Until loop '${name}' did not meet its condition within ${stringify(timeoutText)}.`;
+    if (iteration.failed || iteration.done || run.state.stop) break;
+    const limit =
+      iterations >= count ? `${count} iterations` : run.clock.now().getTime() - started >= timeout ? stringify(timeoutText) : undefined;
+    if (limit === undefined) continue;
+    // A limit reached ends the loop Succeeded, unless the action asks to fail then (Azure/logicapps#439).
+    if (failsWhenLimitsReached(definition)) {
+      const message = `The Until loop '${name}' did not meet its condition within ${limit}.`;
       outcome = { status: 'TimedOut', cause: { path, error: { code: 'ActionTimedOut', message } } };
-      break;
     }
+    break;
   }
   step.inputs = { iterations, limit: { count, timeout: timeoutText } };
   run.state.scopeResults.set(name, loopResults(collected));
   return outcome;
+}
+
+function failsWhenLimitsReached(definition: ActionCall['definition']): boolean {
+  const options = (definition as { operationOptions?: unknown }).operationOptions;
+  return typeof options === 'string' && options.split(',').some((option) => option.trim().toLowerCase() === 'failwhenlimitsreached');
 }
 
 /** One pass of an Until body, then its condition (not evaluated after a failure or a stop). */
