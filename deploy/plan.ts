@@ -6,6 +6,7 @@
  */
 import { Action } from './constants.js';
 import type { DeployPackage } from './package-info.js';
+import { compareVersions } from '../core/version.js';
 
 export interface InstalledSolution {
   solutionid: string;
@@ -24,17 +25,6 @@ export interface DeployPlan {
   refusal?: { problem: string; fix: string };
   /** The steps, in words, in the order they run. */
   steps: string[];
-}
-
-/** Compares `a.b.c.d` versions numerically: negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let index = 0; index < Math.max(x.length, y.length); index += 1) {
-    const difference = (x[index] ?? 0) - (y[index] ?? 0);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
 }
 
 export function planDeploy(pkg: DeployPackage, installed: InstalledSolution | undefined): DeployPlan {

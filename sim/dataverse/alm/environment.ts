@@ -17,6 +17,7 @@ import type { Result } from '../web-api.js';
 import { checkOptions, matches, parseFilter, selectColumns, type AlmRow } from './query.js';
 import { readSolutionZip, type StagedSolution } from './solution-zip.js';
 import { importJobXml } from './import-job.js';
+import { compareVersions } from '../../../core/version.js';
 
 const API = /^\/api\/data\/v9\.\d+\/([A-Za-z]+)(?:\((.*)\))?$/s;
 
@@ -630,17 +631,6 @@ function idOf(key: string | undefined): string {
   if (!/^[0-9a-f-]{36}$/.test(id))
     throw new DataverseError(400, '0x0', `Bad Request - Error in query syntax: the key '${key ?? ''}' is not a GUID.`);
   return id;
-}
-
-/** Compares `a.b.c.d` versions numerically. */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split('.').map(Number);
-  const y = b.split('.').map(Number);
-  for (let index = 0; index < Math.max(x.length, y.length); index += 1) {
-    const difference = (x[index] ?? 0) - (y[index] ?? 0);
-    if (difference !== 0) return Math.sign(difference);
-  }
-  return 0;
 }
 
 const methodNotAllowed = (method: string): DataverseError =>
