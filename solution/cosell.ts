@@ -81,6 +81,9 @@ export const ConnectorApi = {
 } as const;
 
 const OPPORTUNITY = { schemaName: 'Opportunity', logicalName: 'opportunity' } as const;
+const LEAD = { schemaName: 'Lead', logicalName: 'lead' } as const;
+/** The lead's key on the referral it came from (a non-co-sell referral becomes a lead when Sync only co-sell is No). */
+const LEAD_REFERRAL_ID_KEY = 'key_LeadReferralIdentifier';
 
 /** The PCF code component that draws the Partner Center section (`pcf/`): manifest namespace and constructor. */
 export const PartnerCenterControl = { Namespace: 'CoSell', Constructor: 'PartnerCenterSection' } as const;
@@ -180,7 +183,7 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       description: config.solution.description ?? '',
       version: config.solution.version,
     },
-    tables: [opportunity, solutions],
+    tables: [opportunity, solutions, leadTable(naming)],
     choices: [choices.help, choices.status, choices.substatus],
     relationships: [relationship],
     environmentVariables: environmentVariables(naming),
@@ -270,6 +273,37 @@ function coSellChoices(naming: SchemaNaming, optionValuePrefix: number): CoSellC
       labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'),
       SUBSTATUS_OPTIONS,
     ),
+  };
+}
+
+/** Leads made from referrals carry the referral's id, with a key on it: found again, never made twice. */
+function leadTable(naming: SchemaNaming): ExtendedTable {
+  return {
+    kind: 'extended',
+    schemaName: LEAD.schemaName,
+    logicalName: LEAD.logicalName,
+    displayName: 'Lead',
+    columns: [
+      column(
+        naming,
+        OpportunityColumn.ReferralIdentifier,
+        'text',
+        labels('Referral Identifier', '推薦識別碼'),
+        labels(
+          'Id of the Partner Center referral this lead came from; written by the sync.',
+          '此潛在客戶來源的合作夥伴中心推薦識別碼，由同步寫入。',
+        ),
+        { format: 'text', maxLength: 100 },
+      ),
+    ],
+    keys: [
+      {
+        schemaName: naming.schema(LEAD_REFERRAL_ID_KEY),
+        logicalName: naming.logical(LEAD_REFERRAL_ID_KEY),
+        label: labels('Referral Identifier key', '推薦識別碼索引鍵'),
+        columns: [naming.logical(OpportunityColumn.ReferralIdentifier)],
+      },
+    ],
   };
 }
 

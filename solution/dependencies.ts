@@ -59,6 +59,18 @@ export function salesDependencies(model: SolutionModel): MissingDependency[] {
       dependent: { type: ComponentType.Entity, ...opportunityTable },
     },
   ];
+  // Other app tables the package extends (lead, for the leads made from referrals): each one, as opportunity.
+  for (const table of APP_TABLES.filter(
+    (candidate) =>
+      candidate.logicalName !== SALES_OPPORTUNITY.logicalName &&
+      model.tables.some((own) => own.kind === 'extended' && own.logicalName === candidate.logicalName),
+  )) {
+    const entity = { schemaName: table.logicalName, displayName: table.displayName };
+    dependencies.push({
+      required: { type: ComponentType.Entity, ...entity, solution: table.solution },
+      dependent: { type: ComponentType.Entity, ...entity },
+    });
+  }
   const column = (schemaName: string): DependencyComponent => ({
     type: ComponentType.Attribute,
     schemaName,

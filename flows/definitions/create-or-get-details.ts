@@ -14,7 +14,7 @@ import {
   valueAt,
   type FieldMap,
 } from '../mapping.js';
-import { opportunityFieldsFromReferral, withDynamicColumns } from '../sync-expressions.js';
+import { opportunityFieldsFromReferral, withDynamicColumns, withinLength } from '../sync-expressions.js';
 import { childResponse, compose, initializeVariable, manualTrigger, setVariable } from '../wdl/actions.js';
 import { and, body, call, concat, empty, emptyArray, equals, Expr, or, outputs, triggerBody, variables } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
@@ -73,7 +73,7 @@ export function buildCreateOrGetDetailsFlow(ctx: FlowContext): CloudFlow {
     'Co-sell referrals become opportunities; other referrals become leads',
     equals(triggerBody().get(CreateOrGetDetailsInput.RecordType), RecordType.Opportunity),
     (yes) => createOrUpdateOpportunity(details, yes),
-    (no) => findOrCreateLead(details, no),
+    (no) => upsertLead(details, no),
   );
   top.add(
     'Respond_to_the_caller',
@@ -250,40 +250,39 @@ function closeWhenClosedInPartnerCenter(dv: string, referral: Expr, opportunity:
   );
 }
 
-function findOrCreateLead({ dv, referral, customer, member }: DetailsFlow, no: Container): void {
+/**
+ * MaxLength of the lead columns written (Learn, "Lead table/entity reference": subject 300, companyname 100,
+ * firstname/lastname 50, emailaddress1 100, telephone1 50, description 2000).
+ */
+const LEAD_LENGTHS = {
+  subject: 300,
+  companyname: 100,
+  firstname: 50,
+  lastname: 50,
+  emailaddress1: 100,
+  telephone1: 50,
+  description: 2000,
+} as const;
+
+/**
+ * The lead of a referral, upserted on the lead's Referral Identifier key: one lead per referral (a second
+ * person's request for the same topic and company is its own lead), brought up to date by every later event.
+ */
+function upsertLead({ ctx, dv, referral, customer, member }: DetailsFlow, no: Container): void {
   no.add(
-    'Find_lead',
-    dataverse.listRows(dv, {
-      entitySet: EntitySet.lead,
-      select: ['leadid'],
-      top: 1,
-      filter: concat('subject eq ', odataString(referral.get('name')), ' and companyname eq ', odataString(customer.get('name'))).at,
+    'Create_or_update_lead',
+    dataverse.upsertRow(dv, EntitySet.lead, concat(ctx.column('ReferralIdentifier'), '=', odataString(referral.get('id'))), {
+      subject: withinLength(referral.get('name'), LEAD_LENGTHS.subject),
+      companyname: withinLength(customer.get('name'), LEAD_LENGTHS.companyname),
+      firstname: withinLength(member.get('firstName'), LEAD_LENGTHS.firstname),
+      lastname: withinLength(call('coalesce', member.get('lastName'), customer.get('name')), LEAD_LENGTHS.lastname),
+      emailaddress1: withinLength(member.get('email'), LEAD_LENGTHS.emailaddress1),
+      telephone1: withinLength(member.get('phoneNumber'), LEAD_LENGTHS.telephone1),
+      description: withinLength(referral.get('details', 'notes'), LEAD_LENGTHS.description),
+      estimatedvalue: referral.get('details', 'dealValue'),
     }),
   );
-  no.condition(
-    'If_lead_exists',
-    'Leads are matched by topic and company',
-    and(call('not', empty(body('Find_lead').get('value')))),
-    (found) => {
-      found.add('Use_existing_lead', setVariable('RecordId', call('first', body('Find_lead').get('value')).get('leadid')));
-    },
-    (missing) => {
-      missing.add(
-        'Create_a_new_lead',
-        dataverse.createRow(dv, EntitySet.lead, {
-          subject: referral.get('name'),
-          companyname: customer.get('name'),
-          firstname: member.get('firstName'),
-          lastname: call('coalesce', member.get('lastName'), customer.get('name')),
-          emailaddress1: member.get('email'),
-          telephone1: member.get('phoneNumber'),
-          description: referral.get('details', 'notes'),
-          estimatedvalue: referral.get('details', 'dealValue'),
-        }),
-      );
-      missing.add('Use_new_lead', setVariable('RecordId', body('Create_a_new_lead').get('leadid')));
-    },
-  );
+  no.add('Use_the_lead', setVariable('RecordId', call('coalesce', body('Create_or_update_lead').get('leadid'), '')));
 }
 
 function column(ctx: FlowContext, field: FieldMap): string {

@@ -449,13 +449,44 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'sync-only-cosell-no',
-    title: 'Sync only co-sell opportunities = No: a non-co-sell referral becomes a lead',
+    title: 'Sync only co-sell opportunities = No: a non-co-sell referral becomes a lead, one per referral, kept up to date',
     environment: { SyncOnlyCoSell: false },
-    async run(sim) {
-      sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Marketplace lead', type: 'Independent' });
+    async run(sim, world) {
+      const customerProfile = (email: string) => ({
+        name: 'Wide World Importers',
+        address: { addressLine1: '1 Dock St', city: 'Seattle', state: 'WA', postalCode: '98101', country: 'US' },
+        team: [{ firstName: email.split('@')[0], lastName: 'Buyer', email, phoneNumber: '' }],
+      });
+      const first = sim.partnerCenter.shareReferralFromMicrosoft({
+        name: 'Marketplace lead',
+        type: 'Independent',
+        customerProfile: customerProfile('kim@wideworld.example'),
+      });
       await sim.settle();
-      const lead = sim.dataverse.rows('leads')[0];
-      return [expectation('a lead holds the referral', lead?.subject === 'Marketplace lead', sim.dataverse.rows('leads'))];
+      // A second person at the same company asks about the same topic: a lead of its own, not merged.
+      sim.partnerCenter.shareReferralFromMicrosoft({
+        name: 'Marketplace lead',
+        type: 'Independent',
+        customerProfile: customerProfile('lee@wideworld.example'),
+      });
+      await sim.settle();
+      sim.partnerCenter.editAsPartnerUser(String(first.id), [{ op: 'replace', path: '/details/notes', value: 'Wants a demo in May' }]);
+      await sim.settle();
+      const leads = sim.dataverse.rows('leads');
+      const firstLead = leads.find((lead) => lead[world.column('ReferralIdentifier')] === first.id);
+      return [
+        expectation('a lead holds the referral', firstLead?.subject === 'Marketplace lead', leads),
+        expectation(
+          "the second person's request is a lead of its own",
+          leads.length === 2,
+          leads.map((lead) => lead.emailaddress1),
+        ),
+        expectation(
+          'a later Partner Center edit reaches the lead',
+          firstLead?.description === 'Wants a demo in May',
+          firstLead?.description,
+        ),
+      ];
     },
   },
   {

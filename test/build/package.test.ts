@@ -54,11 +54,12 @@ describe('generated solution package', () => {
       expect(entries.some((entry) => entry.name.endsWith('environmentvariablevalues.json'))).toBe(false);
   });
 
-  test('root components: opportunity as a shell, the custom table, the choices, the form', () => {
+  test('root components: opportunity and lead as shells, the custom table, the choices, the form', () => {
     const formId = model.forms[0]!.placement.formId;
     expect(xpathAttributes(text(managed, 'solution.xml'), ROOT_COMPONENTS)).toEqual([
       { type: '1', schemaName: 'opportunity', behavior: '2' },
       { type: '1', schemaName: 'pcs_partnercentersolution', behavior: '0' },
+      { type: '1', schemaName: 'lead', behavior: '2' },
       { type: '9', schemaName: 'pcs_howcanmicrosofthelp', behavior: '0' },
       { type: '9', schemaName: 'pcs_referralstatus', behavior: '0' },
       { type: '9', schemaName: 'pcs_referralsubstatus', behavior: '0' },
@@ -70,7 +71,10 @@ describe('generated solution package', () => {
     const customizations = text(managed, 'customizations.xml');
     expect(customizations.slice(0, '<ImportExportXml '.length)).toBe('<ImportExportXml ');
     queryXml(customizations, (xml) => {
-      expect(xml.values('/ImportExportXml/Entities/Entity/Name')).toEqual(['Opportunity', 'pcs_PartnerCenterSolution']);
+      expect(xml.values('/ImportExportXml/Entities/Entity/Name')).toEqual(['Lead', 'Opportunity', 'pcs_PartnerCenterSolution']);
+      const leadKey = '/ImportExportXml/Entities/Entity[Name="Lead"]/EntityInfo/entity/EntityKeys/EntityKey';
+      expect(xml.values(`${leadKey}/Name`)).toEqual(['pcs_key_LeadReferralIdentifier']);
+      expect(xml.values(`${leadKey}/EntityKeyAttributes/AttributeName`)).toEqual(['pcs_referralidentifier']);
       expect(xml.attributes('/ImportExportXml/Entities/Entity/Name[.="Opportunity"]')).toEqual([
         { LocalizedName: 'Opportunity', OriginalName: 'Opportunity' },
       ]);

@@ -136,7 +136,6 @@ describe('M2 every column our flows name exists in the emulator (a column missin
     expect(dynamicFilters).toEqual([
       ['Find_account', ['name', 'address1_postalcode']],
       ['Find_contact', ['emailaddress1']],
-      ['Find_lead', ['subject', 'companyname']],
       ['List_solutions', ['_pcs_opportunity_value']],
       ['Find_opportunity', ['pcs_referralidentifier']],
       ['Find_opportunity_we_shared', ['opportunityid']],
