@@ -3,6 +3,7 @@
  * entity sets, columns and the codes of their choices. Sources: Microsoft Learn's Web API reference (each
  * action's page), the table references, and ../shared/docs/alm.md §2.
  */
+import { EnvironmentVariableTypeCode } from '../core/package/component-types.js';
 
 /** `<org URL>` + this = the Web API root. */
 export const WEB_API_PATH = '/api/data/v9.2';
@@ -81,13 +82,6 @@ export const WorkflowStatus = { Draft: 1, Activated: 2 } as const;
 export const STAGE_PASSED = 'Passed';
 export const OPERATION_PASSED = 'Passed';
 
-/** Environment variable definition `type` codes (environmentvariabledefinition table reference). */
-export const EnvVarType = {
-  String: 100000000,
-  Number: 100000001,
-  Boolean: 100000002,
-  JSON: 100000003,
-  DataSource: 100000004,
-  Secret: 100000005,
-} as const;
+/** Environment variable definition `type` codes: the ones the package writes (core/package/component-types.ts). */
+export const EnvVarType = EnvironmentVariableTypeCode;
 export type EnvVarTypeName = keyof typeof EnvVarType;
