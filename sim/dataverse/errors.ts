@@ -144,3 +144,15 @@ export const numberOutOfRange = (value: number, attribute: string, entity: strin
     '0x8004431a',
     `A validation error occurred. The value ${value} of '${attribute}' on record of type '${entity}' is outside the valid range (${min} to ${max}).`,
   );
+
+/** A request body that must be a JSON object (a create, an update, an action's parameters). */
+export function requireObject(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new DataverseError(
+      400,
+      '0x80048d19',
+      'Error identified in Payload provided by the user: the request body must be a JSON object.',
+    );
+  }
+  return body as Record<string, unknown>;
+}

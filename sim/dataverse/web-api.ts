@@ -5,7 +5,15 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { display } from '../display.js';
-import { DataverseError, duplicateRecord, notSupported, queryOptionNotSupported, resourceNotFound, versionMismatch } from './errors.js';
+import {
+  DataverseError,
+  duplicateRecord,
+  notSupported,
+  queryOptionNotSupported,
+  requireObject,
+  resourceNotFound,
+  versionMismatch,
+} from './errors.js';
 import { compileFilter } from './filter.js';
 import { edmType, type EntityDef, type Metadata } from './metadata.js';
 import {
@@ -275,17 +283,6 @@ function written(request: Request, row: StoredRow, changes: Change[], representa
     body: { '@odata.context': `${request.context}/$entity`, ...formatRow(store.context, entity, row, format) },
     changes,
   };
-}
-
-function requireObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new DataverseError(
-      400,
-      '0x80048d19',
-      'Error identified in Payload provided by the user: the request body must be a JSON object.',
-    );
-  }
-  return body as Record<string, unknown>;
 }
 
 const headerValue = (value: string | string[] | undefined): string | undefined =>

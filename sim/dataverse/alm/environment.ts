@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../../contracts.js';
 import { readZip } from '../../../core/io/zip.js';
-import { DataverseError, notSupported, recordNotFound } from '../errors.js';
+import { DataverseError, notSupported, recordNotFound, requireObject } from '../errors.js';
 import type { Result } from '../web-api.js';
 import { checkOptions, matches, parseFilter, selectColumns, type AlmRow } from './query.js';
 import { readSolutionZip, type StagedSolution } from './solution-zip.js';
@@ -635,17 +635,6 @@ function idOf(key: string | undefined): string {
 
 const methodNotAllowed = (method: string): DataverseError =>
   new DataverseError(405, '0x0', `The requested resource does not support http method '${method}'.`);
-
-function requireObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new DataverseError(
-      400,
-      '0x80048d19',
-      'Error identified in Payload provided by the user: the request body must be a JSON object.',
-    );
-  }
-  return body as Record<string, unknown>;
-}
 
 const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
