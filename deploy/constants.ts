@@ -26,6 +26,7 @@ export const EntitySet = {
   environmentVariableDefinitions: 'environmentvariabledefinitions',
   environmentVariableValues: 'environmentvariablevalues',
   connectionReferences: 'connectionreferences',
+  flowRuns: 'flowruns',
 } as const;
 
 export const Column = {
@@ -61,7 +62,20 @@ export const Column = {
     connectorId: 'connectorid',
     connectionId: 'connectionid',
   },
+  /** Cloud flow run history (flowrun table reference; Learn: "Manage cloud flow run history in Dataverse"). */
+  flowRun: {
+    workflow: '_workflow_value',
+    startTime: 'starttime',
+    endTime: 'endtime',
+    status: 'status',
+    errorCode: 'errorcode',
+    errorMessage: 'errormessage',
+  },
 } as const;
+
+/** flowrun `status` values that end a run well or badly (the Logic Apps run statuses Power Automate writes). */
+export const FlowRunSucceeded = ['Succeeded', 'Success'] as const;
+export const FlowRunRunning = ['Running', 'Waiting'] as const;
 
 /** `@odata.type` of the ComponentParameters items (ImportSolutionAsync reference; Microsoft's staging sample). */
 export const ODataType = {

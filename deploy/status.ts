@@ -1,11 +1,35 @@
 /**
  * What an environment holds of the solution, read with GETs only: installed version, the deployment record's
- * hash, environment variable values, connection references bound or not, each cloud flow on or off.
+ * hash, environment variable values, connection references bound or not, each cloud flow on or off, and the
+ * webhook registration as far as Dataverse can tell.
+ *
+ * The webhook registration itself lives in Partner Center, which the application user cannot read. The best
+ * evidence Dataverse holds is the cloud flow run history (flowrun table; Learn: "Manage cloud flow run history in
+ * Dataverse", kept 28 days by default): the last run of the registration flow, when and how it ended.
  */
-import { Column, EntitySet, WorkflowCategory, WorkflowState } from './constants.js';
+import { Column, EntitySet, FlowRunRunning, FlowRunSucceeded, WorkflowCategory, WorkflowState } from './constants.js';
 import type { DeployPackage } from './package-info.js';
 import { installedSolution } from './sequence.js';
 import type { WebApi } from './web-api.js';
+import { webhookSteps } from './webhook.js';
+
+/** What the run history says of the webhook registration. */
+export interface WebhookStatus {
+  registrationFlow: string;
+  /** `succeeded`/`failed`/`running`: the last run's outcome; `never run`: no run in the history; `unknown`: unreadable. */
+  state: 'succeeded' | 'failed' | 'running' | 'never run' | 'not installed' | 'unknown';
+  lastRun: {
+    startTime: string | null;
+    endTime: string | null;
+    status: string;
+    errorCode: string | null;
+    errorMessage: string | null;
+  } | null;
+  /** Why the history could not be read (state `unknown`). */
+  reason?: string;
+  /** The steps that register it (deploy prints the same), when it never ran or failed. */
+  fix?: string[];
+}
 
 export interface EnvironmentStatus {
   environment: string;
@@ -18,6 +42,8 @@ export interface EnvironmentStatus {
   environmentVariables: Array<{ schemaName: string; value: string | null; defaultValue: string | null }>;
   connectionReferences: Array<{ logicalName: string; bound: boolean; connectionId: string | null }>;
   flows: Array<{ id: string; name: string; on: boolean; reason?: string }>;
+  /** Read when the package is known (it names the registration flow); not part of `healthy`. */
+  webhook?: WebhookStatus;
   healthy: boolean;
 }
 
@@ -85,7 +111,51 @@ export async function readStatus(
     status.flows.length > 0 &&
     status.flows.every((flow) => flow.on) &&
     status.connectionReferences.every((reference) => reference.bound);
+  const webhook = pkg ? await readWebhook(api, pkg, status) : undefined;
+  if (webhook) status.webhook = webhook;
   return status;
+}
+
+/** The last run of the package's webhook registration flow in the environment's run history. */
+async function readWebhook(api: WebApi, pkg: DeployPackage, status: EnvironmentStatus): Promise<WebhookStatus | undefined> {
+  const steps = webhookSteps(pkg, api.orgUrl);
+  if (!steps?.registrationFlow || !steps.registrationFlowId) return undefined;
+  const flowId = steps.registrationFlowId.toLowerCase();
+  const base = { registrationFlow: steps.registrationFlow };
+  if (!status.flows.some((flow) => flow.id.toLowerCase() === flowId)) return { ...base, state: 'not installed', lastRun: null };
+  const f = Column.flowRun;
+  let rows: Array<Record<string, unknown>>;
+  try {
+    const answer = (await api.get(
+      `${EntitySet.flowRuns}?$select=${f.startTime},${f.endTime},${f.status},${f.errorCode},${f.errorMessage}&$filter=${f.workflow} eq ${flowId}&$orderby=${f.startTime} desc&$top=1`,
+      'reading the run history of the webhook registration flow',
+    )) as { value: Array<Record<string, unknown>> };
+    rows = answer.value;
+  } catch (error) {
+    // An environment without the run history table (or the right to read it) still gets the rest of its status.
+    return { ...base, state: 'unknown', lastRun: null, reason: error instanceof Error ? error.message : String(error), fix: steps.steps };
+  }
+  const row = rows[0];
+  if (!row) return { ...base, state: 'never run', lastRun: null, fix: steps.steps };
+  const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+  const runStatus = text(row[f.status]) ?? '';
+  const state = (FlowRunSucceeded as readonly string[]).includes(runStatus)
+    ? 'succeeded'
+    : (FlowRunRunning as readonly string[]).includes(runStatus)
+      ? 'running'
+      : 'failed';
+  return {
+    ...base,
+    state,
+    lastRun: {
+      startTime: text(row[f.startTime]),
+      endTime: text(row[f.endTime]),
+      status: runStatus,
+      errorCode: text(row[f.errorCode]),
+      errorMessage: text(row[f.errorMessage]),
+    },
+    ...(state === 'failed' ? { fix: steps.steps } : {}),
+  };
 }
 
 export function formatStatus(statuses: readonly EnvironmentStatus[]): string {
@@ -100,6 +170,22 @@ export function formatStatus(statuses: readonly EnvironmentStatus[]): string {
       lines.push(`  connection ${reference.logicalName}: ${reference.bound ? `bound (${reference.connectionId})` : 'NOT bound'}`);
     for (const flow of status.flows)
       lines.push(`  flow       ${flow.on ? 'on ' : 'OFF'} ${flow.name}${flow.reason ? ` (${flow.reason})` : ''}`);
+    if (status.webhook) lines.push(...formatWebhook(status.webhook));
   }
   return lines.join('\n');
+}
+
+function formatWebhook(webhook: WebhookStatus): string[] {
+  const run = webhook.lastRun;
+  const head =
+    webhook.state === 'never run'
+      ? `NEVER RUN: "${webhook.registrationFlow}" has no run in the flow run history (kept 28 days), so Partner Center may not know this environment's webhook URL`
+      : webhook.state === 'not installed'
+        ? `"${webhook.registrationFlow}" is not installed`
+        : webhook.state === 'unknown'
+          ? `unknown: the flow run history could not be read (${webhook.reason ?? ''})`
+          : `last run of "${webhook.registrationFlow}" ${run?.startTime ?? ''}: ${webhook.state === 'failed' ? 'FAILED' : webhook.state} (${run?.status ?? ''}${run?.errorCode ? `, ${run.errorCode}` : ''}${run?.errorMessage ? `: ${run.errorMessage}` : ''})`;
+  const lines = [`  webhook    ${head}`];
+  if (webhook.fix) lines.push(...webhook.fix.map((step, index) => `             ${index + 1}. ${step}`));
+  return lines;
 }

@@ -22,6 +22,8 @@ export interface WebhookStep {
   inboundFlow: string;
   trigger: string;
   registrationFlow: string | null;
+  /** The registration flow's workflow id (its runs are in the flowrun table). */
+  registrationFlowId: string | null;
   steps: string[];
 }
 
@@ -40,6 +42,7 @@ export function webhookSteps(pkg: DeployPackage, orgUrl: string): WebhookStep | 
     inboundFlow: inbound.name,
     trigger,
     registrationFlow: registration?.name ?? null,
+    registrationFlowId: registration?.id ?? null,
     steps: [
       `open https://make.powerautomate.com, pick the environment of ${orgUrl}, Solutions → ${pkg.uniqueName} → cloud flow "${inbound.name}"`,
       `open its trigger "${trigger}" and copy the HTTP POST URL (flow id ${inbound.id})`,

@@ -26,6 +26,8 @@ export interface TokenEndpointOptions {
   resources?: string[];
   lifetimeSeconds?: number;
   now?: () => Date;
+  /** Port on 127.0.0.1 (default 0: a free port). */
+  port?: number;
 }
 
 /** One token request, without any credential. */
@@ -58,7 +60,7 @@ export class TokenEndpoint {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     this.server = server;
     this.origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -31,7 +31,7 @@ const provider = (env: Record<string, string>, tenantId = TENANT) =>
     orgUrl: ORG,
     credential: credentialFromEnv(env, 'staging'),
     authorityHost: endpoint.authorityHost,
-    networkClient: trustingNetworkClient(tls.cert),
+    networkClient: trustingNetworkClient(tls.ca),
   });
 
 async function failure(call: () => Promise<unknown>): Promise<string> {

@@ -56,7 +56,7 @@ describe('the real CLI against the emulators as servers (HTTPS, token endpoint, 
     await mkdir(path.join(dir, 'settings'));
     for (const name of ['staging', 'production'])
       await writeFile(path.join(dir, 'settings', `${name}.json`), JSON.stringify(filledSettings()));
-    await writeFile(path.join(dir, 'ca.pem'), tls.cert);
+    await writeFile(path.join(dir, 'ca.pem'), tls.ca);
     await writeZipFile(dir);
     childEnv = {
       ...process.env,

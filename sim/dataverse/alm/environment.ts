@@ -18,6 +18,7 @@ import { checkOptions, matches, parseFilter, selectColumns, type AlmRow } from '
 import { readSolutionZip, type StagedSolution } from './solution-zip.js';
 import { importJobXml } from './import-job.js';
 import { compareVersions } from '../../../core/version.js';
+import { FlowRunTable } from './flow-runs.js';
 
 const API = /^\/api\/data\/v9\.\d+\/([A-Za-z]+)(?:\((.*)\))?$/s;
 
@@ -34,6 +35,7 @@ const RESOURCES = new Set([
   'environmentvariabledefinitions',
   'environmentvariablevalues',
   'connectionreferences',
+  'flowruns',
 ]);
 
 export interface MissingDependencyFault {
@@ -86,6 +88,8 @@ export class AlmEnvironment {
   readonly connectionReferences = new Map<string, AlmRow>();
   /** Connections that exist in the environment (made by a maker): id → connector id (`/providers/…/apis/shared_x`). */
   readonly connections = new Map<string, string>();
+  /** The cloud flow run history (`flowruns`); tests seed runs with `flowRuns.add`. */
+  readonly flowRuns = new FlowRunTable((id) => this.workflows.get(id)?.name as string | undefined);
   private readonly staged = new Map<string, StagedSolution>();
   private readonly operations = new Map<string, Operation>();
   private readonly importJobs = new Map<string, ImportJob>();
@@ -199,6 +203,8 @@ export class AlmEnvironment {
         if (method === 'PATCH')
           return this.patchRow(this.connectionReferences, 'connectionreference', key, requireObject(body), ['connectionid']);
         return { status: 200, body: this.list('connectionreference', [...this.connectionReferences.values()], query) };
+      case 'flowruns':
+        return this.flowRuns.answer(method, key, query);
       default:
         throw notSupported(resource);
     }
