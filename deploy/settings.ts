@@ -57,6 +57,50 @@ export function settingsSkeleton(pkg: DeployPackage): DeploymentSettings {
   };
 }
 
+/**
+ * Fills in connection ids from `<key>=<connection id>` assignments (`settings init --connection`), where the key is
+ * a connection reference's LogicalName or its connector's API name (`shared_commondataserviceforapps`, the last part
+ * of ConnectorId) when only one reference uses that connector.
+ */
+export function withConnections(settings: DeploymentSettings, assignments: readonly string[], option: string): DeploymentSettings {
+  const references = settings.ConnectionReferences.map((reference) => ({ ...reference }));
+  const apiName = (reference: SettingsConnectionReference): string => reference.ConnectorId.split('/').at(-1) ?? reference.ConnectorId;
+  const keys = [...references.map((reference) => reference.LogicalName), ...references.map(apiName)];
+  for (const assignment of assignments) {
+    const match = /^([^=\s]+)=(\S+)$/.exec(assignment.trim());
+    if (!match) {
+      throw new UserError(
+        undefined,
+        option,
+        `"${assignment}" is not <logical name or connector>=<connection id>`,
+        `give e.g. ${option} ${keys[0] ?? 'shared_x'}=<id from the connection's URL>`,
+      );
+    }
+    const [, key, connectionId] = match as unknown as [string, string, string];
+    const byName = references.filter((reference) => reference.LogicalName.toLowerCase() === key.toLowerCase());
+    const matched = byName.length > 0 ? byName : references.filter((reference) => apiName(reference).toLowerCase() === key.toLowerCase());
+    if (matched.length === 0) {
+      const near = closestName(key, keys);
+      throw new UserError(
+        undefined,
+        option,
+        `"${key}" is neither a connection reference of the zip nor one of its connectors`,
+        near ? `did you mean ${near}? The keys are ${keys.join(', ')}` : `use one of ${keys.join(', ')}`,
+      );
+    }
+    if (matched.length > 1) {
+      throw new UserError(
+        undefined,
+        option,
+        `connector ${key} is used by ${matched.map((reference) => reference.LogicalName).join(' and ')}`,
+        'name the connection reference by its LogicalName instead',
+      );
+    }
+    matched[0]!.ConnectionId = connectionId;
+  }
+  return { EnvironmentVariables: settings.EnvironmentVariables, ConnectionReferences: references };
+}
+
 export const formatSettings = (settings: DeploymentSettings): string => `${JSON.stringify(settings, null, 2)}\n`;
 
 const FORMAT_FIX = `the file must be pac's deployment settings JSON: { "${SettingsKey.environmentVariables}": [{ "${SettingsKey.schemaName}", "${SettingsKey.value}" }], "${SettingsKey.connectionReferences}": [{ "${SettingsKey.logicalName}", "${SettingsKey.connectionId}", "${SettingsKey.connectorId}" }] }; \`cosell settings init <zip> --out <file>\` writes one`;

@@ -6,10 +6,11 @@ import { UserError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { pathObstacle, writeFailure, type WriteTarget } from '../../core/io/path-errors.js';
 import { readDeployPackage } from '../../deploy/package-info.js';
-import { formatSettings, parseSettings, settingsSkeleton, validateSettings } from '../../deploy/settings.js';
+import { formatSettings, parseSettings, settingsSkeleton, validateSettings, withConnections } from '../../deploy/settings.js';
 
 interface InitOptions {
   out: string;
+  connection: string[];
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -24,7 +25,7 @@ const INIT_HELP = [
   '',
   'Writes the deployment settings skeleton of a solution zip, in the format of `pac solution create-settings`:',
   'every environment variable with its default as Value (review it for the environment), every connection',
-  'reference with its ConnectorId and an empty ConnectionId to fill in. Keep one file per environment (e.g.',
+  'reference with its ConnectorId and an empty ConnectionId to fill in (or filled by --connection). Keep one file per environment (e.g.',
   'settings/staging.json, settings/production.json); `cosell deploy` refuses a file with an empty or mistyped value.',
   'An existing file is kept unless --force. The file holds no secret: connection ids are not credentials.',
 ].join('\n');
@@ -39,6 +40,12 @@ export function registerSettings(program: Command, io: CliIo, setExitCode: (code
     .description('Write the deployment settings skeleton of a solution zip (like `pac solution create-settings`)')
     .argument('<zip>', 'the solution zip (`cosell build` writes it)')
     .requiredOption('-o, --out <file>', 'the settings file to write, e.g. settings/staging.json')
+    .option(
+      '--connection <key=id>',
+      'fill in a ConnectionId: key is a connection reference LogicalName or its connector (shared_…); repeat per connection',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--force', 'replace the file when it exists')
     .option('--dry-run', 'print the file instead of writing it')
     .option('--json', 'print one JSON document { file, written, settings }')
@@ -59,7 +66,7 @@ export function registerSettings(program: Command, io: CliIo, setExitCode: (code
 
 async function init(zip: string, options: InitOptions, io: CliIo): Promise<number> {
   const pkg = readDeployPackage(await readZipArgument(io.cwd, zip), zip);
-  const skeleton = settingsSkeleton(pkg);
+  const skeleton = withConnections(settingsSkeleton(pkg), options.connection, '--connection');
   const text = formatSettings(skeleton);
   const target: WriteTarget = { target: path.resolve(io.cwd, options.out), shown: options.out, option: '--out', kind: 'file' };
   if (!options.dryRun) {
@@ -86,7 +93,9 @@ async function init(zip: string, options: InitOptions, io: CliIo): Promise<numbe
   if (options.json) io.out(JSON.stringify({ file: options.out, written: !options.dryRun, settings: skeleton }, null, 2));
   else if (options.dryRun) io.out(text);
   else {
-    const missing = skeleton.ConnectionReferences.map((reference) => reference.LogicalName).join(', ');
+    const missing = skeleton.ConnectionReferences.filter((reference) => reference.ConnectionId === '')
+      .map((reference) => reference.LogicalName)
+      .join(', ');
     io.out(
       `wrote ${options.out}: ${skeleton.EnvironmentVariables.length} environment variables (defaults as values), ${skeleton.ConnectionReferences.length} connection references`,
     );

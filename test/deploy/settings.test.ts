@@ -134,4 +134,47 @@ describe('cosell settings init / check', () => {
     expect(JSON.parse(io.stdout[0]!)).toEqual(settingsSkeleton(builtPackage()));
     await expect(readFile(path.join(dir, 'x.json'))).rejects.toThrow(/ENOENT/);
   });
+
+  test('--connection fills in ConnectionIds by connector or LogicalName; the file then passes check; --json says what was written', async () => {
+    const dir = await tempDir('settings-connection');
+    const zip = path.basename(await writeZipFile(dir));
+    const references = builtPackage().connectionReferences;
+    const [first, ...rest] = references;
+    const args = [
+      `--connection`,
+      `${first!.logicalName}=conn-by-name`,
+      ...rest.flatMap((reference) => ['--connection', `${reference.connectorId.split('/').at(-1)!}=conn-${reference.logicalName}`]),
+    ];
+    const io = captureIo(dir);
+    expect(await runCli(['settings', 'init', zip, '--out', 's.json', ...args, '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout[0]!);
+    expect(report.written).toBe(true);
+    expect(report.settings.ConnectionReferences.map((reference: { ConnectionId: string }) => reference.ConnectionId)).toEqual([
+      'conn-by-name',
+      ...rest.map((reference) => `conn-${reference.logicalName}`),
+    ]);
+    expect(JSON.parse(await readFile(path.join(dir, 's.json'), 'utf8'))).toEqual(report.settings);
+    expect(await runCli(['settings', 'check', 's.json', '--zip', zip], captureIo(dir))).toBe(0);
+  });
+
+  test('a --connection key that names nothing in the zip is refused with the keys, nothing written', async () => {
+    const dir = await tempDir('settings-connection-bad');
+    const zip = path.basename(await writeZipFile(dir));
+    const io = captureIo(dir);
+    expect(await runCli(['settings', 'init', zip, '--out', 's.json', '--connection', 'shared_comondataserviceforapps=abc'], io)).toBe(1);
+    expect(io.stderr[0]).toMatch(
+      /^error: --connection: "shared_comondataserviceforapps" is neither a connection reference of the zip nor one of its connectors\n {2}fix: did you mean shared_commondataserviceforapps\?/,
+    );
+    const malformed = captureIo(dir);
+    expect(await runCli(['settings', 'init', zip, '--out', 's.json', '--connection', 'no-equals-sign'], malformed)).toBe(1);
+    expect(malformed.stderr[0]).toMatch(/"no-equals-sign" is not <logical name or connector>=<connection id>/);
+    await expect(readFile(path.join(dir, 's.json'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test('settings init --help names its options', async () => {
+    const io = captureIo(await tempDir('settings-help'));
+    expect(await runCli(['settings', 'init', '--help'], io)).toBe(0);
+    for (const option of ['--out <file>', '--connection <key=id>', '--force', '--dry-run', '--json'])
+      expect(io.stdout.join('')).toContain(option);
+  });
 });
