@@ -14,6 +14,7 @@ import {
   envVarValueEntry,
   findElement,
   ourZip,
+  replaceEntry,
   setSolutionXml,
   zipBytes,
 } from './helpers.js';
@@ -138,6 +139,42 @@ describe('what the customer changed in our components', () => {
     const self = diffSolutions(asPackage(base, 'a.zip'), asPackage(base, 'a.zip'), asPackage(base, 'a.zip'));
     expect([self.conflicts, self.changes, self.foreign]).toEqual([[], [], []]);
     expect(self.unchanged).toBeGreaterThan(50);
+  });
+});
+
+describe('components never to edit', () => {
+  const requiredLevel = (entries: readonly ZipEntry[], level: string): ZipEntry[] =>
+    editCustomizations(entries, (root) => {
+      childElement(findElement(root, 'attribute', 'PhysicalName', 'pcs_Products'), 'RequiredLevel')!.textContent = level;
+    });
+  const defaultValue = (entries: readonly ZipEntry[], value: string): ZipEntry[] =>
+    replaceEntry(entries, 'environmentvariabledefinitions/pcs_DealValueField/environmentvariabledefinition.xml', (text) =>
+      text.replace('<defaultvalue>estimatedvalue</defaultvalue>', `<defaultvalue>${value}</defaultvalue>`),
+    );
+
+  test('a column both sides change is a conflict; an env var default only the customer edited is a change, with what to do instead', () => {
+    const customer = defaultValue(requiredLevel(base, 'required'), 'new_dealsize');
+    const ours = requiredLevel(base, 'recommended');
+    const result = diffSolutions(asPackage(customer, 'export.zip'), asPackage(base, 'base.zip'), asPackage(ours, 'next.zip'));
+    expect(result.conflicts).toEqual([
+      {
+        kind: 'column',
+        key: 'column opportunity.pcs_products',
+        name: 'Opportunity.pcs_Products',
+        customer: [{ change: 'changed', subject: 'column', path: 'RequiredLevel', before: 'none', after: 'required' }],
+        ours: [{ change: 'changed', subject: 'column', path: 'RequiredLevel', before: 'none', after: 'recommended' }],
+        advice: expect.stringMatching(
+          /^not meant to be edited, and our next version changes it: .*leave our columns, tables and choices to our releases/,
+        ),
+      },
+    ]);
+    expect(result.changes).toEqual([
+      expect.objectContaining({
+        kind: 'env var',
+        customer: [{ change: 'changed', subject: 'definition', path: 'defaultvalue', before: 'estimatedvalue', after: 'new_dealsize' }],
+        advice: expect.stringContaining('set a current value instead of editing the definition'),
+      }),
+    ]);
   });
 });
 
