@@ -11,6 +11,7 @@ import { registerSettings } from './commands/settings.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerPromote } from './commands/promote.js';
 import { registerStatus } from './commands/status.js';
+import { registerEmulate } from './commands/emulate.js';
 import { registerDiff } from './commands/diff.js';
 
 /** The version in the project's package.json. */
@@ -39,6 +40,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   registerDeploy(program, io, setExitCode);
   registerPromote(program, io, setExitCode);
   registerStatus(program, io, setExitCode);
+  registerEmulate(program, io, setExitCode);
   registerDiff(program, io, setExitCode);
   return program;
 }
