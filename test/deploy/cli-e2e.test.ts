@@ -138,6 +138,18 @@ describe('the real CLI against the emulators as servers (HTTPS, token endpoint, 
       ['production', null, false],
     ]);
 
+    const beforeDryPromote = envs.production.dv.calls.length;
+    const dryPromote = await cosell(['promote', zip, '--dry-run', '--json']);
+    expect(dryPromote).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(dryPromote.stdout)).toMatchObject({
+      command: 'promote',
+      from: 'staging',
+      to: 'production',
+      result: { dryRun: true, plan: { action: 'install' } },
+    });
+    expect(envs.production.dv.calls.slice(beforeDryPromote).every((call) => call.method === 'GET')).toBe(true);
+    expect(envs.production.dv.alm.solutions.size).toBe(0);
+
     const promoted = await cosell(['promote', zip, '--from', 'staging', '--to', 'production', '--json', '--poll-interval', '0.1']);
     expect(promoted.stderr).toBe('');
     const comparison = JSON.parse(promoted.stdout);
