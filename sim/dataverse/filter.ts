@@ -175,8 +175,40 @@ interface Binding {
 }
 
 export function compileFilter(entity: EntityDef, text: string): RowPredicate {
-  const condition = compile({ entity, text }, parseFilter(text));
-  return (row) => condition(row) === true;
+  return compileIndexedFilter(entity, text).predicate;
+}
+
+/**
+ * Equality conditions a row must meet for the filter to hold, as a tree an index can answer: `eq` (a column
+ * equals a literal), `and` (both hold: either side's rows are enough candidates), `or` (the rows of both).
+ * Date and time columns are left out: they compare by instant, not by text.
+ */
+export type Narrowing =
+  | { readonly kind: 'eq'; readonly column: string; readonly value: string | number | boolean }
+  | { readonly kind: 'and' | 'or'; readonly left: Narrowing; readonly right: Narrowing };
+
+/** The row predicate, and when the filter implies column equalities, the narrowing an index can use to find candidate rows. */
+export function compileIndexedFilter(entity: EntityDef, text: string): { predicate: RowPredicate; narrowing?: Narrowing } {
+  const tree = parseFilter(text);
+  const binding = { entity, text };
+  const condition = compile(binding, tree);
+  const narrowing = narrow(binding, tree);
+  return { predicate: (row) => condition(row) === true, ...(narrowing ? { narrowing } : {}) };
+}
+
+function narrow(binding: Binding, node: FilterExpr): Narrowing | undefined {
+  if (node.kind === 'and' || node.kind === 'or') {
+    const left = narrow(binding, node.left);
+    const right = narrow(binding, node.right);
+    if (left && right) return { kind: node.kind, left, right };
+    return node.kind === 'and' ? (left ?? right) : undefined;
+  }
+  if (node.kind !== 'compare' || node.op !== 'eq') return undefined;
+  const [property, literal] = node.left.kind === 'property' ? [node.left, node.right] : [node.right, node.left];
+  if (property.kind !== 'property' || literal.kind !== 'literal' || literal.value === null || property.path.length !== 1) return undefined;
+  const attribute = resolveProperty(binding.entity, property.path[0]!);
+  if (!attribute || family(edmType(attribute)) === 'temporal') return undefined;
+  return { kind: 'eq', column: attribute.logicalName, value: literal.value };
 }
 
 function compile(binding: Binding, node: FilterExpr): Condition {

@@ -95,12 +95,20 @@ export function computeColumns(entity: EntityDef, row: StoredRow, exchangeRate: 
   }
 }
 
-/** Alternate keys are unique indexes (case-insensitive, rows with an empty key column are not indexed). */
-export function checkKeys(entity: EntityDef, row: StoredRow, id: string, table: ReadonlyMap<string, StoredRow>): void {
+/**
+ * Alternate keys are unique indexes (case-insensitive, rows with an empty key column are not indexed).
+ * `rowsWith` gives the rows whose column may hold a value (the store answers it from its index).
+ */
+export function checkKeys(
+  entity: EntityDef,
+  row: StoredRow,
+  id: string,
+  rowsWith: (column: string, value: StoredValue) => Iterable<[string, StoredRow]>,
+): void {
   for (const key of entity.keys) {
     const values = key.columns.map((column) => row[column]);
     if (values.some((value) => value === null || value === undefined)) continue;
-    for (const [otherId, other] of table) {
+    for (const [otherId, other] of rowsWith(key.columns[0]!, values[0]!)) {
       if (otherId === id) continue;
       if (key.columns.every((column, index) => sameValue(other[column], values[index]!))) {
         throw duplicateKey(

@@ -1,6 +1,8 @@
 /** The emulated organization's rows, table by table, and the writes that change them (create, update, delete with its cascades). */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../contracts.js';
+import { compileIndexedFilter, type Narrowing } from './filter.js';
+import { TableIndexes } from './indexes.js';
 import { DataverseError, duplicateRecord, recordNotFound, recordNotFoundByKey, resourceNotFound } from './errors.js';
 import { SEEDED_CURRENCIES, type EntityDef, type Metadata } from './metadata.js';
 import { parseKey, type EntityKey, type LookupValue, type StoredRow, type StoredValue } from './odata.js';
@@ -43,6 +45,7 @@ interface StoreOptions {
 
 export class RowStore {
   private readonly tables = new Map<string, Map<string, StoredRow>>();
+  private readonly indexes = new Map<string, TableIndexes>();
   private readonly newId: () => string;
   private version = 1_000_000;
   private idCounter = 0;
@@ -55,7 +58,13 @@ export class RowStore {
     private readonly options: StoreOptions,
   ) {
     this.newId = options.newId ?? (() => deterministicId((this.idCounter += 1)));
-    for (const entity of metadata.entities.values()) this.tables.set(entity.logicalName, new Map());
+    for (const entity of metadata.entities.values()) {
+      const rows = new Map<string, StoredRow>();
+      const indexes = new TableIndexes(rows);
+      for (const key of entity.keys) for (const column of key.columns) indexes.ensure(column);
+      this.tables.set(entity.logicalName, rows);
+      this.indexes.set(entity.logicalName, indexes);
+    }
     for (const [code, currency] of Object.entries(SEEDED_CURRENCIES)) {
       const values = { isocurrencycode: code, currencyname: currency.name, currencysymbol: currency.symbol, exchangerate: currency.rate };
       this.insertSeed('transactioncurrency', currency.id, { ...values, currencyprecision: 2 });
@@ -67,8 +76,55 @@ export class RowStore {
     return { metadata: this.metadata, find: (entity, id) => this.tables.get(entity)?.get(id) };
   }
 
-  table(entity: EntityDef): Map<string, StoredRow> {
+  /** A table's rows by id, in creation order. Read-only: writes go through the store, which keeps the indexes. */
+  table(entity: EntityDef): ReadonlyMap<string, StoredRow> {
     return this.tables.get(entity.logicalName)!;
+  }
+
+  /** The rows a `$filter` selects, in table order; equality conditions are answered from the indexes, not a scan. */
+  filter(entity: EntityDef, text: string): StoredRow[] {
+    const { predicate, narrowing } = compileIndexedFilter(entity, text);
+    const table = this.table(entity);
+    const rows = narrowing
+      ? this.index(entity)
+          .inTableOrder(this.candidates(entity, narrowing))
+          .map((id) => table.get(id)!)
+      : [...table.values()];
+    return rows.filter(predicate);
+  }
+
+  private index(entity: EntityDef): TableIndexes {
+    return this.indexes.get(entity.logicalName)!;
+  }
+
+  /** Ids of the rows that may meet the narrowing (a superset of the matches); an equality's column gets an index on first use. */
+  private candidates(entity: EntityDef, narrowing: Narrowing): ReadonlySet<string> {
+    if (narrowing.kind === 'eq') {
+      this.index(entity).ensure(narrowing.column);
+      return this.index(entity).candidates(narrowing.column, narrowing.value)!;
+    }
+    const left = this.candidates(entity, narrowing.left);
+    const right = this.candidates(entity, narrowing.right);
+    if (narrowing.kind === 'and') return left.size <= right.size ? left : right;
+    return new Set([...left, ...right]);
+  }
+
+  /** Rows whose column may equal the value, in table order (the column is indexed: an alternate-key column). */
+  private rowsWith(entity: EntityDef, column: string, value: StoredValue): Array<[string, StoredRow]> {
+    const table = this.table(entity);
+    const ids = this.index(entity).candidates(column, value);
+    if (!ids) return [...table];
+    return this.index(entity)
+      .inTableOrder(ids)
+      .map((id) => [id, table.get(id)!]);
+  }
+
+  /** Stores (or with `row` undefined deletes) a row, keeping the table's indexes. */
+  private put(entity: EntityDef, id: string, row: StoredRow | undefined): void {
+    const table = this.tables.get(entity.logicalName)!;
+    this.index(entity).write(id, table.get(id), row);
+    if (row) table.set(id, row);
+    else table.delete(id);
   }
 
   entityBySet(entitySet: string): EntityDef {
@@ -112,7 +168,8 @@ export class RowStore {
       return row ? { id: key.id, row } : { id: key.id };
     }
     const keyValues = alternateKeyValues(entity, key);
-    for (const [id, row] of table) {
+    const [column, value] = [...keyValues][0]!;
+    for (const [id, row] of this.rowsWith(entity, column, value)) {
       if ([...keyValues].every(([name, value]) => sameValue(row[name], value))) return { id, row, keyValues };
     }
     return { keyValues };
@@ -165,10 +222,9 @@ export class RowStore {
 
   /** Deletes a row; rows that point at it are deleted too (parental relationships) or lose the link. */
   remove(entity: EntityDef, id: string): Change[] {
-    const table = this.table(entity);
-    const row = table.get(id);
+    const row = this.table(entity).get(id);
     if (!row) return [];
-    table.delete(id);
+    this.put(entity, id, undefined);
     const changes: Change[] = [{ message: 2, entity, id, attributes: [], row }];
     for (const cascade of this.metadata.cascades) {
       if (cascade.parent !== entity.logicalName) continue;
@@ -180,7 +236,7 @@ export class RowStore {
           changes.push(...this.remove(child, childId));
         } else {
           const updated: StoredRow = { ...childRow, [cascade.attribute]: null, modifiedon: this.now(), versionnumber: (this.version += 1) };
-          this.table(child).set(childId, updated);
+          this.put(child, childId, updated);
           changes.push({ message: 3, entity: child, id: childId, attributes: [cascade.attribute], row: { ...updated } });
         }
       }
@@ -193,8 +249,8 @@ export class RowStore {
     computeColumns(entity, row, (currencyId) => this.tables.get('transactioncurrency')?.get(currencyId)?.exchangerate);
     row.modifiedon = now;
     row.versionnumber = this.version += 1;
-    checkKeys(entity, row, id, this.table(entity));
-    this.table(entity).set(id, row);
+    checkKeys(entity, row, id, (column, value) => this.rowsWith(entity, column, value));
+    this.put(entity, id, row);
   }
 
   /** `@odata.bind` references must name an existing row (by id or alternate key). */
@@ -212,7 +268,7 @@ export class RowStore {
     const entity = this.metadata.entities.get(entityName)!;
     const now = this.now();
     const row = { [entity.primaryIdAttribute]: id, ...values, statecode: 0, statuscode: 1, createdon: now, modifiedon: now };
-    this.table(entity).set(id, { ...row, versionnumber: (this.version += 1) });
+    this.put(entity, id, { ...row, versionnumber: (this.version += 1) });
   }
 
   private now(): string {

@@ -14,7 +14,6 @@ import {
   resourceNotFound,
   versionMismatch,
 } from './errors.js';
-import { compileFilter } from './filter.js';
 import { edmType, type EntityDef, type Metadata } from './metadata.js';
 import {
   comparable,
@@ -168,8 +167,7 @@ function getRow(request: Request, key: EntityKey): Result {
 /** `$filter`, `$orderby`, `$count` (before `$top`), `$top`. */
 function query(request: Request): Result {
   const { store, entity, query: options } = request;
-  let rows = [...store.table(entity).values()];
-  if (options.has('$filter')) rows = rows.filter(compileFilter(entity, options.get('$filter')!));
+  let rows = options.has('$filter') ? store.filter(entity, options.get('$filter')!) : [...store.table(entity).values()];
   if (options.has('$orderby')) rows = orderRows(store, rows, parseOrderBy(entity, options.get('$orderby')!));
   const count = rows.length;
   if (options.has('$top')) rows = rows.slice(0, topOf(options.get('$top')!));
