@@ -20,6 +20,11 @@ export class ReferralStore {
   private readonly store = new Map<string, StoredReferral>();
   private sequence = 0;
   private eTagCounter = 0;
+  /**
+   * The earliest expiration among referrals that may expire (ours, Incoming, New), so `expireDue`, which runs on
+   * every API call, costs nothing until one is due instead of reading every referral each time.
+   */
+  private nextExpiry = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly clock: Clock,
@@ -52,6 +57,7 @@ export class ReferralStore {
     doc.attributes = { objectType: 'Referral' };
     const stored: StoredReferral = { doc, owner, sequence: ++this.sequence };
     this.store.set(String(doc.id).toLowerCase(), stored);
+    this.noteExpiry(stored);
     this.onEvent('created', stored);
     return stored;
   }
@@ -67,6 +73,7 @@ export class ReferralStore {
     next.updatedDateTime = formatDateTime(now);
     next.eTag = this.nextETag();
     stored.doc = next;
+    this.noteExpiry(stored);
     this.onEvent('updated', stored);
     return stored;
   }
@@ -74,12 +81,16 @@ export class ReferralStore {
   /** Closes as Expired our inbound referrals still New past their expiration date. */
   expireDue(expiryDays: number): void {
     const now = this.clock.now().getTime();
+    if (now < this.nextExpiry) return;
+    this.nextExpiry = Number.POSITIVE_INFINITY;
     for (const stored of [...this.store.values()]) {
-      const doc = stored.doc;
-      if (stored.owner !== 'partner' || doc.direction !== 'Incoming' || doc.status !== 'New') continue;
-      const expires = typeof doc.expirationDateTime === 'string' ? parseDateTime(doc.expirationDateTime) : Number.NaN;
-      if (Number.isNaN(expires) || expires > now) continue;
-      const next = clone(doc);
+      const expires = expiryOf(stored);
+      if (Number.isNaN(expires)) continue;
+      if (expires > now) {
+        this.nextExpiry = Math.min(this.nextExpiry, expires);
+        continue;
+      }
+      const next = clone(stored.doc);
       next.status = 'Closed';
       next.substatus = 'Expired';
       next.statusReason = `Not responded to within ${expiryDays} days`;
@@ -87,11 +98,23 @@ export class ReferralStore {
     }
   }
 
+  private noteExpiry(stored: StoredReferral): void {
+    const expires = expiryOf(stored);
+    if (!Number.isNaN(expires)) this.nextExpiry = Math.min(this.nextExpiry, expires);
+  }
+
   private nextETag(): string {
     this.eTagCounter += 1;
     const seconds = Math.floor(this.clock.now().getTime() / 1000);
     return `"${this.eTagCounter.toString(16).padStart(8, '0')}-0000-0000-0000-${seconds.toString(16).padStart(12, '0')}"`;
   }
+}
+
+/** When the referral expires if still unanswered: ours, Incoming and New only; NaN for any other (or no valid date). */
+function expiryOf(stored: StoredReferral): number {
+  const doc = stored.doc;
+  if (stored.owner !== 'partner' || doc.direction !== 'Incoming' || doc.status !== 'New') return Number.NaN;
+  return typeof doc.expirationDateTime === 'string' ? parseDateTime(doc.expirationDateTime) : Number.NaN;
 }
 
 /** A referral as the API returns it: the stored document with its links (`base` is the emulator's URL once started). */
