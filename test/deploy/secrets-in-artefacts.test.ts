@@ -149,7 +149,7 @@ describe('secrets never land in artefacts or output', () => {
       await writeFile(path.join(dir, 'settings', `${name}.json`), JSON.stringify(filledSettings()));
     // The local CA's certificate is the test's, not an artefact: it lives outside the project folder.
     const caFile = path.join(await tempDir('secrets-ca'), 'ca.pem');
-    await writeFile(caFile, tls.cert);
+    await writeFile(caFile, tls.ca);
 
     const base = { ...process.env, NODE_EXTRA_CA_CERTS: caFile, COSELL_AUTHORITY_HOST: token.authorityHost };
     const both = { ...base, COSELL_CLIENT_SECRET: SECRET, COSELL_CLIENT_CERTIFICATE: certificate.pem };
