@@ -14,6 +14,7 @@ import { checkSolution } from '../packaging/check/check-solution.js';
 import { buildFlows, withFlows } from '../flows/index.js';
 import { validateFlowDocument } from '../flows/validate/index.js';
 import { inboundVolume, perChangeRows, scenarioRows } from '../sim/simulate/bench.js';
+import { FAULT_CASES, syncFigureRows } from '../sim/simulate/figures.js';
 import { readZip } from '../core/io/zip.js';
 import { checkSolutionZip, isBlocking } from '../packaging/check/check-solution.js';
 import { formatDuration } from '../core/duration.js';
@@ -22,7 +23,8 @@ import { deployBenchRows } from './deploy-bench.js';
 /**
  * `npm run bench`: median wall time of the full build (model → managed + unmanaged zips, in memory)
  * and of `check` on the managed zip, for the default model and for models grown 10× and 100× with
- * synthetic text columns, so growth is visible. Printed as a table; nothing is asserted.
+ * synthetic text columns, so growth is visible; then the rehearsal's figures, ending with the table
+ * "Sync figures (issue 11)" (sim/simulate/figures.ts). Printed as tables; nothing is asserted.
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -143,15 +145,44 @@ async function main(): Promise<void> {
     await perChangeRows(input),
   );
   console.log('');
+  await volumeAndSyncFigures(input);
+}
+
+/**
+ * Wall time of sharing 1,000 and 10,000 referrals end to end (BENCH_VOLUMES=1000 skips the long run), then the
+ * table of issue 11's figures, which repeats those wall times.
+ */
+async function volumeAndSyncFigures(input: Parameters<typeof scenarioRows>[0]): Promise<void> {
   const volumes = (process.env.BENCH_VOLUMES ?? '1000,10000').split(',').map(Number);
   const volumeRows: string[][] = [];
+  const volumeTimes: Array<{ count: number; ms: number }> = [];
   for (const count of volumes) {
     progress(`share ${count} referrals end to end (${count >= 10000 ? 'a few minutes' : 'several seconds'})`);
     const { ms, opportunities } = await inboundVolume(input, count);
+    volumeTimes.push({ count, ms });
     volumeRows.push([String(count), formatDuration(ms), formatDuration(ms / count), String(opportunities)]);
   }
   printTable(['referrals shared', 'wall time end to end', 'per referral', 'opportunities in Dynamics'], volumeRows);
+
+  console.log('');
+  const figures = await syncFigureRows(input, {
+    seeds: SEEDS,
+    faults: FAULT_CASES,
+    reconciledReferrals: RECONCILED_REFERRALS,
+    budget: BUDGET_WORKLOAD,
+    volumes: volumeTimes,
+    progress,
+  });
+  console.log('Sync figures (issue 11)');
+  printTable(['figure', 'condition', 'measured', 'goal'], figures);
 }
+
+/** Seeds per mix of the random histories in the figures (BENCH_SEEDS raises it; `npm run soak` runs hundreds). */
+const SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
+/** Synced, unchanged referrals the measured reconciliation pass lists (three pages of 100). */
+const RECONCILED_REFERRALS = 250;
+/** The workload whose share of Partner Center's daily call budget the figures show. */
+const BUDGET_WORKLOAD = { deals: 1000, changesPerDay: 2 };
 
 /**
  * One production build of the PCF control (`pcf-scripts build --buildMode production`, telemetry off) and
