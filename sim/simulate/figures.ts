@@ -9,7 +9,7 @@ import type { ZipEntry } from '../../core/io/zip.js';
 import type { SolutionModel } from '../../solution/model.js';
 import { display } from '../display.js';
 import { runSeed, type HistoryMix } from '../history/generate.js';
-import { markForSync, opportunityByReferral, sellerOpportunity } from './scenarios.js';
+import { markForSync, opportunityByReferral, sellerOpportunity, type World } from './scenarios.js';
 import { worldOf } from './run.js';
 import { Simulation, type ConnectorCall } from './session.js';
 
@@ -72,11 +72,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
 
 type Direction = 'inbound' | 'outbound';
 
-/** One synced change of the workload: when it was made, and when the other side had last been written for it. */
+/** One synced change of the workload: its referral, when it was made, and when it had come to rest. */
 interface Change {
   readonly direction: Direction;
   readonly at: number;
-  convergedAt?: number;
+  referralId?: string;
+  restedAt?: number;
 }
 
 export interface WorkloadFigures {
@@ -100,30 +101,34 @@ export async function runWorkload(input: FiguresInput, fault: FaultCase): Promis
     const firstCall = sim.connectorCalls.length;
     fault.apply(sim);
     const changes: Change[] = [];
+    /** Makes a change (which returns its referral's id when it has one) and lets it come to rest. */
     const change = async (direction: Direction, make: () => unknown): Promise<void> => {
       const entry: Change = { direction, at: sim.clock.now().getTime() };
       changes.push(entry);
-      await make();
+      const referralId = await make();
+      if (typeof referralId === 'string' && referralId !== '') entry.referralId = referralId;
       await sim.settle();
-      entry.convergedAt = lastWrite(sim, direction, entry.at);
+      entry.restedAt = sim.clock.now().getTime();
     };
-    const referrals: string[] = [];
     for (const name of ['Figures inbound 1', 'Figures inbound 2']) {
-      await change('inbound', () => referrals.push(display(sim.partnerCenter.shareReferralFromMicrosoft({ name }).id)));
+      await change('inbound', () => display(sim.partnerCenter.shareReferralFromMicrosoft({ name }).id));
     }
     await change('outbound', async () => {
       const opportunity = await markForSync(sim, world, sellerOpportunity(sim, world, { name: 'Figures outbound' }), false);
-      referrals.push(display(opportunity[world.column('ReferralIdentifier')]));
+      return display(opportunity[world.column('ReferralIdentifier')]);
     });
+    const referrals = changes.map((entry) => entry.referralId).filter((id): id is string => id !== undefined);
     for (const [index, referralId] of referrals.entries()) {
       await change('inbound', () => tryEdit(sim, referralId, [{ op: 'replace', path: '/details/notes', value: `Partner note ${index}` }]));
       const opportunity = opportunityByReferral(sim, world, referralId);
       if (opportunity)
-        await change('outbound', () =>
-          sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), { estimatedvalue: 1000 * (index + 1) }),
-        );
+        await change('outbound', () => {
+          sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), { estimatedvalue: 1000 * (index + 1) });
+          return referralId;
+        });
     }
-    await reconcile(sim, changes);
+    sim.clock.advance(HOUR_MS);
+    await sim.runScheduled();
     const inbound = changes.filter((entry) => entry.direction === 'inbound').length;
     return {
       changes: changes.length,
@@ -132,49 +137,57 @@ export async function runWorkload(input: FiguresInput, fault: FaultCase): Promis
         (changes.length - inbound) * MINIMUM_PARTNER_CENTER_CALLS.outbound +
         MINIMUM_PARTNER_CENTER_CALLS.reconciliationPage,
       partnerCenterCalls: sim.connectorCalls.slice(firstCall).filter((call) => call.api === 'Partner Center'),
-      convergence: changes.map((entry) => (entry.convergedAt === undefined ? undefined : entry.convergedAt - entry.at)),
+      convergence: changes.map((entry) => convergence(sim, world, entry)),
     };
   } finally {
     await sim.stop();
   }
 }
 
-/** A partner user's edit; Partner Center may refuse it (a referral a fault left closed), which is then no change. */
-function tryEdit(sim: Simulation, referralId: string, operations: Parameters<Simulation['partnerCenter']['editAsPartnerUser']>[1]): void {
+/** A partner user's edit (returns the referral's id); Partner Center may refuse it (a referral a fault left closed). */
+function tryEdit(
+  sim: Simulation,
+  referralId: string,
+  operations: Parameters<Simulation['partnerCenter']['editAsPartnerUser']>[1],
+): string | undefined {
   try {
     sim.partnerCenter.editAsPartnerUser(referralId, operations);
+    return referralId;
   } catch {
-    // refused: nothing to carry
-  }
-}
-
-/** An hour later the reconciliation runs; a change nothing had carried yet converges with the pass's last write. */
-async function reconcile(sim: Simulation, changes: Change[]): Promise<void> {
-  sim.clock.advance(HOUR_MS);
-  await sim.runScheduled();
-  for (const entry of changes) {
-    if (entry.convergedAt === undefined) entry.convergedAt = lastWrite(sim, entry.direction, entry.at);
+    return undefined; // refused: nothing to carry
   }
 }
 
 /**
- * Virtual time of the last successful write since `from` that carries a change to the other side: a write of
- * an opportunity in Dataverse (inbound), a create or update of a referral in Partner Center (outbound). The
- * emulators log a call at the virtual time it commits.
+ * Virtual ms from a change until both sides hold it: until the last write of its record on the other side (the
+ * opportunity holding the referral for an inbound change, the referral for an outbound one) while the change came
+ * to rest; when none came then, until the first write of that record afterwards (a later change's sync or the
+ * reconciliation carried it). The emulators log each call at the virtual time it commits. Undefined: never arrived.
  */
-function lastWrite(sim: Simulation, direction: Direction, from: number): number | undefined {
-  const times =
-    direction === 'inbound'
-      ? sim.dataverse.calls
-          .filter((call) => call.method !== 'GET' && call.status < 300 && /^\/api\/data\/v[\d.]+\/opportunities\(/.test(call.path))
-          .map((call) => Date.parse(call.time))
-      : sim.partnerCenter.calls
-          .filter((call) => REFERRAL_WRITES.has(call.operation) && call.status < 300)
-          .map((call) => Date.parse(call.at));
-  const after = times.filter((time) => time >= from);
-  return after.length === 0 ? undefined : Math.max(...after);
+function convergence(sim: Simulation, world: World, change: Change): number | undefined {
+  const referralId = change.referralId?.toLowerCase();
+  if (!referralId || change.restedAt === undefined) return undefined;
+  let times: number[];
+  if (change.direction === 'inbound') {
+    const opportunity = opportunityByReferral(sim, world, change.referralId!);
+    const names = [referralId, ...(opportunity ? [display(opportunity.opportunityid).toLowerCase()] : [])];
+    times = sim.dataverse.calls
+      .filter((call) => call.method !== 'GET' && call.status < 300 && OPPORTUNITY_ROW.test(call.path))
+      .filter((call) => names.some((name) => call.path.toLowerCase().includes(name)))
+      .map((call) => Date.parse(call.time));
+  } else {
+    times = sim.partnerCenter.calls
+      .filter((call) => REFERRAL_WRITES.has(call.operation) && call.status < 300)
+      .filter((call) => call.operation === 'CreateReferral' || call.path.toLowerCase().includes(referralId))
+      .map((call) => Date.parse(call.at));
+  }
+  const resting = times.filter((time) => time >= change.at && time <= change.restedAt!);
+  const later = times.filter((time) => time > change.restedAt!);
+  const arrived = resting.length > 0 ? Math.max(...resting) : later.length > 0 ? Math.min(...later) : undefined;
+  return arrived === undefined ? undefined : arrived - change.at;
 }
 
+const OPPORTUNITY_ROW = /^\/api\/data\/v[\d.]+\/opportunities\(/;
 const REFERRAL_WRITES: ReadonlySet<string> = new Set(['CreateReferral', 'PatchReferralById', 'UpdateReferralById']);
 
 export interface ReconciliationFigures {
