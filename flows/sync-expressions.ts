@@ -1,6 +1,7 @@
 import type { GlobalChoice, SolutionModel } from '../solution/model.js';
 import {
   choiceOf,
+  CLOSED_STATUS,
   fixedColumn,
   helpAttributes,
   mapChoiceToOption,
@@ -8,6 +9,7 @@ import {
   optionValuesOf,
   referralHelpCodes,
   OPPORTUNITY_MAP,
+  OPPORTUNITY_STATE,
   outbound,
   REFERRAL_LINK_PREFIX,
   resolveColumn,
@@ -212,3 +214,24 @@ export const optionValue = (choice: GlobalChoice, key: string): number => {
   if (!option) throw new Error(`choice ${choice.schemaName} has no option ${key}`);
   return option.value;
 };
+
+/**
+ * Whether Partner Center already has everything of this opportunity: its shared fields as last synced (same
+ * fingerprint) and, when it is won or lost, the close sent (the referral's sub-status Won or Lost). The outbound
+ * flow stops on such a row (an echo of the sync's own write); the reconciliation re-sends any other. `fingerprint`
+ * is the row's `opportunityFingerprint`, computed once by an action of its own (the expression is long).
+ */
+export function sentToPartnerCenter(ctx: FlowContext, opportunity: Expr, fingerprint: Expr): Expr {
+  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+  const closedInPartnerCenter = call(
+    'or',
+    ...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) =>
+      call('equals', opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key)),
+    ),
+  );
+  return call(
+    'and',
+    call('equals', fingerprint, opportunity.get(ctx.column('LastSyncedHash'))),
+    call('or', call('equals', opportunity.get('statecode'), OPPORTUNITY_STATE.Open), closedInPartnerCenter),
+  );
+}

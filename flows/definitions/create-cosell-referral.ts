@@ -86,6 +86,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_referral', initializeVariable('Referral', 'object', {}));
   top.add('Initialize_contacts', initializeVariable('Contacts', 'array', []));
   top.add('Initialize_account', initializeVariable('Account', 'object', {}));
+  top.add('Initialize_needs_correction', initializeVariable('NeedsCorrection', 'boolean', false));
   top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => synchronizeReferral(referralFlow, scope));
   top.scope('Catch_errors', 'Records why the call failed', catchErrors, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
   recordOutcome(referralFlow, top, checkmark);
@@ -98,6 +99,12 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   );
   return flow.toCloudFlow();
 }
+
+/**
+ * The Audit line of a referral refused by our own checks (Partner Center's rules): only the seller can fix it, so
+ * the reconciliation does not try again. Any other failure (Partner Center down, throttled) it retries.
+ */
+export const NOT_CREATED_NEEDS_CORRECTION = 'Referral not created, the opportunity needs a correction:';
 
 /** What every stage of the flow works with: the model, the flow, its connections and the opportunity it is called for. */
 interface ReferralFlow {
@@ -136,6 +143,7 @@ function synchronizeReferral(referralFlow: ReferralFlow, scope: Container): void
     (valid) => createReferral(referralFlow, valid, sources),
     (invalid) => {
       invalid.add('Record_validation_errors', setVariable('Audit', call('join', body('Failed_rules'), ' ')));
+      invalid.add('Needs_correction', setVariable('NeedsCorrection', true));
     },
   );
 }
@@ -373,7 +381,11 @@ function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Cont
         'Write_failure_to_opportunity',
         dataverse.updateRow(dv, EntitySet.opportunity, opportunityId, {
           name: call('if', checkmark, concat(CROSS_MARK, ' ', unmarkedName(name)), unmarkedName(name)),
-          [ctx.column('Audit')]: concat(utcNow(), ' Referral not created: ', variables('Audit')),
+          [ctx.column('Audit')]: concat(
+            utcNow(),
+            call('if', variables('NeedsCorrection'), ` ${NOT_CREATED_NEEDS_CORRECTION} `, ' Referral not created: '),
+            variables('Audit'),
+          ),
         }),
       );
     },

@@ -10,6 +10,7 @@ import {
   optionValue,
   outboundColumns,
   patchOperations,
+  sentToPartnerCenter,
   unmarkedName,
 } from '../sync-expressions.js';
 import { compose, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
@@ -17,7 +18,6 @@ import { FAILED_OR_TIMED_OUT, type Container, type FlowBuilder } from '../wdl/bu
 import type { TriggerDefinition } from '../wdl/types.js';
 import type { Value } from '../wdl/value.js';
 import {
-  and,
   type Arg,
   body,
   call,
@@ -105,29 +105,26 @@ function readOpportunity({ ctx, flow, dv, opportunity }: PatchFlow, top: Contain
   top.add('Fingerprint', compose(opportunityFingerprint(ctx, flow, opportunity), 'The shared fields as the sync last wrote or read them'));
 }
 
-function skipEchoes({ ctx, opportunity, state, substatus }: PatchFlow, top: Container): void {
-  const closedInPartnerCenter = or(
-    ...[CLOSED_STATUS.won, CLOSED_STATUS.lost].map((key) =>
-      equals(opportunity.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key)),
-    ),
-  );
+function skipEchoes({ ctx, opportunity }: PatchFlow, top: Container): void {
   top.condition(
     'If_only_an_echo',
     "Skip the sync's own writes: same fingerprint, and the close (if any) already sent",
-    and(
-      equals(outputs('Fingerprint'), opportunity.get(ctx.column('LastSyncedHash'))),
-      or(equals(state, OPPORTUNITY_STATE.Open), closedInPartnerCenter),
-    ),
+    sentToPartnerCenter(ctx, opportunity, outputs('Fingerprint')),
     (echo) => {
       echo.add('Stop_echo', terminate('Succeeded'));
     },
   );
 }
 
-/** The PATCH operations: the fields changed since the last sync, plus the close when the opportunity is won or lost. */
+/** The PATCH operations: the fields changed since the last sync, plus the close (with every field) when the opportunity is won or lost. */
 function collectOperations({ ctx, flow, opportunity, state }: PatchFlow, top: Container): void {
   top.add('All_field_operations', compose(patchOperations(ctx, flow, opportunity)));
-  top.add('Changed_fields', query(outputs('All_field_operations'), equals(item().get('changed'), true)));
+  // A close is the seller's last word on the deal: it sends every shared field as Dynamics holds it, so a Partner
+  // Center edit racing the close (which Dynamics, closed, no longer takes) does not leave the two sides apart.
+  top.add(
+    'Changed_fields',
+    query(outputs('All_field_operations'), or(equals(item().get('changed'), true), not(equals(state, OPPORTUNITY_STATE.Open)))),
+  );
   top.add(
     'Field_operations',
     select(body('Changed_fields'), { op: item().get('op'), path: item().get('path'), value: item().get('value') }),
@@ -227,19 +224,26 @@ function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow
 
 /**
  * The name is a watched column: it is written only when its mark must change, so a repeated outcome
- * does not trigger this flow again (Dataverse fires on every write of a watched column).
+ * does not trigger this flow again (Dataverse fires on every write of a watched column). The name is read again
+ * first: the opportunity read at the start may be minutes old (the PATCH retries wait out an outage), and writing
+ * that old name back would undo a change made meanwhile (by the seller, or by the inbound sync).
  */
 function markName({ dv, opportunity }: PatchFlow, container: Container, checkmark: Expr, action: string, symbol: string): void {
-  const name = call('coalesce', opportunity.get('name'), '');
-  container.condition(
-    `If_name_needs_${action}`,
-    `Mark the name ${symbol} when Checkmark is on and it is not marked so yet`,
-    and(checkmark, not(call('startsWith', name, symbol))),
-    (yes) => {
-      yes.add(
-        `Mark_name_${action}`,
-        dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), { name: concat(symbol, ' ', unmarkedName(name)) }),
-      );
-    },
-  );
+  container.condition(`If_checkmark_for_${action}`, 'Checkmark is on', checkmark, (on) => {
+    const fresh = on.add(`Read_name_for_${action}`, dataverse.getRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), 'name'));
+    const name = call('coalesce', body(fresh).get('name'), '');
+    on.condition(
+      `If_name_needs_${action}`,
+      `Mark the name ${symbol} when it is not marked so yet`,
+      not(call('startsWith', name, symbol)),
+      (yes) => {
+        yes.add(
+          `Mark_name_${action}`,
+          dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+            name: concat(symbol, ' ', unmarkedName(name)),
+          }),
+        );
+      },
+    );
+  });
 }

@@ -1,6 +1,6 @@
 import { partnerCenter, dataverse } from '../connectors.js';
 import { EntitySet, flowId, type FlowContext } from '../context.js';
-import { choiceOf, mapChoiceToOption, odataString, TERMINAL_SUBSTATUSES } from '../mapping.js';
+import { choiceOf, mapChoiceToOption, odataString, OPPORTUNITY_STATE, TERMINAL_SUBSTATUSES } from '../mapping.js';
 import {
   lastSyncedValues,
   optionValue,
@@ -11,9 +11,9 @@ import {
   sharedFields,
   SYNC_BASE_PROPERTY,
 } from '../sync-expressions.js';
-import { compose, runChildFlow } from '../wdl/actions.js';
+import { compose, query, runChildFlow } from '../wdl/actions.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
-import { and, body, call, concat, empty, equals, not, or, outputs, type Expr } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, item, not, or, outputs, utcNow, type Expr } from '../wdl/expr.js';
 import { CreateOrGetDetailsInput, RecordType } from './create-or-get-details.js';
 
 /** Partner Center's referral type of a co-sell (shared) referral. */
@@ -56,8 +56,12 @@ export function addInboundSync(
       );
       const row = call('first', body(existing).get('value'));
       const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+      // Closed on either side: a terminal sub-status recorded, or won or lost in Dynamics (whose close sends every
+      // field to Partner Center as the seller's last word, so a Partner Center edit racing it is not taken in).
       const terminal = or(
         ...TERMINAL_SUBSTATUSES.map((key) => equals(row.get(ctx.column('ReferralSubstatus')), optionValue(substatus, key))),
+        equals(row.get('statecode'), OPPORTUNITY_STATE.Won),
+        equals(row.get('statecode'), OPPORTUNITY_STATE.Lost),
       );
       const unchanged = and(
         equals(row.get(ctx.column('LastSyncedHash')), referralFingerprint(ctx, referral)),
@@ -70,7 +74,7 @@ export function addInboundSync(
         'Skip opportunities already closed (terminal sub-status), with Sync switched off, or whose mapped fields are unchanged',
         or(empty(body(existing).get('value')), and(not(terminal), not(syncSwitchedOff), not(unchanged))),
         (write) => {
-          const merged = mergeUnsentChanges(write, ctx, flow, referral, row, name);
+          const { merged, conflicts } = mergeUnsentChanges(write, ctx, flow, referral, row, name);
           write.add(
             name('Create_or_update_records'),
             runChildFlow(flowId('CreateOrGetDetails'), {
@@ -78,6 +82,7 @@ export function addInboundSync(
               [CreateOrGetDetailsInput.RecordType]: call('if', isCoSell, RecordType.Opportunity, RecordType.Lead),
             }),
           );
+          auditConflicts(write, ctx, dv, row, conflicts, name);
         },
         (skip) => {
           skip.add(name('Nothing_to_write'), compose(concat('Referral ', referral.get('id'), ' needs no change in Dynamics 365')));
@@ -147,12 +152,13 @@ function withValueAt(object: Expr, path: readonly string[], value: Expr): Expr {
 }
 
 /**
- * Three-way merge, field by field, with the last synced values (the opportunity's fingerprint) as the base: a
- * field Partner Center has not changed since the last sync but the seller has (a change that could not be sent,
- * Partner Center being down) keeps the seller's value, so a Partner Center edit of another field does not undo
- * it. The referral handed to [Customize] carries Partner Center's own fingerprint, so the write it makes still
- * leaves those fields unsent, and the outbound flow it triggers sends them. A new opportunity takes every field
- * from the referral.
+ * Three-way merge, field by field, with the last synced values (the opportunity's fingerprint) as the base. A
+ * field only Partner Center changed since the last sync takes Partner Center's value; a field the seller changed
+ * keeps the seller's value, whether or not Partner Center changed it too (a conflict: Dynamics 365 wins, see the
+ * README's "Concurrency"), so the outcome does not depend on which run reaches which side first. The referral
+ * handed to [Customize] carries Partner Center's own fingerprint, so the write it makes leaves the seller's
+ * fields unsent, and the outbound flow it triggers sends them. A new opportunity takes every field from the
+ * referral. Returns the merged referral and, per shared field, whether it was a conflict with different values.
  */
 function mergeUnsentChanges(
   container: Container,
@@ -161,25 +167,71 @@ function mergeUnsentChanges(
   referral: Expr,
   row: Expr,
   name: (base: string) => string,
-): Expr {
+): { merged: Expr; conflicts: Expr[] } {
   const last = lastSyncedValues(ctx, row);
   let merged = referral;
+  const conflicts: Expr[] = [];
   sharedFields().forEach((field, index) => {
-    const keepSellers = and(
-      not(empty(row)),
-      equals(referralFieldNormalised(ctx, referral, field), last.get(index)),
-      not(equals(rowFieldNormalised(ctx, flow, row, field), last.get(index))),
-    );
+    const sellers = rowFieldNormalised(ctx, flow, row, field);
+    const partnerCenters = referralFieldNormalised(ctx, referral, field);
+    const sellerChanged = and(not(empty(row)), not(equals(sellers, last.get(index))));
     const action = container.add(
       name(`Merge_${field.key}`),
       compose(
-        call('if', keepSellers, withValueAt(merged, field.path, referralValueOf(ctx, flow, row, field)), merged),
-        `The seller's unsent ${field.key} when Partner Center did not change it since the last sync`,
+        call('if', sellerChanged, withValueAt(merged, field.path, referralValueOf(ctx, flow, row, field)), merged),
+        `The seller's unsent ${field.key} wins over Partner Center's`,
       ),
     );
     merged = outputs(action);
+    const conflict = container.add(
+      name(`Conflict_${field.key}`),
+      compose(
+        call(
+          'if',
+          and(sellerChanged, not(equals(partnerCenters, last.get(index))), not(equals(sellers, partnerCenters))),
+          concat(field.key, ' "', partnerCenters, '"'),
+          null,
+        ),
+        `Partner Center's ${field.key} when both sides changed it since the last sync`,
+      ),
+    );
+    conflicts.push(outputs(conflict));
   });
-  return call('setProperty', merged, SYNC_BASE_PROPERTY, referralFingerprint(ctx, referral));
+  return { merged: call('setProperty', merged, SYNC_BASE_PROPERTY, referralFingerprint(ctx, referral)), conflicts };
+}
+
+/**
+ * A conflict is not an error, but the Partner Center value the seller's change replaces would otherwise vanish
+ * without a trace: it goes to Audit, once, by the run that saw both values.
+ */
+function auditConflicts(
+  container: Container,
+  ctx: FlowContext,
+  dv: string,
+  row: Expr,
+  conflicts: Expr[],
+  name: (base: string) => string,
+): void {
+  const found = container.add(name('Conflicts'), query(call('createArray', ...conflicts), not(equals(item(), null))));
+  container.condition(
+    name('If_both_sides_changed_a_field'),
+    'Both sides changed a field since the last sync: the seller wins, the replaced Partner Center value goes to Audit',
+    not(empty(body(found))),
+    (conflict) => {
+      conflict.add(
+        name('Audit_conflicts'),
+        dataverse.updateRow(dv, EntitySet.opportunity, row.get('opportunityid'), {
+          [ctx.column('Audit')]: concat(
+            utcNow(),
+            " Changed on both sides since the last sync; the seller's value is kept and sent to Partner Center, which had: ",
+            call('join', body(found), ', '),
+            '\n',
+            call('coalesce', row.get(ctx.column('Audit')), ''),
+          ),
+        }),
+      );
+    },
+  );
 }
 
 /** Re-reads the referral by id: a webhook event carries none, and its payload is never trusted. */

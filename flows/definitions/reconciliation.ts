@@ -1,9 +1,12 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
-import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, setVariable } from '../wdl/actions.js';
+import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, select, setVariable } from '../wdl/actions.js';
+import type { Container, FlowBuilder } from '../wdl/builder.js';
+import { opportunityFingerprint, sentToPartnerCenter } from '../sync-expressions.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 import { body, call, concat, equals, item, items, not, outputs, variables } from '../wdl/expr.js';
+import { NOT_CREATED_NEEDS_CORRECTION } from './create-cosell-referral.js';
 import { addInboundSync } from './inbound-sync.js';
 
 /** Partner Center's organization id for Microsoft (invitedBy / owner of Microsoft's side of a shared referral). */
@@ -11,6 +14,8 @@ const MICROSOFT_ORGANIZATION_ID = 'msft';
 
 /** Referrals per page: the API's `$top`. */
 export const RECONCILIATION_PAGE = 100;
+/** Opportunities checked for an unsent change per run at most (oldest first: the rest wait an hour). */
+const RESEND_LIMIT = 5000;
 /** Pages per run at most: the run picks up the rest next time. */
 const RECONCILIATION_MAX_PAGES = 50;
 /** Overlap before the watermark, so an update racing the last sync is not missed. */
@@ -126,5 +131,89 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
       loop.add('More_pages', setVariable('MorePages', equals(call('length', page), RECONCILIATION_PAGE)));
     },
   );
+  resendUnsentChanges(top, ctx, flow, dv);
+  retryFailedCreates(top, ctx, dv);
   return flow.toCloudFlow();
+}
+
+/**
+ * An opportunity marked for sync whose referral could not be created (Partner Center down: a create is never
+ * retried by the connector, it is not idempotent) is touched the same way: Sync written again as Yes fires
+ * "Opportunity to Partner Center", whose create first adopts a referral Partner Center may have made after all.
+ * A referral refused by our own checks waits for the seller's correction and is left alone.
+ */
+function retryFailedCreates(top: Container, ctx: FlowContext, dv: string): void {
+  const sync = ctx.column('SyncWithPartnerCenter');
+  top.add(
+    'List_opportunities_without_their_referral',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.opportunity,
+      select: ['opportunityid', ctx.column('Audit')],
+      filter: concat(
+        `${sync} eq true and ${ctx.column('ReferralIdentifier')} eq null and statecode eq 0 and modifiedon ge `,
+        outputs('Watermark'),
+        ' and modifiedon lt ',
+        outputs('Settled_before'),
+      ).at,
+      orderBy: 'modifiedon asc',
+      top: RESEND_LIMIT,
+    }),
+  );
+  const latestAudit = call('first', call('split', call('coalesce', item().get(ctx.column('Audit')), ''), '\n'));
+  top.add(
+    'Creates_to_retry',
+    query(body('List_opportunities_without_their_referral').get('value'), not(call('contains', latestAudit, NOT_CREATED_NEEDS_CORRECTION))),
+  );
+  top.foreach('For_each_create_to_retry', 'Touch Sync so the create runs again', body('Creates_to_retry'), (each) => {
+    each.add(
+      'Touch_sync',
+      dataverse.updateRow(dv, EntitySet.opportunity, items('For_each_create_to_retry').get('opportunityid'), { [sync]: true }),
+    );
+  });
+}
+
+/**
+ * The outbound half: an opportunity whose change never reached Partner Center (the PATCH failed after its
+ * retries, Partner Center was down, the outbound flow was off) is found among the synced opportunities modified
+ * since the watermark, and "touched": its name is written again unchanged, which fires the outbound flow
+ * (Dataverse fires an update trigger for every filtering attribute in the request, even an unchanged one), and
+ * that flow sends what differs from the last sync, or the close. A change still failing is tried again each hour:
+ * its failure writes Audit, so the opportunity stays modified after the watermark.
+ */
+function resendUnsentChanges(top: Container, ctx: FlowContext, flow: FlowBuilder, dv: string): void {
+  top.add(
+    'List_recently_modified_synced_opportunities',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.opportunity,
+      filter: concat(
+        `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null and modifiedon ge `,
+        outputs('Watermark'),
+        ' and modifiedon lt ',
+        outputs('Settled_before'),
+      ).at,
+      orderBy: 'modifiedon asc',
+      top: RESEND_LIMIT,
+    }),
+  );
+  const synced = ctx.column('LastSyncedHash');
+  const substatus = ctx.column('ReferralSubstatus');
+  top.add(
+    'Fingerprints',
+    select(body('List_recently_modified_synced_opportunities').get('value'), {
+      opportunityid: item().get('opportunityid'),
+      name: item().get('name'),
+      statecode: item().get('statecode'),
+      [substatus]: item().get(substatus),
+      [synced]: item().get(synced),
+      fingerprint: opportunityFingerprint(ctx, flow, item()),
+    }),
+  );
+  top.add('Unsent_changes', query(body('Fingerprints'), not(sentToPartnerCenter(ctx, item(), item().get('fingerprint')))));
+  top.foreach('For_each_unsent_change', 'Touch the opportunity so the outbound flow sends its change', body('Unsent_changes'), (each) => {
+    const opportunity = items('For_each_unsent_change');
+    each.add(
+      'Touch_opportunity',
+      dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), { name: opportunity.get('name') }),
+    );
+  });
 }

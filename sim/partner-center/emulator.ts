@@ -166,6 +166,12 @@ export class PartnerCenterEmulator {
     return this.dispatch.pending;
   }
 
+  /** The virtual instant the next queued webhook delivery falls due (a retry of a failed one), if any is queued. */
+  get nextDeliveryAt(): Date | undefined {
+    const at = this.dispatch.nextDueAt;
+    return at === undefined ? undefined : new Date(at);
+  }
+
   /**
    * A Microsoft seller shares a co-sell referral with us: Incoming, Shared, New/Pending, expiring after 14 days;
    * raises `referral-created`. `input` properties replace the defaults (top level).

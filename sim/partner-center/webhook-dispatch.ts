@@ -99,6 +99,12 @@ export class WebhookDispatch {
     return this.queue.length + this.inFlight.size;
   }
 
+  /** When the next queued delivery falls due (a retry after a failed one, the end of a delivery outage), if any is queued. */
+  get nextDueAt(): number | undefined {
+    const times = this.queue.map((item) => this.options.faults.deliverableAt(item.dueAt));
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+
   /** Records the event, and queues its delivery when the registration asks for it. */
   raise(event: EventSpec): void {
     const now = this.options.clock.now();

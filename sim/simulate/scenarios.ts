@@ -956,4 +956,121 @@ export const SCENARIOS: readonly Scenario[] = [
       ];
     },
   },
+  {
+    name: 'won-during-outage-reconciled',
+    title:
+      'Partner Center is down for two hours while a seller changes the deal value and closes it Won; no Partner Center event follows, and the next reconciliation sends both',
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      // Its answers ask for a retry in 30 s: the connector's retries run out long before it ends.
+      sim.partnerCenter.faults.outage({ durationMs: 2 * 60 * 60 * 1000, retryAfterSeconds: 30 });
+      sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 275000 });
+      await sim.settle();
+      sim.dataverse.userWin(id);
+      await sim.settle();
+      const during = sim.partnerCenter.referral(referralId) as { status: string; details: { dealValue: number } };
+      const audit = display((sim.dataverse.row('opportunities', id) as Row)[world.column('Audit')] ?? '');
+      const duringStatus = during.status;
+      const duringValue = during.details.dealValue;
+      sim.clock.advance(2 * 60 * 60 * 1000);
+      await sim.runScheduled();
+      await sim.settle();
+      const after = sim.partnerCenter.referral(referralId) as { status: string; substatus: string; details: { dealValue: number } };
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      return [
+        expectation('during the outage the referral stays open with the old value', duringStatus !== 'Closed' && duringValue !== 275000, {
+          duringStatus,
+          duringValue,
+        }),
+        expectation('the failure is in Audit', audit.includes('Referral not updated'), audit),
+        expectation(
+          'after the outage, the reconciliation sends the deal value and the close',
+          after.status === 'Closed' && after.substatus === 'Won' && after.details.dealValue === 275000,
+          `${after.status}/${after.substatus} ${after.details.dealValue}`,
+        ),
+        expectation(
+          'the opportunity records the Won sub-status',
+          opportunity[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Won'),
+          opportunity[world.column('ReferralSubstatus')],
+        ),
+      ];
+    },
+  },
+  {
+    name: 'same-field-conflict',
+    title:
+      'A seller and a partner user change the same deal value within the same second, in either order: Dynamics 365 wins on both sides, whichever run comes first',
+    async run(sim, world) {
+      const outcomes: Array<{ order: string; dynamics: unknown; partnerCenter: number; audit: string }> = [];
+      for (const order of ['seller first', 'partner first', 'seller first, Dynamics slow'] as const) {
+        const { id, referralId } = await sharedOpportunity(sim, world);
+        // The outbound run's read of the opportunity takes 2 s: the webhook run reads both sides first.
+        if (order === 'seller first, Dynamics slow')
+          sim.dataverse.faults.latency(2000, { method: 'GET', path: `opportunities(${id})`, times: 1 });
+        const seller = () => sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 111000 });
+        const partner = () =>
+          sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/dealValue', value: 222000 }]);
+        if (order !== 'partner first') {
+          seller();
+          partner();
+        } else {
+          partner();
+          seller();
+        }
+        await sim.settle();
+        const opportunity = sim.dataverse.row('opportunities', id) as Row;
+        const referral = sim.partnerCenter.referral(referralId) as { details: { dealValue: number } };
+        outcomes.push({
+          order,
+          dynamics: opportunity.estimatedvalue,
+          partnerCenter: referral.details.dealValue,
+          audit: display(opportunity[world.column('Audit')] ?? ''),
+        });
+      }
+      return [
+        ...outcomes.map((outcome) =>
+          expectation(
+            `${outcome.order}: both sides hold the seller's 111,000`,
+            outcome.dynamics === 111000 && outcome.partnerCenter === 111000,
+            outcome,
+          ),
+        ),
+        expectation(
+          "when the inbound run saw both values, Audit keeps Partner Center's 222,000",
+          outcomes.some((outcome) => outcome.audit.includes('dealValue "222000.00"')),
+          outcomes.map((outcome) => outcome.audit),
+        ),
+      ];
+    },
+  },
+  {
+    name: 'webhook-run-fails-redelivered',
+    title:
+      "A webhook run that cannot read the referral (Partner Center's API down for 3 minutes) answers 500, and Partner Center's redelivery a minute later brings the edit in, with no reconciliation",
+    async run(sim, world) {
+      const { id, referralId } = await sharedOpportunity(sim, world);
+      const deliveriesBefore = sim.partnerCenter.deliveries.length;
+      sim.partnerCenter.faults.outage({ durationMs: 3 * 60_000, operation: 'GetReferralById', retryAfterSeconds: 10 });
+      sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Edited during the outage' }]);
+      await sim.settle();
+      const attempts = sim.partnerCenter.deliveries
+        .slice(deliveriesBefore)
+        .map((delivery) => `${delivery.attempt}:${String(delivery.status)}`);
+      const opportunity = sim.dataverse.row('opportunities', id) as Row;
+      return [
+        expectation('the first delivery is answered 500 (its run failed)', attempts[0] === '1:500', attempts),
+        expectation(
+          'a later attempt of the same event is answered 200',
+          attempts.some((attempt) => attempt.endsWith(':200') && !attempt.startsWith('1:')),
+          attempts,
+        ),
+        expectation('Dynamics has the edit', opportunity.description === 'Edited during the outage', opportunity.description),
+        expectation(
+          'no reconciliation ran',
+          !sim.runs().some((run) => run.flowName === 'Partner Center Reconciliation'),
+          sim.runs().map((run) => run.flowName),
+        ),
+      ];
+    },
+  },
 ];

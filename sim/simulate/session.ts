@@ -113,7 +113,9 @@ export class Simulation {
 
   /**
    * Lets the world come to rest: deliver queued webhooks, wait for triggered flows and the writes they
-   * make (which may trigger more), until nothing is left. A loop that never rests is reported.
+   * make (which may trigger more), until nothing is left. When all that is left is a webhook delivery due later
+   * (Partner Center redelivering an event whose run answered 500), time moves on to it, as it would.
+   * A loop that never rests is reported.
    */
   async settle(): Promise<void> {
     // Rest means a full round that finished no new run (a delivery may start one after the waits above).
@@ -130,6 +132,9 @@ export class Simulation {
         if (this.failures.length > 0) throw new AggregateError(this.failures.splice(0), 'a triggered flow run crashed the runtime');
         return;
       }
+      const redelivery = this.partnerCenter.nextDeliveryAt;
+      if (this.pending.size === 0 && quiet && redelivery !== undefined && redelivery > this.clock.now())
+        await this.partnerCenter.advance(redelivery.getTime() - this.clock.now().getTime());
     }
     throw new Error(`the flows did not come to rest after ${MAX_SETTLE_ROUNDS} rounds: a trigger loop?`);
   }

@@ -3,7 +3,7 @@ import { runCli } from '../../scripts/cli.js';
 import { projectFile } from '../../core/paths.js';
 import { captureIo } from '../support/cli.js';
 
-const COMMANDS = ['build', 'check', 'unpack', 'pack', 'simulate', 'settings', 'deploy', 'promote', 'status', 'diff'];
+const COMMANDS = ['build', 'check', 'unpack', 'pack', 'simulate', 'settings', 'deploy', 'promote', 'status', 'emulate', 'diff'];
 
 async function run(args: string[]) {
   const io = captureIo(process.cwd());

@@ -314,7 +314,8 @@ describe('generated flows run as is', () => {
       const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
       expect(write!.parameters).toMatchObject({
         'item/name': '✘ Contoso migration',
-        'item/pcs_audit': `2024-05-01T09:00:00.0000000Z Referral not created: ${messages.join(' ')}`,
+        // Refused by our own checks: only the seller can fix it, so the reconciliation does not retry it.
+        'item/pcs_audit': `2024-05-01T09:00:00.0000000Z Referral not created, the opportunity needs a correction: ${messages.join(' ')}`,
       });
       expect(child.response).toEqual({ statusCode: 200, body: { referralid: '', error: messages.join(' ') } });
     });

@@ -232,7 +232,10 @@ describe('Dynamics 365 to Partner Center', () => {
     expect(operations[1].changed).toContain(
       "if(startsWith(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''), 'W'), json(base64ToString(coalesce(body('Get_opportunity')?['pcs_lastsyncedhash'], ''))), json('[]'))?[1]",
     );
-    expect(actions.Changed_fields.inputs.where).toBe("@equals(item()?['changed'], true)");
+    // Only the changed fields, or every field with a close (the seller's last word).
+    expect(actions.Changed_fields.inputs.where).toBe(
+      "@or(equals(item()?['changed'], true), not(equals(body('Get_opportunity')?['statecode'], 0)))",
+    );
     expect(actions.Patch_referral.inputs.parameters.Referral).toBe("@outputs('Operations')");
   });
 });
@@ -304,9 +307,10 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
   test('the name (a watched column) is written only when its mark must change', () => {
     expect(actions.Record_sync.inputs.parameters['item/name']).toBeUndefined();
     expect(actions.Record_failure.inputs.parameters['item/name']).toBeUndefined();
-    expect(actions.If_name_needs_failure.expression).toBe(
-      "@and(parameters('Checkmark (pcs_Checkmark)'), not(startsWith(coalesce(body('Get_opportunity')?['name'], ''), '✘')))",
-    );
+    // The name is read again just before the mark: the one read at the start may be minutes old.
+    expect(actions.If_checkmark_for_failure.expression).toBe("@parameters('Checkmark (pcs_Checkmark)')");
+    expect(actions.Read_name_for_failure.inputs.parameters.$select).toBe('name');
+    expect(actions.If_name_needs_failure.expression).toBe("@not(startsWith(coalesce(body('Read_name_for_failure')?['name'], ''), '✘'))");
     expect(actions.Mark_name_success.inputs.parameters['item/name']).toContain("concat('✔', ' '");
   });
 
