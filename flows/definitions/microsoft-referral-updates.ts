@@ -4,7 +4,7 @@ import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { odataString } from '../mapping.js';
 import { childResponse, manualTrigger } from '../wdl/actions.js';
 import type { Container } from '../wdl/builder.js';
-import { body, call, concat, empty, equals, type Expr, items, not, or, triggerBody, utcNow } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, type Expr, items, not, or, triggerBody, utcNow } from '../wdl/expr.js';
 
 export const MicrosoftUpdatesInput = { ReferralId: 'text' } as const;
 
@@ -69,8 +69,8 @@ function applyToOwnOpportunity(ctx: FlowContext, loop: Container, dv: string, mi
   );
   loop.condition(
     'If_opportunity_found',
-    'Only referrals that belong to one of our opportunities',
-    not(empty(body('Find_opportunity').get('value'))),
+    "Only referrals that belong to one of our opportunities, and never the referral the event names: an event naming our own referral is not Microsoft's side",
+    and(not(empty(body('Find_opportunity').get('value'))), not(equals(own.get('id'), microsoft.get('id')))),
     (found) => {
       const opportunity = call('first', body('Find_opportunity').get('value'));
       const crmId = call('coalesce', microsoft.get('trackingInfo', 'microsoftMsxId'), microsoft.get('externalReferenceId'), '');
