@@ -85,13 +85,13 @@ describe('PCF hop: hostile referral text renders as text', () => {
   });
 
   /**
-   * PROPOSED, not yet in the control (hence `.failing`; drop it with the fix). Fluent's Text is a plain <span> under
+   * Fluent's Text is a plain <span> under
    * FluentProvider dir="ltr", which does not isolate: a U+202E in a solution name reverses the " (SOL-…)" identifier
    * that follows it on the line (seen in Debian chromium: the identifier's "S" is drawn right of its "Z"; with
-   * <bdi> or dir="auto" it is not). Fix: wrap each untrusted value in <bdi> (or give its Text dir="auto") in
-   * SolutionsList (name, identifier), ReferralFacts (referral id, CRM id) and AuditList (message).
+   * <bdi> or dir="auto" it is not). So each untrusted value sits in a <bdi>: SolutionsList (name, identifier),
+   * ReferralFacts (referral id, CRM id) and AuditList (message).
    */
-  test.failing('[PCF · bidi isolation] each untrusted value sits in its own bidi-isolated element (<bdi> or dir)', async () => {
+  test('[PCF · bidi isolation] each untrusted value sits in its own bidi-isolated element (<bdi> or dir)', async () => {
     const { container } = await showHostile();
     /** Whether an element holding exactly `text` (the holder or an ancestor with the same text) isolates it. */
     const isolated = (text: string): boolean => {

@@ -47,7 +47,9 @@ export function AuditList({ audit, locale, offsetMinutes, t }: AuditListProps): 
                   <Text className={styles.muted}>{t('Audit_NoTime')}</Text>
                 )}
               </div>
-              <Text className={styles.message}>{entry.message}</Text>
+              <Text className={styles.message}>
+                <bdi>{entry.message}</bdi>
+              </Text>
               {entry.fixes.length > 0 ? (
                 <div>
                   <Text className={styles.fix}>{t('Audit_Fix')} </Text>

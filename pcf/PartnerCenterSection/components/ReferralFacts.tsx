@@ -35,7 +35,9 @@ export function ReferralFacts({
       </Text>
       <dl className={styles.facts}>
         <dt className={styles.term}>{t('Property_ReferralIdentifier')}</dt>
-        <dd className={styles.value}>{!access.ReferralIdentifier.readable ? secured : (form.referralId ?? muted(t('Referral_None')))}</dd>
+        <dd className={styles.value}>
+          {!access.ReferralIdentifier.readable ? secured : form.referralId ? <bdi>{form.referralId}</bdi> : muted(t('Referral_None'))}
+        </dd>
         <dt className={styles.term}>{t('Property_ReferralLink')}</dt>
         <dd className={styles.value}>
           {!access.ReferralLink.readable ? (
@@ -50,7 +52,13 @@ export function ReferralFacts({
         </dd>
         <dt className={styles.term}>{t('MicrosoftCrm_Label')}</dt>
         <dd className={styles.value}>
-          {!access.MicrosoftCrmIdentifier.readable ? secured : (form.microsoftCrmId ?? muted(t('MicrosoftCrm_Pending')))}
+          {!access.MicrosoftCrmIdentifier.readable ? (
+            secured
+          ) : form.microsoftCrmId ? (
+            <bdi>{form.microsoftCrmId}</bdi>
+          ) : (
+            muted(t('MicrosoftCrm_Pending'))
+          )}
         </dd>
       </dl>
       {access.ReferralVisibility.readable ? (

@@ -35,8 +35,15 @@ export function SolutionsList({
           <ul className={styles.list} aria-labelledby={headingId}>
             {solutions.value.map((solution, index) => (
               <li key={`${solution.id}-${index}`}>
-                <Text>{solution.name}</Text>
-                {solution.identifier ? <Text className={styles.muted}> ({solution.identifier})</Text> : null}
+                <Text>
+                  <bdi>{solution.name}</bdi>
+                </Text>
+                {solution.identifier ? (
+                  <Text className={styles.muted}>
+                    {' ('}
+                    <bdi>{solution.identifier}</bdi>)
+                  </Text>
+                ) : null}
               </li>
             ))}
           </ul>
