@@ -17,6 +17,7 @@ export const Flow = {
   SolutionsToPartnerCenter: { key: 'solutions-to-partner-center', name: 'Dynamics 365 Microsoft Solutions to Partner Center' },
   CreateOrGetDetails: { key: 'customize-create-or-get-details', name: '[Customize] Create or Get Details from Dynamics 365' },
   Reconciliation: { key: 'reconciliation', name: 'Partner Center Reconciliation' },
+  ReferralDecision: { key: 'referral-decision', name: "Send the Seller's Decision to Partner Center" },
 } as const;
 
 export type FlowKey = keyof typeof Flow;

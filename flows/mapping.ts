@@ -11,6 +11,8 @@ import { call, Expr, type Arg } from './wdl/expr.js';
 type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
 /** `choices`: a multi-select column (option values, comma-separated) ↔ a list of `{id: <code>, type}` attributes. */
 type FieldType = 'text' | 'number' | 'date' | 'choice' | 'choices';
+/** The choices whose options are Partner Center enum values (PARTNER_CENTER_ENUMS). */
+type MappedChoice = 'ReferralStatus' | 'ReferralSubstatus' | 'HowCanMicrosoftHelp';
 
 /**
  * Where a value lives on the Dynamics side: a standard column, one of the solution's own opportunity
@@ -29,7 +31,7 @@ export interface FieldMap {
   readonly direction: Direction;
   readonly type: FieldType;
   /** For choices: the global choice whose option keys equal the Partner Center enum values. */
-  readonly choice?: keyof typeof ChoiceName;
+  readonly choice?: MappedChoice;
   /** For text: the Dynamics column's MaxLength; longer Partner Center text is cut to it on the way in. */
   readonly maxLength?: number;
 }
@@ -81,6 +83,8 @@ export const OPPORTUNITY_MAP: readonly FieldMap[] = [
     type: 'choices',
     choice: 'HowCanMicrosoftHelp',
   },
+  // The deadline of an inbound referral (RES: "The date the referral expires"), shown with the seller's Accept/Decline.
+  { key: 'respondBy', path: ['expirationDateTime'], target: { own: 'RespondBy' }, direction: 'toDynamics', type: 'date' },
 ];
 
 /** Customer profile ↔ account (the account is matched by name + postal code). */
@@ -109,7 +113,7 @@ export const CONTACT_MAP: readonly FieldMap[] = [
 ];
 
 /** Partner Center enum values the value maps must cover (partner-center §2.2; None means "no value"). */
-export const PARTNER_CENTER_ENUMS: Readonly<Record<'ReferralStatus' | 'ReferralSubstatus' | 'HowCanMicrosoftHelp', readonly string[]>> = {
+export const PARTNER_CENTER_ENUMS: Readonly<Record<MappedChoice, readonly string[]>> = {
   ReferralStatus: ['New', 'Active', 'Closed'],
   ReferralSubstatus: ['Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired'],
   // The connector swagger's assistanceRequestCode enum without its "Unknown" (contracts/connectors/partnercenterref.json).

@@ -42,6 +42,9 @@ export const OpportunityColumn = {
   PartnerCenterETag: 'PartnerCenterETag',
   LastSyncedHash: 'LastSyncedHash',
   LastSyncedOn: 'LastSyncedOn',
+  Decision: 'Decision',
+  DeclineReason: 'DeclineReason',
+  RespondBy: 'RespondBy',
 } as const;
 
 /** Stems of the table holding an opportunity's Partner Center solutions and its columns. */
@@ -58,6 +61,8 @@ export const ChoiceName = {
   HowCanMicrosoftHelp: 'HowCanMicrosoftHelp',
   ReferralStatus: 'ReferralStatus',
   ReferralSubstatus: 'ReferralSubstatus',
+  ReferralDecision: 'ReferralDecision',
+  DeclineReason: 'DeclineReason',
 } as const;
 
 export const EnvironmentVariableName = {
@@ -146,6 +151,28 @@ const SUBSTATUS_OPTIONS: ReadonlyArray<[string, Labels]> = [
   ['Expired', labels('Expired', '已過期')],
 ];
 
+/** The seller's answer to an inbound referral (no value: not answered yet). */
+export const DecisionOption = { Accept: 'Accept', Decline: 'Decline' } as const;
+const DECISION_OPTIONS: ReadonlyArray<[string, Labels]> = [
+  [DecisionOption.Accept, labels('Accept', '接受')],
+  [DecisionOption.Decline, labels('Decline', '拒絕')],
+];
+
+/**
+ * Partner Center's reasons for declining (or losing) a referral, in its bulk CSV code order 1–8
+ * (../shared/docs/partner-center.md §1.8). The English label is what the decision flow sends as `statusReason`.
+ */
+const DECLINE_REASON_OPTIONS: ReadonlyArray<[string, Labels]> = [
+  ['ProjectBudgetNotAdequate', labels('Project budget not adequate', '專案預算不足')],
+  ['CustomerDidNotRespond', labels('Customer did not respond', '客戶未回應')],
+  ['CustomerChoseAnotherVendor', labels('Customer chose another vendor', '客戶選擇了其他廠商')],
+  ['CustomerRequirementNotMet', labels('Customer requirement not met', '未符合客戶需求')],
+  ['NotACustomer', labels('Not a customer', '不是客戶')],
+  ['ProposedTimelineTooShort', labels('Proposed timeline too short', '提議的時程太短')],
+  ['ReportAsAbuse', labels('Report as abuse/spam/phishing', '回報為濫用/垃圾郵件/網路釣魚')],
+  ['Others', labels('Others', '其他')],
+];
+
 const YES = labels('Yes', '是');
 const NO = labels('No', '否');
 const NO_DESCRIPTION = labels('', '');
@@ -183,8 +210,8 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
       description: config.solution.description ?? '',
       version: config.solution.version,
     },
-    tables: [opportunity, solutions, leadTable(naming)],
-    choices: [choices.help, choices.status, choices.substatus],
+    tables: [opportunity, solutions, leadTable(naming, choices)],
+    choices: [choices.help, choices.status, choices.substatus, choices.decision, choices.declineReason],
     relationships: [relationship],
     environmentVariables: environmentVariables(naming),
     connectionReferences: connectionReferences(naming, config.solution.displayName),
@@ -242,6 +269,8 @@ interface CoSellChoices {
   readonly help: GlobalChoice;
   readonly status: GlobalChoice;
   readonly substatus: GlobalChoice;
+  readonly decision: GlobalChoice;
+  readonly declineReason: GlobalChoice;
 }
 
 function coSellChoices(naming: SchemaNaming, optionValuePrefix: number): CoSellChoices {
@@ -273,11 +302,26 @@ function coSellChoices(naming: SchemaNaming, optionValuePrefix: number): CoSellC
       labels('Partner Center referral sub-status.', '合作夥伴中心推薦子狀態。'),
       SUBSTATUS_OPTIONS,
     ),
+    decision: choice(
+      ChoiceName.ReferralDecision,
+      labels('Decision', '決定'),
+      labels(
+        "The seller's answer to a referral shared with us; the sync sends it to Partner Center.",
+        '銷售人員對分享給我們的推薦的回覆；由同步送到合作夥伴中心。',
+      ),
+      DECISION_OPTIONS,
+    ),
+    declineReason: choice(
+      ChoiceName.DeclineReason,
+      labels('Decline reason', '拒絕原因'),
+      labels('Why the referral is declined, as Partner Center lists the reasons.', '拒絕推薦的原因，與合作夥伴中心的選項一致。'),
+      DECLINE_REASON_OPTIONS,
+    ),
   };
 }
 
 /** Leads made from referrals carry the referral's id, with a key on it: found again, never made twice. */
-function leadTable(naming: SchemaNaming): ExtendedTable {
+function leadTable(naming: SchemaNaming, choices: CoSellChoices): ExtendedTable {
   return {
     kind: 'extended',
     schemaName: LEAD.schemaName,
@@ -295,6 +339,7 @@ function leadTable(naming: SchemaNaming): ExtendedTable {
         ),
         { format: 'text', maxLength: 100 },
       ),
+      ...decisionColumns(naming, choices),
     ],
     keys: [
       {
@@ -313,7 +358,13 @@ function opportunityTable(naming: SchemaNaming, choices: CoSellChoices, extraCol
     schemaName: OPPORTUNITY.schemaName,
     logicalName: OPPORTUNITY.logicalName,
     displayName: 'Opportunity',
-    columns: [...referralColumns(naming, choices), ...microsoftColumns(naming, choices), ...bookkeepingColumns(naming), ...extraColumns],
+    columns: [
+      ...referralColumns(naming, choices),
+      ...microsoftColumns(naming, choices),
+      ...bookkeepingColumns(naming),
+      ...decisionColumns(naming, choices),
+      ...extraColumns,
+    ],
     keys: [
       {
         schemaName: naming.schema(REFERRAL_ID_KEY),
@@ -412,6 +463,31 @@ function microsoftColumns(naming: SchemaNaming, choices: CoSellChoices): Column[
       multiSelect: false,
       choice: choices.substatus,
     }),
+  ];
+}
+
+/** The seller's answer to an inbound referral, and its deadline (the referral's expirationDateTime, written by the sync). */
+function decisionColumns(naming: SchemaNaming, choices: CoSellChoices): Column[] {
+  return [
+    column(naming, OpportunityColumn.Decision, 'choice', choices.decision.label, choices.decision.description, {
+      multiSelect: false,
+      choice: choices.decision,
+    }),
+    column(naming, OpportunityColumn.DeclineReason, 'choice', choices.declineReason.label, choices.declineReason.description, {
+      multiSelect: false,
+      choice: choices.declineReason,
+    }),
+    column(
+      naming,
+      OpportunityColumn.RespondBy,
+      'datetime',
+      labels('Respond by', '回覆期限'),
+      labels(
+        'When Partner Center expires the referral if it is not answered; written by the sync.',
+        '若未回覆，合作夥伴中心讓推薦過期的時間；由同步寫入。',
+      ),
+      {},
+    ),
   ];
 }
 
@@ -604,6 +680,9 @@ const SECTION_FIELDS: ReadonlyArray<readonly [stem: string, readOnly: boolean]> 
   [OpportunityColumn.ReferralStatus, true],
   [OpportunityColumn.ReferralSubstatus, true],
   [OpportunityColumn.MicrosoftCrmIdentifier, true],
+  [OpportunityColumn.RespondBy, true],
+  [OpportunityColumn.Decision, false],
+  [OpportunityColumn.DeclineReason, false],
   [OpportunityColumn.Audit, true],
 ];
 

@@ -14,14 +14,15 @@ const NAMES = [
   'Dynamics 365 to Partner Center',
   'Dynamics 365 Opportunity to Partner Center',
   'Dynamics 365 Microsoft Solutions to Partner Center',
+  "Send the Seller's Decision to Partner Center",
   'Partner Center Reconciliation',
 ];
 
 describe('the co-sell flows', () => {
-  test("all nine, named as Microsoft's connector names them, with ids derived from stable keys", () => {
+  test("all ten, named as Microsoft's connector names them, with ids derived from stable keys", () => {
     expect(flows.map((flow) => flow.name)).toEqual(NAMES);
     expect(flows[0]!.id).toBe(componentId('workflow', 'webhook-registration'));
-    expect(new Set(flows.map((flow) => flow.id)).size).toBe(9);
+    expect(new Set(flows.map((flow) => flow.id)).size).toBe(10);
   });
 
   test("every flow has the exported shape and runs on the solution's own (embedded) connections", () => {
@@ -156,7 +157,7 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
       expect(Object.keys(fields)).toContain(column);
     }
     expect(fields['parentaccountid@odata.bind']).toBe("@concat('/accounts(', variables('AccountId'), ')')");
-    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(9);
+    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(10);
   });
 
   test('returns to its caller with a PowerApp response', () => {

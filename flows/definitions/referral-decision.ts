@@ -1,0 +1,257 @@
+import { DecisionOption } from '../../solution/cosell.js';
+import type { CloudFlow, GlobalChoice } from '../../solution/model.js';
+import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
+import { EntitySet, type FlowContext, newFlow } from '../context.js';
+import { choiceOf, TERMINAL_SUBSTATUSES } from '../mapping.js';
+import { optionValue } from '../sync-expressions.js';
+import { compose, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
+import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
+import {
+  and,
+  type Arg,
+  body,
+  call,
+  concat,
+  empty,
+  equals,
+  Expr,
+  not,
+  or,
+  outputs,
+  triggerOutputs,
+  utcNow,
+  variables,
+} from '../wdl/expr.js';
+
+/**
+ * The status/sub-status pairs of an answer to an inbound referral. Accept: New/Pending|Received → Active/Accepted;
+ * decline: New → Closed/Declined, with the reason as `statusReason` (a free string in the API: "Why was the referral
+ * lost?"). The pairs and transitions are the documented table (contracts/connectors/partnercenterref.json
+ * `referralDecision`); sending the reason's English label as `statusReason` is our inference.
+ */
+export const DECISION_TRANSITION = {
+  from: 'New',
+  accept: { status: 'Active', substatus: 'Accepted' },
+  decline: { status: 'Closed', substatus: 'Declined' },
+} as const;
+
+interface DecisionFlow {
+  readonly ctx: FlowContext;
+  readonly dv: string;
+  readonly pc: string;
+  readonly opportunity: Expr;
+  readonly referral: Expr;
+  readonly decision: GlobalChoice;
+  readonly reason: GlobalChoice;
+}
+
+/**
+ * Send the seller's decision to Partner Center: when the Decision of a synced opportunity is set, re-read the
+ * referral and answer it (accept, or decline with a reason) with one PatchReferralById, unless the referral is
+ * terminal, expired or already answered. Every outcome goes to Audit; a refused or failed decision puts Decision
+ * back to the answer Partner Center holds (none, Accept or Decline), so the section shows the truth again.
+ */
+export function buildReferralDecisionFlow(ctx: FlowContext): CloudFlow {
+  const flow = newFlow('ReferralDecision', "Sends the seller's accept or decline of an inbound referral to Partner Center.");
+  const dv = ctx.connection(flow, 'Dataverse');
+  const pc = ctx.connection(flow, 'PartnerCenterReferrals');
+  flow.trigger(
+    'When_the_seller_decides',
+    dataverse.rowTrigger(dv, {
+      message: RowTriggerMessage.Modified,
+      entity: 'opportunity',
+      filteringAttributes: [ctx.column('Decision')],
+      filterExpression: `${ctx.column('Decision')} ne null and ${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+      runAs: RowTriggerRunAs.FlowOwner,
+    }),
+  );
+  const decisionFlow: DecisionFlow = {
+    ctx,
+    dv,
+    pc,
+    opportunity: body('Get_opportunity'),
+    referral: body('Get_referral'),
+    decision: choiceOf(ctx.model, 'ReferralDecision'),
+    reason: choiceOf(ctx.model, 'DeclineReason'),
+  };
+  const top = flow.actions;
+  top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
+  top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get('body/opportunityid')));
+  readReferral(decisionFlow, top);
+  stopWhenAlreadyHeld(decisionFlow, top);
+  top.add('Refusal', compose(refusal(decisionFlow), 'Why this decision cannot be sent (empty when it can)'));
+  top.condition(
+    'If_the_decision_can_be_sent',
+    'Only a New referral, not expired, answered once',
+    and(equals(variables('Outcome'), ''), empty(outputs('Refusal'))),
+    (send) => sendDecision(decisionFlow, send),
+    (refused) => {
+      refused.condition('If_refused_by_a_check', 'A failed read already set the outcome', equals(variables('Outcome'), ''), (check) => {
+        check.add('Record_refusal', setVariable('Outcome', outputs('Refusal')));
+      });
+    },
+  );
+  recordOutcome(decisionFlow, top);
+  return flow.toCloudFlow();
+}
+
+/** GetReferralById: the decision is checked against the referral as Partner Center holds it now. */
+function readReferral({ ctx, pc, opportunity }: DecisionFlow, top: Container): void {
+  top.add('Get_referral', partnerCenter.getReferral(pc, opportunity.get(ctx.column('ReferralIdentifier'))));
+  top.add('Record_read_error', setVariable('Outcome', concat('Partner Center could not be read: ', errorOf('Get_referral'))), {
+    after: { Get_referral: FAILED_OR_TIMED_OUT },
+  });
+}
+
+const errorOf = (action: string): Expr =>
+  call(
+    'coalesce',
+    outputs(action).get('body', 'error', 'message'),
+    concat('Partner Center answered ', call('string', outputs(action).get('statusCode'))),
+  );
+
+/** The Decision option Partner Center's sub-status stands for: Accept for Accepted, Decline for Declined, else none. */
+function heldDecision({ referral, decision }: DecisionFlow): Expr {
+  const substatus = referral.get('substatus');
+  return call(
+    'if',
+    equals(substatus, DECISION_TRANSITION.accept.substatus),
+    optionValue(decision, DecisionOption.Accept),
+    call('if', equals(substatus, DECISION_TRANSITION.decline.substatus), optionValue(decision, DecisionOption.Decline), null),
+  );
+}
+
+/** A Decision equal to the answer Partner Center holds is this flow's own write back (or a repeat): nothing to send. */
+function stopWhenAlreadyHeld(decisionFlow: DecisionFlow, top: Container): void {
+  const { ctx, opportunity } = decisionFlow;
+  top.condition(
+    'If_Partner_Center_holds_this_answer',
+    'The referral already has this answer: the write that set it back, or a decision made twice',
+    and(equals(variables('Outcome'), ''), equals(opportunity.get(ctx.column('Decision')), heldDecision(decisionFlow))),
+    (held) => {
+      held.add('Stop_already_held', terminate('Succeeded'));
+    },
+    undefined,
+    { after: { Record_read_error: ['Succeeded', 'Skipped'] } },
+  );
+}
+
+/** Why the decision cannot go: a terminal or answered referral, one past its deadline, or a decline without a reason. */
+function refusal(decisionFlow: DecisionFlow): Expr {
+  const { ctx, opportunity, referral } = decisionFlow;
+  const state = concat(referral.get('status'), '/', referral.get('substatus'));
+  const expiration = referral.get('expirationDateTime');
+  // ticks() of an empty value fails the run and WDL evaluates every argument: no deadline compares as the far future.
+  const deadline = call('ticks', call('coalesce', expiration, '9999-12-31T00:00:00Z'));
+  const terminal = or(...TERMINAL_SUBSTATUSES.map((substatus) => equals(referral.get('substatus'), substatus)));
+  const declining = equals(opportunity.get(ctx.column('Decision')), optionValue(decisionFlow.decision, DecisionOption.Decline));
+  const cases: Array<[Expr, Arg]> = [
+    [terminal, concat('the referral is ', state, ', a terminal state: Partner Center takes no answer')],
+    [not(equals(referral.get('status'), DECISION_TRANSITION.from)), concat('the referral was already answered (', state, ')')],
+    [
+      call('less', deadline, call('ticks', utcNow())),
+      concat('the referral expired on ', expiration, ' (Partner Center answers within 14 days)'),
+    ],
+    [
+      and(declining, empty(opportunity.get(ctx.column('DeclineReason')))),
+      'a decline needs a reason: choose one in Decline reason, then Decline again',
+    ],
+  ];
+  return cases.reduceRight<Expr>((otherwise, [when, why]) => call('if', when, why, otherwise), new Expr("''"));
+}
+
+/** The reason's English label for `statusReason` (nested if over the options, empty when none is chosen). */
+function reasonText({ ctx, opportunity, reason }: DecisionFlow): Expr {
+  const value = opportunity.get(ctx.column('DeclineReason'));
+  return reason.options.reduceRight<Expr>(
+    (otherwise, option) => call('if', equals(value, option.value), option.label[1033], otherwise),
+    new Expr("''"),
+  );
+}
+
+/** The JSON Patch of the answer: status and sub-status, and for a decline its reason. */
+function decisionOperations(decisionFlow: DecisionFlow): Expr {
+  const { ctx, opportunity } = decisionFlow;
+  const pair = (to: { status: string; substatus: string }) => [
+    { op: 'replace', path: '/status', value: to.status },
+    { op: 'replace', path: '/substatus', value: to.substatus },
+  ];
+  const reason = call(
+    'setProperty',
+    call('json', JSON.stringify({ op: 'replace', path: '/statusReason' })),
+    'value',
+    reasonText(decisionFlow),
+  );
+  return call(
+    'if',
+    equals(opportunity.get(ctx.column('Decision')), optionValue(decisionFlow.decision, DecisionOption.Accept)),
+    call('json', JSON.stringify(pair(DECISION_TRANSITION.accept))),
+    call('union', call('json', JSON.stringify(pair(DECISION_TRANSITION.decline))), call('createArray', reason)),
+  );
+}
+
+function sendDecision(decisionFlow: DecisionFlow, send: Container): void {
+  const { ctx, pc, opportunity } = decisionFlow;
+  send.add('Decision_operations', compose(decisionOperations(decisionFlow)));
+  send.add(
+    'Patch_referral',
+    partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Decision_operations')),
+  );
+  send.add('Record_patch_error', setVariable('Outcome', concat('Partner Center refused it: ', errorOf('Patch_referral'))), {
+    after: { Patch_referral: FAILED_OR_TIMED_OUT },
+  });
+}
+
+/** Success: the new status on the opportunity and an Audit line. Refusal or failure: Audit, and Decision set back. */
+function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
+  const { ctx, dv, opportunity } = decisionFlow;
+  const id = opportunity.get('opportunityid');
+  const audit = call('coalesce', opportunity.get(ctx.column('Audit')), '');
+  const accepting = equals(opportunity.get(ctx.column('Decision')), optionValue(decisionFlow.decision, DecisionOption.Accept));
+  const status = choiceOf(ctx.model, 'ReferralStatus');
+  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+  top.condition(
+    'If_answered',
+    'Record the outcome on the opportunity',
+    equals(variables('Outcome'), ''),
+    (ok) => {
+      ok.add(
+        'Record_answer',
+        dataverse.updateRow(dv, EntitySet.opportunity, id, {
+          [ctx.column('ReferralStatus')]: call(
+            'if',
+            accepting,
+            optionValue(status, DECISION_TRANSITION.accept.status),
+            optionValue(status, DECISION_TRANSITION.decline.status),
+          ),
+          [ctx.column('ReferralSubstatus')]: call(
+            'if',
+            accepting,
+            optionValue(substatus, DECISION_TRANSITION.accept.substatus),
+            optionValue(substatus, DECISION_TRANSITION.decline.substatus),
+          ),
+          [ctx.column('Audit')]: concat(
+            utcNow(),
+            call(
+              'if',
+              accepting,
+              ' Referral accepted in Partner Center',
+              concat(' Referral declined in Partner Center: ', reasonText(decisionFlow)),
+            ),
+            '\n',
+            audit,
+          ),
+        }),
+      );
+    },
+    (refused) => {
+      refused.add(
+        'Record_refusal_and_reset',
+        dataverse.updateRow(dv, EntitySet.opportunity, id, {
+          [ctx.column('Decision')]: heldDecision(decisionFlow),
+          [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
+        }),
+      );
+    },
+  );
+}
