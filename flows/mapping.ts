@@ -84,7 +84,8 @@ export const OPPORTUNITY_MAP: readonly FieldMap[] = [
     choice: 'HowCanMicrosoftHelp',
   },
   // The deadline of an inbound referral (RES: "The date the referral expires"), shown with the seller's Accept/Decline.
-  { key: 'respondBy', path: ['expirationDateTime'], target: { own: 'RespondBy' }, direction: 'toDynamics', type: 'date' },
+  // Partner Center's UTC date-time string as is ('date' would cut it to a day, which a date-and-time column refuses).
+  { key: 'respondBy', path: ['expirationDateTime'], target: { own: 'RespondBy' }, direction: 'toDynamics', type: 'text' },
 ];
 
 /** Customer profile ↔ account (the account is matched by name + postal code). */

@@ -153,7 +153,7 @@ function refusal(decisionFlow: DecisionFlow): Expr {
       concat('the referral expired on ', expiration, ' (Partner Center answers within 14 days)'),
     ],
     [
-      and(declining, empty(opportunity.get(ctx.column('DeclineReason')))),
+      and(declining, equals(opportunity.get(ctx.column('DeclineReason')), null)),
       'a decline needs a reason: choose one in Decline reason, then Decline again',
     ],
   ];

@@ -1073,4 +1073,159 @@ export const SCENARIOS: readonly Scenario[] = [
       ];
     },
   },
+  // Issue 14: the seller accepts or declines an inbound referral from Dynamics 365 (flow "Send the Seller's Decision").
+  ...decisionScenarios(),
 ];
+
+/** A referral Microsoft shares, brought in as an opportunity: its id and the opportunity's. */
+async function inboundReferral(sim: Simulation, world: World, name: string): Promise<{ id: string; referralId: string }> {
+  const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name });
+  await sim.settle();
+  const referralId = String(shared.id);
+  return { id: String(opportunityByReferral(sim, world, referralId)?.opportunityid), referralId };
+}
+
+/** The seller's Decision (and reason), as the section's buttons write it. */
+async function decide(sim: Simulation, world: World, id: string, decision: 'Accept' | 'Decline', reason?: string): Promise<Row> {
+  sim.dataverse.userUpdate('opportunities', id, {
+    [world.column('Decision')]: world.option('referraldecision', decision),
+    ...(reason ? { [world.column('DeclineReason')]: world.option('declinereason', reason) } : {}),
+  });
+  await sim.settle();
+  return sim.dataverse.row('opportunities', id) as Row;
+}
+
+const referralState = (sim: Simulation, referralId: string): string => {
+  const referral = sim.partnerCenter.referral(referralId) as Row;
+  return `${String(referral.status)}/${String(referral.substatus)}`;
+};
+
+function decisionScenarios(): Scenario[] {
+  return [
+    {
+      name: 'seller-accepts-referral',
+      title: "The seller accepts a referral Microsoft shared, from the opportunity: Partner Center's New/Pending → Active/Accepted",
+      async run(sim, world) {
+        const { id, referralId } = await inboundReferral(sim, world, 'Accepted from Dynamics');
+        const before = sim.dataverse.row('opportunities', id) as Row;
+        const opportunity = await decide(sim, world, id, 'Accept');
+        return [
+          expectation('the opportunity shows the deadline (Respond by)', Boolean(before[world.column('RespondBy')]), before),
+          expectation(
+            'Partner Center has it Active/Accepted',
+            referralState(sim, referralId) === 'Active/Accepted',
+            referralState(sim, referralId),
+          ),
+          expectation(
+            'the opportunity records Accepted',
+            opportunity[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Accepted'),
+            opportunity[world.column('ReferralSubstatus')],
+          ),
+          expectation(
+            'Audit says it was accepted',
+            display(opportunity[world.column('Audit')] ?? '').includes('Referral accepted in Partner Center'),
+            opportunity[world.column('Audit')],
+          ),
+        ];
+      },
+    },
+    {
+      name: 'seller-declines-referral-with-reason',
+      title:
+        'The seller declines a shared referral: without a reason it is refused (Audit, Decision cleared); with one, Partner Center has it Closed/Declined with the reason as statusReason',
+      async run(sim, world) {
+        const { id, referralId } = await inboundReferral(sim, world, 'Declined from Dynamics');
+        const refused = await decide(sim, world, id, 'Decline');
+        const stateAfterRefusal = referralState(sim, referralId);
+        const opportunity = await decide(sim, world, id, 'Decline', 'CustomerChoseAnotherVendor');
+        const referral = sim.partnerCenter.referral(referralId) as Row;
+        return [
+          expectation(
+            'a decline without a reason is refused to Audit and Decision cleared',
+            display(refused[world.column('Audit')] ?? '').includes('a decline needs a reason') && refused[world.column('Decision')] == null,
+            refused,
+          ),
+          expectation('and Partner Center was not changed', stateAfterRefusal === 'New/Pending', stateAfterRefusal),
+          expectation(
+            'Partner Center has it Closed/Declined',
+            referralState(sim, referralId) === 'Closed/Declined',
+            referralState(sim, referralId),
+          ),
+          expectation('with the reason', referral.statusReason === 'Customer chose another vendor', referral.statusReason),
+          expectation(
+            'the opportunity records Declined and keeps the decision',
+            opportunity[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Declined') &&
+              opportunity[world.column('Decision')] === world.option('referraldecision', 'Decline'),
+            opportunity,
+          ),
+        ];
+      },
+    },
+    {
+      name: 'decision-after-expiry',
+      title:
+        'A seller who accepts a referral after its 14 days is refused: no call changes Partner Center, Audit says why, Decision is cleared',
+      async run(sim, world) {
+        const { id, referralId } = await inboundReferral(sim, world, 'Answered too late');
+        await sim.partnerCenter.advance(15 * 24 * 60 * 60 * 1000);
+        await sim.settle();
+        const opportunity = await decide(sim, world, id, 'Accept');
+        return [
+          expectation(
+            'Partner Center still has it Closed/Expired',
+            referralState(sim, referralId) === 'Closed/Expired',
+            referralState(sim, referralId),
+          ),
+          expectation(
+            'Audit says the decision was not sent, and why',
+            display(opportunity[world.column('Audit')] ?? '').includes('Decision not sent: the referral is Closed/Expired'),
+            opportunity[world.column('Audit')],
+          ),
+          expectation('Decision is cleared', opportunity[world.column('Decision')] == null, opportunity[world.column('Decision')]),
+        ];
+      },
+    },
+    {
+      name: 'decision-races-partner-center-edit',
+      title:
+        'The seller accepts while a partner user edits the notes in Partner Center: both land. The seller accepts while a partner user declines there: the first answer stands on both sides, the other goes to Audit',
+      async run(sim, world) {
+        const edit = await inboundReferral(sim, world, 'Accepted during an edit');
+        sim.dataverse.userUpdate('opportunities', edit.id, { [world.column('Decision')]: world.option('referraldecision', 'Accept') });
+        sim.partnerCenter.editAsPartnerUser(edit.referralId, [{ op: 'replace', path: '/details/notes', value: 'Partner Center note' }]);
+        await sim.settle();
+        const edited = sim.dataverse.row('opportunities', edit.id) as Row;
+        const notes = (sim.partnerCenter.referral(edit.referralId) as { details: { notes: string } }).details.notes;
+        const clash = await inboundReferral(sim, world, 'Declined in Partner Center meanwhile');
+        sim.dataverse.userUpdate('opportunities', clash.id, { [world.column('Decision')]: world.option('referraldecision', 'Accept') });
+        sim.partnerCenter.editAsPartnerUser(clash.referralId, [
+          { op: 'replace', path: '/status', value: 'Closed' },
+          { op: 'replace', path: '/substatus', value: 'Declined' },
+        ]);
+        await sim.settle();
+        const clashed = sim.dataverse.row('opportunities', clash.id) as Row;
+        return [
+          expectation(
+            'the edited referral is Active/Accepted',
+            referralState(sim, edit.referralId) === 'Active/Accepted',
+            referralState(sim, edit.referralId),
+          ),
+          expectation('and keeps the partner note', notes === 'Partner Center note', notes),
+          expectation('Dynamics has the note too', edited.description === 'Partner Center note', edited.description),
+          expectation(
+            'the referral declined in Partner Center stays Closed/Declined',
+            referralState(sim, clash.referralId) === 'Closed/Declined',
+            referralState(sim, clash.referralId),
+          ),
+          expectation(
+            "the seller's accept is refused to Audit, and Decision shows Partner Center's answer (Decline)",
+            display(clashed[world.column('Audit')] ?? '').includes('Decision not sent') &&
+              clashed[world.column('Decision')] === world.option('referraldecision', 'Decline') &&
+              clashed[world.column('ReferralSubstatus')] === world.option('referralsubstatus', 'Declined'),
+            clashed,
+          ),
+        ];
+      },
+    },
+  ];
+}

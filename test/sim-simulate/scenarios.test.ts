@@ -95,6 +95,11 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'won-during-outage-reconciled': {
     writes: ['CreateReferral 201', ...Array<string>(21).fill('PatchReferralById 503'), 'PatchReferralById 204'],
   },
+  // Issue 14: one PATCH per answer sent; a refused decision (no reason, expired, answered meanwhile) sends nothing.
+  'seller-accepts-referral': { writes: ['PatchReferralById 204'] },
+  'seller-declines-referral-with-reason': { writes: ['PatchReferralById 204'] },
+  'decision-after-expiry': { writes: [] },
+  'decision-races-partner-center-edit': { writes: ['PatchReferralById 204'] },
 };
 const REFERRAL_WRITES: ReadonlySet<string> = new Set([
   ReferralsOperation.CreateReferral,
