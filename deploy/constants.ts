@@ -27,6 +27,8 @@ export const EntitySet = {
   environmentVariableValues: 'environmentvariablevalues',
   connectionReferences: 'connectionreferences',
   flowRuns: 'flowruns',
+  /** Virtual table of a component's solution layers (Learn: msdyn_componentlayer table reference). */
+  componentLayers: 'msdyn_componentlayers',
 } as const;
 
 export const Column = {
@@ -71,7 +73,24 @@ export const Column = {
     errorCode: 'errorcode',
     errorMessage: 'errormessage',
   },
+  componentLayer: {
+    componentId: 'msdyn_componentid',
+    componentName: 'msdyn_solutioncomponentname',
+    solutionName: 'msdyn_solutionname',
+    order: 'msdyn_order',
+    overwriteTime: 'msdyn_overwritetime',
+  },
 } as const;
+
+/** `msdyn_solutioncomponentname` per kind of our components that a maker may edit (CONTRACT.md §L [L16]). */
+export const LayerComponentName = {
+  flow: 'Workflow',
+  form: 'SystemForm',
+  'env var': 'environmentvariabledefinition',
+} as const;
+
+/** `msdyn_solutionname` of the unmanaged layer on top of a component's stack. */
+export const ACTIVE_LAYER = 'Active';
 
 /** flowrun `status` values that end a run well or badly (the Logic Apps run statuses Power Automate writes). */
 export const FlowRunSucceeded = ['Succeeded', 'Success'] as const;

@@ -12,6 +12,7 @@ import type { DeployPackage } from './package-info.js';
 import { installedSolution } from './sequence.js';
 import type { WebApi } from './web-api.js';
 import { webhookSteps } from './webhook.js';
+import { readCustomisations, type CustomisationStatus, type LayerInput } from './layers.js';
 
 /** What the run history says of the webhook registration. */
 export interface WebhookStatus {
@@ -44,6 +45,11 @@ export interface EnvironmentStatus {
   flows: Array<{ id: string; name: string; on: boolean; reason?: string }>;
   /** Read when the package is known (it names the registration flow); not part of `healthy`. */
   webhook?: WebhookStatus;
+  /**
+   * Our flows, forms and env var definitions that carry an unmanaged (Active) layer, read when the package's
+   * components are given. Not part of `healthy`: the environment works as it is; the layer hides our next upgrade.
+   */
+  customisations?: CustomisationStatus;
   healthy: boolean;
 }
 
@@ -54,6 +60,7 @@ export async function readStatus(
   prefix: string,
   sha256: string | null,
   pkg?: DeployPackage,
+  layers?: LayerInput,
 ): Promise<EnvironmentStatus> {
   const installed = await installedSolution(api, uniqueName);
   const d = Column.envVarDefinition;
@@ -63,7 +70,9 @@ export async function readStatus(
   const definitions = (await api.get(
     `${EntitySet.environmentVariableDefinitions}?$select=${d.id},${d.schemaName},${d.defaultValue}&$expand=${d.values}($select=${v.id},${v.value})`,
     'reading environment variables',
-  )) as { value: Array<{ schemaname: string; defaultvalue: string | null; [d.values]: Array<{ value: string }> }> };
+  )) as {
+    value: Array<{ [d.id]: string; schemaname: string; defaultvalue: string | null; [d.values]: Array<{ value: string }> }>;
+  };
   const references = (await api.get(
     `${EntitySet.connectionReferences}?$select=${r.id},${r.logicalName},${r.connectionId}`,
     'reading connection references',
@@ -113,6 +122,10 @@ export async function readStatus(
     status.connectionReferences.every((reference) => reference.bound);
   const webhook = pkg ? await readWebhook(api, pkg, status) : undefined;
   if (webhook) status.webhook = webhook;
+  if (layers) {
+    const definitionIds = new Map(definitions.value.map((row) => [row.schemaname.toLowerCase(), row[d.id]]));
+    status.customisations = await readCustomisations(api, layers, status.installedVersion, definitionIds);
+  }
   return status;
 }
 
@@ -171,8 +184,26 @@ export function formatStatus(statuses: readonly EnvironmentStatus[]): string {
     for (const flow of status.flows)
       lines.push(`  flow       ${flow.on ? 'on ' : 'OFF'} ${flow.name}${flow.reason ? ` (${flow.reason})` : ''}`);
     if (status.webhook) lines.push(...formatWebhook(status.webhook));
+    if (status.customisations) lines.push(...formatCustomisations(status.customisations));
   }
   return lines.join('\n');
+}
+
+function formatCustomisations(layers: CustomisationStatus): string[] {
+  if (layers.unreadable) return [`  layers     unknown: the solution layers could not be read (${layers.unreadable})`];
+  if (layers.customised.length === 0)
+    return [`  layers     no unmanaged layer on our ${layers.checked} flows, forms and env var definitions`];
+  const lines = layers.customised.map((component) => {
+    const mark = component.conflict === true ? 'CONFLICT   ' : 'customised ';
+    const changes =
+      component.conflict === true ? `; ${layers.next?.version ?? 'the next version'} changes it: ${component.ourChanges!.join(', ')}` : '';
+    return `  ${mark}${component.kind} "${component.name}" has an unmanaged (Active) layer${changes}`;
+  });
+  lines.push(`             ${layers.warning}`);
+  if (layers.conflictsUnknown) lines.push(`             conflicts unknown: ${layers.conflictsUnknown}`);
+  else if (layers.next && !layers.customised.some((component) => component.conflict))
+    lines.push(`             ${layers.next.label} changes none of them`);
+  return lines;
 }
 
 function formatWebhook(webhook: WebhookStatus): string[] {

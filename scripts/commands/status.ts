@@ -1,6 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runAction, type CliIo } from '../cli-support.js';
+import { readZipArgument, runAction, type CliIo } from '../cli-support.js';
+import { readZip } from '../../core/io/zip.js';
+import { loadPackage } from '../../core/package/reader.js';
+import { readComponents } from '../../packaging/diff/components.js';
+import type { LayerInput, PackageComponents } from '../../deploy/layers.js';
 import { loadConfig, CONFIG_FILE_NAME } from '../../solution/config/config.js';
 import { connect, environmentOf } from '../../deploy/environment.js';
 import { DEFAULT_RECORD_FILE, readRecord } from '../../deploy/record.js';
@@ -16,6 +20,8 @@ interface StatusOptions {
   config: string;
   record: string;
   json?: boolean;
+  zip?: string;
+  base?: string;
 }
 
 export function registerStatus(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -31,10 +37,12 @@ export function registerStatus(program: Command, io: CliIo, setExitCode: (code: 
     )
     .option('-c, --config <file>', 'project configuration', CONFIG_FILE_NAME)
     .option('--record <file>', 'the deployment record (for the hash)', DEFAULT_RECORD_FILE)
+    .option('--zip <zip>', 'our next version: the customised components it changes are shown as CONFLICTS')
+    .option('--base <zip>', 'our version installed in the environment, when the configuration builds another version')
     .option('--json', 'print one JSON document { environments: [...] } for pipelines')
     .addHelpText(
       'after',
-      '\nReads only (GET requests). Exit code 0 when every environment shown is healthy (installed, every flow on, every\nconnection reference bound), 1 otherwise.\n\nThe webhook line: Partner Center holds the registration and the application user cannot read it, so status shows\nthe last run of the registration flow from the flow run history (flowrun table, kept 28 days by default): when, and\nwhether it succeeded; "NEVER RUN" with the steps to register it. It does not change the exit code.',
+      '\nReads only (GET requests). Exit code 0 when every environment shown is healthy (installed, every flow on, every\nconnection reference bound), 1 otherwise.\n\nThe webhook line: Partner Center holds the registration and the application user cannot read it, so status shows\nthe last run of the registration flow from the flow run history (flowrun table, kept 28 days by default): when, and\nwhether it succeeded; "NEVER RUN" with the steps to register it. It does not change the exit code.\n\nThe layers lines: our flows, forms and env var definitions that carry an unmanaged (Active) layer (an edit in the\nmaker portal), read from the solution layers (msdyn_componentlayers, one GET per component). Our upgrades of such a\ncomponent do not show through until the layer is removed; with --zip, those our next version changes (against the\ninstalled version: the configuration\'s build, or --base) are CONFLICTS, as `cosell diff` says. No exit code change.',
     )
     .action(async (options: StatusOptions) => {
       setExitCode(
@@ -42,7 +50,7 @@ export function registerStatus(program: Command, io: CliIo, setExitCode: (code: 
           withJsonFailure(options.json, io, 'status', async () => {
             const deployIo: DeployIo = { ...io, env: (io as Partial<DeployIo>).env ?? process.env };
             const config = await loadConfig(path.resolve(io.cwd, options.config), options.config);
-            const pkg = packageOf(config);
+            const { pkg, layers } = await packageOf(config, io.cwd, options);
             const record = await readRecord(path.resolve(io.cwd, options.record), options.record);
             const statuses = [];
             for (const name of options.env) {
@@ -55,6 +63,7 @@ export function registerStatus(program: Command, io: CliIo, setExitCode: (code: 
                   config.publisher.customizationPrefix,
                   record.environments[environment.name]?.sha256 ?? null,
                   pkg,
+                  layers,
                 ),
               );
             }
@@ -66,8 +75,25 @@ export function registerStatus(program: Command, io: CliIo, setExitCode: (code: 
     });
 }
 
-/** The managed package the configuration builds, in memory: it names the flows, the registration flow among them. */
-function packageOf(config: Parameters<typeof buildCoSellModel>[0]): DeployPackage {
+/**
+ * The managed package the configuration builds, in memory: it names the flows (the registration flow among them),
+ * and its flows, forms and env var definitions are the components whose layers status reads.
+ */
+async function packageOf(
+  config: Parameters<typeof buildCoSellModel>[0],
+  cwd: string,
+  options: StatusOptions,
+): Promise<{ pkg: DeployPackage; layers: LayerInput }> {
   const [built] = buildPackages(withFlows(buildCoSellModel(config)), ['managed']);
-  return readDeployPackage(built!.bytes, built!.fileName);
+  const label = `${built!.fileName} (built from the configuration)`;
+  const ours = componentsOf(built!.bytes, label);
+  const layers: LayerInput = { ours: ours.components, bases: [ours] };
+  if (options.base !== undefined) layers.bases.push(componentsOf(await readZipArgument(cwd, options.base), options.base));
+  if (options.zip !== undefined) layers.next = componentsOf(await readZipArgument(cwd, options.zip), options.zip);
+  return { pkg: readDeployPackage(built!.bytes, built!.fileName), layers };
+}
+
+function componentsOf(bytes: Uint8Array, label: string): PackageComponents {
+  const pkg = loadPackage(readZip(bytes, label), label);
+  return { label, version: pkg.manifest?.version ?? null, components: readComponents(pkg) };
 }

@@ -10,6 +10,7 @@ import { tempDir } from '../support/cli.js';
 import { defaultConfig, writeProjectConfig } from '../support/model.js';
 import { model } from '../sim-dataverse/support.js';
 import { builtPackage, connectionIdOf, filledSettings, writeZipFile } from './support.js';
+import { CUSTOMIZE_FLOW_ID, editCustomizeFlow, ourZip, zipBytes } from '../diff/helpers.js';
 import { httpsFront, localTls } from './tls.js';
 
 const run = promisify(execFile);
@@ -163,6 +164,26 @@ describe('the real CLI against the emulators as servers (HTTPS, token endpoint, 
       ['1.0.0.0', true, builtPackage().sha256],
       ['1.0.0.0', true, builtPackage().sha256],
     ]);
+  });
+
+  test('status lists the [Customize] flow a maker edited in staging, and --zip of a next version changing it makes it a CONFLICT', async () => {
+    // CONTRACT.md section L [L16][L17]: the edit is an unmanaged (Active) layer on top of ours.
+    envs.staging.dv.alm.customize(CUSTOMIZE_FLOW_ID, { clientdata: '{"edited":true}' });
+    const next = editCustomizeFlow(
+      ourZip((config) => void (config.solution.version = '1.0.0.9')),
+      (actions) => void (actions.Our_new_step = { type: 'Compose', inputs: 'ours', runAfter: {} }),
+    );
+    await writeFile(path.join(dir, 'next.zip'), zipBytes(next));
+    const text = await cosell(['status', '--env', 'staging']);
+    expect(text.stdout).toMatch(/\n {2}customised flow "\[Customize\] Create or Get Details[^"]*" has an unmanaged \(Active\) layer\n/);
+    expect(text.stdout).toContain('conflicts unknown: give the zip of our next version (--zip)');
+    const json = await cosell(['status', '--env', 'staging', '--zip', 'next.zip', '--json']);
+    expect(json.code).toBe(0);
+    const [staging] = JSON.parse(json.stdout).environments;
+    expect(staging.customisations.customised).toEqual([
+      expect.objectContaining({ kind: 'flow', id: CUSTOMIZE_FLOW_ID, conflict: true, ourChanges: ['added action Our_new_step'] }),
+    ]);
+    expect(staging.customisations.next).toEqual({ label: 'next.zip', version: '1.0.0.9' });
   });
 
   test('promote refuses a zip that is not the artefact staging was given', async () => {

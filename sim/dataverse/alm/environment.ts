@@ -19,8 +19,9 @@ import { readSolutionZip, type StagedSolution } from './solution-zip.js';
 import { importJobXml } from './import-job.js';
 import { compareVersions } from '../../../core/version.js';
 import { FlowRunTable } from './flow-runs.js';
+import { ComponentLayerTable, LayerComponentName, type LayeredComponent } from './component-layers.js';
 
-const API = /^\/api\/data\/v9\.\d+\/([A-Za-z]+)(?:\((.*)\))?$/s;
+const API = /^\/api\/data\/v9\.\d+\/([A-Za-z_]+)(?:\((.*)\))?$/s;
 
 /** The resources this module answers; every other path goes to the row store. */
 const RESOURCES = new Set([
@@ -36,6 +37,7 @@ const RESOURCES = new Set([
   'environmentvariablevalues',
   'connectionreferences',
   'flowruns',
+  'msdyn_componentlayers',
 ]);
 
 export interface MissingDependencyFault {
@@ -90,6 +92,8 @@ export class AlmEnvironment {
   readonly connections = new Map<string, string>();
   /** The cloud flow run history (`flowruns`); tests seed runs with `flowRuns.add`. */
   readonly flowRuns = new FlowRunTable((id) => this.workflows.get(id)?.name as string | undefined);
+  /** The solution layers of the imported components (`msdyn_componentlayers`); `customize` adds an unmanaged one. */
+  readonly layers: ComponentLayerTable;
   private readonly staged = new Map<string, StagedSolution>();
   private readonly operations = new Map<string, Operation>();
   private readonly importJobs = new Map<string, ImportJob>();
@@ -104,6 +108,7 @@ export class AlmEnvironment {
   constructor(options: AlmOptions) {
     this.clock = options.clock;
     this.importDurationMs = options.importDurationMs ?? 30_000;
+    this.layers = new ComponentLayerTable(options.clock);
   }
 
   // Set-up and faults (test hooks).
@@ -131,6 +136,14 @@ export class AlmEnvironment {
   /** The next import's job fails this flow's component while the operation still succeeds. */
   failComponentOnNextImport(workflowName: string, errorText: string): void {
     this.componentFailure = { workflowName, errorText };
+  }
+
+  /**
+   * A maker's edit in the maker portal of an imported workflow, form or environment variable definition (by its id):
+   * an unmanaged (Active) layer on top of the managed one, holding `changes` (the changed properties).
+   */
+  customize(componentId: string, changes: Record<string, unknown>): LayeredComponent {
+    return this.layers.customize(componentId, changes);
   }
 
   /** The answer to a request on a lifecycle resource, or undefined when the path is not one (the row store answers it). */
@@ -205,6 +218,8 @@ export class AlmEnvironment {
         return { status: 200, body: this.list('connectionreference', [...this.connectionReferences.values()], query) };
       case 'flowruns':
         return this.flowRuns.answer(method, key, query);
+      case 'msdyn_componentlayers':
+        return this.layers.answer(method, key, query);
       default:
         throw notSupported(resource);
     }
@@ -409,6 +424,7 @@ export class AlmEnvironment {
         defaultvalue: variable.defaultValue ?? null,
       });
     }
+    this.recordLayers(solution, skippedFlowId);
     for (const reference of solution.connectionReferences) {
       const current = [...this.connectionReferences.values()].find((row) =>
         same(row.connectionreferencelogicalname, reference.logicalName),
@@ -442,6 +458,21 @@ export class AlmEnvironment {
         });
       }
     }
+  }
+
+  private recordLayers(solution: StagedSolution, skippedFlowId: string | undefined): void {
+    const components: LayeredComponent[] = [
+      ...solution.flows
+        .filter((flow) => flow.id !== skippedFlowId)
+        .map((flow) => ({ componentName: LayerComponentName.workflow, id: flow.id, name: flow.name })),
+      ...solution.forms.map((form) => ({ componentName: LayerComponentName.form, id: form.id, name: form.name })),
+      ...solution.envVars.map((variable) => ({
+        componentName: LayerComponentName.envVarDefinition,
+        id: String(this.definitionBySchema(variable.schemaName)!.environmentvariabledefinitionid),
+        name: variable.schemaName,
+      })),
+    ];
+    this.layers.recordImport(solution, components);
   }
 
   private definitionBySchema(schemaName: string): AlmRow | undefined {

@@ -2,7 +2,7 @@
 import type { ZipEntry } from '../../../core/io/zip.js';
 import { decodeText } from '../../../core/io/zip.js';
 import { loadPackage } from '../../../core/package/reader.js';
-import { child, childText } from '../../../core/xml/tree.js';
+import { child, childText, select } from '../../../core/xml/tree.js';
 import { childFlowIds } from '../../../flows/activation.js';
 
 export interface StagedSolution {
@@ -10,10 +10,14 @@ export interface StagedSolution {
   friendlyName: string;
   version: string;
   managed: boolean;
+  /** solution.xml Publisher/UniqueName. */
+  publisher: string | null;
   envVars: Array<{ schemaName: string; type: number; defaultValue?: string }>;
   connectionReferences: Array<{ logicalName: string; connectorId: string }>;
   flows: Array<{ id: string; name: string; connectionReferences: string[]; children: string[] }>;
   entities: string[];
+  /** The system forms of the solution's tables (id, name). */
+  forms: Array<{ id: string; name: string }>;
 }
 
 export function readSolutionZip(entries: readonly ZipEntry[]): StagedSolution {
@@ -46,6 +50,7 @@ export function readSolutionZip(entries: readonly ZipEntry[]): StagedSolution {
     friendlyName,
     version: manifest.version,
     managed: manifest.managed === '1',
+    publisher: childText(child(manifest.root, 'Publisher'), 'UniqueName') ?? null,
     envVars: pkg.envVars.flatMap((definition) => {
       if (!definition.parsed.ok || !definition.schemaName) return [];
       const defaultValue = childText(definition.parsed.root, 'defaultvalue');
@@ -63,6 +68,13 @@ export function readSolutionZip(entries: readonly ZipEntry[]): StagedSolution {
     })),
     flows,
     entities: (pkg.customizations?.entities ?? []).map((entity) => entity.name),
+    forms: (pkg.customizations?.entities ?? []).flatMap((entity) =>
+      entity.forms.flatMap((form) =>
+        form.formId === undefined
+          ? []
+          : [{ id: guid(form.formId), name: select(form.systemform, 'LocalizedNames/LocalizedName')[0]?.attrs.description ?? form.formId }],
+      ),
+    ),
   };
 }
 
