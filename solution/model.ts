@@ -285,4 +285,37 @@ export interface SolutionModel {
   readonly forms: readonly OpportunityForm[];
   readonly flows: readonly CloudFlow[];
   readonly controls: readonly CodeComponent[];
+  /** The partner's own mapping rows and the columns they use (pac.config.json "mappings"), when there are any. */
+  readonly partnerMappings?: PartnerMappings;
+}
+
+/**
+ * A column of the partner's (not created by this solution: the package declares it as a dependency), as
+ * pac.config.json "mappings" declares it.
+ */
+export type PartnerColumn = {
+  readonly table: 'opportunity';
+  readonly logicalName: string;
+  readonly displayName?: string;
+  /** The solution holding it, as dependencies name it (`ContosoSales (1.0.0.0)`); `Active` (unmanaged) when not given. */
+  readonly solution?: string;
+} & (
+  | { readonly type: 'text'; readonly maxLength: number }
+  | { readonly type: 'number' | 'date' | 'boolean' }
+  | { readonly type: 'choice'; readonly options: readonly number[] }
+);
+
+export interface PartnerMappingRow {
+  /** JSON pointer into the referral (contracts/referral-fields.ts lists the allowed ones). */
+  readonly referralPath: string;
+  /** Logical name of a declared partner column. */
+  readonly column: string;
+  readonly direction: 'toDynamics' | 'toPartnerCenter' | 'both';
+  /** For a choice column: Partner Center value → option value. */
+  readonly valueMap?: Readonly<Record<string, number>>;
+}
+
+export interface PartnerMappings {
+  readonly columns: readonly PartnerColumn[];
+  readonly rows: readonly PartnerMappingRow[];
 }

@@ -3,6 +3,7 @@
  * validation and JSON Patch (replace/add only). See CONTRACT.md for the sources.
  */
 import { display } from '../display.js';
+import { referralField } from '../../contracts/referral-fields.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -133,6 +134,8 @@ function checkCustomerProfile(profile: JsonObject, partial: boolean): void {
     );
   }
   if (present(profile.team) && !Array.isArray(profile.team)) throw invalid('customerProfile.team must be an array', 'customerProfile.team');
+  // The documented customer sizes (contracts/referral-fields.ts); refusing others is our inference, as for the attribute ids.
+  checkEnum(profile.size, referralField('/customerProfile/size')?.values ?? [], 'customerProfile.size');
 }
 
 /** A numeric deal value (a numeric string is converted in place), an ISO 4217 currency, a UTC closing date-time. */

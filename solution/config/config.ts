@@ -6,6 +6,8 @@ import { UserError, UserErrors } from '../../core/errors.js';
 import { projectFile } from '../../core/paths.js';
 import { findJsonSyntaxError, pointAt, positionOf } from './json-syntax.js';
 import { closestName } from './suggest.js';
+import { checkMappings } from './mappings.js';
+import type { PartnerMappings } from '../model.js';
 
 /** The project configuration, `pac.config.json`, as validated against `pac.config.schema.json`. */
 export interface PacConfig {
@@ -23,6 +25,7 @@ export interface PacConfig {
         formName?: string;
       };
   environments?: Partial<Record<'staging' | 'production', { orgUrl: string; tenantId: string; clientId: string }>>;
+  mappings?: PartnerMappings;
 }
 
 export const CONFIG_FILE_NAME = 'pac.config.json';
@@ -44,7 +47,12 @@ function compiledValidator(): Validator {
 /** Validates parsed config data; every problem is reported at once, each with its JSON pointer and fix. */
 export function validateConfig(data: unknown, file: string): PacConfig {
   const validate = compiledValidator();
-  if (validate(data)) return data as PacConfig;
+  if (validate(data)) {
+    const config = data as PacConfig;
+    const problems = checkMappings(config.mappings, config.publisher.customizationPrefix, file);
+    if (problems.length > 0) throw new UserErrors(problems);
+    return config;
+  }
   const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'if' && error.keyword !== 'oneOf');
   throw new UserErrors(errors.map((error) => toUserError(error, file)));
 }

@@ -12,7 +12,7 @@ import type { SolutionModel } from '../../solution/model.js';
  */
 export const CONFIG_FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'config');
 
-export type ConfigFixture = 'default' | 'contoso-existing-form';
+export type ConfigFixture = 'default' | 'contoso-existing-form' | 'with-mappings';
 
 export const configFixtureFile = (name: ConfigFixture): string => path.join(CONFIG_FIXTURES, `${name}.json`);
 
