@@ -1,5 +1,5 @@
 import { ComponentType } from '../core/package/component-types.js';
-import type { OpportunityForm, SolutionModel } from './model.js';
+import type { OpportunityForm, PartnerColumn, SolutionModel } from './model.js';
 import {
   APP_TABLES,
   NEW_MAIN_FORM_OVERVIEW_COLUMNS,
@@ -119,6 +119,8 @@ export function salesDependencies(model: SolutionModel): MissingDependency[] {
         dependent: flowDependent,
       });
     }
+    for (const partner of (model.partnerMappings?.columns ?? []).filter((candidate) => mentions(text, candidate.logicalName)))
+      columnDependencies.push({ required: partnerColumn(partner), dependent: flowDependent });
   }
   const byName = (a: MissingDependency, b: MissingDependency): number =>
     (a.required.schemaName ?? '').localeCompare(b.required.schemaName ?? '') || a.dependent.type - b.dependent.type;
@@ -127,6 +129,19 @@ export function salesDependencies(model: SolutionModel): MissingDependency[] {
   const forms = dependencies.filter((dependency) => dependency.required.type !== ComponentType.Entity);
   return [...tables.sort(byName), ...columnDependencies.sort(byName), ...forms];
 }
+
+/** The partner's column a flow reads or writes (pac.config.json "mappings"): the partner's solution holds it, not Sales. */
+const partnerColumn = (partner: PartnerColumn): DependencyComponent => ({
+  type: ComponentType.Attribute,
+  schemaName: partner.logicalName,
+  displayName: partner.displayName ?? partner.logicalName,
+  parentSchemaName: SALES_OPPORTUNITY.logicalName,
+  parentDisplayName: SALES_OPPORTUNITY.displayName,
+  solution: partner.solution ?? UNMANAGED_LAYER,
+});
+
+/** How dependencies name the solution of an unmanaged component. */
+const UNMANAGED_LAYER = 'Active';
 
 /** The entity set names a flow definition's Dataverse actions name (`"entityName":"leads"`). */
 export function entitySetsOf(flowJson: string): Set<string> {

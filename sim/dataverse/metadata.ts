@@ -1,5 +1,5 @@
 import { BASE_LANGUAGE } from '../../solution/labels.js';
-import type { Column, Relationship, SolutionModel, Table } from '../../solution/model.js';
+import type { Column, PartnerColumn, Relationship, SolutionModel, Table } from '../../solution/model.js';
 import { ACTIVE_INACTIVE, builtInTables, system, type TableSpec } from './built-in-tables.js';
 
 /**
@@ -157,6 +157,7 @@ export function buildMetadata(model: SolutionModel): Metadata {
     );
     mergeTable(specs, table, relationshipOf);
   }
+  addPartnerColumns(specs, model.partnerMappings?.columns ?? []);
   const entities = new Map<string, EntityDef>();
   for (const spec of specs.values()) entities.set(spec.logicalName, entityOf(spec, keysOf.get(spec.logicalName) ?? []));
   const cascades = [...entities.values()].flatMap((entity) => cascadesOf(entity, entities, relationshipOf));
@@ -191,6 +192,38 @@ function mergeTable(specs: Map<string, TableSpec>, table: Table, relationshipOf:
       ...system(ACTIVE_INACTIVE, { 0: 'Active', 1: 'Inactive' }),
     ],
   });
+}
+
+/**
+ * The partner's own columns (pac.config.json "mappings"): the package does not create them, it requires them, so
+ * the emulated org has them as the partner's org would, with the type the configuration declares.
+ */
+function addPartnerColumns(specs: Map<string, TableSpec>, columns: readonly PartnerColumn[]): void {
+  for (const column of columns) {
+    const spec = specs.get(column.table);
+    if (!spec) throw new Error(`The Dataverse emulator has no built-in definition of the table ${column.table} a partner column is on`);
+    const base = { logicalName: column.logicalName, displayName: column.displayName ?? column.logicalName };
+    spec.attributes = [
+      ...spec.attributes.filter((attribute) => attribute.logicalName !== column.logicalName),
+      partnerAttribute(column, base),
+    ];
+  }
+}
+
+function partnerAttribute(column: PartnerColumn, base: { logicalName: string; displayName: string }): Def {
+  switch (column.type) {
+    case 'text':
+      return { ...base, type: column.maxLength > 4000 ? 'memo' : 'string', maxLength: column.maxLength };
+    case 'number':
+      // Dataverse's decimal column keeps 2 places unless told otherwise (Learn, "Column data types").
+      return { ...base, type: 'decimal', precision: 2 };
+    case 'date':
+      return { ...base, type: 'dateonly' };
+    case 'choice':
+      return { ...base, type: 'picklist', options: new Map(column.options.map((option) => [option, String(option)])) };
+    case 'boolean':
+      return { ...base, type: 'boolean', defaultValue: false, booleanLabels: ['No', 'Yes'] };
+  }
 }
 
 function entityOf(spec: TableSpec, keys: KeyDef[]): EntityDef {
