@@ -83,6 +83,8 @@ export function pcfColumnsSource(config: PacConfig): string {
       [ChoiceName.HowCanMicrosoftHelp]: choice(ChoiceName.HowCanMicrosoftHelp),
       [ChoiceName.ReferralStatus]: choice(ChoiceName.ReferralStatus),
       [ChoiceName.ReferralSubstatus]: choice(ChoiceName.ReferralSubstatus),
+      [ChoiceName.ReferralDecision]: choice(ChoiceName.ReferralDecision),
+      [ChoiceName.DeclineReason]: choice(ChoiceName.DeclineReason),
     })} as const;`,
     '',
   ];

@@ -111,6 +111,9 @@ export const SECTION_CONTROL_COLUMNS = [
   OpportunityColumn.ReferralSubstatus,
   OpportunityColumn.MicrosoftCrmIdentifier,
   OpportunityColumn.Audit,
+  OpportunityColumn.RespondBy,
+  OpportunityColumn.Decision,
+  OpportunityColumn.DeclineReason,
 ] as const;
 
 /** The control's bound properties on standard opportunity lookups (property name → column logical name). */

@@ -70,6 +70,18 @@ export const StringKey = {
   Fix_Connection: 'Fix_Connection',
   Fix_Generic: 'Fix_Generic',
   Field_Secured: 'Field_Secured',
+  Property_RespondBy: 'Property_RespondBy',
+  Property_Decision: 'Property_Decision',
+  Property_DeclineReason: 'Property_DeclineReason',
+  Decision_Label: 'Decision_Label',
+  Decision_RespondBy: 'Decision_RespondBy',
+  Decision_NoDeadline: 'Decision_NoDeadline',
+  Decision_Expired: 'Decision_Expired',
+  Decision_Shares: 'Decision_Shares',
+  Decision_Accept: 'Decision_Accept',
+  Decision_Decline: 'Decision_Decline',
+  Decision_ReasonPlaceholder: 'Decision_ReasonPlaceholder',
+  Decision_Sent: 'Decision_Sent',
 } as const;
 
 export type StringKey = keyof typeof StringKey;

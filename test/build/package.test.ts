@@ -63,6 +63,8 @@ describe('generated solution package', () => {
       { type: '9', schemaName: 'pcs_howcanmicrosofthelp', behavior: '0' },
       { type: '9', schemaName: 'pcs_referralstatus', behavior: '0' },
       { type: '9', schemaName: 'pcs_referralsubstatus', behavior: '0' },
+      { type: '9', schemaName: 'pcs_referraldecision', behavior: '0' },
+      { type: '9', schemaName: 'pcs_declinereason', behavior: '0' },
       { type: '60', id: `{${formId}}`, behavior: '0' },
     ]);
   });

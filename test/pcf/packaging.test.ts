@@ -112,6 +112,9 @@ describe('packaged and bound on the Partner Center section', () => {
         ['ReferralSubstatus', 'pcs_referralsubstatus'],
         ['MicrosoftCrmIdentifier', 'pcs_microsoftcrmidentifier'],
         ['Audit', 'pcs_audit'],
+        ['RespondBy', 'pcs_respondby'],
+        ['Decision', 'pcs_decision'],
+        ['DeclineReason', 'pcs_declinereason'],
         ['CustomerAccount', 'parentaccountid'],
         ['CustomerContact', 'parentcontactid'],
       ].map(([property, column]) => ({ property, column })),
@@ -169,6 +172,9 @@ describe('packaged and bound on the Partner Center section', () => {
           'ReferralSubstatus OptionSet pcs_referralsubstatus',
           'MicrosoftCrmIdentifier SingleLine.Text pcs_microsoftcrmidentifier',
           'Audit Multiple pcs_audit',
+          'RespondBy DateAndTime.DateAndTime pcs_respondby',
+          'Decision OptionSet pcs_decision',
+          'DeclineReason OptionSet pcs_declinereason',
           'CustomerAccount Lookup.Simple parentaccountid',
           'CustomerContact Lookup.Simple parentcontactid',
         ]);
@@ -191,11 +197,14 @@ describe('packaged and bound on the Partner Center section', () => {
         'pcs_referralstatus',
         'pcs_referralsubstatus',
         'pcs_microsoftcrmidentifier',
+        'pcs_respondby',
+        'pcs_decision',
+        'pcs_declinereason',
         'pcs_audit',
         'parentaccountid',
         'parentcontactid',
       ]);
-      expect(xml.values(`${section}//cell[@visible="false"]/@showlabel`)).toEqual(Array<string>(11).fill('true'));
+      expect(xml.values(`${section}//cell[@visible="false"]/@showlabel`)).toEqual(Array<string>(14).fill('true'));
       expect(xml.attributes(`${section}//cell/control[@datafieldname="parentcontactid"]`)).toEqual([
         expect.objectContaining({ id: 'pcs_microsoftpartnercenter_parentcontactid', classid: '{270BD3DB-D9AF-4782-9025-509E298DEC0A}' }),
       ]);

@@ -5,7 +5,9 @@ import { coSellCheck, type Loaded } from '../model/blockers';
 import type { FormChanges, FormState } from '../model/form';
 import { statusBadges } from '../model/status';
 import type { Translate } from '../model/strings';
+import { decisionView } from '../model/decision';
 import { AuditList } from './AuditList';
+import { DecisionPanel } from './DecisionPanel';
 import { Blockers } from './Blockers';
 import { HelpChoices } from './HelpChoices';
 import { ReferralFacts } from './ReferralFacts';
@@ -20,6 +22,8 @@ export interface SectionProps {
   readonly onChange: (changes: FormChanges) => void;
   /** The form's Fluent v9 theme (`context.fluentDesignLanguage.tokenTheme`); the web light theme otherwise. */
   readonly theme?: Partial<Theme>;
+  /** The clock for the referral's days left (tests pin it). */
+  readonly now?: () => Date;
 }
 
 /**
@@ -65,11 +69,12 @@ const sameNumbers = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((item, index) => item === b[index]);
 
 /** The "Microsoft Partner Center" section: the co-sell state at a glance, and what blocks it. */
-export function Section({ form, t, data, onChange, theme }: SectionProps): React.ReactElement {
+export function Section({ form, t, data, onChange, theme, now = () => new Date() }: SectionProps): React.ReactElement {
   const styles = useStyles();
   const [sync, setSync] = useEdited(form.sync);
   const [visibility, setVisibility] = useEdited(form.visibility);
   const [help, setHelp] = useEdited<readonly number[]>(form.help, sameNumbers);
+  const [decision, setDecision] = useEdited(form.decision);
   const [reload, setReload] = React.useState(0);
   const loadSolutions = React.useCallback((id: string) => data.solutions(id), [data]);
   const loadCountryCode = React.useCallback((id: string) => data.countryCode(id), [data]);
@@ -97,6 +102,18 @@ export function Section({ form, t, data, onChange, theme }: SectionProps): React
         />
 
         {sync ? <Blockers check={check} t={t} /> : null}
+
+        <DecisionPanel
+          view={decisionView({ ...form, decision }, now())}
+          reasons={form.declineReasonOptions}
+          editable={canEdit('Decision') && canEdit('DeclineReason')}
+          locale={form.locale}
+          t={t}
+          onDecide={(value, declineReason) => {
+            setDecision(value);
+            onChange(declineReason === undefined ? { decision: value } : { decision: value, declineReason });
+          }}
+        />
 
         <div className={styles.grid}>
           <ReferralFacts

@@ -13,6 +13,9 @@ export interface IInputs {
     ReferralSubstatus: ComponentFramework.PropertyTypes.OptionSetProperty;
     MicrosoftCrmIdentifier: ComponentFramework.PropertyTypes.StringProperty;
     Audit: ComponentFramework.PropertyTypes.StringProperty;
+    RespondBy: ComponentFramework.PropertyTypes.DateTimeProperty;
+    Decision: ComponentFramework.PropertyTypes.OptionSetProperty;
+    DeclineReason: ComponentFramework.PropertyTypes.OptionSetProperty;
     CustomerAccount: ComponentFramework.PropertyTypes.LookupProperty;
     CustomerContact: ComponentFramework.PropertyTypes.LookupProperty;
 }
@@ -26,6 +29,9 @@ export interface IOutputs {
     ReferralSubstatus?: number;
     MicrosoftCrmIdentifier?: string;
     Audit?: string;
+    RespondBy?: Date;
+    Decision?: number;
+    DeclineReason?: number;
     CustomerAccount?: ComponentFramework.LookupValue[];
     CustomerContact?: ComponentFramework.LookupValue[];
 }

@@ -21,6 +21,9 @@ export const Property = {
   "ReferralSubstatus": "ReferralSubstatus",
   "MicrosoftCrmIdentifier": "MicrosoftCrmIdentifier",
   "Audit": "Audit",
+  "RespondBy": "RespondBy",
+  "Decision": "Decision",
+  "DeclineReason": "DeclineReason",
   "CustomerAccount": "CustomerAccount",
   "CustomerContact": "CustomerContact"
 } as const;
@@ -36,6 +39,9 @@ export const BoundColumn = {
   "ReferralSubstatus": "pcs_referralsubstatus",
   "MicrosoftCrmIdentifier": "pcs_microsoftcrmidentifier",
   "Audit": "pcs_audit",
+  "RespondBy": "pcs_respondby",
+  "Decision": "pcs_decision",
+  "DeclineReason": "pcs_declinereason",
   "CustomerAccount": "parentaccountid",
   "CustomerContact": "parentcontactid"
 } as const;
@@ -50,7 +56,10 @@ export const ColumnStem = {
   "ReferralStatus": "ReferralStatus",
   "ReferralSubstatus": "ReferralSubstatus",
   "MicrosoftCrmIdentifier": "MicrosoftCrmIdentifier",
-  "Audit": "Audit"
+  "Audit": "Audit",
+  "RespondBy": "RespondBy",
+  "Decision": "Decision",
+  "DeclineReason": "DeclineReason"
 } as const;
 
 /** Stems of the table that holds an opportunity's Partner Center solutions. */
@@ -203,6 +212,90 @@ export const Choice = {
       "label": {
         "1028": "已過期",
         "1033": "Expired"
+      }
+    }
+  ],
+  "ReferralDecision": [
+    {
+      "key": "Accept",
+      "offset": 0,
+      "label": {
+        "1028": "接受",
+        "1033": "Accept"
+      }
+    },
+    {
+      "key": "Decline",
+      "offset": 1,
+      "label": {
+        "1028": "拒絕",
+        "1033": "Decline"
+      }
+    }
+  ],
+  "DeclineReason": [
+    {
+      "key": "ProjectBudgetNotAdequate",
+      "offset": 0,
+      "label": {
+        "1028": "專案預算不足",
+        "1033": "Project budget not adequate"
+      }
+    },
+    {
+      "key": "CustomerDidNotRespond",
+      "offset": 1,
+      "label": {
+        "1028": "客戶未回應",
+        "1033": "Customer did not respond"
+      }
+    },
+    {
+      "key": "CustomerChoseAnotherVendor",
+      "offset": 2,
+      "label": {
+        "1028": "客戶選擇了其他廠商",
+        "1033": "Customer chose another vendor"
+      }
+    },
+    {
+      "key": "CustomerRequirementNotMet",
+      "offset": 3,
+      "label": {
+        "1028": "未符合客戶需求",
+        "1033": "Customer requirement not met"
+      }
+    },
+    {
+      "key": "NotACustomer",
+      "offset": 4,
+      "label": {
+        "1028": "不是客戶",
+        "1033": "Not a customer"
+      }
+    },
+    {
+      "key": "ProposedTimelineTooShort",
+      "offset": 5,
+      "label": {
+        "1028": "提議的時程太短",
+        "1033": "Proposed timeline too short"
+      }
+    },
+    {
+      "key": "ReportAsAbuse",
+      "offset": 6,
+      "label": {
+        "1028": "回報為濫用/垃圾郵件/網路釣魚",
+        "1033": "Report as abuse/spam/phishing"
+      }
+    },
+    {
+      "key": "Others",
+      "offset": 7,
+      "label": {
+        "1028": "其他",
+        "1033": "Others"
       }
     }
   ]

@@ -32,6 +32,12 @@ export interface FormState {
   readonly substatusOptions: readonly OptionInfo[];
   readonly microsoftCrmId: string | null;
   readonly audit: string | null;
+  /** The inbound referral's deadline (Partner Center's expirationDateTime), when the sync wrote one. */
+  readonly respondBy: Date | null;
+  readonly decision: number | null;
+  readonly decisionOptions: readonly OptionInfo[];
+  readonly declineReason: number | null;
+  readonly declineReasonOptions: readonly OptionInfo[];
   readonly accountId: string | null;
   readonly contactId: string | null;
   readonly access: Readonly<Record<PropertyName, FieldAccess>>;
@@ -42,6 +48,9 @@ export interface FormChanges {
   readonly sync?: boolean;
   readonly help?: readonly number[];
   readonly visibility?: boolean;
+  /** The seller's answer to an inbound referral (the decision flow sends it), with the reason of a decline. */
+  readonly decision?: number;
+  readonly declineReason?: number;
 }
 
 /** The parts of the PCF context the section reads (a structural subset, so tests and the harness can fake it). */
@@ -77,6 +86,10 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const whole = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 const numbers = (value: unknown): number[] =>
   Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number' && Number.isFinite(item)) : [];
+const date = (value: unknown): Date | null => {
+  const parsed = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  return parsed && Number.isFinite(parsed.getTime()) ? parsed : null;
+};
 const lookupId = (value: unknown): string | null =>
   Array.isArray(value) && value.length > 0 ? normalizeId((value[0] as { id?: unknown } | undefined)?.id) : null;
 
@@ -100,7 +113,9 @@ export function readForm(context: SectionContext): FormState {
   const substatus = whole(raw('ReferralSubstatus'));
   const help = numbers(raw('HowCanMicrosoftHelp'));
   // Without the form's options (a test harness), the model's labels need the option-value prefix: any value tells it.
-  const known = [status, substatus, ...help].find((value): value is number => value !== null);
+  const decision = whole(raw('Decision'));
+  const declineReason = whole(raw('DeclineReason'));
+  const known = [status, substatus, decision, declineReason, ...help].find((value): value is number => value !== null);
   const valuePrefix = known === undefined ? undefined : Math.floor(known / 10000);
   let offsetMinutes = 0;
   try {
@@ -127,6 +142,11 @@ export function readForm(context: SectionContext): FormState {
     substatusOptions: optionsOf('ReferralSubstatus', formOptions(parameters.ReferralSubstatus), language, valuePrefix),
     microsoftCrmId: text(raw('MicrosoftCrmIdentifier')),
     audit: typeof raw('Audit') === 'string' ? (raw('Audit') as string) : null,
+    respondBy: date(raw('RespondBy')),
+    decision,
+    decisionOptions: optionsOf('ReferralDecision', formOptions(parameters.Decision), language, valuePrefix),
+    declineReason,
+    declineReasonOptions: optionsOf('DeclineReason', formOptions(parameters.DeclineReason), language, valuePrefix),
     accountId: lookupId(raw('CustomerAccount')),
     contactId: lookupId(raw('CustomerContact')),
     access,
@@ -148,5 +168,7 @@ export function toOutputs(changes: FormChanges): IOutputs {
   if (changes.sync !== undefined) outputs.SyncWithPartnerCenter = changes.sync;
   if (changes.help !== undefined) outputs.HowCanMicrosoftHelp = [...changes.help];
   if (changes.visibility !== undefined) outputs.ReferralVisibility = changes.visibility;
+  if (changes.declineReason !== undefined) outputs.DeclineReason = changes.declineReason;
+  if (changes.decision !== undefined) outputs.Decision = changes.decision;
   return outputs;
 }
