@@ -371,6 +371,29 @@ describe('status transitions', () => {
     expect((await patchStatus(String(declined.id), 'Closed', 'Declined')).status).toBe(204);
     expect((await patchStatus(String(declined.id), 'Active', 'Accepted')).status).toBe(400);
   });
+
+  test('[Referrals API · transitions · answering an inbound referral] a decline keeps its statusReason; a pair outside the table, or any answer once expired, gets 400 invalidRequest', async () => {
+    const declined = h.emulator.shareReferralFromMicrosoft();
+    const answer = await api(h.emulator, 'PATCH', `${REFERRALS}/${String(declined.id)}`, {
+      body: [
+        { op: 'replace', path: '/status', value: 'Closed' },
+        { op: 'replace', path: '/substatus', value: 'Declined' },
+        { op: 'replace', path: '/statusReason', value: 'Customer chose another vendor' },
+      ],
+    });
+    expect(answer.status).toBe(204);
+    expect(h.emulator.referral(String(declined.id))).toMatchObject({
+      substatus: 'Declined',
+      statusReason: 'Customer chose another vendor',
+    });
+    const pending = h.emulator.shareReferralFromMicrosoft();
+    const pair = await patchStatus(String(pending.id), 'Active', 'Declined');
+    expect([pair.status, pair.json.error.code, pair.json.error.target]).toEqual([400, 'invalidRequest', 'substatus']);
+    await h.emulator.advance(15 * DAY);
+    const late = await patchStatus(String(pending.id), 'Active', 'Accepted');
+    expect([late.status, late.json.error.code]).toEqual([400, 'invalidRequest']);
+    expect(late.json.error.message).toContain('Closed/Expired');
+  });
 });
 
 describe('expiry', () => {
