@@ -24,10 +24,10 @@ import {
 } from '../wdl/expr.js';
 
 /**
- * The status/sub-status pairs of an answer to an inbound referral. Accept: New/Pending|Received → Active/Accepted;
- * decline: New → Closed/Declined, with the reason as `statusReason` (a free string in the API: "Why was the referral
- * lost?"). The pairs and transitions are the documented table (contracts/connectors/partnercenterref.json
- * `referralDecision`); sending the reason's English label as `statusReason` is our inference.
+ * The status/sub-status pairs of an answer to an inbound referral. Accept: New → Active/Accepted; decline: New →
+ * Closed/Declined, with the reason as `statusReason` (a free string in the API: "Why was the referral lost?"). The
+ * pairs and transitions are the documented table; sending the reason's English label as `statusReason`, and doing it
+ * by PATCH, are our inferences (contracts/connectors/partnercenterref.json: PatchReferralById notes, `unsettled`).
  */
 export const DECISION_TRANSITION = {
   from: 'New',
