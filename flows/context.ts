@@ -2,7 +2,17 @@ import { ConnectionReferenceName, EnvironmentVariableName, OpportunityColumn } f
 import { UserError } from '../core/errors.js';
 import { componentId } from '../solution/ids.js';
 import type { CustomTable, SolutionModel } from '../solution/model.js';
-import { ACCOUNT_MAP, choiceOf, CONTACT_MAP, OPPORTUNITY_MAP, ownColumn, PARTNER_CENTER_ENUMS, type FieldMap } from './mapping.js';
+import { CONFIG_FILE_NAME } from '../solution/config/config.js';
+import {
+  ACCOUNT_MAP,
+  choiceOf,
+  CONTACT_MAP,
+  OPPORTUNITY_MAP,
+  outbound,
+  ownColumn,
+  PARTNER_CENTER_ENUMS,
+  type FieldMap,
+} from './mapping.js';
 import { FlowBuilder } from './wdl/builder.js';
 import type { Expr } from './wdl/expr.js';
 
@@ -131,4 +141,30 @@ function validateMapping(model: SolutionModel): void {
   check('OPPORTUNITY_MAP', OPPORTUNITY_MAP);
   check('ACCOUNT_MAP', ACCOUNT_MAP);
   check('CONTACT_MAP', CONTACT_MAP);
+  checkPartnerRows(model);
+}
+
+/**
+ * Referral properties the sync itself sends: the built-in outbound fields, the close (status, substatus) and the
+ * CRM id the create writes. A partner row sending one too would make two PATCH operations on one path.
+ */
+const SENT_BY_THE_SYNC: ReadonlyMap<string, string> = new Map([
+  ...outbound(OPPORTUNITY_MAP).map((field): [string, string] => [`/${field.path.join('/')}`, `the built-in field "${field.key}"`]),
+  ['/status', 'the close of a won or lost deal'],
+  ['/substatus', 'the close of a won or lost deal'],
+  ['/externalReferenceId', 'the referral create (the opportunity id)'],
+]);
+
+function checkPartnerRows(model: SolutionModel): void {
+  (model.partnerMappings?.rows ?? []).forEach((row, index) => {
+    const owner = SENT_BY_THE_SYNC.get(row.referralPath);
+    if (owner && row.direction !== 'toDynamics') {
+      throw new UserError(
+        CONFIG_FILE_NAME,
+        `/mappings/rows/${index}/direction`,
+        `sends ${row.referralPath} to Partner Center, which the sync already sends (${owner})`,
+        `set "direction" to "toDynamics" to copy ${row.referralPath} into ${row.column}, or map another referral property`,
+      );
+    }
+  });
 }

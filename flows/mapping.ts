@@ -10,7 +10,7 @@ import { call, Expr, type Arg } from './wdl/expr.js';
 
 type Direction = 'both' | 'toDynamics' | 'toPartnerCenter';
 /** `choices`: a multi-select column (option values, comma-separated) ↔ a list of `{id: <code>, type}` attributes. */
-type FieldType = 'text' | 'number' | 'date' | 'choice' | 'choices';
+type FieldType = 'text' | 'number' | 'date' | 'choice' | 'choices' | 'boolean';
 /** The choices whose options are Partner Center enum values (PARTNER_CENTER_ENUMS). */
 type MappedChoice = 'ReferralStatus' | 'ReferralSubstatus' | 'HowCanMicrosoftHelp';
 
@@ -34,6 +34,8 @@ export interface FieldMap {
   readonly choice?: MappedChoice;
   /** For text: the Dynamics column's MaxLength; longer Partner Center text is cut to it on the way in. */
   readonly maxLength?: number;
+  /** For a choice of the partner's (pac.config.json "mappings"): Partner Center value → option value. */
+  readonly valueMap?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -236,3 +238,38 @@ export const odataString = (value: Arg): Expr => call('concat', "'", call('repla
  * Dataverse stores an empty string as null and `eq ''` then never matches.
  */
 export const odataStringOrNull = (value: Arg): Expr => call('if', call('empty', value), 'null', odataString(value));
+
+/**
+ * The referral ↔ opportunity map of a model: OPPORTUNITY_MAP, then the partner's rows (pac.config.json "mappings",
+ * validated with the config), after the built-in ones so the fingerprints written before keep their positions.
+ */
+export function opportunityMap(model: SolutionModel): FieldMap[] {
+  const columns = new Map((model.partnerMappings?.columns ?? []).map((column) => [column.logicalName, column]));
+  const partnerRows = (model.partnerMappings?.rows ?? []).map((row): FieldMap => {
+    const column = columns.get(row.column)!;
+    return {
+      key: `partner_${row.column}`,
+      path: row.referralPath.split('/').slice(1),
+      target: { column: row.column },
+      direction: row.direction,
+      type: column.type,
+      ...(column.type === 'text' ? { maxLength: column.maxLength } : {}),
+      ...(row.valueMap ? { valueMap: row.valueMap } : {}),
+    };
+  });
+  return [...OPPORTUNITY_MAP, ...partnerRows];
+}
+
+/** A value map as one expression (Partner Center value → option value, else null), `mapChoiceToOption` for a plain map. */
+export const mapValue = (valueMap: Readonly<Record<string, number>>, value: Arg): Expr =>
+  Object.entries(valueMap).reduceRight<Expr>(
+    (otherwise, [key, option]) => call('if', call('equals', value, key), option, otherwise),
+    new Expr('null'),
+  );
+
+/** The reverse of a value map (option value → Partner Center value, else null), for the way out. */
+export const unmapValue = (valueMap: Readonly<Record<string, number>>, option: Arg): Expr =>
+  Object.entries(valueMap).reduceRight<Expr>(
+    (otherwise, [key, value]) => call('if', call('equals', option, value), key, otherwise),
+    new Expr('null'),
+  );

@@ -8,11 +8,14 @@ import {
   optionCodes,
   optionValuesOf,
   referralHelpCodes,
+  mapValue,
   OPPORTUNITY_MAP,
+  opportunityMap,
   OPPORTUNITY_STATE,
   outbound,
   REFERRAL_LINK_PREFIX,
   resolveColumn,
+  unmapValue,
   valueAt,
   type FieldMap,
 } from './mapping.js';
@@ -62,7 +65,10 @@ function normalise(model: SolutionModel, field: FieldMap, value: Expr, side: Sid
       // Cut to the column's length on both sides, so text longer than Dynamics can hold counts as synced.
       return withinLength(field.key === 'name' ? unmarkedName(value) : value, field.maxLength);
     case 'choice':
-      return call('string', call('coalesce', value, ''));
+      // A partner's choice compares as the option value: the referral's enum value goes through its value map.
+      return call('string', call('coalesce', field.valueMap && side === 'referral' ? mapValue(field.valueMap, value) : value, ''));
+    case 'boolean':
+      return call('string', call('equals', value, true));
     case 'choices': {
       // The same codes, sorted: Dataverse and Partner Center need not keep the same order.
       const choice = choiceOf(model, field.choice!);
@@ -72,8 +78,13 @@ function normalise(model: SolutionModel, field: FieldMap, value: Expr, side: Sid
   }
 }
 
-/** The fields both sides own (direction `both` of the opportunity map). */
-export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => field.direction === 'both');
+/**
+ * The fields both sides own (direction `both` of the model's opportunity map), the partner's after the built-in ones.
+ * Without a model, the built-in ones only: they have the same positions in every model, but a fingerprint must be
+ * built from the model's list, or the partner's fields drop out of it.
+ */
+export const sharedFields = (model?: SolutionModel): FieldMap[] =>
+  (model ? opportunityMap(model) : OPPORTUNITY_MAP).filter((field) => field.direction === 'both');
 
 /**
  * The fingerprint of the shared fields: WDL has no hash function, so it is the base64 of the
@@ -82,10 +93,12 @@ export const sharedFields = (): FieldMap[] => OPPORTUNITY_MAP.filter((field) => 
 const fingerprint = (values: Expr[]): Expr => call('base64', call('string', call('createArray', ...values)));
 
 export const referralFingerprint = (ctx: FlowContext, referral: Expr): Expr =>
-  fingerprint(sharedFields().map((field) => normalise(ctx.model, field, valueAt(referral, field.path), 'referral')));
+  fingerprint(sharedFields(ctx.model).map((field) => normalise(ctx.model, field, valueAt(referral, field.path), 'referral')));
 
 export function opportunityFingerprint(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Expr {
-  return fingerprint(sharedFields().map((field) => normalise(ctx.model, field, columnValue(ctx, builder, opportunity, field), 'row')));
+  return fingerprint(
+    sharedFields(ctx.model).map((field) => normalise(ctx.model, field, columnValue(ctx, builder, opportunity, field), 'row')),
+  );
 }
 
 /** `row?['column']`, or `row?[parameters('…')]` when an environment variable names the column. */
@@ -96,7 +109,7 @@ export function columnValue(ctx: FlowContext, builder: FlowBuilder, row: Expr, f
 
 /** The logical names the outbound map reads (for $select and trigger filtering attributes), env-var columns as expressions. */
 export function outboundColumns(ctx: FlowContext, builder: FlowBuilder): Array<string | Expr> {
-  return outbound(OPPORTUNITY_MAP).map((field) =>
+  return outbound(opportunityMap(ctx.model)).map((field) =>
     resolveColumn(field.target, ctx.prefix, (name) => ctx.environmentVariable(builder, name)),
   );
 }
@@ -122,9 +135,10 @@ export function opportunityFieldsFromReferral(
 ): { fixed: Record<string, Expr>; dynamic: Array<{ field: FieldMap; value: Expr }> } {
   const fixed: Record<string, Expr> = {};
   const dynamic: Array<{ field: FieldMap; value: Expr }> = [];
-  for (const field of OPPORTUNITY_MAP.filter((candidate) => candidate.direction !== 'toPartnerCenter')) {
+  for (const field of opportunityMap(ctx.model).filter((candidate) => candidate.direction !== 'toPartnerCenter')) {
     let value = valueAt(referral, field.path);
     if (field.type === 'choice' && field.choice) value = mapChoiceToOption(choiceOf(ctx.model, field.choice), value);
+    if (field.type === 'choice' && field.valueMap) value = mapValue(field.valueMap, value);
     if (field.type === 'choices' && field.choice) {
       const choice = choiceOf(ctx.model, field.choice);
       value = optionValuesOf(choice, referralHelpCodes(choice, value));
@@ -181,6 +195,10 @@ export function referralValueOf(ctx: FlowContext, builder: FlowBuilder, row: Exp
       return call('float', call('coalesce', raw, 0));
     case 'choices':
       return helpAttributes(choiceOf(ctx.model, field.choice!), raw);
+    case 'choice':
+      return field.valueMap ? unmapValue(field.valueMap, raw) : raw;
+    case 'boolean':
+      return call('equals', raw, true);
     default:
       return field.key === 'name' ? unmarkedName(raw) : call('coalesce', raw, '');
   }
@@ -193,12 +211,20 @@ export function referralValueOf(ctx: FlowContext, builder: FlowBuilder, row: Exp
  */
 export function patchOperations(ctx: FlowContext, builder: FlowBuilder, opportunity: Expr): Array<Record<string, Expr | string>> {
   const lastSynced = lastSyncedValues(ctx, opportunity);
-  return sharedFields().map((field, index) => ({
+  const operation = (field: FieldMap, changed: Expr | boolean): Record<string, Expr | string> => ({
     op: 'replace',
     path: `/${field.path.join('/')}`,
     value: referralValueOf(ctx, builder, opportunity, field),
-    changed: call('not', call('equals', rowFieldNormalised(ctx, builder, opportunity, field), lastSynced.get(index))),
-  }));
+    changed: changed as Expr,
+  });
+  // A field sent only to Partner Center has no last synced value (it is not in the fingerprint): it goes with every PATCH.
+  const sentOnly = opportunityMap(ctx.model).filter((field) => field.direction === 'toPartnerCenter');
+  return [
+    ...sharedFields(ctx.model).map((field, index) =>
+      operation(field, call('not', call('equals', rowFieldNormalised(ctx, builder, opportunity, field), lastSynced.get(index)))),
+    ),
+    ...sentOnly.map((field) => operation(field, true)),
+  ];
 }
 
 /**

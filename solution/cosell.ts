@@ -221,6 +221,7 @@ export function buildCoSellModel(config: PacConfig, extensions: ModelExtensions 
     forms: [opportunityForm(config, naming, solutions, relationship, controls)],
     flows: extensions.flows ?? [],
     controls,
+    ...(config.mappings ? { partnerMappings: config.mappings } : {}),
   };
 }
 

@@ -312,7 +312,7 @@ function newReferral(
             ctx,
             flow,
             opportunity,
-            sharedFields().find((f) => f.key === 'dealValue')!,
+            sharedFields(ctx.model).find((f) => f.key === 'dealValue')!,
           ),
           0,
         ),
