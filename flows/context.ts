@@ -28,6 +28,7 @@ export const Flow = {
   CreateOrGetDetails: { key: 'customize-create-or-get-details', name: '[Customize] Create or Get Details from Dynamics 365' },
   Reconciliation: { key: 'reconciliation', name: 'Partner Center Reconciliation' },
   ReferralDecision: { key: 'referral-decision', name: "Send the Seller's Decision to Partner Center" },
+  LeadReferralDecision: { key: 'lead-referral-decision', name: "Send the Seller's Decision on a Lead to Partner Center" },
 } as const;
 
 export type FlowKey = keyof typeof Flow;

@@ -7,7 +7,7 @@ import { buildMicrosoftReferralUpdatesFlow } from './definitions/microsoft-refer
 import { buildOpportunityToPartnerCenterFlow } from './definitions/opportunity-to-partner-center.js';
 import { buildPartnerCenterToDynamicsFlow } from './definitions/partner-center-to-dynamics.js';
 import { buildReconciliationFlow } from './definitions/reconciliation.js';
-import { buildReferralDecisionFlow } from './definitions/referral-decision.js';
+import { buildLeadReferralDecisionFlow, buildReferralDecisionFlow } from './definitions/referral-decision.js';
 import { buildSolutionsToPartnerCenterFlow } from './definitions/solutions-to-partner-center.js';
 import { buildWebhookRegistrationFlow } from './definitions/webhook-registration.js';
 
@@ -27,6 +27,7 @@ export const ACTIVATION_ORDER: ReadonlyArray<readonly [FlowKey, (ctx: FlowContex
   ['OpportunityToPartnerCenter', buildOpportunityToPartnerCenterFlow],
   ['SolutionsToPartnerCenter', buildSolutionsToPartnerCenterFlow],
   ['ReferralDecision', buildReferralDecisionFlow],
+  ['LeadReferralDecision', buildLeadReferralDecisionFlow],
   ['Reconciliation', buildReconciliationFlow],
 ];
 

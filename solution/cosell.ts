@@ -344,6 +344,7 @@ function leadTable(naming: SchemaNaming, choices: CoSellChoices): ExtendedTable 
         { format: 'text', maxLength: 100 },
       ),
       ...decisionColumns(naming, choices),
+      auditColumn(naming),
     ],
     keys: [
       {
@@ -429,15 +430,20 @@ function referralColumns(naming: SchemaNaming, choices: CoSellChoices): Column[]
       ),
       { format: 'text', maxLength: 4000 },
     ),
-    column(
-      naming,
-      OpportunityColumn.Audit,
-      'memo',
-      labels('Audit', '稽核'),
-      labels('What the sync did and why it failed, newest first.', '同步的處理紀錄與失敗原因，最新的在最前。'),
-      { maxLength: 100000 },
-    ),
+    auditColumn(naming),
   ];
+}
+
+/** What the sync did and why it failed (on the opportunity, and on a lead for the seller's decision). */
+function auditColumn(naming: SchemaNaming): Column {
+  return column(
+    naming,
+    OpportunityColumn.Audit,
+    'memo',
+    labels('Audit', '稽核'),
+    labels('What the sync did and why it failed, newest first.', '同步的處理紀錄與失敗原因，最新的在最前。'),
+    { maxLength: 100000 },
+  );
 }
 
 /** What Microsoft sees of the referral and what it reports back. */

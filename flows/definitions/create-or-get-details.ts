@@ -280,6 +280,8 @@ function upsertLead({ ctx, dv, referral, customer, member }: DetailsFlow, no: Co
       telephone1: withinLength(member.get('phoneNumber'), LEAD_LENGTHS.telephone1),
       description: withinLength(referral.get('details', 'notes'), LEAD_LENGTHS.description),
       estimatedvalue: referral.get('details', 'dealValue'),
+      // The deadline the seller's Accept/Decline on the lead must meet (Partner Center's UTC string as is).
+      [ctx.column('RespondBy')]: referral.get('expirationDateTime'),
     }),
   );
   no.add('Use_the_lead', setVariable('RecordId', call('coalesce', body('Create_or_update_lead').get('leadid'), '')));

@@ -1,7 +1,7 @@
 import { DecisionOption } from '../../solution/cosell.js';
 import type { CloudFlow, GlobalChoice } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
-import { EntitySet, type FlowContext, newFlow } from '../context.js';
+import { EntitySet, type FlowContext, type FlowKey, newFlow } from '../context.js';
 import { choiceOf, TERMINAL_SUBSTATUSES } from '../mapping.js';
 import { optionValue } from '../sync-expressions.js';
 import { compose, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
@@ -35,10 +35,40 @@ export const DECISION_TRANSITION = {
   decline: { status: 'Closed', substatus: 'Declined' },
 } as const;
 
+/** Where the seller decides: the opportunity, or the lead a non-co-sell referral became (Sync only co-sell = No). */
+interface DecisionTable {
+  readonly flow: FlowKey;
+  readonly entity: 'opportunity' | 'lead';
+  readonly entitySet: string;
+  /** The rows whose Decision is sent: synced ones with a referral (a lead always came from one). */
+  readonly filter: (ctx: FlowContext) => string;
+  /** The opportunity records Partner Center's new status; the lead has no status columns. */
+  readonly recordsStatus: boolean;
+}
+
+const DECISION_TABLES: Readonly<Record<'opportunity' | 'lead', DecisionTable>> = {
+  opportunity: {
+    flow: 'ReferralDecision',
+    entity: 'opportunity',
+    entitySet: EntitySet.opportunity,
+    filter: (ctx) => `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+    recordsStatus: true,
+  },
+  lead: {
+    flow: 'LeadReferralDecision',
+    entity: 'lead',
+    entitySet: EntitySet.lead,
+    filter: (ctx) => `${ctx.column('ReferralIdentifier')} ne null`,
+    recordsStatus: false,
+  },
+};
+
 interface DecisionFlow {
   readonly ctx: FlowContext;
+  readonly table: DecisionTable;
   readonly dv: string;
   readonly pc: string;
+  /** The opportunity or lead, as read at the start. */
   readonly opportunity: Expr;
   readonly referral: Expr;
   readonly decision: GlobalChoice;
@@ -51,32 +81,41 @@ interface DecisionFlow {
  * terminal, expired or already answered. Every outcome goes to Audit; a refused or failed decision puts Decision
  * back to the answer Partner Center holds (none, Accept or Decline), so the section shows the truth again.
  */
-export function buildReferralDecisionFlow(ctx: FlowContext): CloudFlow {
-  const flow = newFlow('ReferralDecision', "Sends the seller's accept or decline of an inbound referral to Partner Center.");
+export const buildReferralDecisionFlow = (ctx: FlowContext): CloudFlow => buildDecisionFlow(ctx, DECISION_TABLES.opportunity);
+
+/** The same for a lead made from a referral (Sync only co-sell = No): Audit on the lead, no status columns there. */
+export const buildLeadReferralDecisionFlow = (ctx: FlowContext): CloudFlow => buildDecisionFlow(ctx, DECISION_TABLES.lead);
+
+function buildDecisionFlow(ctx: FlowContext, table: DecisionTable): CloudFlow {
+  const flow = newFlow(
+    table.flow,
+    `Sends the seller's accept or decline of an inbound referral, set on the ${table.entity}, to Partner Center.`,
+  );
   const dv = ctx.connection(flow, 'Dataverse');
   const pc = ctx.connection(flow, 'PartnerCenterReferrals');
   flow.trigger(
     'When_the_seller_decides',
     dataverse.rowTrigger(dv, {
       message: RowTriggerMessage.Modified,
-      entity: 'opportunity',
+      entity: table.entity,
       filteringAttributes: [ctx.column('Decision')],
-      filterExpression: `${ctx.column('Decision')} ne null and ${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
+      filterExpression: `${ctx.column('Decision')} ne null and ${table.filter(ctx)}`,
       runAs: RowTriggerRunAs.FlowOwner,
     }),
   );
   const decisionFlow: DecisionFlow = {
     ctx,
+    table,
     dv,
     pc,
-    opportunity: body('Get_opportunity'),
+    opportunity: body('Get_record'),
     referral: body('Get_referral'),
     decision: choiceOf(ctx.model, 'ReferralDecision'),
     reason: choiceOf(ctx.model, 'DeclineReason'),
   };
   const top = flow.actions;
   top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
-  top.add('Get_opportunity', dataverse.getRow(dv, EntitySet.opportunity, triggerOutputs().get('body/opportunityid')));
+  top.add('Get_record', dataverse.getRow(dv, table.entitySet, triggerOutputs().get(`body/${table.entity}id`)));
   readReferral(decisionFlow, top);
   stopWhenAlreadyHeld(decisionFlow, top);
   top.add('Refusal', compose(refusal(decisionFlow), 'Why this decision cannot be sent (empty when it can)'));
@@ -204,32 +243,19 @@ function sendDecision(decisionFlow: DecisionFlow, send: Container): void {
 
 /** Success: the new status on the opportunity and an Audit line. Refusal or failure: Audit, and Decision set back. */
 function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
-  const { ctx, dv, opportunity } = decisionFlow;
-  const id = opportunity.get('opportunityid');
+  const { ctx, dv, opportunity, table } = decisionFlow;
+  const id = opportunity.get(`${table.entity}id`);
   const audit = call('coalesce', opportunity.get(ctx.column('Audit')), '');
   const accepting = equals(opportunity.get(ctx.column('Decision')), optionValue(decisionFlow.decision, DecisionOption.Accept));
-  const status = choiceOf(ctx.model, 'ReferralStatus');
-  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
   top.condition(
     'If_answered',
-    'Record the outcome on the opportunity',
+    `Record the outcome on the ${table.entity}`,
     equals(variables('Outcome'), ''),
     (ok) => {
       ok.add(
         'Record_answer',
-        dataverse.updateRow(dv, EntitySet.opportunity, id, {
-          [ctx.column('ReferralStatus')]: call(
-            'if',
-            accepting,
-            optionValue(status, DECISION_TRANSITION.accept.status),
-            optionValue(status, DECISION_TRANSITION.decline.status),
-          ),
-          [ctx.column('ReferralSubstatus')]: call(
-            'if',
-            accepting,
-            optionValue(substatus, DECISION_TRANSITION.accept.substatus),
-            optionValue(substatus, DECISION_TRANSITION.decline.substatus),
-          ),
+        dataverse.updateRow(dv, table.entitySet, id, {
+          ...(table.recordsStatus ? answerStatus(decisionFlow, accepting) : {}),
           [ctx.column('Audit')]: concat(
             utcNow(),
             call(
@@ -247,11 +273,23 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
     (refused) => {
       refused.add(
         'Record_refusal_and_reset',
-        dataverse.updateRow(dv, EntitySet.opportunity, id, {
+        dataverse.updateRow(dv, table.entitySet, id, {
           [ctx.column('Decision')]: heldDecision(decisionFlow),
           [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
         }),
       );
     },
   );
+}
+
+/** The opportunity's Referral Status / Sub-status after the answer (the inbound echo writes the same). */
+function answerStatus({ ctx }: DecisionFlow, accepting: Expr): Record<string, Expr> {
+  const status = choiceOf(ctx.model, 'ReferralStatus');
+  const substatus = choiceOf(ctx.model, 'ReferralSubstatus');
+  const pick = (choice: GlobalChoice, accepted: string, declined: string): Expr =>
+    call('if', accepting, optionValue(choice, accepted), optionValue(choice, declined));
+  return {
+    [ctx.column('ReferralStatus')]: pick(status, DECISION_TRANSITION.accept.status, DECISION_TRANSITION.decline.status),
+    [ctx.column('ReferralSubstatus')]: pick(substatus, DECISION_TRANSITION.accept.substatus, DECISION_TRANSITION.decline.substatus),
+  };
 }

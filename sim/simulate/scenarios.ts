@@ -1227,5 +1227,47 @@ function decisionScenarios(): Scenario[] {
         ];
       },
     },
+    {
+      name: 'seller-decides-on-lead',
+      title:
+        'Sync only co-sell = No: the seller declines a referral that became a lead, from the lead (Respond by written, Closed/Declined with the reason, Audit on the lead); a second decision on it is refused',
+      environment: { SyncOnlyCoSell: false },
+      async run(sim, world) {
+        const shared = sim.partnerCenter.shareReferralFromMicrosoft({ name: 'Lead answered from Dynamics', type: 'Independent' });
+        await sim.settle();
+        const referralId = String(shared.id);
+        const lead = sim.dataverse.rows('leads').find((row) => row[world.column('ReferralIdentifier')] === referralId);
+        const leadId = String(lead?.leadid);
+        sim.dataverse.userUpdate('leads', leadId, {
+          [world.column('Decision')]: world.option('referraldecision', 'Decline'),
+          [world.column('DeclineReason')]: world.option('declinereason', 'NotACustomer'),
+        });
+        await sim.settle();
+        const declined = sim.dataverse.row('leads', leadId) as Row;
+        sim.dataverse.userUpdate('leads', leadId, { [world.column('Decision')]: world.option('referraldecision', 'Accept') });
+        await sim.settle();
+        const again = sim.dataverse.row('leads', leadId) as Row;
+        const referral = sim.partnerCenter.referral(referralId) as Row;
+        return [
+          expectation('the lead shows the deadline (Respond by)', Boolean(lead?.[world.column('RespondBy')]), lead),
+          expectation(
+            'Partner Center has it Closed/Declined with the reason',
+            referralState(sim, referralId) === 'Closed/Declined' && referral.statusReason === 'Not a customer',
+            referral,
+          ),
+          expectation(
+            "the lead's Audit says so",
+            display(declined[world.column('Audit')] ?? '').includes('Referral declined in Partner Center: Not a customer'),
+            declined[world.column('Audit')],
+          ),
+          expectation(
+            'a later Accept is refused and Decision shows Decline again',
+            display(again[world.column('Audit')] ?? '').includes('Decision not sent: the referral is Closed/Declined') &&
+              again[world.column('Decision')] === world.option('referraldecision', 'Decline'),
+            again,
+          ),
+        ];
+      },
+    },
   ];
 }

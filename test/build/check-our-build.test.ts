@@ -137,10 +137,10 @@ describe('check on our own build', () => {
 });
 
 describe('check on the full build with the co-sell flows', () => {
-  test('the ten flows pass every check rule, the flow validator included', async () => {
+  test('the eleven flows pass every check rule, the flow validator included', async () => {
     const { withFlows } = await import('../../flows/index.js');
     const full = withFlows(defaultModel());
-    expect(full.flows).toHaveLength(10);
+    expect(full.flows).toHaveLength(11);
     for (const type of ['managed', 'unmanaged'] as const) expect(await checkSolution(generatePackage(full, type), type)).toEqual([]);
   });
 });

@@ -15,8 +15,8 @@ describe('the Workflow entries of our cloud flows', () => {
   test('are cloud flows (category 5, type 1) with PrimaryEntity none, packaged off', () => {
     const [managed] = buildPackages(withFlows(defaultModel()), ['managed']);
     queryXml(customizationsOf(readZip(managed!.bytes, managed!.fileName)), (xml) => {
-      expect(xml.count(CLOUD_FLOWS)).toBe(10);
-      expect(xml.count('/ImportExportXml/Workflows/Workflow')).toBe(10);
+      expect(xml.count(CLOUD_FLOWS)).toBe(11);
+      expect(xml.count('/ImportExportXml/Workflows/Workflow')).toBe(11);
       expect([...new Set(xml.values(`${CLOUD_FLOWS}/PrimaryEntity`))]).toEqual(['none']);
       expect([...new Set(xml.values(`${CLOUD_FLOWS}/Type`))]).toEqual(['1']);
       expect([...new Set(xml.values(`${CLOUD_FLOWS}/StateCode`))]).toEqual(['0']);

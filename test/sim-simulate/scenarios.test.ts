@@ -100,6 +100,7 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'seller-declines-referral-with-reason': { writes: ['PatchReferralById 204'] },
   'decision-after-expiry': { writes: [] },
   'decision-races-partner-center-edit': { writes: ['PatchReferralById 204'] },
+  'seller-decides-on-lead': { writes: ['PatchReferralById 204'] },
 };
 const REFERRAL_WRITES: ReadonlySet<string> = new Set([
   ReferralsOperation.CreateReferral,

@@ -15,14 +15,15 @@ const NAMES = [
   'Dynamics 365 Opportunity to Partner Center',
   'Dynamics 365 Microsoft Solutions to Partner Center',
   "Send the Seller's Decision to Partner Center",
+  "Send the Seller's Decision on a Lead to Partner Center",
   'Partner Center Reconciliation',
 ];
 
 describe('the co-sell flows', () => {
-  test("all ten, named as Microsoft's connector names them, with ids derived from stable keys", () => {
+  test("all eleven, named as Microsoft's connector names them, with ids derived from stable keys", () => {
     expect(flows.map((flow) => flow.name)).toEqual(NAMES);
     expect(flows[0]!.id).toBe(componentId('workflow', 'webhook-registration'));
-    expect(new Set(flows.map((flow) => flow.id)).size).toBe(10);
+    expect(new Set(flows.map((flow) => flow.id)).size).toBe(11);
   });
 
   test("every flow has the exported shape and runs on the solution's own (embedded) connections", () => {
