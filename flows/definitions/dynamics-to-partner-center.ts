@@ -10,7 +10,10 @@ import {
   optionValue,
   outboundColumns,
   patchOperations,
+  lastSyncedValues,
+  rowFieldNormalised,
   sentToPartnerCenter,
+  sharedFields,
   unmarkedName,
 } from '../sync-expressions.js';
 import { compose, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
@@ -18,6 +21,7 @@ import { FAILED_OR_TIMED_OUT, type Container, type FlowBuilder } from '../wdl/bu
 import type { TriggerDefinition } from '../wdl/types.js';
 import type { Value } from '../wdl/value.js';
 import {
+  and,
   type Arg,
   body,
   call,
@@ -38,11 +42,11 @@ import {
  * Dynamics 365 to Partner Center: when a mapped column of a synced opportunity changes, patch the
  * referral. Echoes of the sync's own writes are skipped (equal fingerprint).
  *
- * Last writer wins, per field: the connector's PatchReferralById declares no If-Match (contracts/
+ * Per field, against the last sync: the connector's PatchReferralById declares no If-Match (contracts/
  * connectors/partnercenterref.json), so the PATCH carries only the fields changed since the last sync
  * and a concurrent Partner Center edit of any other field survives. UpdateReferralById has If-Match but
  * replaces the whole referral through a swagger model older than the API, and costs a GET and a PUT per
- * change instead of one PATCH; the README's "Concurrency" section gives the figures.
+ * change instead of one PATCH; the README's "Keys, conflicts, retries" gives the rules.
  */
 export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('DynamicsToPartnerCenter', 'Sends changes of a synced opportunity to its Partner Center referral.');
@@ -74,6 +78,9 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   recordOutcome(patchFlow, top, checkmark);
   return flow.toCloudFlow();
 }
+
+/** The name's place among the shared fields (in the fingerprint). */
+const NAME_INDEX = sharedFields().findIndex((field) => field.key === 'name');
 
 /** What every stage of the flow works with: the model, the flow, its connections and the changed opportunity. */
 interface PatchFlow {
@@ -181,8 +188,14 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
     'Record the outcome on the opportunity',
     equals(variables('Outcome'), ''),
     (ok) => {
+      recordSentFields(patchFlow, ok);
       ok.add('Record_sync', dataverse.updateRow(dv, EntitySet.opportunity, id, syncedColumns(patchFlow)));
-      markName(patchFlow, ok, checkmark, 'success', CHECK_MARK);
+      markName(patchFlow, ok, {
+        checkmark,
+        action: 'success',
+        symbol: CHECK_MARK,
+        known: call('json', call('base64ToString', outputs('Synced_fingerprint'))).get(NAME_INDEX),
+      });
     },
     (failed) => {
       failed.add(
@@ -197,8 +210,49 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
           ),
         }),
       );
-      markName(patchFlow, failed, checkmark, 'failure', CROSS_MARK);
+      markName(patchFlow, failed, {
+        checkmark,
+        action: 'failure',
+        symbol: CROSS_MARK,
+        known: lastSyncedValues(ctx, opportunity).get(NAME_INDEX),
+      });
     },
+  );
+}
+
+/**
+ * The last-synced values after the PATCH: a field sent takes the value sent (from this run's fingerprint), every
+ * other field keeps the base as it is NOW, read again: the run's own copy of the opportunity can be minutes old,
+ * and an inbound sync may have written a newer base meanwhile (Partner Center's value of a field this run did not
+ * send); writing the old one back would make that field look changed by the seller, and send the old value.
+ */
+function recordSentFields({ ctx, dv, opportunity, state }: PatchFlow, ok: Container): void {
+  ok.add('Read_synced_base', dataverse.getRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), ctx.column('LastSyncedHash')));
+  const fresh = lastSyncedValues(ctx, body('Read_synced_base'));
+  const sent = call('json', call('base64ToString', outputs('Fingerprint')));
+  const closing = not(equals(state, OPPORTUNITY_STATE.Open));
+  ok.add(
+    'Synced_fingerprint',
+    compose(
+      call(
+        'base64',
+        call(
+          'string',
+          call(
+            'createArray',
+            ...sharedFields(ctx.model).map((_field, index) =>
+              call(
+                'if',
+                or(equals(outputs('All_field_operations').get(index).get('changed'), true), closing),
+                sent.get(index),
+                fresh.get(index),
+              ),
+            ),
+          ),
+        ),
+      ),
+      'Per field: the value sent, or the base as it is now',
+    ),
   );
 }
 
@@ -211,7 +265,7 @@ function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow
     call('if', equals(state, OPPORTUNITY_STATE.Won), won, call('if', equals(state, OPPORTUNITY_STATE.Lost), lost, open));
   const closedStatus = optionValue(status, CLOSED_STATUS.status);
   return {
-    [ctx.column('LastSyncedHash')]: outputs('Fingerprint'),
+    [ctx.column('LastSyncedHash')]: outputs('Synced_fingerprint'),
     [ctx.column('LastSyncedOn')]: utcNow(),
     [ctx.column('ReferralStatus')]: whenClosed(closedStatus, closedStatus, opportunity.get(ctx.column('ReferralStatus'))),
     [ctx.column('ReferralSubstatus')]: whenClosed(
@@ -226,22 +280,59 @@ function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow
  * The name is a watched column: it is written only when its mark must change, so a repeated outcome
  * does not trigger this flow again (Dataverse fires on every write of a watched column). The name is read again
  * first: the opportunity read at the start may be minutes old (the PATCH retries wait out an outage), and writing
- * that old name back would undo a change made meanwhile (by the seller, or by the inbound sync).
+ * that old name back would undo a change made meanwhile. A write can still race one made between this read and
+ * it (the connector has no If-Match); so when the name read is the one this run knows as synced (`known`), the
+ * mark's write also records that name as synced: a racing write it undoes then looks unchanged to this flow (no
+ * PATCH of the old name over Partner Center's newer one), and the next inbound sync or reconciliation brings the
+ * newer name back. A name the seller changed since is marked only, and stays unsent until its own run sends it.
  */
-function markName({ dv, opportunity }: PatchFlow, container: Container, checkmark: Expr, action: string, symbol: string): void {
+function markName(
+  patchFlow: PatchFlow,
+  container: Container,
+  mark: { checkmark: Expr; action: string; symbol: string; known: Expr },
+): void {
+  const { ctx, flow, dv, opportunity } = patchFlow;
+  const { checkmark, action, symbol, known } = mark;
+  const id = opportunity.get('opportunityid');
   container.condition(`If_checkmark_for_${action}`, 'Checkmark is on', checkmark, (on) => {
-    const fresh = on.add(`Read_name_for_${action}`, dataverse.getRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), 'name'));
+    const fresh = on.add(
+      `Read_name_for_${action}`,
+      dataverse.getRow(dv, EntitySet.opportunity, id, `name,${ctx.column('LastSyncedHash')}`),
+    );
     const name = call('coalesce', body(fresh).get('name'), '');
+    const freshName = rowFieldNormalised(ctx, flow, body(fresh), sharedFields()[NAME_INDEX]!);
+    const base = lastSyncedValues(ctx, body(fresh));
+    const baseWithName = call(
+      'base64',
+      call(
+        'string',
+        call('createArray', ...sharedFields(ctx.model).map((_field, index) => (index === NAME_INDEX ? freshName : base.get(index)))),
+      ),
+    );
     on.condition(
       `If_name_needs_${action}`,
       `Mark the name ${symbol} when it is not marked so yet`,
       not(call('startsWith', name, symbol)),
       (yes) => {
-        yes.add(
-          `Mark_name_${action}`,
-          dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-            name: concat(symbol, ' ', unmarkedName(name)),
-          }),
+        yes.condition(
+          `If_name_is_the_synced_one_${action}`,
+          'The name read is the one this run knows as synced: record it as synced with the mark',
+          and(not(call('empty', body(fresh).get(ctx.column('LastSyncedHash')))), equals(freshName, known)),
+          (synced) => {
+            synced.add(
+              `Mark_name_${action}`,
+              dataverse.updateRow(dv, EntitySet.opportunity, id, {
+                name: concat(symbol, ' ', unmarkedName(name)),
+                [ctx.column('LastSyncedHash')]: baseWithName,
+              }),
+            );
+          },
+          (changed) => {
+            changed.add(
+              `Mark_changed_name_${action}`,
+              dataverse.updateRow(dv, EntitySet.opportunity, id, { name: concat(symbol, ' ', unmarkedName(name)) }),
+            );
+          },
         );
       },
     );

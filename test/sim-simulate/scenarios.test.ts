@@ -82,14 +82,16 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   // The refused PATCH carries Retry-After = the 60 s left of the outage; the retry after it goes through.
   'partner-center-outage': { writes: ['CreateReferral 201', 'PatchReferralById 503', 'PatchReferralById 204'] },
   // Per ordering: the create and the seller's change; when the webhook run put Partner Center's value in the base
-  // meanwhile, a re-send of the change (once, or twice when the slow read lets the ✔ mark race the write-back).
+  // before the PATCH was recorded, a re-send of the change. With the slow read, the PATCH's record keeps the
+  // inbound base for the fields it did not send, and nothing is sent twice.
   'same-field-conflict': {
     writes: [
       ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
       ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
-      ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204', 'PatchReferralById 204'],
+      ...['CreateReferral 201', 'PatchReferralById 204'],
     ],
   },
+
   'webhook-run-fails-redelivered': { writes: ['CreateReferral 201'], unsuccessfulRuns: ['Partner Center to Dynamics 365 Failed'] },
   // Three runs (the edit, its ✘ mark, the close), each PATCH tried 7 times; then the reconciliation's touch.
   'won-during-outage-reconciled': {

@@ -311,7 +311,11 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
     expect(actions.Record_failure.inputs.parameters['item/name']).toBeUndefined();
     // The name is read again just before the mark: the one read at the start may be minutes old.
     expect(actions.If_checkmark_for_failure.expression).toBe("@parameters('Checkmark (pcs_Checkmark)')");
-    expect(actions.Read_name_for_failure.inputs.parameters.$select).toBe('name');
+    expect(actions.Read_name_for_failure.inputs.parameters.$select).toBe('name,pcs_lastsyncedhash');
+    // A name read as the synced one is recorded as synced with the mark: a write it races then sends nothing old.
+    expect(actions['If_name_is_the_synced_one_success'].expression).toContain("body('Read_name_for_success')");
+    expect(actions.Mark_name_success.inputs.parameters).toHaveProperty('item/pcs_lastsyncedhash');
+    expect(actions.Mark_changed_name_success.inputs.parameters).not.toHaveProperty('item/pcs_lastsyncedhash');
     expect(actions.If_name_needs_failure.expression).toBe("@not(startsWith(coalesce(body('Read_name_for_failure')?['name'], ''), '✘'))");
     expect(actions.Mark_name_success.inputs.parameters['item/name']).toContain("concat('✔', ' '");
   });
