@@ -171,7 +171,7 @@ function mergeUnsentChanges(
   const last = lastSyncedValues(ctx, row);
   let merged = referral;
   const conflicts: Expr[] = [];
-  sharedFields().forEach((field, index) => {
+  sharedFields(ctx.model).forEach((field, index) => {
     const sellers = rowFieldNormalised(ctx, flow, row, field);
     const partnerCenters = referralFieldNormalised(ctx, referral, field);
     const sellerChanged = and(not(empty(row)), not(equals(sellers, last.get(index))));
