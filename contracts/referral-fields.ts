@@ -1,6 +1,6 @@
 /**
  * The single-valued properties of a Partner Center referral (the Referral resource of the Referrals API,
- * /work/shared/docs/partner-center.md §2.2, whose enums the emulator's sim/partner-center/referral-model.ts
+ * ../shared/docs/partner-center.md §2.2, whose enums the emulator's sim/partner-center/referral-model.ts
  * enforces), as JSON pointers. The connector's contract (connectors/partnercenterref.json) passes the
  * referral as one untyped object, so this list is where a mapping learns which paths exist, their type and,
  * for an enum, every value Partner Center can send. Lists (team, solutions, tags) are not here: one column

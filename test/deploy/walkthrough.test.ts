@@ -11,7 +11,11 @@ import { promisify } from 'node:util';
 import { projectFile } from '../../core/paths.js';
 import { DEFAULT_PORT_BASE } from '../../scripts/commands/emulate.js';
 import { tempDir } from '../support/cli.js';
-import { defaultConfig, writeProjectConfig } from '../support/model.js';
+import { withFlows } from '../../flows/index.js';
+import { defaultConfig, defaultModel, writeProjectConfig } from '../support/model.js';
+
+/** Every cloud flow of the package: all of them must be on in both environments. */
+const FLOW_COUNT = withFlows(defaultModel()).flows.length;
 
 const run = promisify(execFile);
 const BIN = projectFile('dist', 'scripts', 'bin.js');
@@ -188,8 +192,8 @@ async function assertOutcomes(
       entry.flows.every((flow) => flow.on),
     ]),
   ).toEqual([
-    ['staging', '1.0.0.0', true, 9, true],
-    ['production', '1.0.0.0', true, 9, true],
+    ['staging', '1.0.0.0', true, FLOW_COUNT, true],
+    ['production', '1.0.0.0', true, FLOW_COUNT, true],
   ]);
   expect(environments[0]!.sha256).toBe(environments[1]!.sha256);
   expect(environments.map((entry) => entry.webhook.state)).toEqual(['never run', 'never run']);

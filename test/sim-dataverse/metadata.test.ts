@@ -33,6 +33,9 @@ describe('M1 the solution model', () => {
       pcs_partnercenteretag: 'string',
       pcs_lastsyncedhash: 'memo',
       pcs_lastsyncedon: 'datetime',
+      pcs_decision: 'picklist',
+      pcs_declinereason: 'picklist',
+      pcs_respondby: 'datetime',
     });
     expect(opportunity.keys).toEqual([
       { logicalName: 'pcs_key_referralidentifier', displayName: 'Referral Identifier key', columns: ['pcs_referralidentifier'] },
@@ -115,7 +118,13 @@ describe('M2 every column our flows name exists in the emulator (a column missin
         expect(() => compileFilter(entity, p.$filter as string)).not.toThrow();
       if (typeof p.$filter === 'string' && p.$filter.startsWith('@')) {
         // concat('name eq ', …, ' and address1_postalcode eq ', …) / concat('pcs_referralidentifier', ' eq ', …)
-        const columns = [...p.$filter.matchAll(/'(?:\s*and\s+)?([a-z_][a-z_0-9]*)(?:',\s*')?\s+eq\s*'/g)].map((m) => m[1]!);
+        // …and a comparison inside a literal: 'pcs_syncwithpartnercenter eq true and … modifiedon ge ', …
+        const columns = [
+          ...new Set([
+            ...[...p.$filter.matchAll(/'(?:\s*and\s+)?([a-z_][a-z_0-9]*)(?:',\s*')?\s+eq\s*'/g)].map((m) => m[1]!),
+            ...[...p.$filter.matchAll(/([a-z_][a-z_0-9]*)\s+(?:eq|ne|ge|gt|le|lt)\s+(?:true|false|null|\d+|')/g)].map((m) => m[1]!),
+          ]),
+        ];
         dynamicFilters.push([name, columns]);
         for (const column of columns) {
           expect(`${name}: ${column} ${resolveProperty(entity, column) ? 'exists' : 'missing'}`).toBe(`${name}: ${column} exists`);
@@ -132,17 +141,19 @@ describe('M2 every column our flows name exists in the emulator (a column missin
       }
     }
     // The lookups the README names: account by company name + postal code, contact by email, ours by referral id
-    // (and the opportunity we shared, by the referral's externalReferenceId).
+    // (and the opportunity we shared, by the referral's externalReferenceId), and the reconciliation's re-sends.
     expect(dynamicFilters).toEqual([
       ['Find_account', ['name', 'address1_postalcode']],
       ['Find_contact', ['emailaddress1']],
       ['List_solutions', ['_pcs_opportunity_value']],
       ['Find_opportunity', ['pcs_referralidentifier']],
-      ['Find_opportunity_we_shared', ['opportunityid']],
+      ['Find_opportunity_we_shared', ['opportunityid', 'pcs_referralidentifier']],
       ['Find_synced_opportunity', ['pcs_referralidentifier']],
-      ['List_solutions', ['_pcs_opportunity_value']],
-      ['Find_opportunity_we_shared_reconciled', ['opportunityid']],
+      ['List_solutions', ['_pcs_opportunity_value', 'statecode']],
+      ['Find_opportunity_we_shared_reconciled', ['opportunityid', 'pcs_referralidentifier']],
       ['Find_synced_opportunity_reconciled', ['pcs_referralidentifier']],
+      ['List_recently_modified_synced_opportunities', ['pcs_syncwithpartnercenter', 'pcs_referralidentifier', 'modifiedon']],
+      ['List_opportunities_without_their_referral', ['pcs_syncwithpartnercenter', 'pcs_referralidentifier', 'statecode', 'modifiedon']],
     ]);
     expect(checked).toBeGreaterThan(30);
   });

@@ -198,6 +198,8 @@ describe('generated flows run as is', () => {
       ['Dynamics 365 to Partner Center', 'opportunity', 3],
       ['Dynamics 365 Opportunity to Partner Center', 'opportunity', 4],
       ['Dynamics 365 Microsoft Solutions to Partner Center', 'pcs_partnercentersolution', 7],
+      ["Send the Seller's Decision to Partner Center", 'opportunity', 3],
+      ["Send the Seller's Decision on a Lead to Partner Center", 'lead', 3],
     ]);
     const sync = runtime.rowSubscriptions()[0]!.subscription;
     expect(sync.filteringAttributes).toContain('estimatedvalue');
@@ -208,6 +210,43 @@ describe('generated flows run as is', () => {
   test('filtering attributes follow the Deal value field environment variable', () => {
     const { runtime } = setup({}, { pcs_DealValueField: 'new_dealamount' });
     expect(runtime.rowSubscriptions()[0]!.subscription.filteringAttributes).toContain('new_dealamount');
+  });
+
+  describe("Send the Seller's Decision (opportunity and lead)", () => {
+    const model = defaultModel();
+    const accept = model.choices.find((c) => c.schemaName === 'pcs_referraldecision')!.options.find((o) => o.key === 'Accept')!.value;
+    const pending = {
+      GetReferralById: () => ok(referral({ status: 'New', substatus: 'Pending', expirationDateTime: '2024-05-10T00:00:00Z' })),
+    };
+
+    test.each([
+      ["Send the Seller's Decision to Partner Center", 'opportunity', 'opportunities'],
+      ["Send the Seller's Decision on a Lead to Partner Center", 'lead', 'leads'],
+    ])('%s: an Accept on a New referral is one PATCH to Active/Accepted', async (name, entity, entitySet) => {
+      const row = {
+        [`${entity}id`]: OPPORTUNITY_ID,
+        pcs_referralidentifier: REFERRAL_ID,
+        pcs_decision: accept,
+        pcs_syncwithpartnercenter: true,
+      };
+      const { runtime, connectors } = setup({ rows: { [entitySet]: row }, partnerCenter: pending });
+      const run = await runtime.runRowTrigger(flowNamed(name).id, {
+        message: 3 as const,
+        entity,
+        id: OPPORTUNITY_ID,
+        attributes: ['pcs_decision'],
+        row,
+      });
+      expectExecutable(run);
+      expect(run.status).toBe('Succeeded');
+      const [patch] = connectors.called('PatchReferralById');
+      expect((patch!.parameters as Json).Referral).toEqual(
+        expect.arrayContaining([
+          { op: 'replace', path: '/status', value: 'Active' },
+          { op: 'replace', path: '/substatus', value: 'Accepted' },
+        ]),
+      );
+    });
   });
 
   describe('Dynamics 365 Opportunity to Partner Center → Create Co-sell Referral', () => {

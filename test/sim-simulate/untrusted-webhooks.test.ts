@@ -188,22 +188,18 @@ describe('webhook hop: forged, mis-signed and replayed deliveries change nothing
    * opportunity's own id) over the Microsoft CRM identifier, with an Audit line. The flow now skips the referral the
    * event names: a referral is never Microsoft's side of itself.
    */
-  test(
-    "[Webhooks · related-referral event naming our own referral] Microsoft's CRM id and the Audit stay as they were",
-    async () => {
-      const world = worldOf(model);
-      const opportunityId = sellerOpportunity(sim, world, { name: 'Co-sell with Microsoft' });
-      const marked = await markForSync(sim, world, opportunityId);
-      const ours = String(marked[world.column('ReferralIdentifier')]);
-      sim.partnerCenter.microsoftResponds(ours, 'Accepted', { crmId: '7-MSX0001' });
-      await sim.settle();
-      const before = sim.dataverse.row('opportunities', opportunityId)!;
-      expect(before[world.column('MicrosoftCrmIdentifier')]).toBe('7-MSX0001');
-      const outcome = await attempt(event(`${RESOURCE_PREFIX}${ours}`, 'related-referral-updated'));
-      const after = sim.dataverse.row('opportunities', opportunityId)!;
-      expect(after[world.column('MicrosoftCrmIdentifier')]).toBe('7-MSX0001');
-      expect(outcome).toMatchObject(NOTHING);
-    },
-    20_000,
-  );
+  test("[Webhooks · related-referral event naming our own referral] Microsoft's CRM id and the Audit stay as they were", async () => {
+    const world = worldOf(model);
+    const opportunityId = sellerOpportunity(sim, world, { name: 'Co-sell with Microsoft' });
+    const marked = await markForSync(sim, world, opportunityId);
+    const ours = String(marked[world.column('ReferralIdentifier')]);
+    sim.partnerCenter.microsoftResponds(ours, 'Accepted', { crmId: '7-MSX0001' });
+    await sim.settle();
+    const before = sim.dataverse.row('opportunities', opportunityId)!;
+    expect(before[world.column('MicrosoftCrmIdentifier')]).toBe('7-MSX0001');
+    const outcome = await attempt(event(`${RESOURCE_PREFIX}${ours}`, 'related-referral-updated'));
+    const after = sim.dataverse.row('opportunities', opportunityId)!;
+    expect(after[world.column('MicrosoftCrmIdentifier')]).toBe('7-MSX0001');
+    expect(outcome).toMatchObject(NOTHING);
+  }, 20_000);
 });
