@@ -154,9 +154,9 @@ function withValueAt(object: Expr, path: readonly string[], value: Expr): Expr {
 /**
  * Three-way merge, field by field, with the last synced values (the opportunity's fingerprint) as the base. A
  * field only Partner Center changed since the last sync takes Partner Center's value; a field the seller changed
- * keeps the seller's value, whether or not Partner Center changed it too (a conflict: Dynamics 365 wins, see the
- * README's "Concurrency"), so the outcome does not depend on which run reaches which side first. The referral
- * handed to [Customize] carries Partner Center's own fingerprint, so the write it makes leaves the seller's
+ * keeps the seller's value, whether or not Partner Center changed it too (a conflict: Dynamics 365 wins, see
+ * the README's "Keys, conflicts, retries"), so the outcome does not depend on which run reaches which side
+ * first. The referral handed to [Customize] carries Partner Center's own fingerprint, so the write it makes leaves the seller's
  * fields unsent, and the outbound flow it triggers sends them. A new opportunity takes every field from the
  * referral. Returns the merged referral and, per shared field, whether it was a conflict with different values.
  */

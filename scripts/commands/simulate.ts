@@ -10,7 +10,7 @@ import { UserError } from '../../core/errors.js';
 import { runScenario, scenariosNamed } from '../../sim/simulate/run.js';
 import { SCENARIOS } from '../../sim/simulate/scenarios.js';
 import { formatResult, summaryLine } from '../../sim/simulate/report.js';
-import { describeFailure, runSeed, type HistoryMix } from '../../sim/history/generate.js';
+import { DEFAULT_MAX_STEPS, describeFailure, runSeed, type HistoryMix } from '../../sim/history/generate.js';
 
 export interface SimulateOptions {
   config: string;
@@ -23,6 +23,8 @@ export interface SimulateOptions {
   /** Run this many seeded histories, from --seed (default 1) on. */
   seeds?: string;
   mix?: HistoryMix;
+  /** Most steps per seeded history. */
+  steps?: string;
 }
 
 const MIXES: readonly HistoryMix[] = ['calm', 'full'];
@@ -47,7 +49,12 @@ export function registerSimulate(program: Command, io: CliIo, setExitCode: (code
     .option('--list', 'list the scenarios and exit')
     .option('--seed <n>', 'run the random history of this seed and check the invariants (a failing seed is shrunk to a minimal history)')
     .option('--seeds <count>', 'run this many seeded histories, from --seed (default 1) on')
-    .option('--mix <mix>', 'calm: one change at a time, no faults; full: overlapping changes, lost and duplicated webhooks', 'full')
+    .option(
+      '--mix <mix>',
+      'calm: one change at a time, no faults; full: overlapping changes, lost and duplicated webhooks, outages, throttling',
+      'full',
+    )
+    .option('--steps <m>', `most steps per seeded history (default ${DEFAULT_MAX_STEPS})`)
     .addHelpText('after', SIMULATE_HELP)
     .action(async (options: SimulateOptions) => {
       setExitCode(await runAction(io, () => simulate(options, io)));
@@ -73,9 +80,10 @@ async function simulateHistories(
     throw new UserError(undefined, '--mix', `must be ${MIXES.join(' or ')}, not "${String(mix)}"`, 'use --mix calm or --mix full');
   const first = countOption('--seed', options.seed, 1);
   const count = countOption('--seeds', options.seeds, 1);
+  const maxSteps = countOption('--steps', options.steps, DEFAULT_MAX_STEPS);
   let failed = 0;
   for (let seed = first; seed < first + count; seed += 1) {
-    const outcome = await runSeed(seed, mix, input);
+    const outcome = await runSeed(seed, mix, input, { maxSteps });
     if (outcome.passed) {
       if (count === 1) io.out(`seed ${seed} (${mix}): ${outcome.history.length} steps, every invariant holds\n`);
     } else {

@@ -9,7 +9,8 @@ import { describeStep, type SharedField, type Step } from './steps.js';
 
 /**
  * `calm`: one actor at a time, every change comes to rest before the next, no faults (what the flows must
- * always get right). `full`: changes overlap (no rest between steps), webhooks are lost or duplicated.
+ * always get right). `full`: changes overlap (no rest between steps), webhooks are lost or duplicated, Partner
+ * Center goes down and Dataverse throttles for a while.
  */
 export type HistoryMix = 'calm' | 'full';
 
@@ -36,19 +37,31 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
     { weight: 4, arbitrary: edit('sellerEdits') },
     { weight: 4, arbitrary: edit('partnerEdits') },
     { weight: 1, arbitrary: fc.constant<Step>({ kind: 'reconcile' }) },
+    { weight: 1, arbitrary: fc.nat({ max: 5 }).map((deal): Step => ({ kind: 'sellerWins', deal })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ deal: fc.nat({ max: 5 }), decision: fc.constantFrom<'Accept' | 'Decline'>('Accept', 'Decline') })
+        .map(({ deal, decision }): Step => ({ kind: 'sellerDecides', deal, decision })),
+    },
   ];
   if (mix === 'full') {
     steps.push(
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dropNextWebhook' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'duplicateNextWebhook' }) },
       { weight: 2, arbitrary: fc.constant<Step>({ kind: 'settle' }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }).map((minutes): Step => ({ kind: 'partnerCenterOutage', minutes })) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map((seconds): Step => ({ kind: 'dataverseThrottled', seconds })) },
     );
   }
   return fc.oneof(...steps);
 }
 
 /** A history: one to three deals shared first (so the edits have something to edit), then the mix; in the calm mix every step is followed by a rest. */
-export function historyArbitrary(mix: HistoryMix, maxSteps = 10): fc.Arbitrary<Step[]> {
+/** Most steps after the shares, unless a run asks for longer histories. */
+export const DEFAULT_MAX_STEPS = 10;
+
+export function historyArbitrary(mix: HistoryMix, maxSteps = DEFAULT_MAX_STEPS): fc.Arbitrary<Step[]> {
   const share = fc.oneof(
     fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })),
     fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })),
@@ -66,6 +79,7 @@ export function historyArbitrary(mix: HistoryMix, maxSteps = 10): fc.Arbitrary<S
 
 export interface SeedOutcome {
   readonly seed: number;
+  readonly maxSteps: number;
   readonly passed: boolean;
   /** The history the seed generates. */
   readonly history: Step[];
@@ -83,10 +97,11 @@ export async function runSeed(
   input: HistoryInput,
   options: { maxSteps?: number } = {},
 ): Promise<SeedOutcome> {
-  const arbitrary = historyArbitrary(mix, options.maxSteps);
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const arbitrary = historyArbitrary(mix, maxSteps);
   const [history] = fc.sample(arbitrary, { seed, numRuns: 1 });
   const result = await runHistory(history!, input);
-  if (!failing(result)) return { seed, passed: true, history: history!, result };
+  if (!failing(result)) return { seed, maxSteps, passed: true, history: history!, result };
   let smallest: { history: Step[]; result: HistoryResult } = { history: history!, result };
   await fc.check(
     fc.asyncProperty(arbitrary, async (candidate) => {
@@ -96,12 +111,13 @@ export async function runSeed(
     }),
     { seed, numRuns: 1 },
   );
-  return { seed, passed: false, history: history!, result, shrunk: smallest };
+  return { seed, maxSteps, passed: false, history: history!, result, shrunk: smallest };
 }
 
 /** A failing seed as a report: the command that replays it, what broke, and the shrunk history. */
 export function describeFailure(outcome: SeedOutcome, mix: HistoryMix): string {
-  const lines = [`seed ${outcome.seed} (${mix}) failed — replay: npx cosell simulate --seed ${outcome.seed} --mix ${mix}`];
+  const steps = outcome.maxSteps === DEFAULT_MAX_STEPS ? '' : ` --steps ${outcome.maxSteps}`;
+  const lines = [`seed ${outcome.seed} (${mix}) failed — replay: npx cosell simulate --seed ${outcome.seed} --mix ${mix}${steps}`];
   const { history, result } = outcome.shrunk ?? outcome;
   if (result.error) lines.push(`  error: ${result.error}`);
   for (const violation of result.violations) lines.push(`  ✗ ${violation.invariant}: ${violation.detail}`);

@@ -1,34 +1,32 @@
 /**
  * What must hold after any history, once the world has come to rest and a reconciliation has run: nothing
- * duplicated, both sides agree on every shared field, and the value each side holds is the last edit made.
+ * duplicated, both sides agree on every shared field, the value both hold is the one the README's rule gives
+ * (per field, the only side that changed it, or the seller's on a conflict), and a deal won stays closed Won on
+ * both sides.
  */
 import { display } from '../display.js';
-import type { Row, World } from '../simulate/scenarios.js';
+import type { World } from '../simulate/scenarios.js';
 import type { Simulation } from '../simulate/session.js';
-import { opportunityOf, SHARED_FIELDS, type HistoryState, type SharedField } from './steps.js';
+import {
+  comparable,
+  expectedValue,
+  opportunityOf,
+  referralIdOf,
+  referralValue,
+  SHARED_FIELDS,
+  type Deal,
+  type HistoryState,
+  type SharedField,
+} from './steps.js';
 
 export interface Violation {
-  readonly invariant: 'no-duplicate-opportunity' | 'no-duplicate-referral' | 'converged' | 'no-lost-update' | 'synced';
+  readonly invariant:
+    'no-duplicate-opportunity' | 'no-duplicate-referral' | 'converged' | 'no-lost-update' | 'synced' | 'terminal' | 'decided';
   readonly detail: string;
 }
 
-const CHECK_MARKS = /^[✔✘] /;
-
-/** A field's value as both sides are compared: names without our mark, numbers to cents, empty text as null. */
-function comparable(field: SharedField, value: unknown): string | number | null {
-  if (value === undefined || value === null || value === '') return null;
-  if (field === 'dealValue') return Math.round(Number(value) * 100) / 100;
-  const text = display(value);
-  return field === 'name' ? text.replace(CHECK_MARKS, '') : text;
-}
-
-const referralValue = (referral: Row, field: SharedField): unknown => {
-  const path = SHARED_FIELDS[field].partnerCenter.split('/').slice(1);
-  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Row)[key] : undefined), referral);
-};
-
 export function checkInvariants(sim: Simulation, world: World, state: HistoryState): Violation[] {
-  const violations: Violation[] = [];
+  const violations: Violation[] = [...state.violations];
   const key = world.column('ReferralIdentifier');
   const byReferral = new Map<string, number>();
   for (const row of sim.dataverse.rows('opportunities')) {
@@ -47,7 +45,8 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
     if (count > 1) violations.push({ invariant: 'no-duplicate-referral', detail: `${count} referrals for opportunity ${external}` });
   }
   state.deals.forEach((deal, index) => {
-    const referral = deal.referralId ? sim.partnerCenter.referral(deal.referralId) : undefined;
+    const referralId = referralIdOf(sim, world, deal);
+    const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
     const opportunity = opportunityOf(sim, world, deal);
     if (!referral || !opportunity) {
       violations.push({
@@ -56,6 +55,14 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
       });
       return;
     }
+    if (deal.won && (referral.status !== 'Closed' || referral.substatus !== 'Won' || opportunity.statecode !== 1)) {
+      violations.push({
+        invariant: 'terminal',
+        detail: `deal ${index} was won in Dynamics: referral ${String(referral.status)}/${String(referral.substatus)}, opportunity state ${String(opportunity.statecode)}`,
+      });
+    }
+    const decided = decisionViolation(world, deal, referral, opportunity);
+    if (decided) violations.push({ invariant: 'decided', detail: `deal ${index}: ${decided}` });
     for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
       const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
       const inPartnerCenter = comparable(field, referralValue(referral, field));
@@ -66,14 +73,41 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
         });
         continue;
       }
-      const last = state.lastEdit.get(`${index}:${field}`);
-      if (last !== undefined && comparable(field, last) !== inDynamics) {
+      const expected = expectedValue(state.pending.get(`${index}:${field}`));
+      if (expected !== undefined && comparable(field, expected) !== inDynamics) {
         violations.push({
           invariant: 'no-lost-update',
-          detail: `deal ${index} ${field}: the last edit set ${JSON.stringify(last)}, both sides hold ${JSON.stringify(inDynamics)}`,
+          detail: `deal ${index} ${field}: the rule gives ${JSON.stringify(expected)}, both sides hold ${JSON.stringify(inDynamics)}`,
         });
       }
     }
   });
   return violations;
+}
+
+/**
+ * The seller's answer and Partner Center agree at rest: the opportunity's Decision is the answer Partner Center holds
+ * (Accept for Accepted, or for a deal won or lost after it was accepted; Decline for Declined; none otherwise). An
+ * answer that did not land (Partner Center down past the retries, the deal closed first) was told in Audit.
+ */
+function decisionViolation(
+  world: World,
+  deal: Deal,
+  referral: Record<string, unknown>,
+  opportunity: Record<string, unknown>,
+): string | undefined {
+  if (!deal.decision) return undefined;
+  const state = `${String(referral.status)}/${String(referral.substatus)}`;
+  const held =
+    referral.substatus === 'Declined'
+      ? 'Decline'
+      : referral.substatus === 'Accepted' || (referral.status === 'Closed' && Boolean(referral.acceptedDateTime))
+        ? 'Accept'
+        : undefined;
+  const shown = opportunity[world.column('Decision')];
+  if (shown !== (held === undefined ? null : world.option('referraldecision', held)))
+    return `the opportunity's Decision is ${JSON.stringify(shown)} while the referral is ${state}`;
+  if (held !== deal.decision && !display(opportunity[world.column('Audit')] ?? '').includes('Decision not sent'))
+    return `the seller's ${deal.decision} left the referral ${state} and Audit does not say so`;
+  return undefined;
 }

@@ -28,6 +28,14 @@ export type Step =
   | { kind: 'dropNextWebhook' }
   /** The next webhook delivery arrives twice. */
   | { kind: 'duplicateNextWebhook' }
+  /** Partner Center's API answers 503 for a while, asking for a retry in 30 s (the connector's retries run out first). */
+  | { kind: 'partnerCenterOutage'; minutes: number }
+  /** Dataverse throttles every Web API request for a while (429, Retry-After: the seconds left, as its service protection says). */
+  | { kind: 'dataverseThrottled'; seconds: number }
+  /** A seller closes a deal as Won. */
+  | { kind: 'sellerWins'; deal: number }
+  /** A seller accepts or declines (reason Others) a referral Microsoft shared, from the opportunity (issue 14). */
+  | { kind: 'sellerDecides'; deal: number; decision: 'Accept' | 'Decline' }
   /** Everything in flight comes to rest (without it, the next steps overlap the runs still going). */
   | { kind: 'settle' }
   /** An hour passes and the reconciliation runs. */
@@ -36,21 +44,50 @@ export type Step =
 /** One deal the history made: its opportunity (once known) and its referral. */
 export interface Deal {
   readonly origin: 'seller' | 'microsoft';
+  /** Closed as Won by the seller. */
+  won?: boolean;
+  /** The seller's answer to a referral shared with us (only ever one: the step answers a New referral). */
+  decision?: 'Accept' | 'Decline';
   opportunityId?: string;
   referralId?: string;
 }
 
-/** What the history has made so far, and the last value each side was asked to hold, per deal and field. */
-export interface HistoryState {
-  readonly deals: Deal[];
-  /** `${deal}:${field}` → the value of the latest edit on either side (the value both sides must end with). */
-  readonly lastEdit: Map<string, string | number>;
+/** The edits of one deal's field made since both sides last held the same value, per side (the latest of each). */
+export interface PendingEdits {
+  seller?: string | number;
+  partner?: string | number;
 }
 
-export const newHistoryState = (): HistoryState => ({ deals: [], lastEdit: new Map() });
+/** What the history has made so far, and the edits not yet seen on both sides, per deal and field. */
+export interface HistoryState {
+  readonly deals: Deal[];
+  /** `${deal}:${field}` → the edits made since the field was last equal on both sides. */
+  readonly pending: Map<string, PendingEdits>;
+  /** Lost updates seen at a rest point (the sides agreed on a value no rule allows). */
+  readonly violations: Array<{ invariant: 'no-lost-update'; detail: string }>;
+}
+
+export const newHistoryState = (): HistoryState => ({ deals: [], pending: new Map(), violations: [] });
+
+const pendingOf = (state: HistoryState, key: string): PendingEdits => {
+  const found = state.pending.get(key);
+  if (found) return found;
+  const created: PendingEdits = {};
+  state.pending.set(key, created);
+  return created;
+};
 
 const dealOf = (state: HistoryState, index: number): Deal | undefined =>
   state.deals.length === 0 ? undefined : state.deals[index % state.deals.length];
+
+/** The referral of a deal, read from its opportunity when the history did not see it made (a create retried later). */
+export function referralIdOf(sim: Simulation, world: World, deal: Deal): string | undefined {
+  if (!deal.referralId && deal.opportunityId) {
+    const id = sim.dataverse.row('opportunities', deal.opportunityId)?.[world.column('ReferralIdentifier')];
+    if (typeof id === 'string' && id !== '') deal.referralId = id;
+  }
+  return deal.referralId;
+}
 
 /** The opportunity of a deal, found again by its referral when the history did not see it made. */
 export function opportunityOf(sim: Simulation, world: World, deal: Deal): Row | undefined {
@@ -67,6 +104,7 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       const opportunity = await markForSync(sim, world, id, false);
       const referralId = opportunity[world.column('ReferralIdentifier')];
       state.deals.push({ origin: 'seller', opportunityId: id, ...(referralId ? { referralId: display(referralId) } : {}) });
+      observeAgreement(sim, world, state); // marking for sync lets the world come to rest
       return;
     }
     case 'microsoftShares': {
@@ -78,25 +116,57 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       const index = state.deals.length === 0 ? -1 : step.deal % state.deals.length;
       const deal = dealOf(state, step.deal);
       const opportunity = deal && opportunityOf(sim, world, deal);
-      if (!deal || !opportunity || !deal.referralId) return;
-      sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), { [SHARED_FIELDS[step.field].dynamics]: step.value });
-      state.lastEdit.set(`${index}:${step.field}`, step.value);
+      if (!deal || deal.decision === 'Decline' || !opportunity || !referralIdOf(sim, world, deal)) return;
+      const column = SHARED_FIELDS[step.field].dynamics;
+      // A form sends only the columns that changed: saving the value a field already has is no edit.
+      if (sameValue(step.field, opportunity[column], step.value)) return;
+      try {
+        sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), { [column]: step.value });
+      } catch {
+        return; // the form is read-only (a closed opportunity): nothing changed, nothing to expect.
+      }
+      pendingOf(state, `${index}:${step.field}`).seller = step.value;
       return;
     }
     case 'partnerEdits': {
       const index = state.deals.length === 0 ? -1 : step.deal % state.deals.length;
       const deal = dealOf(state, step.deal);
-      if (!deal?.referralId) return;
+      const referralId = deal && deal.decision !== 'Decline' ? referralIdOf(sim, world, deal) : undefined;
+      if (!referralId) return;
+      if (sameValue(step.field, referralValue(sim.partnerCenter.referral(referralId), step.field), step.value)) return;
       try {
-        sim.partnerCenter.editAsPartnerUser(deal.referralId, [
+        sim.partnerCenter.editAsPartnerUser(referralId, [
           { op: 'replace', path: SHARED_FIELDS[step.field].partnerCenter, value: step.value },
         ]);
       } catch {
         return; // Partner Center refused the edit (a closed referral): nothing changed, nothing to expect.
       }
-      state.lastEdit.set(`${index}:${step.field}`, step.value);
+      pendingOf(state, `${index}:${step.field}`).partner = step.value;
       return;
     }
+    case 'partnerCenterOutage':
+      sim.partnerCenter.faults.outage({ durationMs: step.minutes * 60_000, retryAfterSeconds: 30 });
+      return;
+    case 'dataverseThrottled':
+      sim.dataverse.faults.throttle({ forMs: step.seconds * 1000, retryAfterSeconds: step.seconds });
+      return;
+    case 'sellerWins': {
+      const deal = dealOf(state, step.deal);
+      const opportunity = deal && opportunityOf(sim, world, deal);
+      if (!deal || deal.decision === 'Decline' || !referralIdOf(sim, world, deal) || !opportunity || opportunity.statecode !== 0) return;
+      sim.dataverse.userWin(display(opportunity.opportunityid));
+      deal.won = true;
+      // The README's rule: closing sends every shared field as Dynamics holds it (the seller's last word).
+      const index = step.deal % state.deals.length;
+      for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
+        const value = opportunity[SHARED_FIELDS[field].dynamics];
+        pendingOf(state, `${index}:${field}`).seller = typeof value === 'number' ? value : display(value ?? '');
+      }
+      return;
+    }
+    case 'sellerDecides':
+      sellerDecides(sim, world, state, step);
+      return;
     case 'dropNextWebhook':
       sim.partnerCenter.faults.dropDeliveries(1);
       return;
@@ -105,13 +175,35 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       return;
     case 'settle':
       await sim.settle();
+      observeAgreement(sim, world, state);
       return;
     case 'reconcile':
       await sim.settle();
       sim.clock.advance(60 * 60 * 1000);
       await sim.runScheduled();
+      await sim.settle();
+      observeAgreement(sim, world, state);
       return;
   }
+}
+
+/**
+ * The seller answers a referral shared with us while it waits (New), once, with no edit of the deal in flight: a
+ * decline ends the referral, so an edit racing it could never reach Partner Center. The decision flow does the rest.
+ */
+function sellerDecides(sim: Simulation, world: World, state: HistoryState, step: Extract<Step, { kind: 'sellerDecides' }>): void {
+  const index = state.deals.length === 0 ? -1 : step.deal % state.deals.length;
+  const deal = dealOf(state, step.deal);
+  const opportunity = deal && opportunityOf(sim, world, deal);
+  const referralId = deal && referralIdOf(sim, world, deal);
+  const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
+  if (!deal || deal.origin !== 'microsoft' || deal.decision || !opportunity || referral?.status !== 'New') return;
+  if ([...state.pending.keys()].some((key) => key.startsWith(`${index}:`))) return;
+  sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), {
+    [world.column('Decision')]: world.option('referraldecision', step.decision),
+    ...(step.decision === 'Decline' ? { [world.column('DeclineReason')]: world.option('declinereason', 'Others') } : {}),
+  });
+  deal.decision = step.decision;
 }
 
 /** How a step reads in a printed history. */
@@ -123,7 +215,67 @@ export function describeStep(step: Step): string {
     case 'sellerEdits':
     case 'partnerEdits':
       return `${step.kind} deal ${step.deal}: ${step.field} = ${JSON.stringify(step.value)}`;
+    case 'partnerCenterOutage':
+      return `${step.kind} for ${step.minutes} min`;
+    case 'dataverseThrottled':
+      return `${step.kind} for ${step.seconds} s`;
+    case 'sellerWins':
+      return `${step.kind} deal ${step.deal}`;
+    case 'sellerDecides':
+      return `${step.kind} deal ${step.deal}: ${step.decision}`;
     default:
       return step.kind;
   }
+}
+
+const CHECK_MARKS = /^[✔✘] /;
+
+/** A field's value as both sides are compared: names without our mark, numbers to cents, empty text as null. */
+export function comparable(field: SharedField, value: unknown): string | number | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (field === 'dealValue') return Math.round(Number(value) * 100) / 100;
+  const text = display(value);
+  return field === 'name' ? text.replace(CHECK_MARKS, '') : text;
+}
+
+const sameValue = (field: SharedField, current: unknown, value: unknown): boolean =>
+  comparable(field, current) === comparable(field, value);
+
+/** A shared field of a referral, read at its Partner Center path. */
+export const referralValue = (referral: Row | undefined, field: SharedField): unknown => {
+  const path = SHARED_FIELDS[field].partnerCenter.split('/').slice(1);
+  return path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Row)[key] : undefined), referral);
+};
+
+/**
+ * The README's rule, per field: an edit made on one side only is what both sides end with; when both sides
+ * changed the field since they last agreed (a conflict), the seller's value wins.
+ */
+export const expectedValue = (pending: PendingEdits | undefined): string | number | undefined => pending?.seller ?? pending?.partner;
+
+/**
+ * At a rest point, a field both sides hold equally is synced: its value must be the one the rule expects, and its
+ * pending edits are settled. A field the sides still disagree on stays pending (a lost webhook waits for the
+ * reconciliation; the final check reports it if it never converges).
+ */
+export function observeAgreement(sim: Simulation, world: World, state: HistoryState): void {
+  state.deals.forEach((deal, index) => {
+    const referralId = referralIdOf(sim, world, deal);
+    const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
+    const opportunity = opportunityOf(sim, world, deal);
+    if (!referral || !opportunity) return;
+    for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
+      const key = `${index}:${field}`;
+      const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
+      if (inDynamics !== comparable(field, referralValue(referral, field))) continue;
+      const expected = expectedValue(state.pending.get(key));
+      if (expected !== undefined && comparable(field, expected) !== inDynamics) {
+        state.violations.push({
+          invariant: 'no-lost-update',
+          detail: `deal ${index} ${field}: the rule gives ${JSON.stringify(expected)}, both sides hold ${JSON.stringify(inDynamics)}`,
+        });
+      }
+      state.pending.delete(key);
+    }
+  });
 }

@@ -1,25 +1,19 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { readZip } from '../../core/io/zip.js';
-import { withFlows } from '../../flows/index.js';
-import { buildPackages } from '../../packaging/build-solution.js';
-import { describeFailure, historyArbitrary, runSeed } from '../../sim/history/generate.js';
+import { historyArbitrary } from '../../sim/history/generate.js';
+import { runHistory } from '../../sim/history/run.js';
 import { checkInvariants } from '../../sim/history/invariants.js';
-import { applyStep, newHistoryState } from '../../sim/history/steps.js';
+import { applyStep, newHistoryState, opportunityOf, type Step } from '../../sim/history/steps.js';
 import { worldOf } from '../../sim/simulate/run.js';
 import { Simulation } from '../../sim/simulate/session.js';
-import { defaultModel } from '../support/model.js';
+import { historyInput } from '../support/history.js';
 
 /**
- * Seeded random histories over the rehearsal (issue 11): the generator is deterministic per seed, the invariant
- * checker sees a divergence and its healing, and the calm mix (one change at a time, no faults) holds every
- * invariant on every seed CI runs. The full mix (overlapping edits, lost and duplicated webhooks) still finds
- * lost updates: `npm run soak` reports them.
+ * Seeded random histories over the rehearsal (issue 11): the generator is deterministic per seed, and the invariant
+ * checker sees a divergence and its healing, and a lost update. The seeds CI runs are in seeds-*.test.ts.
  */
-const model = withFlows(defaultModel());
-const [zip] = buildPackages(model, ['managed']);
-const input = { entries: readZip(zip!.bytes, zip!.fileName), label: zip!.fileName, model };
-const CALM_SEEDS = 40;
+const input = historyInput();
+const { model } = input;
 
 describe('seeded histories', () => {
   test('one seed is one history, the same every time', () => {
@@ -51,12 +45,66 @@ describe('seeded histories', () => {
     }
   });
 
-  test(`the calm mix holds every invariant on seeds 1–${CALM_SEEDS}`, async () => {
-    const failures: string[] = [];
-    for (let seed = 1; seed <= CALM_SEEDS; seed += 1) {
-      const outcome = await runSeed(seed, 'calm', input);
-      if (!outcome.passed) failures.push(describeFailure(outcome, 'calm'));
+  test('the checker sees a lost update: both sides agree, on a value the rule does not give', async () => {
+    const sim = await Simulation.start(input);
+    try {
+      const world = worldOf(model);
+      const state = newHistoryState();
+      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+      await applyStep(sim, world, state, { kind: 'sellerShares', name: 'Contoso rollout' });
+      await applyStep(sim, world, state, { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Budget approved' });
+      // An edit the history does not record stands in for a sync that overwrote the seller's change.
+      const opportunity = opportunityOf(sim, world, state.deals[0]!)!;
+      sim.dataverse.userUpdate('opportunities', String(opportunity.opportunityid), { description: 'Overwritten' });
+      await applyStep(sim, world, state, { kind: 'settle' });
+      expect(checkInvariants(sim, world, state)).toEqual([
+        { invariant: 'no-lost-update', detail: 'deal 0 notes: the rule gives "Budget approved", both sides hold "Overwritten"' },
+      ]);
+    } finally {
+      await sim.stop();
     }
-    expect(failures).toEqual([]);
-  }, 300_000);
+  });
+
+  /**
+   * Histories the full mix once failed on (shrunk by fast-check), kept as regressions: each lost an edit through
+   * a write made from an old copy of the opportunity (seeds 111, 136, 190 of the full mix before the fixes).
+   */
+  test.each<[string, Step[]]>([
+    [
+      'two outbound runs record a base older than the inbound write between them (seed 111)',
+      [
+        { kind: 'microsoftShares', name: 'Contoso rollout' },
+        { kind: 'settle' },
+        { kind: 'partnerEdits', deal: 0, field: 'name', value: 'Contoso rollout v2' },
+        { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Needs a demo' },
+        { kind: 'sellerEdits', deal: 0, field: 'dealValue', value: 1 },
+        { kind: 'settle' },
+      ],
+    ],
+    [
+      "the ✔ mark after an outage races the inbound write of Partner Center's name (seed 136)",
+      [
+        { kind: 'microsoftShares', name: 'Contoso rollout' },
+        { kind: 'settle' },
+        { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Needs a demo' },
+        { kind: 'partnerCenterOutage', minutes: 1 },
+        { kind: 'partnerEdits', deal: 0, field: 'name', value: 'Contoso rollout v2' },
+      ],
+    ],
+    [
+      'the ✘ mark writes a name read before the outage (seed 190)',
+      [
+        { kind: 'sellerShares', name: 'Contoso rollout' },
+        { kind: 'settle' },
+        { kind: 'partnerEdits', deal: 0, field: 'name', value: 'Contoso rollout v2' },
+        { kind: 'partnerEdits', deal: 0, field: 'notes', value: 'Needs a demo' },
+        { kind: 'partnerCenterOutage', minutes: 4 },
+        { kind: 'sellerEdits', deal: 1, field: 'notes', value: 'Needs a demo' },
+      ],
+    ],
+  ])('%s: no invariant broken', async (_title, steps) => {
+    const result = await runHistory(steps, input);
+    expect(result.error).toBeUndefined();
+    expect(result.violations).toEqual([]);
+  });
 });
