@@ -38,6 +38,13 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
     { weight: 4, arbitrary: edit('partnerEdits') },
     { weight: 1, arbitrary: fc.constant<Step>({ kind: 'reconcile' }) },
     { weight: 1, arbitrary: fc.nat({ max: 5 }).map((deal): Step => ({ kind: 'sellerWins', deal })) },
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerSharesIncomplete', name })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ deal: fc.nat({ max: 5 }), response: fc.constantFrom<'Accepted' | 'Declined'>('Accepted', 'Declined') })
+        .map(({ deal, response }): Step => ({ kind: 'microsoftResponds', deal, response })),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -52,6 +59,10 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
       { weight: 2, arbitrary: fc.constant<Step>({ kind: 'settle' }) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }).map((minutes): Step => ({ kind: 'partnerCenterOutage', minutes })) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map((seconds): Step => ({ kind: 'dataverseThrottled', seconds })) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }).map((minutes): Step => ({ kind: 'webhooksHeldUp', minutes })) },
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksOutOfOrder' }) },
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksConcurrent' }) },
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dataverseCommitThenFail' }) },
     );
   }
   return fc.oneof(...steps);

@@ -21,7 +21,15 @@ import {
 
 export interface Violation {
   readonly invariant:
-    'no-duplicate-opportunity' | 'no-duplicate-referral' | 'converged' | 'no-lost-update' | 'synced' | 'terminal' | 'decided';
+    | 'no-duplicate-opportunity'
+    | 'no-duplicate-referral'
+    | 'converged'
+    | 'no-lost-update'
+    | 'synced'
+    | 'terminal'
+    | 'decided'
+    | 'microsoft-side'
+    | 'failure-in-audit';
   readonly detail: string;
 }
 
@@ -45,6 +53,11 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
     if (count > 1) violations.push({ invariant: 'no-duplicate-referral', detail: `${count} referrals for opportunity ${external}` });
   }
   state.deals.forEach((deal, index) => {
+    if (deal.incomplete) {
+      const problem = incompleteDealProblem(sim, world, deal);
+      if (problem) violations.push({ invariant: 'failure-in-audit', detail: `deal ${index}: ${problem}` });
+      return;
+    }
     const referralId = referralIdOf(sim, world, deal);
     const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
     const opportunity = opportunityOf(sim, world, deal);
@@ -63,6 +76,12 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
     }
     const decided = decisionViolation(world, deal, referral, opportunity);
     if (decided) violations.push({ invariant: 'decided', detail: `deal ${index}: ${decided}` });
+    if (deal.microsoftCrmId && opportunity[world.column('MicrosoftCrmIdentifier')] !== deal.microsoftCrmId) {
+      violations.push({
+        invariant: 'microsoft-side',
+        detail: `deal ${index}: Microsoft answered with CRM id ${deal.microsoftCrmId}, the opportunity holds ${JSON.stringify(opportunity[world.column('MicrosoftCrmIdentifier')])}`,
+      });
+    }
     for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
       const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
       const inPartnerCenter = comparable(field, referralValue(referral, field));
@@ -109,5 +128,23 @@ function decisionViolation(
     return `the opportunity's Decision is ${JSON.stringify(shown)} while the referral is ${state}`;
   if (held !== deal.decision && !display(opportunity[world.column('Audit')] ?? '').includes('Decision not sent'))
     return `the seller's ${deal.decision} left the referral ${state} and Audit does not say so`;
+  return undefined;
+}
+
+/** The Audit line of a referral our own checks refused (flows/definitions/create-cosell-referral.ts writes it). */
+const NEEDS_CORRECTION = 'the opportunity needs a correction';
+
+/**
+ * A deal Partner Center would refuse: no referral, and Audit tells the seller once what to correct (not again every
+ * hour: only the seller can fix it).
+ */
+function incompleteDealProblem(sim: Simulation, world: World, deal: Deal): string | undefined {
+  const opportunity = deal.opportunityId ? sim.dataverse.row('opportunities', deal.opportunityId) : undefined;
+  if (!opportunity) return 'its opportunity is gone';
+  if (opportunity[world.column('ReferralIdentifier')]) return 'a referral was made for an opportunity Partner Center would refuse';
+  const audit = typeof opportunity[world.column('Audit')] === 'string' ? (opportunity[world.column('Audit')] as string) : '';
+  const lines = audit.split('\n').filter((line) => line.includes(NEEDS_CORRECTION));
+  if (lines.length === 0) return `Audit does not tell the seller what to correct: ${JSON.stringify(audit.slice(0, 200))}`;
+  if (lines.length > 1) return `Audit tells the seller ${lines.length} times what to correct (tried again without a change)`;
   return undefined;
 }

@@ -18,6 +18,8 @@ export type SharedField = keyof typeof SHARED_FIELDS;
 export type Step =
   /** A seller creates an opportunity and marks it for sync: the sync creates its referral. */
   | { kind: 'sellerShares'; name: string }
+  /** A seller marks for sync an opportunity Partner Center would refuse (its account has no country): Audit must say so. */
+  | { kind: 'sellerSharesIncomplete'; name: string }
   /** A Microsoft seller shares a co-sell referral with the partner. */
   | { kind: 'microsoftShares'; name: string }
   /** A seller edits a synced opportunity (deal = index among the deals so far, modulo their number). */
@@ -32,6 +34,16 @@ export type Step =
   | { kind: 'partnerCenterOutage'; minutes: number }
   /** Dataverse throttles every Web API request for a while (429, Retry-After: the seconds left, as its service protection says). */
   | { kind: 'dataverseThrottled'; seconds: number }
+  /** Partner Center holds its webhooks for a while (its dispatcher is down): they go out when it ends. */
+  | { kind: 'webhooksHeldUp'; minutes: number }
+  /** The next webhooks due together go out in reverse order. */
+  | { kind: 'webhooksOutOfOrder' }
+  /** From now on, webhooks due together go out at once, not one by one. */
+  | { kind: 'webhooksConcurrent' }
+  /** The next Dataverse Web API request is carried out (its write commits) but answers 503. */
+  | { kind: 'dataverseCommitThenFail' }
+  /** Microsoft's seller answers a referral we shared, with a CRM id. */
+  | { kind: 'microsoftResponds'; deal: number; response: 'Accepted' | 'Declined' }
   /** A seller closes a deal as Won. */
   | { kind: 'sellerWins'; deal: number }
   /** A seller accepts or declines (reason Others) a referral Microsoft shared, from the opportunity (issue 14). */
@@ -46,6 +58,10 @@ export interface Deal {
   readonly origin: 'seller' | 'microsoft';
   /** Closed as Won by the seller. */
   won?: boolean;
+  /** Marked for sync while incomplete: no referral may be made, and Audit must tell the seller what to correct. */
+  incomplete?: boolean;
+  /** The CRM id Microsoft's answer carried (a deal we shared). */
+  microsoftCrmId?: string;
   /** The seller's answer to a referral shared with us (only ever one: the step answers a New referral). */
   decision?: 'Accept' | 'Decline';
   opportunityId?: string;
@@ -107,6 +123,13 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       observeAgreement(sim, world, state); // marking for sync lets the world come to rest
       return;
     }
+    case 'sellerSharesIncomplete': {
+      const id = sellerOpportunity(sim, world, { name: step.name, country: null });
+      await markForSync(sim, world, id, false);
+      state.deals.push({ origin: 'seller', opportunityId: id, incomplete: true });
+      observeAgreement(sim, world, state);
+      return;
+    }
     case 'microsoftShares': {
       const referral = sim.partnerCenter.shareReferralFromMicrosoft({ name: step.name });
       state.deals.push({ origin: 'microsoft', referralId: display(referral.id) });
@@ -150,6 +173,31 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
     case 'dataverseThrottled':
       sim.dataverse.faults.throttle({ forMs: step.seconds * 1000, retryAfterSeconds: step.seconds });
       return;
+    case 'webhooksHeldUp':
+      sim.partnerCenter.faults.deliveryOutage({ durationMs: step.minutes * 60_000 });
+      return;
+    case 'webhooksOutOfOrder':
+      sim.partnerCenter.faults.deliverOutOfOrder(1);
+      return;
+    case 'webhooksConcurrent':
+      sim.partnerCenter.faults.deliveries({ order: 'concurrent' });
+      return;
+    case 'dataverseCommitThenFail':
+      sim.dataverse.faults.serverError({ afterCommit: true, times: 1 });
+      return;
+    case 'microsoftResponds': {
+      const deal = dealOf(state, step.deal);
+      const referralId = deal?.origin === 'seller' ? referralIdOf(sim, world, deal) : undefined;
+      if (!deal || !referralId || deal.microsoftCrmId) return;
+      const crmId = `7-MSX${String(state.deals.indexOf(deal)).padStart(4, '0')}`;
+      try {
+        sim.partnerCenter.microsoftResponds(referralId, step.response, { crmId });
+      } catch {
+        return; // Partner Center refused the answer (our referral is closed): nothing to expect.
+      }
+      deal.microsoftCrmId = crmId;
+      return;
+    }
     case 'sellerWins': {
       const deal = dealOf(state, step.deal);
       const opportunity = deal && opportunityOf(sim, world, deal);
@@ -210,6 +258,7 @@ function sellerDecides(sim: Simulation, world: World, state: HistoryState, step:
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'sellerShares':
+    case 'sellerSharesIncomplete':
     case 'microsoftShares':
       return `${step.kind} "${step.name}"`;
     case 'sellerEdits':
@@ -219,6 +268,10 @@ export function describeStep(step: Step): string {
       return `${step.kind} for ${step.minutes} min`;
     case 'dataverseThrottled':
       return `${step.kind} for ${step.seconds} s`;
+    case 'webhooksHeldUp':
+      return `${step.kind} for ${step.minutes} min`;
+    case 'microsoftResponds':
+      return `${step.kind} deal ${step.deal}: ${step.response}`;
     case 'sellerWins':
       return `${step.kind} deal ${step.deal}`;
     case 'sellerDecides':

@@ -45,6 +45,24 @@ describe('seeded histories', () => {
     }
   });
 
+  test("the checker sees Microsoft's answer that never reached Dynamics, and the reconciliation heals it", async () => {
+    const sim = await Simulation.start(input);
+    try {
+      const world = worldOf(model);
+      const state = newHistoryState();
+      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+      await applyStep(sim, world, state, { kind: 'sellerShares', name: 'Contoso rollout' });
+      await applyStep(sim, world, state, { kind: 'dropNextWebhook' });
+      await applyStep(sim, world, state, { kind: 'microsoftResponds', deal: 0, response: 'Accepted' });
+      await applyStep(sim, world, state, { kind: 'settle' });
+      expect(checkInvariants(sim, world, state).map((violation) => violation.invariant)).toEqual(['microsoft-side']);
+      await applyStep(sim, world, state, { kind: 'reconcile' });
+      expect(checkInvariants(sim, world, state)).toEqual([]);
+    } finally {
+      await sim.stop();
+    }
+  });
+
   test('the checker sees a lost update: both sides agree, on a value the rule does not give', async () => {
     const sim = await Simulation.start(input);
     try {
