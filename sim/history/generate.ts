@@ -42,6 +42,12 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
     {
       weight: 1,
       arbitrary: fc
+        .record({ deal: fc.nat({ max: 5 }), on: fc.boolean() })
+        .map(({ deal, on }): Step => ({ kind: 'sellerSwitchesSync', deal, on })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
         .record({ deal: fc.nat({ max: 5 }), response: fc.constantFrom<'Accepted' | 'Declined'>('Accepted', 'Declined') })
         .map(({ deal, response }): Step => ({ kind: 'microsoftResponds', deal, response })),
     },

@@ -68,7 +68,7 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
       });
       return;
     }
-    if (deal.won && (referral.status !== 'Closed' || referral.substatus !== 'Won' || opportunity.statecode !== 1)) {
+    if (deal.won && !deal.syncOff && (referral.status !== 'Closed' || referral.substatus !== 'Won' || opportunity.statecode !== 1)) {
       violations.push({
         invariant: 'terminal',
         detail: `deal ${index} was won in Dynamics: referral ${String(referral.status)}/${String(referral.substatus)}, opportunity state ${String(opportunity.statecode)}`,
@@ -82,6 +82,7 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
         detail: `deal ${index}: Microsoft answered with CRM id ${deal.microsoftCrmId}, the opportunity holds ${JSON.stringify(opportunity[world.column('MicrosoftCrmIdentifier')])}`,
       });
     }
+    if (deal.syncOff) return; // the seller made it private: nothing flows, so nothing need agree
     for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
       const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
       const inPartnerCenter = comparable(field, referralValue(referral, field));

@@ -42,6 +42,8 @@ export type Step =
   | { kind: 'webhooksConcurrent' }
   /** The next Dataverse Web API request is carried out (its write commits) but answers 503. */
   | { kind: 'dataverseCommitThenFail' }
+  /** A seller switches Sync with Partner Center off (the deal goes private) or back on. */
+  | { kind: 'sellerSwitchesSync'; deal: number; on: boolean }
   /** Microsoft's seller answers a referral we shared, with a CRM id. */
   | { kind: 'microsoftResponds'; deal: number; response: 'Accepted' | 'Declined' }
   /** A seller closes a deal as Won. */
@@ -60,6 +62,8 @@ export interface Deal {
   won?: boolean;
   /** Marked for sync while incomplete: no referral may be made, and Audit must tell the seller what to correct. */
   incomplete?: boolean;
+  /** Sync with Partner Center switched off by the seller: nothing flows either way until it is on again. */
+  syncOff?: boolean;
   /** The CRM id Microsoft's answer carried (a deal we shared). */
   microsoftCrmId?: string;
   /** The seller's answer to a referral shared with us (only ever one: the step answers a New referral). */
@@ -185,6 +189,14 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
     case 'dataverseCommitThenFail':
       sim.dataverse.faults.serverError({ afterCommit: true, times: 1 });
       return;
+    case 'sellerSwitchesSync': {
+      const deal = dealOf(state, step.deal);
+      const opportunity = deal && opportunityOf(sim, world, deal);
+      if (!deal || !opportunity || !referralIdOf(sim, world, deal) || opportunity.statecode !== 0 || !deal.syncOff === step.on) return;
+      sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), { [world.column('SyncWithPartnerCenter')]: step.on });
+      deal.syncOff = !step.on;
+      return;
+    }
     case 'microsoftResponds': {
       const deal = dealOf(state, step.deal);
       const referralId = deal?.origin === 'seller' ? referralIdOf(sim, world, deal) : undefined;
@@ -245,7 +257,8 @@ function sellerDecides(sim: Simulation, world: World, state: HistoryState, step:
   const opportunity = deal && opportunityOf(sim, world, deal);
   const referralId = deal && referralIdOf(sim, world, deal);
   const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
-  if (!deal || deal.origin !== 'microsoft' || deal.decision || !opportunity || referral?.status !== 'New') return;
+  // The decision flow watches synced opportunities only: a private one (Sync off) sends no answer.
+  if (!deal || deal.origin !== 'microsoft' || deal.decision || deal.syncOff || !opportunity || referral?.status !== 'New') return;
   if ([...state.pending.keys()].some((key) => key.startsWith(`${index}:`))) return;
   sim.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), {
     [world.column('Decision')]: world.option('referraldecision', step.decision),
@@ -272,6 +285,8 @@ export function describeStep(step: Step): string {
       return `${step.kind} for ${step.minutes} min`;
     case 'microsoftResponds':
       return `${step.kind} deal ${step.deal}: ${step.response}`;
+    case 'sellerSwitchesSync':
+      return `${step.kind} deal ${step.deal}: ${step.on ? 'on' : 'off'}`;
     case 'sellerWins':
       return `${step.kind} deal ${step.deal}`;
     case 'sellerDecides':
@@ -313,6 +328,7 @@ export const expectedValue = (pending: PendingEdits | undefined): string | numbe
  */
 export function observeAgreement(sim: Simulation, world: World, state: HistoryState): void {
   state.deals.forEach((deal, index) => {
+    if (deal.syncOff) return; // private: the sides may differ until Sync is on again
     const referralId = referralIdOf(sim, world, deal);
     const referral = referralId ? sim.partnerCenter.referral(referralId) : undefined;
     const opportunity = opportunityOf(sim, world, deal);
