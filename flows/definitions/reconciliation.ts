@@ -3,6 +3,7 @@ import { dataverse, partnerCenter } from '../connectors.js';
 import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
 import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, select, setVariable } from '../wdl/actions.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
+import type { ActionDefinition } from '../wdl/types.js';
 import { opportunityFingerprint, sentToPartnerCenter } from '../sync-expressions.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 import { body, call, concat, equals, item, items, not, outputs, variables } from '../wdl/expr.js';
@@ -137,6 +138,20 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
 }
 
 /**
+ * Opportunities matching `condition` modified since the watermark and more than the settle time ago (newer ones
+ * are their own triggers' work), oldest first, at most RESEND_LIMIT.
+ */
+function modifiedSinceWatermark(dv: string, condition: string, select?: string[]): ActionDefinition {
+  return dataverse.listRows(dv, {
+    entitySet: EntitySet.opportunity,
+    ...(select ? { select } : {}),
+    filter: concat(`${condition} and modifiedon ge `, outputs('Watermark'), ' and modifiedon lt ', outputs('Settled_before')).at,
+    orderBy: 'modifiedon asc',
+    top: RESEND_LIMIT,
+  });
+}
+
+/**
  * An opportunity marked for sync whose referral could not be created (Partner Center down: a create is never
  * retried by the connector, it is not idempotent) is touched the same way: Sync written again as Yes fires
  * "Opportunity to Partner Center", whose create first adopts a referral Partner Center may have made after all.
@@ -146,18 +161,10 @@ function retryFailedCreates(top: Container, ctx: FlowContext, dv: string): void 
   const sync = ctx.column('SyncWithPartnerCenter');
   top.add(
     'List_opportunities_without_their_referral',
-    dataverse.listRows(dv, {
-      entitySet: EntitySet.opportunity,
-      select: ['opportunityid', ctx.column('Audit')],
-      filter: concat(
-        `${sync} eq true and ${ctx.column('ReferralIdentifier')} eq null and statecode eq 0 and modifiedon ge `,
-        outputs('Watermark'),
-        ' and modifiedon lt ',
-        outputs('Settled_before'),
-      ).at,
-      orderBy: 'modifiedon asc',
-      top: RESEND_LIMIT,
-    }),
+    modifiedSinceWatermark(dv, `${sync} eq true and ${ctx.column('ReferralIdentifier')} eq null and statecode eq 0`, [
+      'opportunityid',
+      ctx.column('Audit'),
+    ]),
   );
   const latestAudit = call('first', call('split', call('coalesce', item().get(ctx.column('Audit')), ''), '\n'));
   top.add(
@@ -183,17 +190,7 @@ function retryFailedCreates(top: Container, ctx: FlowContext, dv: string): void 
 function resendUnsentChanges(top: Container, ctx: FlowContext, flow: FlowBuilder, dv: string): void {
   top.add(
     'List_recently_modified_synced_opportunities',
-    dataverse.listRows(dv, {
-      entitySet: EntitySet.opportunity,
-      filter: concat(
-        `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null and modifiedon ge `,
-        outputs('Watermark'),
-        ' and modifiedon lt ',
-        outputs('Settled_before'),
-      ).at,
-      orderBy: 'modifiedon asc',
-      top: RESEND_LIMIT,
-    }),
+    modifiedSinceWatermark(dv, `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`),
   );
   const synced = ctx.column('LastSyncedHash');
   const substatus = ctx.column('ReferralSubstatus');

@@ -2,9 +2,10 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { historyArbitrary } from '../../sim/history/generate.js';
 import { runHistory } from '../../sim/history/run.js';
-import { checkInvariants } from '../../sim/history/invariants.js';
+import { checkInvariants, type Violation } from '../../sim/history/invariants.js';
 import { applyStep, newHistoryState, opportunityOf, type Step } from '../../sim/history/steps.js';
 import { worldOf } from '../../sim/simulate/run.js';
+import type { Row } from '../../sim/simulate/scenarios.js';
 import { Simulation } from '../../sim/simulate/session.js';
 import { historyInput } from '../support/history.js';
 
@@ -14,6 +15,36 @@ import { historyInput } from '../support/history.js';
  */
 const input = historyInput();
 const { model } = input;
+
+/**
+ * A fresh rehearsal with the webhook registered, in which `check` applies steps (in order) and reads what the
+ * invariant checker says, as a history would.
+ */
+async function inRehearsal(
+  check: (history: {
+    apply: (...steps: Step[]) => Promise<void>;
+    invariants: () => Violation[];
+    sim: Simulation;
+    opportunity: (deal: number) => Row;
+  }) => Promise<void>,
+): Promise<void> {
+  const sim = await Simulation.start(input);
+  try {
+    const world = worldOf(model);
+    const state = newHistoryState();
+    await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+    await check({
+      sim,
+      apply: async (...steps) => {
+        for (const step of steps) await applyStep(sim, world, state, step);
+      },
+      invariants: () => checkInvariants(sim, world, state),
+      opportunity: (deal) => opportunityOf(sim, world, state.deals[deal]!)!,
+    });
+  } finally {
+    await sim.stop();
+  }
+}
 
 describe('seeded histories', () => {
   test('one seed is one history, the same every time', () => {
@@ -26,61 +57,48 @@ describe('seeded histories', () => {
   });
 
   test('the checker sees a Partner Center edit whose webhook was lost, and the reconciliation heals it', async () => {
-    const sim = await Simulation.start(input);
-    try {
-      const world = worldOf(model);
-      const state = newHistoryState();
-      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-      await applyStep(sim, world, state, { kind: 'sellerShares', name: 'Contoso rollout' });
-      await applyStep(sim, world, state, { kind: 'dropNextWebhook' });
-      await applyStep(sim, world, state, { kind: 'partnerEdits', deal: 0, field: 'notes', value: 'Edited in Partner Center' });
-      await applyStep(sim, world, state, { kind: 'settle' });
-      expect(checkInvariants(sim, world, state)).toEqual([
+    await inRehearsal(async ({ apply, invariants }) => {
+      await apply(
+        { kind: 'sellerShares', name: 'Contoso rollout' },
+        { kind: 'dropNextWebhook' },
+        { kind: 'partnerEdits', deal: 0, field: 'notes', value: 'Edited in Partner Center' },
+        { kind: 'settle' },
+      );
+      expect(invariants()).toEqual([
         { invariant: 'converged', detail: 'deal 0 notes: Dynamics "Rollout to 5,000 seats", Partner Center "Edited in Partner Center"' },
       ]);
-      await applyStep(sim, world, state, { kind: 'reconcile' });
-      expect(checkInvariants(sim, world, state)).toEqual([]);
-    } finally {
-      await sim.stop();
-    }
+      await apply({ kind: 'reconcile' });
+      expect(invariants()).toEqual([]);
+    });
   });
 
   test("the checker sees Microsoft's answer that never reached Dynamics, and the reconciliation heals it", async () => {
-    const sim = await Simulation.start(input);
-    try {
-      const world = worldOf(model);
-      const state = newHistoryState();
-      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-      await applyStep(sim, world, state, { kind: 'sellerShares', name: 'Contoso rollout' });
-      await applyStep(sim, world, state, { kind: 'dropNextWebhook' });
-      await applyStep(sim, world, state, { kind: 'microsoftResponds', deal: 0, response: 'Accepted' });
-      await applyStep(sim, world, state, { kind: 'settle' });
-      expect(checkInvariants(sim, world, state).map((violation) => violation.invariant)).toEqual(['microsoft-side']);
-      await applyStep(sim, world, state, { kind: 'reconcile' });
-      expect(checkInvariants(sim, world, state)).toEqual([]);
-    } finally {
-      await sim.stop();
-    }
+    await inRehearsal(async ({ apply, invariants }) => {
+      await apply(
+        { kind: 'sellerShares', name: 'Contoso rollout' },
+        { kind: 'dropNextWebhook' },
+        { kind: 'microsoftResponds', deal: 0, response: 'Accepted' },
+        { kind: 'settle' },
+      );
+      expect(invariants().map((violation) => violation.invariant)).toEqual(['microsoft-side']);
+      await apply({ kind: 'reconcile' });
+      expect(invariants()).toEqual([]);
+    });
   });
 
   test('the checker sees a lost update: both sides agree, on a value the rule does not give', async () => {
-    const sim = await Simulation.start(input);
-    try {
-      const world = worldOf(model);
-      const state = newHistoryState();
-      await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-      await applyStep(sim, world, state, { kind: 'sellerShares', name: 'Contoso rollout' });
-      await applyStep(sim, world, state, { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Budget approved' });
+    await inRehearsal(async ({ apply, invariants, sim, opportunity }) => {
+      await apply(
+        { kind: 'sellerShares', name: 'Contoso rollout' },
+        { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Budget approved' },
+      );
       // An edit the history does not record stands in for a sync that overwrote the seller's change.
-      const opportunity = opportunityOf(sim, world, state.deals[0]!)!;
-      sim.dataverse.userUpdate('opportunities', String(opportunity.opportunityid), { description: 'Overwritten' });
-      await applyStep(sim, world, state, { kind: 'settle' });
-      expect(checkInvariants(sim, world, state)).toEqual([
+      sim.dataverse.userUpdate('opportunities', String(opportunity(0).opportunityid), { description: 'Overwritten' });
+      await apply({ kind: 'settle' });
+      expect(invariants()).toEqual([
         { invariant: 'no-lost-update', detail: 'deal 0 notes: the rule gives "Budget approved", both sides hold "Overwritten"' },
       ]);
-    } finally {
-      await sim.stop();
-    }
+    });
   });
 
   /**
