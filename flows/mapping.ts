@@ -88,6 +88,8 @@ export const OPPORTUNITY_MAP: readonly FieldMap[] = [
   // The deadline of an inbound referral (RES: "The date the referral expires"), shown with the seller's Accept/Decline.
   // Partner Center's UTC date-time string as is ('date' would cut it to a day, which a date-and-time column refuses).
   { key: 'respondBy', path: ['expirationDateTime'], target: { own: 'RespondBy' }, direction: 'toDynamics', type: 'text' },
+  // The referral's last change as read (RES: updatedDateTime): Partner Center's events up to it are known (no re-read).
+  { key: 'changedOn', path: ['updatedDateTime'], target: { own: 'PartnerCenterChangedOn' }, direction: 'toDynamics', type: 'text' },
 ];
 
 /** Customer profile ↔ account (the account is matched by name + postal code). */

@@ -42,6 +42,8 @@ export const OpportunityColumn = {
   PartnerCenterETag: 'PartnerCenterETag',
   LastSyncedHash: 'LastSyncedHash',
   LastSyncedOn: 'LastSyncedOn',
+  LastPartnerCenterWrite: 'LastPartnerCenterWrite',
+  PartnerCenterChangedOn: 'PartnerCenterChangedOn',
   Decision: 'Decision',
   DeclineReason: 'DeclineReason',
   RespondBy: 'RespondBy',
@@ -501,7 +503,7 @@ function decisionColumns(naming: SchemaNaming, choices: CoSellChoices): Column[]
   ];
 }
 
-/** Hidden columns the sync keeps for itself: the ETag for If-Match, the echo fingerprint and the watermark. */
+/** Hidden columns the sync keeps for itself: the ETag for If-Match, the echo fingerprint, the watermark and the write window. */
 function bookkeepingColumns(naming: SchemaNaming): Column[] {
   return [
     column(
@@ -530,6 +532,28 @@ function bookkeepingColumns(naming: SchemaNaming): Column[] {
       labels('Last Synced On', '最後同步時間'),
       labels('When the sync last wrote this opportunity.', '同步最後寫入此商機的時間。'),
       {},
+    ),
+    column(
+      naming,
+      OpportunityColumn.LastPartnerCenterWrite,
+      'text',
+      labels('Last Write to Partner Center', '最後寫入合作夥伴中心'),
+      labels(
+        "When the sync last wrote the referral (ISO 8601 interval start/end); Partner Center's events inside it are the sync's own.",
+        '同步最後寫入推薦的時間（ISO 8601 區間 開始/結束）；其間合作夥伴中心的事件即為同步自身的寫入。',
+      ),
+      { format: 'text', maxLength: 100 },
+    ),
+    column(
+      naming,
+      OpportunityColumn.PartnerCenterChangedOn,
+      'text',
+      labels('Partner Center Changed On', '合作夥伴中心變更時間'),
+      labels(
+        "The referral's last change (updatedDateTime) as the sync last read it; Partner Center's events up to it are known.",
+        '同步最後讀取之推薦的最後變更時間（updatedDateTime）；此前合作夥伴中心的事件皆已知。',
+      ),
+      { format: 'text', maxLength: 100 },
     ),
   ];
 }

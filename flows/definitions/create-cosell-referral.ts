@@ -22,6 +22,7 @@ import {
   sharedFields,
   unmarkedName,
 } from '../sync-expressions.js';
+import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import {
   appendToStringVariable,
   childResponse,
@@ -87,6 +88,7 @@ export function buildCreateCoSellReferralFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_contacts', initializeVariable('Contacts', 'array', []));
   top.add('Initialize_account', initializeVariable('Account', 'object', {}));
   top.add('Initialize_needs_correction', initializeVariable('NeedsCorrection', 'boolean', false));
+  top.add('Initialize_write_started', initializeVariable(WRITE_STARTED, 'string', ''));
   top.scope('Synchronizing_referrals', 'Read, validate and create the referral', (scope) => synchronizeReferral(referralFlow, scope));
   top.scope('Catch_errors', 'Records why the call failed', catchErrors, { after: { Synchronizing_referrals: FAILED_OR_TIMED_OUT } });
   recordOutcome(referralFlow, top, checkmark);
@@ -159,6 +161,7 @@ function readReferralSources({ ctx, flow, dv, opportunityId }: ReferralFlow, sco
     ctx.column('HowCanMicrosoftHelp'),
     ctx.column('ReferralVisibility'),
     ctx.column('Audit'),
+    ctx.column('LastPartnerCenterWrite'),
     ...outboundColumns(ctx, flow).filter((c) => c instanceof Expr),
   ]);
   scope.add(
@@ -257,21 +260,33 @@ function createReferral(referralFlow: ReferralFlow, valid: Container, sources: R
   );
   const referralBody = newReferral(referralFlow, sources);
   // The create is never retried blindly (a time-out after Partner Center committed it would make a second
-  // referral): the referral this opportunity already has in Partner Center, if any, is found by its
-  // externalReferenceId first, so running this flow again after such a time-out adopts it instead.
-  valid.add(
-    'Find_existing_referral',
-    partnerCenter.listReferrals(pc, { filter: concat("externalReferenceId eq '", call('string', opportunityId), "'"), top: 1 }),
-  );
-  const existing = call('coalesce', body('Find_existing_referral').get('value'), emptyArray());
+  // referral): when an earlier run called CreateReferral (its write window is on the opportunity), the referral
+  // this opportunity may already have in Partner Center is looked up by its externalReferenceId first, so running
+  // this flow again after such a time-out adopts it instead. A first create needs no lookup.
   valid.condition(
-    'If_the_referral_exists',
-    'A referral made by an earlier run that timed out after Partner Center committed it',
-    call('greater', call('length', existing), 0),
-    (found) => {
-      found.add('Adopt_referral', setVariable('Referral', call('first', existing)));
+    'If_an_earlier_create_was_sent',
+    'An earlier run called CreateReferral: it may have committed',
+    not(empty(call('coalesce', sources.opportunity.get(ctx.column('LastPartnerCenterWrite')), ''))),
+    (earlier) => {
+      earlier.add(
+        'Find_existing_referral',
+        partnerCenter.listReferrals(pc, { filter: concat("externalReferenceId eq '", call('string', opportunityId), "'"), top: 1 }),
+      );
+      earlier.add(
+        'Adopt_referral',
+        setVariable(
+          'Referral',
+          call('coalesce', call('first', call('coalesce', body('Find_existing_referral').get('value'), emptyArray())), call('json', '{}')),
+        ),
+      );
     },
+  );
+  valid.condition(
+    'If_there_is_no_referral_yet',
+    'No referral made by an earlier run that timed out after Partner Center committed it',
+    empty(call('coalesce', variables('Referral').get('id'), '')),
     (none) => {
+      openWriteWindow(none, ctx, referralFlow.dv, opportunityId, 'Create');
       none.scope('Call_Partner_Center', "Its own scope, so a failure keeps Partner Center's error message", (call_) => {
         call_.add('Create_Microsoft_referral', partnerCenter.createReferral(pc, referralBody));
         call_.add('Keep_referral', setVariable('Referral', body('Create_Microsoft_referral')));
@@ -355,6 +370,7 @@ function catchErrors(scope: Container): void {
 function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Container, checkmark: Expr): void {
   const succeeded = empty(variables('Audit'));
   const name = call('coalesce', body('Get_opportunity').get('name'), '');
+  const window = closedWriteWindow(body('Get_opportunity').get(ctx.column('LastPartnerCenterWrite')));
   top.condition(
     'If_referral_created',
     'Write the outcome on the opportunity',
@@ -372,6 +388,8 @@ function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Cont
           [ctx.column('ReferralSubstatus')]: mapChoiceToOption(choiceOf(ctx.model, 'ReferralSubstatus'), referral.get('substatus')),
           [ctx.column('LastSyncedHash')]: opportunityFingerprint(ctx, flow, body('Get_opportunity')),
           [ctx.column('LastSyncedOn')]: utcNow(),
+          [ctx.column('LastPartnerCenterWrite')]: window,
+          [ctx.column('PartnerCenterChangedOn')]: referral.get('updatedDateTime'),
           [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
         }),
       );
@@ -386,6 +404,7 @@ function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Cont
             call('if', variables('NeedsCorrection'), ` ${NOT_CREATED_NEEDS_CORRECTION} `, ' Referral not created: '),
             variables('Audit'),
           ),
+          [ctx.column('LastPartnerCenterWrite')]: window,
         }),
       );
     },

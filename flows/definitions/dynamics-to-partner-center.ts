@@ -16,6 +16,7 @@ import {
   sharedFields,
   unmarkedName,
 } from '../sync-expressions.js';
+import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container, type FlowBuilder } from '../wdl/builder.js';
 import type { TriggerDefinition } from '../wdl/types.js';
@@ -66,6 +67,7 @@ export function buildDynamicsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   };
   const top = flow.actions;
   top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
+  top.add('Initialize_write_started', initializeVariable(WRITE_STARTED, 'string', ''));
   readOpportunity(patchFlow, top);
   skipEchoes(patchFlow, top);
   collectOperations(patchFlow, top);
@@ -164,7 +166,8 @@ function collectOperations({ ctx, flow, opportunity, state }: PatchFlow, top: Co
   );
 }
 
-function patchReferral({ ctx, pc, opportunity }: PatchFlow, send: Container): void {
+function patchReferral({ ctx, dv, pc, opportunity }: PatchFlow, send: Container): void {
+  openWriteWindow(send, ctx, dv, opportunity.get('opportunityid'), 'Patch');
   send.add('Patch_referral', partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Operations')));
   send.add(
     'Record_error',
@@ -208,6 +211,7 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
             '\n',
             call('coalesce', opportunity.get(ctx.column('Audit')), ''),
           ),
+          [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(opportunity.get(ctx.column('LastPartnerCenterWrite'))),
         }),
       );
       markName(patchFlow, failed, {
@@ -267,6 +271,7 @@ function syncedColumns({ ctx, opportunity, state, status, substatus }: PatchFlow
   return {
     [ctx.column('LastSyncedHash')]: outputs('Synced_fingerprint'),
     [ctx.column('LastSyncedOn')]: utcNow(),
+    [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(opportunity.get(ctx.column('LastPartnerCenterWrite'))),
     [ctx.column('ReferralStatus')]: whenClosed(closedStatus, closedStatus, opportunity.get(ctx.column('ReferralStatus'))),
     [ctx.column('ReferralSubstatus')]: whenClosed(
       optionValue(substatus, CLOSED_STATUS.won),

@@ -1,7 +1,11 @@
 import type { CloudFlow } from '../../solution/model.js';
-import { flowId, type FlowContext, newFlow } from '../context.js';
+import { dataverse } from '../connectors.js';
+import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
+import { odataString } from '../mapping.js';
+import { knownEvent } from '../known-events.js';
 import { compose, httpRequestTrigger, httpResponse, runChildFlow, terminate } from '../wdl/actions.js';
-import { and, call, equals, or, outputs, triggerBody } from '../wdl/expr.js';
+import type { Container, FlowBuilder } from '../wdl/builder.js';
+import { and, body, call, concat, equals, type Expr, not, or, outputs, triggerBody } from '../wdl/expr.js';
 import { addInboundSync } from './inbound-sync.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 
@@ -69,11 +73,7 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
         (related) => {
           related.add('Apply_Microsoft_updates', runChildFlow(flowId('MicrosoftUpdates'), { [MicrosoftUpdatesInput.ReferralId]: id }));
         },
-        (own) => {
-          own.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) =>
-            addInboundSync(scope, ctx, flow, { referralId: id }),
-          );
-        },
+        (own) => skipOurOwnWrites(own, ctx, flow, id),
       );
       // Answered once the event is in Dynamics: a failure answers 500, so Partner Center delivers it again.
       valid.add('Acknowledge_the_event', httpResponse(200, { processed: true }));
@@ -94,4 +94,46 @@ export function buildPartnerCenterToDynamicsFlow(ctx: FlowContext): CloudFlow {
     },
   );
   return flow.toCloudFlow();
+}
+
+/**
+ * An event the sync already knows (its own create or PATCH, or a change it has read: see flows/known-events.ts) is
+ * already in Dynamics: no re-read. Anything else, including an event whose date is missing or not a date (the
+ * check fails), is read and synced.
+ */
+function skipOurOwnWrites(own: Container, ctx: FlowContext, flow: FlowBuilder, id: Expr): void {
+  const dv = ctx.connection(flow, 'Dataverse');
+  const window = ctx.column('LastPartnerCenterWrite');
+  const changedOn = ctx.column('PartnerCenterChangedOn');
+  const found = own.add(
+    'Find_opportunity_of_the_referral',
+    dataverse.listRows(dv, {
+      entitySet: EntitySet.opportunity,
+      top: 1,
+      select: ['opportunityid', window, changedOn],
+      filter: concat(ctx.column('ReferralIdentifier'), ' eq ', odataString(id)).at,
+    }),
+  );
+  const row = call('first', body(found).get('value'));
+  own.add(
+    'Event_is_known',
+    compose(
+      knownEvent(triggerBody().get('ResourceChangeUtcDate'), { window: row.get(window), changedOn: row.get(changedOn) }),
+      "The change date inside the opportunity's last write to Partner Center, or not after the change last read",
+    ),
+  );
+  own.condition(
+    'If_the_event_may_be_news',
+    'Not our own write (or not known to be): re-read the referral',
+    not(equals(call('actions', 'Event_is_known').get('outputs'), true)),
+    (news) => {
+      news.scope('Synchronize_the_lead_or_opportunity', 'Re-read the referral and write it to Dynamics 365', (scope) =>
+        addInboundSync(scope, ctx, flow, { referralId: id }),
+      );
+    },
+    (known) => {
+      known.add('Already_known', compose(concat('Referral ', id, ': the sync wrote or read this change already')));
+    },
+    { after: { Event_is_known: ['Succeeded', 'Failed'] } },
+  );
 }

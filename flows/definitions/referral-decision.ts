@@ -4,6 +4,7 @@ import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '..
 import { EntitySet, type FlowContext, type FlowKey, newFlow } from '../context.js';
 import { choiceOf, TERMINAL_SUBSTATUSES } from '../mapping.js';
 import { optionValue } from '../sync-expressions.js';
+import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
 import {
@@ -42,8 +43,8 @@ interface DecisionTable {
   readonly entitySet: string;
   /** The rows whose Decision is sent: synced ones with a referral (a lead always came from one). */
   readonly filter: (ctx: FlowContext) => string;
-  /** The opportunity records Partner Center's new status; the lead has no status columns. */
-  readonly recordsStatus: boolean;
+  /** The opportunity's own columns: Partner Center's new status and the write window (known-events.ts); a lead has neither. */
+  readonly opportunityColumns: boolean;
 }
 
 const DECISION_TABLES: Readonly<Record<'opportunity' | 'lead', DecisionTable>> = {
@@ -52,14 +53,14 @@ const DECISION_TABLES: Readonly<Record<'opportunity' | 'lead', DecisionTable>> =
     entity: 'opportunity',
     entitySet: EntitySet.opportunity,
     filter: (ctx) => `${ctx.column('SyncWithPartnerCenter')} eq true and ${ctx.column('ReferralIdentifier')} ne null`,
-    recordsStatus: true,
+    opportunityColumns: true,
   },
   lead: {
     flow: 'LeadReferralDecision',
     entity: 'lead',
     entitySet: EntitySet.lead,
     filter: (ctx) => `${ctx.column('ReferralIdentifier')} ne null`,
-    recordsStatus: false,
+    opportunityColumns: false,
   },
 };
 
@@ -115,6 +116,7 @@ function buildDecisionFlow(ctx: FlowContext, table: DecisionTable): CloudFlow {
   };
   const top = flow.actions;
   top.add('Initialize_outcome', initializeVariable('Outcome', 'string', ''));
+  top.add('Initialize_write_started', initializeVariable(WRITE_STARTED, 'string', ''));
   top.add('Get_record', dataverse.getRow(dv, table.entitySet, triggerOutputs().get(`body/${table.entity}id`)));
   readReferral(decisionFlow, top);
   stopWhenAlreadyHeld(decisionFlow, top);
@@ -230,8 +232,9 @@ function decisionOperations(decisionFlow: DecisionFlow): Expr {
 }
 
 function sendDecision(decisionFlow: DecisionFlow, send: Container): void {
-  const { ctx, pc, opportunity } = decisionFlow;
+  const { ctx, dv, pc, opportunity, table } = decisionFlow;
   send.add('Decision_operations', compose(decisionOperations(decisionFlow)));
+  if (table.opportunityColumns) openWriteWindow(send, ctx, dv, opportunity.get(`${table.entity}id`), 'Patch');
   send.add(
     'Patch_referral',
     partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), outputs('Decision_operations')),
@@ -255,7 +258,7 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
       ok.add(
         'Record_answer',
         dataverse.updateRow(dv, table.entitySet, id, {
-          ...(table.recordsStatus ? answerStatus(decisionFlow, accepting) : {}),
+          ...(table.opportunityColumns ? { ...answerStatus(decisionFlow, accepting), ...windowColumn(decisionFlow) } : {}),
           [ctx.column('Audit')]: concat(
             utcNow(),
             call(
@@ -276,6 +279,7 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
         dataverse.updateRow(dv, table.entitySet, id, {
           [ctx.column('Decision')]: heldDecision(decisionFlow),
           [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
+          ...(table.opportunityColumns ? windowColumn(decisionFlow) : {}),
         }),
       );
     },
@@ -293,3 +297,8 @@ function answerStatus({ ctx }: DecisionFlow, accepting: Expr): Record<string, Ex
     [ctx.column('ReferralSubstatus')]: pick(substatus, DECISION_TRANSITION.accept.substatus, DECISION_TRANSITION.decline.substatus),
   };
 }
+
+/** The opportunity's write window closed with the outcome (kept as it was when no PATCH was sent). */
+const windowColumn = ({ ctx, opportunity }: DecisionFlow): Record<string, Expr> => ({
+  [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(opportunity.get(ctx.column('LastPartnerCenterWrite'))),
+});

@@ -1,8 +1,9 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
-import { compose, select } from '../wdl/actions.js';
-import type { Container } from '../wdl/builder.js';
+import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
+import { compose, initializeVariable, select, terminate } from '../wdl/actions.js';
+import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
 import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const opportunityId = call('coalesce', triggerOutputs().get(`body/${opportunityLookup(ctx)}`), '');
   // Dataverse may report a deleted row by its id alone, without the lookup: then there is no
   // opportunity to resend. Deactivating a solution row (statecode 1) removes it from the list as well.
+  flow.actions.add('Initialize_write_started', initializeVariable(WRITE_STARTED, 'string', ''));
   flow.actions.condition(
     'If_the_row_names_its_opportunity',
     'A deleted row may carry only its own id',
@@ -80,6 +82,7 @@ function replaceReferralSolutions(ctx: FlowContext, shared: Container, dv: strin
       type: 'Name',
     }),
   );
+  openWriteWindow(shared, ctx, dv, opportunity.get('opportunityid'), 'Replace');
   shared.add(
     'Replace_referral_solutions',
     partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), [
@@ -90,6 +93,18 @@ function replaceReferralSolutions(ctx: FlowContext, shared: Container, dv: strin
     'Record_sync_time',
     dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
       [ctx.column('LastSyncedOn')]: utcNow(),
+      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
     }),
   );
+  // A failed call closes its window too (so events after it are read), and the run still fails.
+  shared.add(
+    'Close_the_write_window',
+    dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
+      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
+    }),
+    { after: { Replace_referral_solutions: FAILED_OR_TIMED_OUT } },
+  );
+  shared.add('Fail_the_run', terminate('Failed', { code: 'SolutionsNotSent', message: 'Partner Center did not take the solutions' }), {
+    after: { Close_the_write_window: ['Succeeded', 'Failed'] },
+  });
 }

@@ -33,6 +33,8 @@ describe('M1 the solution model', () => {
       pcs_partnercenteretag: 'string',
       pcs_lastsyncedhash: 'memo',
       pcs_lastsyncedon: 'datetime',
+      pcs_lastpartnercenterwrite: 'string',
+      pcs_partnercenterchangedon: 'string',
       pcs_decision: 'picklist',
       pcs_declinereason: 'picklist',
       pcs_respondby: 'datetime',
@@ -141,12 +143,14 @@ describe('M2 every column our flows name exists in the emulator (a column missin
       }
     }
     // The lookups the README names: account by company name + postal code, contact by email, ours by referral id
-    // (and the opportunity we shared, by the referral's externalReferenceId), and the reconciliation's re-sends.
+    // (before the read, to know the event; and the opportunity we shared, by the referral's externalReferenceId), and the
+    // reconciliation's re-sends.
     expect(dynamicFilters).toEqual([
       ['Find_account', ['name', 'address1_postalcode']],
       ['Find_contact', ['emailaddress1']],
       ['List_solutions', ['_pcs_opportunity_value']],
       ['Find_opportunity', ['pcs_referralidentifier']],
+      ['Find_opportunity_of_the_referral', ['pcs_referralidentifier']],
       ['Find_opportunity_we_shared', ['opportunityid', 'pcs_referralidentifier']],
       ['Find_synced_opportunity', ['pcs_referralidentifier']],
       ['List_solutions', ['_pcs_opportunity_value', 'statecode']],

@@ -270,7 +270,7 @@ describe('generated flows run as is', () => {
       expect(parent.status).toBe('Succeeded');
       expect(child.status).toBe('Succeeded');
       expect(
-        action(child, 'Synchronizing_referrals/If_valid/If_the_referral_exists/Call_Partner_Center/Create_Microsoft_referral').status,
+        action(child, 'Synchronizing_referrals/If_valid/If_there_is_no_referral_yet/Call_Partner_Center/Create_Microsoft_referral').status,
       ).toBe('Succeeded');
       const [create] = connectors.called('CreateReferral');
       expect(create).toMatchObject({ apiName: 'shared_partnercenterref', connectionReferenceLogicalName: 'pcs_PartnerCenterReferrals' });
@@ -296,9 +296,17 @@ describe('generated flows run as is', () => {
         },
         target: [],
       });
-      const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
+      // A first create looks nothing up: no earlier run called CreateReferral (the opportunity has no write window).
+      expect(connectors.called('GetAllReferrals')).toHaveLength(0);
+      const [open, write] = connectors.called('UpdateOnlyRecord', 'opportunities');
+      expect(open!.parameters).toEqual({
+        entityName: 'opportunities',
+        recordId: OPPORTUNITY_ID,
+        'item/pcs_lastpartnercenterwrite': '2024-05-01T09:00:00.0000000Z/',
+      });
       expect(write!.parameters).toMatchObject({
         recordId: OPPORTUNITY_ID,
+        'item/pcs_lastpartnercenterwrite': '2024-05-01T09:00:00.0000000Z/2024-05-01T09:00:00.0000000Z',
         'item/name': '✔ Contoso migration',
         'item/pcs_referralidentifier': REFERRAL_ID,
         'item/pcs_partnercenteretag': 'etag-new',
@@ -311,7 +319,9 @@ describe('generated flows run as is', () => {
     });
 
     test('a referral that already exists for the opportunity (a create that timed out after commit) is adopted, not created again', async () => {
-      const { runtime, connectors } = setup();
+      // An earlier run called CreateReferral (its write window is on the opportunity) and never wrote the referral back.
+      const window = '2024-05-01T08:00:00.0000000Z/2024-05-01T08:01:40.0000000Z';
+      const { runtime, connectors } = setup({ rows: { opportunities: { ...validOpportunity(), pcs_lastpartnercenterwrite: window } } });
       await runtime.runRowTrigger(flowNamed('Dynamics 365 Opportunity to Partner Center').id, change);
       const child = runOf(runtime, 'Create Co-sell Referral');
       expectExecutable(child);
@@ -321,9 +331,11 @@ describe('generated flows run as is', () => {
         $top: 1,
       });
       expect(connectors.called('CreateReferral')).toHaveLength(0);
-      expect(statuses(child)).toMatchObject({ 'Synchronizing_referrals/If_valid/If_the_referral_exists/Adopt_referral': 'Succeeded' });
+      expect(statuses(child)).toMatchObject({
+        'Synchronizing_referrals/If_valid/If_an_earlier_create_was_sent/Adopt_referral': 'Succeeded',
+      });
       const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
-      expect((write!.parameters as Json)['item/pcs_referralidentifier']).toBe(REFERRAL_ID);
+      expect(write!.parameters).toMatchObject({ 'item/pcs_referralidentifier': REFERRAL_ID, 'item/pcs_lastpartnercenterwrite': window });
     });
 
     test('an invalid opportunity records the validation messages instead of calling Partner Center', async () => {
@@ -339,7 +351,7 @@ describe('generated flows run as is', () => {
       expectExecutable(child);
       expect(connectors.called('CreateReferral')).toHaveLength(0);
       expect(statuses(child)).toMatchObject({
-        'Synchronizing_referrals/If_valid/If_the_referral_exists/Call_Partner_Center/Create_Microsoft_referral': 'Skipped',
+        'Synchronizing_referrals/If_valid/If_there_is_no_referral_yet/Call_Partner_Center/Create_Microsoft_referral': 'Skipped',
         'Synchronizing_referrals/If_valid/Record_validation_errors': 'Succeeded',
         'If_referral_created/Write_failure_to_opportunity': 'Succeeded',
       });
@@ -380,7 +392,7 @@ describe('generated flows run as is', () => {
         'If_referral_created/Write_failure_to_opportunity': 'Succeeded',
       });
       // Partner Center's own message reaches the audit: the call has its own scope (result() lists first-level actions only).
-      const [write] = connectors.called('UpdateOnlyRecord', 'opportunities');
+      const write = connectors.called('UpdateOnlyRecord', 'opportunities').at(-1);
       expect((write!.parameters as Json)['item/pcs_audit']).toBe(
         '2024-05-01T09:00:00.0000000Z Referral not created: Customer country is invalid',
       );
@@ -433,8 +445,13 @@ describe('generated flows run as is', () => {
     });
     const failed = await failing.runtime.runRowTrigger(flow.id, trigger);
     expect(failed.status).toBe('Succeeded');
-    const [audit] = failing.connectors.called('UpdateOnlyRecord', 'opportunities');
-    expect((audit!.parameters as Json)['item/pcs_audit']).toContain('Referral not updated: Referral is closed');
+    const [open, audit] = failing.connectors.called('UpdateOnlyRecord', 'opportunities');
+    expect((open!.parameters as Json)['item/pcs_lastpartnercenterwrite']).toBe('2024-05-01T09:00:00.0000000Z/');
+    expect(audit!.parameters).toMatchObject({
+      'item/pcs_audit': expect.stringContaining('Referral not updated: Referral is closed'),
+      // A failed write closes its window too: Partner Center events after it are read again.
+      'item/pcs_lastpartnercenterwrite': '2024-05-01T09:00:00.0000000Z/2024-05-01T09:00:00.0000000Z',
+    });
   });
 
   test('Dynamics 365 to Partner Center: an echo of its own write stops at Stop_echo', async () => {
@@ -476,7 +493,7 @@ describe('generated flows run as is', () => {
       id: REFERRAL_ID,
       Referral: [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }] }],
     });
-    expect(connectors.called('UpdateOnlyRecord', 'opportunities')[0]!.parameters).toHaveProperty('item/pcs_lastsyncedon');
+    expect(connectors.called('UpdateOnlyRecord', 'opportunities').at(-1)!.parameters).toHaveProperty('item/pcs_lastsyncedon');
   });
 
   test('Partner Center to Dynamics 365 over HTTP: creates the records through the child flow, then answers 200', async () => {

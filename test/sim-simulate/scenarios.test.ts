@@ -84,11 +84,13 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   // Per ordering: the create and the seller's change; when the webhook run put Partner Center's value in the base
   // before the PATCH was recorded, a re-send of the change. With the slow read, the PATCH's record keeps the
   // inbound base for the fields it did not send, and nothing is sent twice.
+  // The third order sends the seller's value twice (the same value, idempotent): the slow run's PATCH, and the run the
+  // inbound write triggers, which read the opportunity before the slow run recorded what it sent.
   'same-field-conflict': {
     writes: [
       ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
       ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
-      ...['CreateReferral 201', 'PatchReferralById 204'],
+      ...['CreateReferral 201', 'PatchReferralById 204', 'PatchReferralById 204'],
     ],
   },
 

@@ -78,13 +78,16 @@ async function attempt(body: string, headers: Record<string, string> = {}) {
   };
 }
 
-const event = (resourceUri: string, eventName = 'referral-updated') =>
+/** A change date after every change the rehearsal made: the flow cannot know the event, so it reads the referral. */
+const LATER = '2099-01-01T00:00:00.0000000+00:00';
+
+const event = (resourceUri: string, eventName = 'referral-updated', changeDate: unknown = LATER) =>
   JSON.stringify({
     EventName: eventName,
     ResourceUri: resourceUri,
     ResourceName: 'referral',
     AuditUri: null,
-    ResourceChangeUtcDate: '2025-03-03T09:00:00.0000000+00:00',
+    ResourceChangeUtcDate: changeDate,
   });
 
 const NOTHING = { unchanged: true, dataverseWrites: [], partnerCenterWrites: [] };
@@ -117,14 +120,29 @@ describe('webhook hop: forged, mis-signed and replayed deliveries change nothing
     expect(await attempt(body, genuine.headers)).toMatchObject({ status: 200, ...NOTHING });
   }, 20_000);
 
-  test('[Webhooks · replay] the genuine delivery sent again, byte for byte, only re-reads the referral', async () => {
+  test('[Webhooks · replay] the genuine delivery sent again, byte for byte, is known: no read, nothing written', async () => {
     expect(await signedBy(sim.partnerCenter.certificatePem)(genuine.headers, genuine.body)).toMatchObject({ valid: true });
     for (let replay = 0; replay < 2; replay += 1) {
-      const outcome = await attempt(genuine.body, genuine.headers);
-      expect(outcome).toMatchObject({ status: 200, ...NOTHING });
-      expect(outcome.partnerCenterReads).toBeGreaterThan(0);
+      // Its change date is not after the referral's updatedDateTime the sync recorded when it read it (known-events.ts).
+      expect(await attempt(genuine.body, genuine.headers)).toMatchObject({ status: 200, ...NOTHING, partnerCenterReads: 0 });
     }
   }, 20_000);
+
+  test.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['not a date', 'yesterday'],
+    ['a number', 20250303],
+    ['an object', { utc: '2025-03-03' }],
+  ])(
+    '[Webhooks · payload ResourceChangeUtcDate] %s: the event cannot be known, so the referral is re-read (200), nothing written',
+    async (_label, changeDate) => {
+      const outcome = await attempt(event(`${RESOURCE_PREFIX}${referralId}`, 'referral-updated', changeDate));
+      expect(outcome).toMatchObject({ status: 200, ...NOTHING });
+      expect(outcome.partnerCenterReads).toBeGreaterThan(0);
+    },
+    20_000,
+  );
 
   test.each([
     ['another host', `https://evil.example/engagements/v1/referrals/{id}`],

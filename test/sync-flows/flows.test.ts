@@ -158,7 +158,7 @@ describe('[Customize] Create or Get Details from Dynamics 365', () => {
       expect(Object.keys(fields)).toContain(column);
     }
     expect(fields['parentaccountid@odata.bind']).toBe("@concat('/accounts(', variables('AccountId'), ')')");
-    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(10);
+    expect(OPPORTUNITY_MAP.filter((f) => f.direction !== 'toPartnerCenter')).toHaveLength(11);
   });
 
   test('returns to its caller with a PowerApp response', () => {
