@@ -7,7 +7,7 @@ import type { SolutionModel } from '../../solution/model.js';
 import { worldOf } from '../simulate/run.js';
 import { Simulation } from '../simulate/session.js';
 import { checkInvariants, type Violation } from './invariants.js';
-import { applyStep, newHistoryState, type Step } from './steps.js';
+import { applyStep, historyEnvironment, newHistoryState, type Step } from './steps.js';
 
 export interface HistoryInput {
   readonly entries: readonly ZipEntry[];
@@ -25,7 +25,7 @@ export interface HistoryResult {
 
 export async function runHistory(steps: readonly Step[], input: HistoryInput): Promise<HistoryResult> {
   const world = worldOf(input.model);
-  const sim = await Simulation.start({ ...input });
+  const sim = await Simulation.start({ ...input, environment: historyEnvironment(world, steps) });
   const started = sim.clock.now().getTime();
   const state = newHistoryState();
   let error: string | undefined;
