@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { runHistory, type HistoryInput, type HistoryResult } from './run.js';
-import { describeStep, SOLUTIONS, type SharedField, type SolutionId, type Step } from './steps.js';
+import { describeStep, SOLUTIONS, SWITCHABLE_FLOWS, type SharedField, type SolutionId, type Step } from './steps.js';
 
 /**
  * `calm`: one actor at a time, every change comes to rest before the next, no faults (what the flows must
@@ -82,6 +82,13 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksOutOfOrder' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksConcurrent' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dataverseCommitThenFail' }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ flow: fc.constantFrom(...SWITCHABLE_FLOWS), minutes: fc.integer({ min: 1, max: 30 }) })
+          .map(({ flow, minutes }): Step => ({ kind: 'flowTurnedOff', flow, minutes })),
+      },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((runs): Step => ({ kind: 'childFlowFails', runs })) },
     );
   }
   return fc.oneof(...steps);

@@ -3,6 +3,7 @@
  * plain JSON, so a failing one can be printed, replayed and shrunk. `applyStep` performs one step on a running
  * simulation through the emulators' public hooks only.
  */
+import { Flow } from '../../flows/context.js';
 import { display } from '../display.js';
 import { markForSync, opportunityByReferral, sellerOpportunity, type Row, type World } from '../simulate/scenarios.js';
 import type { Simulation } from '../simulate/session.js';
@@ -22,6 +23,19 @@ export const SOLUTIONS = {
   'SOL-52210-KRT': 'Fabrikam Secure Workplace',
 } as const;
 export type SolutionId = keyof typeof SOLUTIONS;
+
+/**
+ * Flows a history may turn off for a while: those whose missed work the sync heals (Partner Center's redelivery, the
+ * reconciliation). Not the solutions and decision flows: a change their trigger misses while off is lost for good today.
+ */
+export const SWITCHABLE_FLOWS = [
+  Flow.PartnerCenterToDynamics.name,
+  Flow.DynamicsToPartnerCenter.name,
+  Flow.OpportunityToPartnerCenter.name,
+  Flow.CreateOrGetDetails.name,
+  Flow.Reconciliation.name,
+] as const;
+export type SwitchableFlow = (typeof SWITCHABLE_FLOWS)[number];
 
 export type Step =
   /**
@@ -59,6 +73,10 @@ export type Step =
   | { kind: 'webhooksConcurrent' }
   /** The next Dataverse Web API request is carried out (its write commits) but answers 503. */
   | { kind: 'dataverseCommitThenFail' }
+  /** A maker turns a flow off; it is on again when the minutes have passed, or at the next rest, whichever is first. */
+  | { kind: 'flowTurnedOff'; flow: SwitchableFlow; minutes: number }
+  /** The next runs of the [Customize] child flow fail (a maker's change gone wrong). */
+  | { kind: 'childFlowFails'; runs: number }
   /** A seller switches Sync with Partner Center off (the deal goes private) or back on. */
   | { kind: 'sellerSwitchesSync'; deal: number; on: boolean }
   /** Microsoft's seller answers a referral we shared, with a CRM id. */
@@ -157,7 +175,9 @@ type FaultStep = Extract<
       | 'webhooksConcurrent'
       | 'dataverseCommitThenFail'
       | 'dropNextWebhook'
-      | 'duplicateNextWebhook';
+      | 'duplicateNextWebhook'
+      | 'flowTurnedOff'
+      | 'childFlowFails';
   }
 >;
 
@@ -188,6 +208,12 @@ function applyFault(sim: Simulation, step: FaultStep): void {
     case 'duplicateNextWebhook':
       sim.partnerCenter.faults.duplicateDeliveries(1);
       return;
+    case 'flowTurnedOff':
+      sim.turnOff(step.flow, { forMs: step.minutes * 60_000 });
+      return;
+    case 'childFlowFails':
+      sim.failNextRuns(Flow.CreateOrGetDetails.name, step.runs);
+      return;
   }
 }
 
@@ -201,6 +227,8 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
     case 'dataverseCommitThenFail':
     case 'dropNextWebhook':
     case 'duplicateNextWebhook':
+    case 'flowTurnedOff':
+    case 'childFlowFails':
       applyFault(sim, step);
       return;
     case 'syncOnlyCoSell':
@@ -313,6 +341,7 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       return;
     case 'settle':
       await sim.settle();
+      for (const flow of SWITCHABLE_FLOWS) sim.turnOn(flow);
       observeAgreement(sim, world, state);
       return;
     case 'reconcile':
@@ -406,6 +435,10 @@ export function describeStep(step: Step): string {
       return `${step.kind} for ${step.seconds} s`;
     case 'webhooksHeldUp':
       return `${step.kind} for ${step.minutes} min`;
+    case 'flowTurnedOff':
+      return `${step.kind} "${step.flow}" for ${step.minutes} min`;
+    case 'childFlowFails':
+      return `${step.kind}: the next ${step.runs} runs of [Customize]`;
     case 'microsoftResponds':
       return `${step.kind} deal ${step.deal}: ${step.response}`;
     case 'sellerSwitchesSync':
