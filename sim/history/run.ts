@@ -7,7 +7,7 @@ import type { SolutionModel } from '../../solution/model.js';
 import { worldOf } from '../simulate/run.js';
 import { Simulation } from '../simulate/session.js';
 import { checkInvariants, type Violation } from './invariants.js';
-import { applyStep, historyEnvironment, newHistoryState, type Step } from './steps.js';
+import { applyStep, endFlowFaults, historyEnvironment, newHistoryState, type Step } from './steps.js';
 
 export interface HistoryInput {
   readonly entries: readonly ZipEntry[];
@@ -33,6 +33,7 @@ export async function runHistory(steps: readonly Step[], input: HistoryInput): P
   try {
     await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
     for (const step of steps) await applyStep(sim, world, state, step);
+    endFlowFaults(sim);
     await applyStep(sim, world, state, { kind: 'reconcile' });
     await sim.settle();
     violations = checkInvariants(sim, world, state);

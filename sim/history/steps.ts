@@ -181,6 +181,20 @@ type FaultStep = Extract<
   }
 >;
 
+/** Every flow a history turned off is on again (a rest ends an off period). */
+const turnFlowsOn = (sim: Simulation): void => {
+  for (const flow of SWITCHABLE_FLOWS) sim.turnOn(flow);
+};
+
+/**
+ * The maker undoes what the history did to the flows, before the final reconciliation: they are on, and [Customize]
+ * runs again. Otherwise an armed child failure would fail that one pass, which the next hour would heal.
+ */
+export function endFlowFaults(sim: Simulation): void {
+  turnFlowsOn(sim);
+  sim.failNextRuns(Flow.CreateOrGetDetails.name, 0);
+}
+
 /** A network or service fault, set on the emulators. */
 function applyFault(sim: Simulation, step: FaultStep): void {
   switch (step.kind) {
@@ -341,7 +355,7 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       return;
     case 'settle':
       await sim.settle();
-      for (const flow of SWITCHABLE_FLOWS) sim.turnOn(flow);
+      turnFlowsOn(sim);
       observeAgreement(sim, world, state);
       return;
     case 'reconcile':
