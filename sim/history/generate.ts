@@ -104,8 +104,10 @@ export const DEFAULT_MAX_STEPS = 10;
  */
 export function historyArbitrary(mix: HistoryMix, maxSteps = DEFAULT_MAX_STEPS): fc.Arbitrary<Step[]> {
   const share = fc.oneof(
-    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })),
-    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })),
+    { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })) },
+    { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })) },
+    // Early, so the edits that follow reach it (a lead under Sync only co-sell No).
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'notCoSellArrives', name })) },
   );
   return fc
     .tuple(

@@ -56,7 +56,7 @@ describe('seeded histories', () => {
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
     expect(first![0]!.kind).toBe('syncOnlyCoSell');
-    expect(first![1]!.kind).toMatch(/Shares$/);
+    expect(first![1]!.kind).toMatch(/Shares$|^notCoSellArrives$/);
   });
 
   test('the checker sees a Partner Center edit whose webhook was lost, and the reconciliation heals it', async () => {
@@ -165,6 +165,24 @@ describe('seeded histories', () => {
         },
       ]);
     });
+  });
+
+  /**
+   * A known gap, reported to the flows' owner (seed 191 of the full mix, shrunk by hand): a solution added while Partner
+   * Center goes down is never sent. "Dynamics 365 Microsoft Solutions to Partner Center" fails without Audit, and the
+   * reconciliation cannot see it (solutions are not in the fingerprint). When the flows carry it, make this a `test`.
+   */
+  test.failing('a solution added as Partner Center goes down reaches the referral after the reconciliation (seed 191)', async () => {
+    const result = await runHistory(
+      [
+        { kind: 'microsoftShares', name: 'Contoso rollout' },
+        { kind: 'settle' },
+        { kind: 'sellerChangesSolution', deal: 0, solution: 'SOL-34104-EBB', add: true },
+        { kind: 'partnerCenterOutage', minutes: 4 },
+      ],
+      input,
+    );
+    expect(result.violations).toEqual([]);
   });
 
   /**
