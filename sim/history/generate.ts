@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { runHistory, type HistoryInput, type HistoryResult } from './run.js';
-import { describeStep, type SharedField, type Step } from './steps.js';
+import { describeStep, SOLUTIONS, SWITCHABLE_FLOWS, type SharedField, type SolutionId, type Step } from './steps.js';
 
 /**
  * `calm`: one actor at a time, every change comes to rest before the next, no faults (what the flows must
@@ -15,6 +15,8 @@ import { describeStep, type SharedField, type Step } from './steps.js';
 export type HistoryMix = 'calm' | 'full';
 
 const SETTLE: Step = { kind: 'settle' };
+/** Steps the calm mix does not follow with a rest: a rest itself, and the setting the rehearsal starts with. */
+const RESTING = new Set<Step['kind']>(['settle', 'syncOnlyCoSell']);
 const NAMES = ['Contoso rollout', 'Fabrikam migration', "O'Hara & Sons", 'Copilot 🤝 pilot'] as const;
 const NOTES = ['Needs a demo', 'Budget approved', '', 'Call after <Q3>'] as const;
 
@@ -39,6 +41,17 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
     { weight: 1, arbitrary: fc.constant<Step>({ kind: 'reconcile' }) },
     { weight: 1, arbitrary: fc.nat({ max: 5 }).map((deal): Step => ({ kind: 'sellerWins', deal })) },
     { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerSharesIncomplete', name })) },
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'notCoSellArrives', name })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          deal: fc.nat({ max: 5 }),
+          solution: fc.constantFrom(...(Object.keys(SOLUTIONS) as SolutionId[])),
+          add: fc.boolean(),
+        })
+        .map(({ deal, solution, add }): Step => ({ kind: 'sellerChangesSolution', deal, solution, add })),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -69,28 +82,43 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksOutOfOrder' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksConcurrent' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dataverseCommitThenFail' }) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ flow: fc.constantFrom(...SWITCHABLE_FLOWS), minutes: fc.integer({ min: 1, max: 30 }) })
+          .map(({ flow, minutes }): Step => ({ kind: 'flowTurnedOff', flow, minutes })),
+      },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((runs): Step => ({ kind: 'childFlowFails', runs })) },
     );
   }
   return fc.oneof(...steps);
 }
 
-/** A history: one to three deals shared first (so the edits have something to edit), then the mix; in the calm mix every step is followed by a rest. */
 /** Most steps after the shares, unless a run asks for longer histories. */
 export const DEFAULT_MAX_STEPS = 10;
 
+/**
+ * A history: the environment's Sync only co-sell setting (Yes or No, half each: No turns referrals that are not co-sell
+ * into leads), one to three deals shared (so the edits have something to edit), then the mix; in the calm mix every
+ * step is followed by a rest.
+ */
 export function historyArbitrary(mix: HistoryMix, maxSteps = DEFAULT_MAX_STEPS): fc.Arbitrary<Step[]> {
   const share = fc.oneof(
-    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })),
-    fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })),
+    { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerShares', name })) },
+    { weight: 2, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'microsoftShares', name })) },
+    // Early, so the edits that follow reach it (a lead under Sync only co-sell No).
+    { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'notCoSellArrives', name })) },
   );
   return fc
     .tuple(
+      // Shrinks to Yes, the package's default.
+      fc.boolean().map((leads): Step => ({ kind: 'syncOnlyCoSell', on: !leads })),
       fc.array(share, { minLength: 1, maxLength: 3 }),
       fc.array(stepArbitrary(mix), { minLength: Math.min(4, maxSteps), maxLength: maxSteps, size: 'max' }),
     )
-    .map(([shares, steps]): Step[] => [...shares, SETTLE, ...steps])
+    .map(([setting, shares, steps]): Step[] => [setting, ...shares, SETTLE, ...steps])
     .map((steps) =>
-      mix === 'calm' ? steps.flatMap((step): Step[] => (step.kind === 'settle' ? [step] : [step, { kind: 'settle' }])) : steps,
+      mix === 'calm' ? steps.flatMap((step): Step[] => (RESTING.has(step.kind) ? [step] : [step, { kind: 'settle' }])) : steps,
     );
 }
 

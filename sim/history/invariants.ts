@@ -2,10 +2,11 @@
  * What must hold after any history, once the world has come to rest and a reconciliation has run: nothing
  * duplicated, both sides agree on every shared field, the value both hold is the one the README's rule gives
  * (per field, the only side that changed it, or the seller's on a conflict), and a deal won stays closed Won on
- * both sides.
+ * both sides; a referral's solutions are its opportunity's; a referral that is not co-sell is one lead holding its
+ * latest fields when Sync only co-sell is No, nothing when Yes, and never an opportunity.
  */
 import { display } from '../display.js';
-import type { World } from '../simulate/scenarios.js';
+import { opportunityByReferral, type Row, type World } from '../simulate/scenarios.js';
 import type { Simulation } from '../simulate/session.js';
 import {
   comparable,
@@ -14,6 +15,7 @@ import {
   referralIdOf,
   referralValue,
   SHARED_FIELDS,
+  solutionRowsOf,
   type Deal,
   type HistoryState,
   type SharedField,
@@ -29,30 +31,17 @@ export interface Violation {
     | 'terminal'
     | 'decided'
     | 'microsoft-side'
-    | 'failure-in-audit';
+    | 'failure-in-audit'
+    | 'lead'
+    | 'no-duplicate-lead'
+    | 'solutions';
   readonly detail: string;
 }
 
 export function checkInvariants(sim: Simulation, world: World, state: HistoryState): Violation[] {
-  const violations: Violation[] = [...state.violations];
-  const key = world.column('ReferralIdentifier');
-  const byReferral = new Map<string, number>();
-  for (const row of sim.dataverse.rows('opportunities')) {
-    const id = row[key];
-    if (typeof id === 'string' && id !== '') byReferral.set(id, (byReferral.get(id) ?? 0) + 1);
-  }
-  for (const [id, count] of byReferral) {
-    if (count > 1) violations.push({ invariant: 'no-duplicate-opportunity', detail: `${count} opportunities hold referral ${id}` });
-  }
-  const byExternal = new Map<string, number>();
-  for (const referral of sim.partnerCenter.referrals()) {
-    const external = referral.externalReferenceId;
-    if (typeof external === 'string' && external !== '') byExternal.set(external, (byExternal.get(external) ?? 0) + 1);
-  }
-  for (const [external, count] of byExternal) {
-    if (count > 1) violations.push({ invariant: 'no-duplicate-referral', detail: `${count} referrals for opportunity ${external}` });
-  }
+  const violations: Violation[] = [...state.violations, ...duplicateViolations(sim, world), ...leadViolations(sim, world, state)];
   state.deals.forEach((deal, index) => {
+    if (deal.origin === 'notCoSell') return; // leadViolations
     if (deal.incomplete) {
       const problem = incompleteDealProblem(sim, world, deal);
       if (problem) violations.push({ invariant: 'failure-in-audit', detail: `deal ${index}: ${problem}` });
@@ -83,25 +72,130 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
       });
     }
     if (deal.syncOff) return; // the seller made it private: nothing flows, so nothing need agree
-    for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
-      const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
-      const inPartnerCenter = comparable(field, referralValue(referral, field));
-      if (inDynamics !== inPartnerCenter) {
-        violations.push({
-          invariant: 'converged',
-          detail: `deal ${index} ${field}: Dynamics ${JSON.stringify(inDynamics)}, Partner Center ${JSON.stringify(inPartnerCenter)}`,
-        });
-        continue;
-      }
-      const expected = expectedValue(state.pending.get(`${index}:${field}`));
-      if (expected !== undefined && comparable(field, expected) !== inDynamics) {
-        violations.push({
-          invariant: 'no-lost-update',
-          detail: `deal ${index} ${field}: the rule gives ${JSON.stringify(expected)}, both sides hold ${JSON.stringify(inDynamics)}`,
-        });
-      }
-    }
+    // A closed referral takes no more edits: a solution change racing the close is not carried (solutions are not
+    // among the fields the close sends).
+    const solutions = referral.status === 'Closed' ? undefined : solutionsProblem(sim, world, opportunity, referral);
+    if (solutions) violations.push({ invariant: 'solutions', detail: `deal ${index}: ${solutions}` });
+    violations.push(...fieldViolations(state, index, opportunity, referral));
   });
+  return violations;
+}
+
+/** No two opportunities hold one referral; no two referrals name one opportunity. */
+function duplicateViolations(sim: Simulation, world: World): Violation[] {
+  const violations: Violation[] = [];
+  const key = world.column('ReferralIdentifier');
+  for (const [id, count] of countBy(sim.dataverse.rows('opportunities').map((row) => row[key]))) {
+    if (count > 1) violations.push({ invariant: 'no-duplicate-opportunity', detail: `${count} opportunities hold referral ${id}` });
+  }
+  for (const [external, count] of countBy(sim.partnerCenter.referrals().map((referral) => referral.externalReferenceId))) {
+    if (count > 1) violations.push({ invariant: 'no-duplicate-referral', detail: `${count} referrals for opportunity ${external}` });
+  }
+  return violations;
+}
+
+/** How many times each non-empty text occurs. */
+function countBy(values: readonly unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) if (typeof value === 'string' && value !== '') counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** Both sides hold the same value of every shared field, and it is the value the README's rule gives. */
+function fieldViolations(state: HistoryState, index: number, opportunity: Row, referral: Row): Violation[] {
+  const violations: Violation[] = [];
+  for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
+    const inDynamics = comparable(field, opportunity[SHARED_FIELDS[field].dynamics]);
+    const inPartnerCenter = comparable(field, referralValue(referral, field));
+    if (inDynamics !== inPartnerCenter) {
+      violations.push({
+        invariant: 'converged',
+        detail: `deal ${index} ${field}: Dynamics ${JSON.stringify(inDynamics)}, Partner Center ${JSON.stringify(inPartnerCenter)}`,
+      });
+      continue;
+    }
+    const expected = expectedValue(state.pending.get(`${index}:${field}`));
+    if (expected !== undefined && comparable(field, expected) !== inDynamics) {
+      violations.push({
+        invariant: 'no-lost-update',
+        detail: `deal ${index} ${field}: the rule gives ${JSON.stringify(expected)}, both sides hold ${JSON.stringify(inDynamics)}`,
+      });
+    }
+  }
+  return violations;
+}
+
+/**
+ * Solutions flow one way, from the opportunity's solution rows to the referral (README: "Microsoft Solutions to
+ * Partner Center … replaces the referral's solution list"): at rest the referral lists exactly the opportunity's
+ * active solutions, by solution id, and the opportunity has one row per solution.
+ */
+function solutionsProblem(sim: Simulation, world: World, opportunity: Row, referral: Row): string | undefined {
+  const rows = solutionRowsOf(sim, world, display(opportunity.opportunityid));
+  const ids = rows.map((row) => display(row[world.column('SolutionIdentifier')]));
+  const twice = ids.find((id, position) => ids.indexOf(id) !== position);
+  if (twice) return `the opportunity has two rows of solution ${twice}`;
+  const active = rows.filter((row) => row.statecode === 0).map((row) => display(row[world.column('SolutionIdentifier')]));
+  const details = referral.details as { requirements?: { solutions?: Row[] } } | undefined;
+  const sent = (details?.requirements?.solutions ?? []).map((solution) => display(solution.id));
+  const [inDynamics, inPartnerCenter] = [JSON.stringify(active.sort()), JSON.stringify(sent.sort())];
+  return inDynamics === inPartnerCenter ? undefined : `the opportunity lists solutions ${inDynamics}, its referral ${inPartnerCenter}`;
+}
+
+/** Dynamics' own lead columns for a referral's name (Topic), deal value (Est. Value) and notes (Description). */
+const LEAD_COLUMNS: Record<SharedField, string> = { name: 'subject', dealValue: 'estimatedvalue', notes: 'description' };
+
+/**
+ * A referral that is not co-sell becomes one lead, keyed on the referral id, holding the referral's latest mapped
+ * fields (README: "one lead per referral, updated by later Partner Center edits") when Sync only co-sell is No;
+ * nothing when it is Yes; never an opportunity. The history makes no lead itself, so any other lead is one too many.
+ */
+function leadViolations(sim: Simulation, world: World, state: HistoryState): Violation[] {
+  const violations: Violation[] = [];
+  const key = world.column('ReferralIdentifier');
+  const leads = sim.dataverse.rows('leads');
+  const notCoSell = state.deals.flatMap((deal, index) => (deal.origin === 'notCoSell' ? [{ deal, index }] : []));
+  const wanted = new Set(state.syncOnlyCoSell ? [] : notCoSell.map(({ deal }) => deal.referralId));
+  for (const lead of leads.filter((row) => !wanted.has(display(row[key] ?? '')))) {
+    const held = display(lead[key] ?? '');
+    const mine = state.deals.find((deal) => deal.referralId === held);
+    violations.push(
+      mine
+        ? {
+            invariant: 'lead',
+            detail: `referral ${held} (${mine.origin}) became a lead with Sync only co-sell ${state.syncOnlyCoSell ? 'Yes' : 'No'}`,
+          }
+        : {
+            invariant: 'no-duplicate-lead',
+            detail: `lead ${JSON.stringify(lead.subject)} holds no referral of its own (${JSON.stringify(held)})`,
+          },
+    );
+  }
+  for (const { deal, index } of notCoSell) {
+    const referralId = deal.referralId ?? '';
+    if (opportunityByReferral(sim, world, referralId))
+      violations.push({
+        invariant: 'lead',
+        detail: `deal ${index}: an opportunity was made for referral ${referralId}, which is not co-sell`,
+      });
+    if (!wanted.has(referralId)) continue;
+    const held = leads.filter((row) => row[key] === referralId);
+    if (held.length !== 1) {
+      violations.push({
+        invariant: held.length > 1 ? 'no-duplicate-lead' : 'lead',
+        detail: `deal ${index}: ${held.length} leads hold referral ${referralId}`,
+      });
+      continue;
+    }
+    for (const field of Object.keys(LEAD_COLUMNS) as SharedField[]) {
+      const [inLead, latest] = [comparable(field, held[0]![LEAD_COLUMNS[field]]), comparable(field, deal.latest?.[field])];
+      if (inLead !== latest)
+        violations.push({
+          invariant: 'lead',
+          detail: `deal ${index} ${field}: the lead holds ${JSON.stringify(inLead)}, the referral's latest is ${JSON.stringify(latest)}`,
+        });
+    }
+  }
   return violations;
 }
 

@@ -7,7 +7,7 @@ import type { SolutionModel } from '../../solution/model.js';
 import { worldOf } from '../simulate/run.js';
 import { Simulation } from '../simulate/session.js';
 import { checkInvariants, type Violation } from './invariants.js';
-import { applyStep, newHistoryState, type Step } from './steps.js';
+import { applyStep, endFlowFaults, historyEnvironment, newHistoryState, type Step } from './steps.js';
 
 export interface HistoryInput {
   readonly entries: readonly ZipEntry[];
@@ -25,7 +25,7 @@ export interface HistoryResult {
 
 export async function runHistory(steps: readonly Step[], input: HistoryInput): Promise<HistoryResult> {
   const world = worldOf(input.model);
-  const sim = await Simulation.start({ ...input });
+  const sim = await Simulation.start({ ...input, environment: historyEnvironment(world, steps) });
   const started = sim.clock.now().getTime();
   const state = newHistoryState();
   let error: string | undefined;
@@ -33,6 +33,7 @@ export async function runHistory(steps: readonly Step[], input: HistoryInput): P
   try {
     await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
     for (const step of steps) await applyStep(sim, world, state, step);
+    endFlowFaults(sim);
     await applyStep(sim, world, state, { kind: 'reconcile' });
     await sim.settle();
     violations = checkInvariants(sim, world, state);

@@ -3,6 +3,7 @@
  * plain JSON, so a failing one can be printed, replayed and shrunk. `applyStep` performs one step on a running
  * simulation through the emulators' public hooks only.
  */
+import { Flow } from '../../flows/context.js';
 import { display } from '../display.js';
 import { markForSync, opportunityByReferral, sellerOpportunity, type Row, type World } from '../simulate/scenarios.js';
 import type { Simulation } from '../simulate/session.js';
@@ -15,7 +16,37 @@ export const SHARED_FIELDS = {
 } as const;
 export type SharedField = keyof typeof SHARED_FIELDS;
 
+/** Partner Center solutions a seller picks from (the first is the one every seller's opportunity starts with). */
+export const SOLUTIONS = {
+  'SOL-34104-EBB': 'Contoso Copilot Accelerator',
+  'SOL-15974-MQF': 'Contoso Data Platform',
+  'SOL-52210-KRT': 'Fabrikam Secure Workplace',
+} as const;
+export type SolutionId = keyof typeof SOLUTIONS;
+
+/**
+ * Flows a history may turn off for a while: those whose missed work the sync heals (Partner Center's redelivery, the
+ * reconciliation). Not the solutions and decision flows: a change their trigger misses while off is lost for good today.
+ */
+export const SWITCHABLE_FLOWS = [
+  Flow.PartnerCenterToDynamics.name,
+  Flow.DynamicsToPartnerCenter.name,
+  Flow.OpportunityToPartnerCenter.name,
+  Flow.CreateOrGetDetails.name,
+  Flow.Reconciliation.name,
+] as const;
+export type SwitchableFlow = (typeof SWITCHABLE_FLOWS)[number];
+
 export type Step =
+  /**
+   * The environment's "Sync only co-sell opportunities" for the whole history: a history's first step, as the
+   * rehearsal starts with it (`historyEnvironment`). No makes referrals that are not co-sell leads.
+   */
+  | { kind: 'syncOnlyCoSell'; on: boolean }
+  /** A customer or partner user creates a referral that is not co-sell (type Independent) in Partner Center. */
+  | { kind: 'notCoSellArrives'; name: string }
+  /** A seller adds a Partner Center solution to a synced opportunity, or removes it (deactivates its row). */
+  | { kind: 'sellerChangesSolution'; deal: number; solution: SolutionId; add: boolean }
   /** A seller creates an opportunity and marks it for sync: the sync creates its referral. */
   | { kind: 'sellerShares'; name: string }
   /** A seller marks for sync an opportunity Partner Center would refuse (its account has no country): Audit must say so. */
@@ -42,6 +73,10 @@ export type Step =
   | { kind: 'webhooksConcurrent' }
   /** The next Dataverse Web API request is carried out (its write commits) but answers 503. */
   | { kind: 'dataverseCommitThenFail' }
+  /** A maker turns a flow off; it is on again when the minutes have passed, or at the next rest, whichever is first. */
+  | { kind: 'flowTurnedOff'; flow: SwitchableFlow; minutes: number }
+  /** The next runs of the [Customize] child flow fail (a maker's change gone wrong). */
+  | { kind: 'childFlowFails'; runs: number }
   /** A seller switches Sync with Partner Center off (the deal goes private) or back on. */
   | { kind: 'sellerSwitchesSync'; deal: number; on: boolean }
   /** Microsoft's seller answers a referral we shared, with a CRM id. */
@@ -57,7 +92,10 @@ export type Step =
 
 /** One deal the history made: its opportunity (once known) and its referral. */
 export interface Deal {
-  readonly origin: 'seller' | 'microsoft';
+  /** `notCoSell`: a referral that is not co-sell; it becomes a lead (Sync only co-sell = No) or nothing, never an opportunity. */
+  readonly origin: 'seller' | 'microsoft' | 'notCoSell';
+  /** A referral that is not co-sell: its mapped fields as the history last set them in Partner Center. */
+  latest?: Partial<Record<SharedField, unknown>>;
   /** Closed as Won by the seller. */
   won?: boolean;
   /** Marked for sync while incomplete: no referral may be made, and Audit must tell the seller what to correct. */
@@ -80,6 +118,8 @@ export interface PendingEdits {
 
 /** What the history has made so far, and the edits not yet seen on both sides, per deal and field. */
 export interface HistoryState {
+  /** The environment's "Sync only co-sell opportunities" (the package's default, Yes, unless the history says). */
+  syncOnlyCoSell: boolean;
   readonly deals: Deal[];
   /** `${deal}:${field}` → the edits made since the field was last equal on both sides. */
   readonly pending: Map<string, PendingEdits>;
@@ -87,7 +127,13 @@ export interface HistoryState {
   readonly violations: Array<{ invariant: 'no-lost-update'; detail: string }>;
 }
 
-export const newHistoryState = (): HistoryState => ({ deals: [], pending: new Map(), violations: [] });
+export const newHistoryState = (): HistoryState => ({ syncOnlyCoSell: true, deals: [], pending: new Map(), violations: [] });
+
+/** The environment variables a history's rehearsal starts with (schema names), from its `syncOnlyCoSell` step. */
+export function historyEnvironment(world: World, steps: readonly Step[]): Record<string, unknown> {
+  const setting = steps.find((step) => step.kind === 'syncOnlyCoSell');
+  return setting ? { [`${world.prefix}_SyncOnlyCoSell`]: setting.on } : {};
+}
 
 const pendingOf = (state: HistoryState, key: string): PendingEdits => {
   const found = state.pending.get(key);
@@ -111,14 +157,110 @@ export function referralIdOf(sim: Simulation, world: World, deal: Deal): string 
 
 /** The opportunity of a deal, found again by its referral when the history did not see it made. */
 export function opportunityOf(sim: Simulation, world: World, deal: Deal): Row | undefined {
+  if (deal.origin === 'notCoSell') return undefined; // the rules give it none (the invariants look for one made anyway)
   if (deal.opportunityId) return sim.dataverse.row('opportunities', deal.opportunityId);
   const found = deal.referralId ? opportunityByReferral(sim, world, deal.referralId) : undefined;
   if (found) deal.opportunityId = display(found.opportunityid);
   return found;
 }
 
+type FaultStep = Extract<
+  Step,
+  {
+    kind:
+      | 'partnerCenterOutage'
+      | 'dataverseThrottled'
+      | 'webhooksHeldUp'
+      | 'webhooksOutOfOrder'
+      | 'webhooksConcurrent'
+      | 'dataverseCommitThenFail'
+      | 'dropNextWebhook'
+      | 'duplicateNextWebhook'
+      | 'flowTurnedOff'
+      | 'childFlowFails';
+  }
+>;
+
+/** Every flow a history turned off is on again (a rest ends an off period). */
+const turnFlowsOn = (sim: Simulation): void => {
+  for (const flow of SWITCHABLE_FLOWS) sim.turnOn(flow);
+};
+
+/**
+ * The maker undoes what the history did to the flows, before the final reconciliation: they are on, and [Customize]
+ * runs again. Otherwise an armed child failure would fail that one pass, which the next hour would heal.
+ */
+export function endFlowFaults(sim: Simulation): void {
+  turnFlowsOn(sim);
+  sim.failNextRuns(Flow.CreateOrGetDetails.name, 0);
+}
+
+/** A network or service fault, set on the emulators. */
+function applyFault(sim: Simulation, step: FaultStep): void {
+  switch (step.kind) {
+    case 'partnerCenterOutage':
+      sim.partnerCenter.faults.outage({ durationMs: step.minutes * 60_000, retryAfterSeconds: 30 });
+      return;
+    case 'dataverseThrottled':
+      sim.dataverse.faults.throttle({ forMs: step.seconds * 1000, retryAfterSeconds: step.seconds });
+      return;
+    case 'webhooksHeldUp':
+      sim.partnerCenter.faults.deliveryOutage({ durationMs: step.minutes * 60_000 });
+      return;
+    case 'webhooksOutOfOrder':
+      sim.partnerCenter.faults.deliverOutOfOrder(1);
+      return;
+    case 'webhooksConcurrent':
+      sim.partnerCenter.faults.deliveries({ order: 'concurrent' });
+      return;
+    case 'dataverseCommitThenFail':
+      sim.dataverse.faults.serverError({ afterCommit: true, times: 1 });
+      return;
+    case 'dropNextWebhook':
+      sim.partnerCenter.faults.dropDeliveries(1);
+      return;
+    case 'duplicateNextWebhook':
+      sim.partnerCenter.faults.duplicateDeliveries(1);
+      return;
+    case 'flowTurnedOff':
+      sim.turnOff(step.flow, { forMs: step.minutes * 60_000 });
+      return;
+    case 'childFlowFails':
+      sim.failNextRuns(Flow.CreateOrGetDetails.name, step.runs);
+      return;
+  }
+}
+
 export async function applyStep(sim: Simulation, world: World, state: HistoryState, step: Step): Promise<void> {
   switch (step.kind) {
+    case 'partnerCenterOutage':
+    case 'dataverseThrottled':
+    case 'webhooksHeldUp':
+    case 'webhooksOutOfOrder':
+    case 'webhooksConcurrent':
+    case 'dataverseCommitThenFail':
+    case 'dropNextWebhook':
+    case 'duplicateNextWebhook':
+    case 'flowTurnedOff':
+    case 'childFlowFails':
+      applyFault(sim, step);
+      return;
+    case 'syncOnlyCoSell':
+      // The rehearsal started with it (historyEnvironment): later, it would not say what the flows run with.
+      if (state.deals.length > 0) throw new Error('syncOnlyCoSell must come before the history makes any deal');
+      state.syncOnlyCoSell = step.on;
+      return;
+    case 'notCoSellArrives': {
+      const referral = sim.partnerCenter.shareReferralFromMicrosoft({ name: step.name, type: 'Independent' });
+      const latest = Object.fromEntries(
+        (Object.keys(SHARED_FIELDS) as SharedField[]).map((field) => [field, referralValue(referral, field)]),
+      );
+      state.deals.push({ origin: 'notCoSell', referralId: display(referral.id), latest });
+      return;
+    }
+    case 'sellerChangesSolution':
+      sellerChangesSolution(sim, world, state, step);
+      return;
     case 'sellerShares': {
       const id = sellerOpportunity(sim, world, { name: step.name });
       const opportunity = await markForSync(sim, world, id, false);
@@ -168,27 +310,11 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       } catch {
         return; // Partner Center refused the edit (a closed referral): nothing changed, nothing to expect.
       }
-      pendingOf(state, `${index}:${step.field}`).partner = step.value;
+      // A referral that is not co-sell flows one way (to its lead): the latest edit is what the lead must hold.
+      if (deal?.latest) deal.latest[step.field] = step.value;
+      else pendingOf(state, `${index}:${step.field}`).partner = step.value;
       return;
     }
-    case 'partnerCenterOutage':
-      sim.partnerCenter.faults.outage({ durationMs: step.minutes * 60_000, retryAfterSeconds: 30 });
-      return;
-    case 'dataverseThrottled':
-      sim.dataverse.faults.throttle({ forMs: step.seconds * 1000, retryAfterSeconds: step.seconds });
-      return;
-    case 'webhooksHeldUp':
-      sim.partnerCenter.faults.deliveryOutage({ durationMs: step.minutes * 60_000 });
-      return;
-    case 'webhooksOutOfOrder':
-      sim.partnerCenter.faults.deliverOutOfOrder(1);
-      return;
-    case 'webhooksConcurrent':
-      sim.partnerCenter.faults.deliveries({ order: 'concurrent' });
-      return;
-    case 'dataverseCommitThenFail':
-      sim.dataverse.faults.serverError({ afterCommit: true, times: 1 });
-      return;
     case 'sellerSwitchesSync': {
       const deal = dealOf(state, step.deal);
       const opportunity = deal && opportunityOf(sim, world, deal);
@@ -227,14 +353,9 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
     case 'sellerDecides':
       sellerDecides(sim, world, state, step);
       return;
-    case 'dropNextWebhook':
-      sim.partnerCenter.faults.dropDeliveries(1);
-      return;
-    case 'duplicateNextWebhook':
-      sim.partnerCenter.faults.duplicateDeliveries(1);
-      return;
     case 'settle':
       await sim.settle();
+      turnFlowsOn(sim);
       observeAgreement(sim, world, state);
       return;
     case 'reconcile':
@@ -267,13 +388,58 @@ function sellerDecides(sim: Simulation, world: World, state: HistoryState, step:
   deal.decision = step.decision;
 }
 
+/** The Partner Center solution rows of an opportunity (active and inactive), as the subgrid lists them. */
+export function solutionRowsOf(sim: Simulation, world: World, opportunityId: string): Row[] {
+  const lookup = `_${world.column('Opportunity')}_value`;
+  return sim.dataverse.rows(`${world.prefix}_partnercentersolutions`).filter((row) => row[lookup] === opportunityId);
+}
+
+/**
+ * The seller adds a solution in the opportunity's subgrid (reactivating its row when it was removed before: the
+ * table's key is opportunity + solution) or removes one (deactivates its row), on an open, synced opportunity whose
+ * referral is open. The last solution is not removed: Partner Center needs one on a co-sell referral.
+ */
+function sellerChangesSolution(
+  sim: Simulation,
+  world: World,
+  state: HistoryState,
+  step: Extract<Step, { kind: 'sellerChangesSolution' }>,
+): void {
+  const deal = dealOf(state, step.deal);
+  const opportunity = deal && !deal.incomplete && !deal.syncOff ? opportunityOf(sim, world, deal) : undefined;
+  const referralId = deal && opportunity ? referralIdOf(sim, world, deal) : undefined;
+  if (!opportunity || !referralId || opportunity.statecode !== 0 || sim.partnerCenter.referral(referralId)?.status === 'Closed') return;
+  const opportunityId = display(opportunity.opportunityid);
+  const rows = solutionRowsOf(sim, world, opportunityId);
+  const row = rows.find((candidate) => candidate[world.column('SolutionIdentifier')] === step.solution);
+  const table = `${world.prefix}_partnercentersolutions`;
+  const rowId = row ? display(row[`${world.prefix}_partnercentersolutionid`]) : '';
+  if (step.add) {
+    if (!row) {
+      sim.dataverse.userCreate(table, {
+        [world.column('Name')]: SOLUTIONS[step.solution],
+        [world.column('SolutionIdentifier')]: step.solution,
+        [`${world.prefix}_Opportunity@odata.bind`]: `/opportunities(${opportunityId})`,
+      });
+    } else if (row.statecode !== 0) sim.dataverse.userUpdate(table, rowId, { statecode: 0, statuscode: 1 });
+    return;
+  }
+  const active = rows.filter((candidate) => candidate.statecode === 0);
+  if (row?.statecode === 0 && active.length > 1) sim.dataverse.userUpdate(table, rowId, { statecode: 1, statuscode: 2 });
+}
+
 /** How a step reads in a printed history. */
 export function describeStep(step: Step): string {
   switch (step.kind) {
     case 'sellerShares':
     case 'sellerSharesIncomplete':
     case 'microsoftShares':
+    case 'notCoSellArrives':
       return `${step.kind} "${step.name}"`;
+    case 'syncOnlyCoSell':
+      return `${step.kind}: ${step.on ? 'Yes' : 'No'}`;
+    case 'sellerChangesSolution':
+      return `${step.kind} deal ${step.deal}: ${step.add ? 'add' : 'remove'} ${step.solution}`;
     case 'sellerEdits':
     case 'partnerEdits':
       return `${step.kind} deal ${step.deal}: ${step.field} = ${JSON.stringify(step.value)}`;
@@ -283,6 +449,10 @@ export function describeStep(step: Step): string {
       return `${step.kind} for ${step.seconds} s`;
     case 'webhooksHeldUp':
       return `${step.kind} for ${step.minutes} min`;
+    case 'flowTurnedOff':
+      return `${step.kind} "${step.flow}" for ${step.minutes} min`;
+    case 'childFlowFails':
+      return `${step.kind}: the next ${step.runs} runs of [Customize]`;
     case 'microsoftResponds':
       return `${step.kind} deal ${step.deal}: ${step.response}`;
     case 'sellerSwitchesSync':

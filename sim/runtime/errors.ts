@@ -47,3 +47,19 @@ export class TriggerThrottledError extends Error {
     this.name = 'TriggerThrottledError';
   }
 }
+
+/**
+ * A trigger call to a flow that is turned off: no run starts. The code and message are what Power Automate answers a
+ * call to the HTTP trigger of a flow that is off (sim/runtime/README.md, "Turned off"); the state name is inferred.
+ */
+export class FlowOffError extends Error {
+  readonly code = 'WorkflowTriggerIsNotEnabled';
+
+  constructor(
+    readonly flowId: string,
+    triggerName: string,
+  ) {
+    super(`Could not execute workflow '${flowId}' trigger '${triggerName}' with state 'Disabled': trigger is not enabled.`);
+    this.name = 'FlowOffError';
+  }
+}

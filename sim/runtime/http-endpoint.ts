@@ -7,12 +7,13 @@
  * oauth-authentication): "All" is anyone with the URL; anything else, and a trigger that does not say (new flows
  * default to "Any user in my tenant"), needs an Entra bearer token, so a caller without one, such as Partner
  * Center's webhook, is refused with 401. The runtime does not validate tokens, and the status and error code of
- * the refusal are not documented: both are this file's assumptions (sim/runtime/README.md).
+ * the refusal are not documented: both are this file's assumptions (sim/runtime/README.md). A flow that is turned off
+ * answers 400 WorkflowTriggerIsNotEnabled and starts no run (README "Turned off").
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLOCK_HOLD_HEADER, type Clock, type FlowRun } from '../contracts.js';
-import { TriggerThrottledError } from './errors.js';
+import { FlowOffError, TriggerThrottledError } from './errors.js';
 import type { JsonObject, Value } from './functions/support.js';
 import type { HttpAnswer, RegisteredFlow, RunStart } from './model.js';
 
@@ -120,6 +121,10 @@ async function answerRequest(
   try {
     run = await running;
   } catch (error) {
+    if (error instanceof FlowOffError) {
+      sendJson(response, 400, { error: { code: error.code, message: error.message } });
+      return;
+    }
     if (!(error instanceof TriggerThrottledError)) throw error;
     sendJson(response, 429, { error: { code: 'TooManyRequests', message: error.message } });
     return;

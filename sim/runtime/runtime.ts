@@ -19,7 +19,7 @@
 import type { FlowRun, RowChange, RowSubscription } from '../contracts.js';
 import { display } from '../display.js';
 import { parametersOf, registeredFlow, rowSubscriptionOf } from './definition.js';
-import { TriggerThrottledError } from './errors.js';
+import { FlowOffError, TriggerThrottledError } from './errors.js';
 import { Execution } from './execution.js';
 import { startHttpEndpoint, type HttpEndpoint } from './http-endpoint.js';
 import { lower, type FlowRegistration, type FlowRuntimeOptions, type RegisteredFlow, type RunStart } from './model.js';
@@ -35,6 +35,10 @@ export class FlowRuntime {
   private readonly active = new Set<Promise<unknown>>();
   /** Flows whose trigger limits concurrent runs (runtimeConfiguration.concurrency.runs). */
   private readonly gates = new Map<string, RunGate>();
+  /** Flows turned off: their triggers start no run (see turnOff). */
+  private readonly off = new Set<string>();
+  /** Runs left to fail, by flow id (failNextRuns). */
+  private readonly failing = new Map<string, { count: number; reason: string }>();
   private runCounter = 0;
 
   constructor(private readonly options: FlowRuntimeOptions) {}
@@ -46,6 +50,37 @@ export class FlowRuntime {
     this.flows.set(flow.id, registered);
     if (limit) this.gates.set(flow.id, new RunGate(limit));
     else this.gates.delete(flow.id);
+  }
+
+  /**
+   * Turns a flow off, as "Turn off" in Power Automate does: runs in progress or waiting for a slot go on to their
+   * end; a trigger call starts no run (FlowOffError; the HTTP endpoint answers 400); a child-flow call to it fails the
+   * caller's action. Row changes and recurrences are the caller's to withhold (see Simulation). README "Turned off".
+   */
+  turnOff(flowId: string): void {
+    this.registered(flowId, 'turnOff');
+    this.off.add(flowId);
+  }
+
+  turnOn(flowId: string): void {
+    this.registered(flowId, 'turnOn');
+    this.off.delete(flowId);
+  }
+
+  isOn(flowId: string): boolean {
+    this.registered(flowId, 'isOn');
+    return !this.off.has(flowId);
+  }
+
+  /**
+   * A fault: the next `count` runs of the flow (a child flow's included) fail at once, with no action run, as a run
+   * broken by a maker's change or a platform error would; its caller sees a failed child (actions/calls.ts).
+   */
+  failNextRuns(flowId: string, count: number, reason = "a maker's change to the flow fails"): void {
+    this.registered(flowId, 'failNextRuns');
+    if (!Number.isInteger(count) || count < 0) throw new Error(`failNextRuns: count must be a whole number ≥ 0, not ${count}`);
+    if (count === 0) this.failing.delete(flowId);
+    else this.failing.set(flowId, { count, reason });
   }
 
   /** Runs of a flow in progress and waiting for a slot, when its trigger limits concurrency. */
@@ -118,9 +153,14 @@ export class FlowRuntime {
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
   }
 
-  private flowWithTrigger(flowId: string, triggerType: string, caller: string): RegisteredFlow {
+  private registered(flowId: string, caller: string): RegisteredFlow {
     const flow = this.flows.get(flowId);
     if (!flow) throw new Error(`${caller}: no registered flow has the id '${flowId}'`);
+    return flow;
+  }
+
+  private flowWithTrigger(flowId: string, triggerType: string, caller: string): RegisteredFlow {
+    const flow = this.registered(flowId, caller);
     if (lower(flow.trigger.type) !== triggerType) {
       throw new Error(`${caller}: the flow '${flow.name}' has a ${display(flow.trigger.type)} trigger, not ${triggerType}`);
     }
@@ -133,9 +173,11 @@ export class FlowRuntime {
 
   /**
    * A triggered run: waits for a slot when the trigger limits concurrency (a waiting run is not an actor of the
-   * clock: it waits for another run, not for time), then runs. Throws TriggerThrottledError when the queue is full.
+   * clock: it waits for another run, not for time), then runs. Throws TriggerThrottledError when the queue is full,
+   * FlowOffError when the flow is off.
    */
   private async start(flow: RegisteredFlow, start: RunStart): Promise<FlowRun> {
+    if (this.off.has(flow.id)) throw new FlowOffError(flow.id, flow.triggerName);
     const gate = this.gates.get(flow.id);
     if (!gate) return this.execute(flow, start);
     const queued = gate.enter();
@@ -160,8 +202,13 @@ export class FlowRuntime {
     const runId = `08585${String(this.runCounter).padStart(14, '0')}CU00`;
     const directory = {
       flowById: (id: string) => this.flows.get(id),
-      execute: (child: RegisteredFlow, childStart: RunStart) => this.execute(child, childStart),
+      execute: (child: RegisteredFlow, childStart: RunStart) => {
+        if (this.off.has(child.id)) throw new FlowOffError(child.id, child.triggerName);
+        return this.execute(child, childStart);
+      },
     };
+    const failure = this.takeFailure(flow.id);
+    if (failure) return this.failedRun(flow, runId, start, failure);
     const clock = this.options.clock;
     const work = () => new Execution(directory, this.options, flow, runId, start, this.parametersOf(flow)).run();
     const running = clock.track ? clock.track(work) : work();
@@ -173,5 +220,30 @@ export class FlowRuntime {
     } finally {
       this.active.delete(running);
     }
+  }
+
+  private takeFailure(flowId: string): string | undefined {
+    const failing = this.failing.get(flowId);
+    if (!failing) return undefined;
+    if (--failing.count === 0) this.failing.delete(flowId);
+    return failing.reason;
+  }
+
+  /** A run failed by failNextRuns: no action ran; its error says so. */
+  private failedRun(flow: RegisteredFlow, runId: string, start: RunStart, reason: string): FlowRun {
+    const now = this.options.clock.now().toISOString();
+    const run: FlowRun = {
+      runId,
+      flowId: flow.id,
+      flowName: flow.name,
+      status: 'Failed',
+      startTime: now,
+      endTime: now,
+      trigger: { name: flow.triggerName, outputs: start.outputs },
+      actions: [],
+      error: { code: 'ActionFailed', message: `The run failed before its first action (rehearsal fault: ${reason}).` },
+    };
+    this.finished.push(run);
+    return run;
   }
 }

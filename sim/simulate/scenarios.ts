@@ -1,3 +1,4 @@
+import { Flow } from '../../flows/context.js';
 import { display } from '../display.js';
 import type { Simulation } from './session.js';
 
@@ -1075,6 +1076,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   // Issue 14: the seller accepts or declines an inbound referral from Dynamics 365 (flow "Send the Seller's Decision").
   ...decisionScenarios(),
+  ...flowFaultScenarios(),
 ];
 
 /** A referral Microsoft shares, brought in as an opportunity: its id and the opportunity's. */
@@ -1266,6 +1268,110 @@ function decisionScenarios(): Scenario[] {
               again[world.column('Decision')] === world.option('referraldecision', 'Decline'),
             again,
           ),
+        ];
+      },
+    },
+  ];
+}
+
+/** Issue 11: a flow turned off for a while, and a child flow failing (sim/runtime/README.md, "Turned off"). */
+function flowFaultScenarios(): Scenario[] {
+  const webhookFlow = Flow.PartnerCenterToDynamics.name;
+  const attemptsSince = (sim: Simulation, before: number): string[] =>
+    sim.partnerCenter.deliveries.slice(before).map((delivery) => `${delivery.attempt}:${String(delivery.status)}`);
+  return [
+    {
+      name: 'webhook-flow-off-briefly-redelivered',
+      title:
+        "The webhook flow is off for 150 seconds while a partner edits: Partner Center's deliveries are answered 400 until it is on again, and the next redelivery brings the edit in",
+      async run(sim, world) {
+        const { id, referralId } = await sharedOpportunity(sim, world);
+        const before = sim.partnerCenter.deliveries.length;
+        sim.turnOff(webhookFlow, { forMs: 150_000 });
+        sim.partnerCenter.editAsPartnerUser(referralId, [
+          { op: 'replace', path: '/details/notes', value: 'Edited while the flow was off' },
+        ]);
+        await sim.settle();
+        const attempts = attemptsSince(sim, before);
+        const opportunity = sim.dataverse.row('opportunities', id) as Row;
+        return [
+          expectation('the deliveries while it is off are answered 400', attempts.slice(0, 3).join(' ') === '1:400 2:400 3:400', attempts),
+          expectation('the attempt after it is on again is answered 200', attempts[3] === '4:200', attempts),
+          expectation('the flow is on again', sim.isOn(webhookFlow)),
+          expectation('Dynamics has the edit', opportunity.description === 'Edited while the flow was off', opportunity.description),
+        ];
+      },
+    },
+    {
+      name: 'webhook-flow-off-reconciled',
+      title:
+        "The webhook flow is off for 20 minutes while a partner edits: Partner Center's 10 attempts are all refused (400), and the hourly reconciliation brings the edit in once the flow is on again",
+      async run(sim, world) {
+        const { id, referralId } = await sharedOpportunity(sim, world);
+        const before = sim.partnerCenter.deliveries.length;
+        sim.turnOff(webhookFlow, { forMs: 20 * 60_000 });
+        sim.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Edited during a long pause' }]);
+        await sim.settle();
+        const attempts = attemptsSince(sim, before);
+        const missing = (sim.dataverse.row('opportunities', id) as Row).description !== 'Edited during a long pause';
+        const offAfterRetries = !sim.isOn(webhookFlow);
+        sim.clock.advance(60 * 60_000);
+        await sim.runScheduled();
+        const opportunity = sim.dataverse.row('opportunities', id) as Row;
+        return [
+          expectation('all 10 attempts are answered 400', attempts.length === 10 && attempts.every((a) => a.endsWith(':400')), attempts),
+          expectation('the flow is still off when Partner Center gives up, and the edit is not in Dynamics', offAfterRetries && missing),
+          expectation('the flow is on again after 20 minutes', sim.isOn(webhookFlow)),
+          expectation(
+            'the reconciliation brought the edit in',
+            opportunity.description === 'Edited during a long pause',
+            opportunity.description,
+          ),
+        ];
+      },
+    },
+    {
+      name: 'outbound-flow-off-reconciled',
+      title:
+        '"Dynamics 365 to Partner Center" is off while the seller changes the deal value: its trigger misses the change for good, and the hourly reconciliation\'s touch sends it once the flow is on again',
+      async run(sim, world) {
+        const { id, referralId } = await sharedOpportunity(sim, world);
+        const outbound = Flow.DynamicsToPartnerCenter.name;
+        sim.turnOff(outbound);
+        sim.dataverse.userUpdate('opportunities', id, { estimatedvalue: 310000 });
+        await sim.settle();
+        const missed = sim.missedRowChanges.filter((change) => change.flowName === outbound).length;
+        const unsent = (sim.partnerCenter.referral(referralId) as Row).details;
+        sim.turnOn(outbound);
+        sim.clock.advance(60 * 60_000);
+        await sim.runScheduled();
+        const details = (sim.partnerCenter.referral(referralId) as Row).details as Row;
+        return [
+          expectation('the change was missed by the flow that was off', missed === 1, sim.missedRowChanges),
+          expectation('Partner Center did not get it meanwhile', (unsent as Row).dealValue !== 310000, unsent),
+          expectation('the reconciliation got it to Partner Center', Number(details.dealValue) === 310000, details),
+        ];
+      },
+    },
+    {
+      name: 'customize-child-fails-twice',
+      title:
+        "The [Customize] child flow fails twice (a maker's change gone wrong) while a partner edits: the webhook flow answers 500 twice, the failures are in run history, and the third delivery brings the edit in",
+      async run(sim, world) {
+        const { id, referralId } = await sharedOpportunity(sim, world);
+        const before = sim.partnerCenter.deliveries.length;
+        sim.failNextRuns(Flow.CreateOrGetDetails.name, 2);
+        sim.partnerCenter.editAsPartnerUser(referralId, [
+          { op: 'replace', path: '/details/notes', value: 'Edited while the child failed' },
+        ]);
+        await sim.settle();
+        const attempts = attemptsSince(sim, before);
+        const failedChildren = sim.runs().filter((run) => run.flowName === Flow.CreateOrGetDetails.name && run.status === 'Failed');
+        const opportunity = sim.dataverse.row('opportunities', id) as Row;
+        return [
+          expectation('two deliveries are answered 500, the third 200', attempts.join(' ') === '1:500 2:500 3:200', attempts),
+          expectation('run history shows the two failed child runs', failedChildren.length === 2, failedChildren.length),
+          expectation('Dynamics has the edit', opportunity.description === 'Edited while the child failed', opportunity.description),
         ];
       },
     },

@@ -1,6 +1,6 @@
 import type { SolutionModel } from '../../solution/model.js';
 import type { ZipEntry } from '../../core/io/zip.js';
-import type { ConnectorRouter, FlowRun } from '../contracts.js';
+import type { ConnectorRouter, FlowRun, RowChange } from '../contracts.js';
 import { DataverseEmulator, dataverseConnector } from '../dataverse/index.js';
 import { PartnerCenterEmulator, partnerCenterConnector } from '../partner-center/index.js';
 import { VirtualClock } from '../runtime/clock.js';
@@ -53,7 +53,14 @@ export class Simulation {
    * has nowhere to send them, so what they were meant to do silently does not happen.
    */
   readonly droppedParameters: string[] = [];
+  /**
+   * Row changes a flow's Dataverse trigger did not get because the flow was off: turning a flow off removes its
+   * callback registration, so Dataverse does not keep them for it (sim/runtime/README.md, "Turned off").
+   */
+  readonly missedRowChanges: Array<{ at: string; flowName: string; entity: string; message: RowChange['message'] }> = [];
   private endpoint: HttpEndpoint | undefined;
+  /** Bumped at each turnOff, so a timed turnOn does not end a later, separate off period. */
+  private readonly offPeriods = new Map<string, number>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly failures: unknown[] = [];
 
@@ -76,6 +83,15 @@ export class Simulation {
     for (const flow of simulation.flows) simulation.runtime.register(flow);
     for (const { flowId, subscription } of simulation.runtime.rowSubscriptions()) {
       simulation.dataverse.subscribe(subscription, async (change) => {
+        if (!simulation.runtime.isOn(flowId)) {
+          simulation.missedRowChanges.push({
+            at: simulation.clock.now().toISOString(),
+            flowName: simulation.flowById(flowId).name,
+            entity: change.entity,
+            message: change.message,
+          });
+          return;
+        }
         await simulation.track(simulation.runtime.runRowTrigger(flowId, change));
       });
     }
@@ -92,7 +108,43 @@ export class Simulation {
 
   flow(name: string): PackagedFlow {
     const flow = this.flows.find((candidate) => candidate.name === name);
-    if (!flow) throw new Error(`the package has no flow named "${name}"`);
+    if (!flow) throw new Error(`the package has no flow named "${name}"; its flows: ${this.flows.map((f) => `"${f.name}"`).join(', ')}`);
+    return flow;
+  }
+
+  /**
+   * Turns a flow off, as a maker or admin would, for `forMs` of virtual time (then it is turned on again when time gets
+   * there) or until turnOn. While it is off: runs in progress finish; Partner Center's webhook calls to it are answered
+   * 400 (Partner Center redelivers); a child-flow call to it fails; its row trigger misses changes for good
+   * (`missedRowChanges`); runScheduled skips it. Contract and sources: sim/runtime/README.md, "Turned off".
+   */
+  turnOff(name: string, options: { forMs?: number } = {}): void {
+    const { id } = this.flow(name);
+    this.runtime.turnOff(id);
+    const period = (this.offPeriods.get(id) ?? 0) + 1;
+    this.offPeriods.set(id, period);
+    if (options.forMs === undefined) return;
+    this.clock.schedule(options.forMs, () => {
+      if (this.offPeriods.get(id) === period) this.runtime.turnOn(id);
+    });
+  }
+
+  turnOn(name: string): void {
+    this.runtime.turnOn(this.flow(name).id);
+  }
+
+  isOn(name: string): boolean {
+    return this.runtime.isOn(this.flow(name).id);
+  }
+
+  /** A fault: the next `count` runs of the flow fail before their first action (see FlowRuntime.failNextRuns). */
+  failNextRuns(name: string, count: number, reason?: string): void {
+    this.runtime.failNextRuns(this.flow(name).id, count, reason);
+  }
+
+  private flowById(id: string): PackagedFlow {
+    const flow = this.flows.find((candidate) => candidate.id === id);
+    if (!flow) throw new Error(`the package has no flow with the id "${id}"`);
     return flow;
   }
 
@@ -103,10 +155,12 @@ export class Simulation {
     return run;
   }
 
-  /** Fires every recurrence-triggered flow once (what a scheduled hour would do). */
+  /** Fires every recurrence-triggered flow that is on once (what a scheduled hour would do; one that is off does not fire). */
   async runScheduled(): Promise<FlowRun[]> {
     const runs: FlowRun[] = [];
-    for (const { flowId } of this.runtime.recurrences()) runs.push(await this.track(this.runtime.runRecurrence(flowId)));
+    for (const { flowId } of this.runtime.recurrences()) {
+      if (this.runtime.isOn(flowId)) runs.push(await this.track(this.runtime.runRecurrence(flowId)));
+    }
     await this.settle();
     return runs;
   }

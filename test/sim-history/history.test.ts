@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { historyArbitrary } from '../../sim/history/generate.js';
 import { runHistory } from '../../sim/history/run.js';
 import { checkInvariants, type Violation } from '../../sim/history/invariants.js';
-import { applyStep, newHistoryState, opportunityOf, type Step } from '../../sim/history/steps.js';
+import { applyStep, historyEnvironment, newHistoryState, opportunityOf, type Step } from '../../sim/history/steps.js';
 import { worldOf } from '../../sim/simulate/run.js';
 import type { Row } from '../../sim/simulate/scenarios.js';
 import { Simulation } from '../../sim/simulate/session.js';
@@ -21,6 +21,7 @@ const { model } = input;
  * invariant checker says, as a history would.
  */
 async function inRehearsal(
+  setting: Step | undefined,
   check: (history: {
     apply: (...steps: Step[]) => Promise<void>;
     invariants: () => Violation[];
@@ -28,11 +29,12 @@ async function inRehearsal(
     opportunity: (deal: number) => Row;
   }) => Promise<void>,
 ): Promise<void> {
-  const sim = await Simulation.start(input);
+  const world = worldOf(model);
+  const sim = await Simulation.start({ ...input, environment: historyEnvironment(world, setting ? [setting] : []) });
   try {
-    const world = worldOf(model);
     const state = newHistoryState();
     await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+    if (setting) await applyStep(sim, world, state, setting);
     await check({
       sim,
       apply: async (...steps) => {
@@ -53,11 +55,12 @@ describe('seeded histories', () => {
     const [other] = fc.sample(historyArbitrary('full'), { seed: 43, numRuns: 1 });
     expect(again).toEqual(first);
     expect(other).not.toEqual(first);
-    expect(first![0]!.kind).toMatch(/Shares$/);
+    expect(first![0]!.kind).toBe('syncOnlyCoSell');
+    expect(first![1]!.kind).toMatch(/Shares$|^notCoSellArrives$/);
   });
 
   test('the checker sees a Partner Center edit whose webhook was lost, and the reconciliation heals it', async () => {
-    await inRehearsal(async ({ apply, invariants }) => {
+    await inRehearsal(undefined, async ({ apply, invariants }) => {
       await apply(
         { kind: 'sellerShares', name: 'Contoso rollout' },
         { kind: 'dropNextWebhook' },
@@ -73,7 +76,7 @@ describe('seeded histories', () => {
   });
 
   test("the checker sees Microsoft's answer that never reached Dynamics, and the reconciliation heals it", async () => {
-    await inRehearsal(async ({ apply, invariants }) => {
+    await inRehearsal(undefined, async ({ apply, invariants }) => {
       await apply(
         { kind: 'sellerShares', name: 'Contoso rollout' },
         { kind: 'dropNextWebhook' },
@@ -87,7 +90,7 @@ describe('seeded histories', () => {
   });
 
   test('the checker sees a lost update: both sides agree, on a value the rule does not give', async () => {
-    await inRehearsal(async ({ apply, invariants, sim, opportunity }) => {
+    await inRehearsal(undefined, async ({ apply, invariants, sim, opportunity }) => {
       await apply(
         { kind: 'sellerShares', name: 'Contoso rollout' },
         { kind: 'sellerEdits', deal: 0, field: 'notes', value: 'Budget approved' },
@@ -99,6 +102,87 @@ describe('seeded histories', () => {
         { invariant: 'no-lost-update', detail: 'deal 0 notes: the rule gives "Budget approved", both sides hold "Overwritten"' },
       ]);
     });
+  });
+
+  test('the checker sees a lead a Partner Center edit did not reach (healed by the reconciliation), and a lead made twice', async () => {
+    await inRehearsal({ kind: 'syncOnlyCoSell', on: false }, async ({ apply, invariants, sim }) => {
+      await apply({ kind: 'notCoSellArrives', name: 'Contoso rollout' }, { kind: 'settle' });
+      expect(invariants()).toEqual([]);
+      await apply(
+        { kind: 'dropNextWebhook' },
+        { kind: 'partnerEdits', deal: 0, field: 'notes', value: 'Needs a demo' },
+        { kind: 'settle' },
+      );
+      expect(invariants()).toEqual([
+        {
+          invariant: 'lead',
+          detail: 'deal 0 notes: the lead holds "Customer needs help deploying Dynamics 365.", the referral\'s latest is "Needs a demo"',
+        },
+      ]);
+      await apply({ kind: 'reconcile' });
+      expect(invariants()).toEqual([]);
+      // A second lead for the same request, made without the referral's key, stands in for a create that was not an upsert.
+      const [lead] = sim.dataverse.rows('leads');
+      sim.dataverse.userCreate('leads', { subject: lead!.subject, companyname: lead!.companyname, emailaddress1: lead!.emailaddress1 });
+      expect(invariants()).toEqual([
+        { invariant: 'no-duplicate-lead', detail: 'lead "Contoso rollout" holds no referral of its own ("")' },
+      ]);
+    });
+  });
+
+  test('with Sync only co-sell Yes, the checker sees a referral that is not co-sell made into a lead or an opportunity', async () => {
+    await inRehearsal({ kind: 'syncOnlyCoSell', on: true }, async ({ apply, invariants, sim }) => {
+      await apply({ kind: 'notCoSellArrives', name: 'Contoso rollout' }, { kind: 'settle' });
+      expect(invariants()).toEqual([]);
+      const [referral] = sim.partnerCenter.referrals();
+      const key = worldOf(model).column('ReferralIdentifier');
+      sim.dataverse.userCreate('leads', { subject: 'Contoso rollout', [key]: referral!.id });
+      sim.dataverse.seed('opportunities', { name: 'Contoso rollout', [key]: referral!.id });
+      expect(invariants()).toEqual([
+        { invariant: 'lead', detail: `referral ${String(referral!.id)} (notCoSell) became a lead with Sync only co-sell Yes` },
+        { invariant: 'lead', detail: `deal 0: an opportunity was made for referral ${String(referral!.id)}, which is not co-sell` },
+      ]);
+    });
+  });
+
+  test('the checker sees a solution removed in Dynamics (while Partner Center is down) that its referral still lists', async () => {
+    await inRehearsal(undefined, async ({ apply, invariants }) => {
+      await apply(
+        { kind: 'sellerShares', name: 'Contoso rollout' },
+        { kind: 'sellerChangesSolution', deal: 0, solution: 'SOL-15974-MQF', add: true },
+        { kind: 'settle' },
+      );
+      expect(invariants()).toEqual([]);
+      await apply(
+        { kind: 'partnerCenterOutage', minutes: 5 },
+        { kind: 'sellerChangesSolution', deal: 0, solution: 'SOL-34104-EBB', add: false },
+        { kind: 'settle' },
+      );
+      expect(invariants()).toEqual([
+        {
+          invariant: 'solutions',
+          detail: 'deal 0: the opportunity lists solutions ["SOL-15974-MQF"], its referral ["SOL-15974-MQF","SOL-34104-EBB"]',
+        },
+      ]);
+    });
+  });
+
+  /**
+   * A known gap, reported to the flows' owner (seed 191 of the full mix, shrunk by hand): a solution added while Partner
+   * Center goes down is never sent. "Dynamics 365 Microsoft Solutions to Partner Center" fails without Audit, and the
+   * reconciliation cannot see it (solutions are not in the fingerprint). When the flows carry it, make this a `test`.
+   */
+  test.failing('a solution added as Partner Center goes down reaches the referral after the reconciliation (seed 191)', async () => {
+    const result = await runHistory(
+      [
+        { kind: 'microsoftShares', name: 'Contoso rollout' },
+        { kind: 'settle' },
+        { kind: 'sellerChangesSolution', deal: 0, solution: 'SOL-34104-EBB', add: true },
+        { kind: 'partnerCenterOutage', minutes: 4 },
+      ],
+      input,
+    );
+    expect(result.violations).toEqual([]);
   });
 
   /**

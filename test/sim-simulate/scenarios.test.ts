@@ -105,6 +105,22 @@ const WITNESSES: Record<string, { writes: string[]; unsuccessfulRuns?: string[] 
   'decision-after-expiry': { writes: [] },
   'decision-races-partner-center-edit': { writes: ['PatchReferralById 204'] },
   'seller-decides-on-lead': { writes: ['PatchReferralById 204'] },
+  // Issue 11: a flow off for a while, a child flow failing.
+  // A refused delivery starts no run: nothing unsuccessful in run history.
+  'webhook-flow-off-briefly-redelivered': { writes: ['CreateReferral 201'] },
+  'webhook-flow-off-reconciled': { writes: ['CreateReferral 201'] },
+  // The missed change goes out with the reconciliation's touch: one PATCH.
+  'outbound-flow-off-reconciled': { writes: ['CreateReferral 201', 'PatchReferralById 204'] },
+  // Each failed child fails its webhook run, which answers 500; the third delivery succeeds.
+  'customize-child-fails-twice': {
+    writes: ['CreateReferral 201'],
+    unsuccessfulRuns: [
+      '[Customize] Create or Get Details from Dynamics 365 Failed',
+      'Partner Center to Dynamics 365 Failed',
+      '[Customize] Create or Get Details from Dynamics 365 Failed',
+      'Partner Center to Dynamics 365 Failed',
+    ],
+  },
 };
 const REFERRAL_WRITES: ReadonlySet<string> = new Set([
   ReferralsOperation.CreateReferral,

@@ -1,7 +1,7 @@
 /** Calls to connectors (OpenApiConnection, webhook actions) and to child flows (Workflow). */
-import { ActionError, TemplateError } from '../errors.js';
+import { ActionError, FlowOffError, TemplateError } from '../errors.js';
 import { isObject, stringify, typeName, type JsonObject } from '../functions/support.js';
-import { lower, SUCCEEDED, type Outcome } from '../model.js';
+import { lower, SUCCEEDED, type Outcome, type Step } from '../model.js';
 import { answered, failedAnswer, httpReason, withRetry } from './answer.js';
 import type { ActionCall, RunContext } from './context.js';
 
@@ -51,10 +51,16 @@ export async function childFlow(run: RunContext, { definition, step }: ActionCal
   const headers = isObject(inputs.headers)
     ? Object.fromEntries(Object.entries(inputs.headers).map(([key, value]) => [key, stringify(value)]))
     : {};
-  const childRun = await run.runFlow(child, {
-    outputs: { headers: { 'Content-Type': 'application/json', ...headers }, body: inputs.body ?? null },
-    depth,
-  });
+  let childRun;
+  try {
+    childRun = await run.runFlow(child, {
+      outputs: { headers: { 'Content-Type': 'application/json', ...headers }, body: inputs.body ?? null },
+      depth,
+    });
+  } catch (error) {
+    if (!(error instanceof FlowOffError)) throw error;
+    return childTurnedOff(error, step);
+  }
   const response = childRun.response ?? { statusCode: 202, body: null };
   step.outputs = { statusCode: response.statusCode, headers: {}, body: response.body, runId: childRun.runId };
   step.code = httpReason(response.statusCode);
@@ -68,4 +74,15 @@ export async function childFlow(run: RunContext, { definition, step }: ActionCal
     return { status: 'Failed', cause: { path: '', error: step.error } };
   }
   return failedAnswer(response.statusCode, response.body, step) ?? SUCCEEDED;
+}
+
+/**
+ * A child flow that is off answers its caller as its HTTP trigger answers anyone (400 WorkflowTriggerIsNotEnabled): child
+ * flows are called through their Request trigger (sim/runtime/README.md, "Turned off"; the status for a child is inferred).
+ */
+function childTurnedOff(error: FlowOffError, step: Step): Outcome {
+  step.error = { code: error.code, message: error.message };
+  step.outputs = { statusCode: 400, headers: {}, body: { error: step.error } };
+  step.code = httpReason(400);
+  return { status: 'Failed', cause: { path: '', error: step.error } };
 }
