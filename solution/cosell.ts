@@ -44,6 +44,8 @@ export const OpportunityColumn = {
   LastSyncedOn: 'LastSyncedOn',
   LastPartnerCenterWrite: 'LastPartnerCenterWrite',
   PartnerCenterChangedOn: 'PartnerCenterChangedOn',
+  SolutionsSent: 'SolutionsSent',
+  SolutionsUnsent: 'SolutionsUnsent',
   Decision: 'Decision',
   DeclineReason: 'DeclineReason',
   RespondBy: 'RespondBy',
@@ -511,7 +513,10 @@ function bookkeepingColumns(naming: SchemaNaming): Column[] {
       OpportunityColumn.PartnerCenterETag,
       'text',
       labels('Partner Center ETag', '合作夥伴中心 ETag'),
-      labels('ETag of the referral as last read; sent as If-Match.', '最後讀取的推薦 ETag，更新時作為 If-Match 送出。'),
+      labels(
+        'ETag of the referral as the sync last read it (a PATCH answers 204 without one).',
+        '同步最後讀取的推薦 ETag（PATCH 回應 204，不含 ETag）。',
+      ),
       { format: 'text', maxLength: 200 },
     ),
     column(
@@ -554,6 +559,28 @@ function bookkeepingColumns(naming: SchemaNaming): Column[] {
         '同步最後讀取之推薦的最後變更時間（updatedDateTime）；此前合作夥伴中心的事件皆已知。',
       ),
       { format: 'text', maxLength: 100 },
+    ),
+    column(
+      naming,
+      OpportunityColumn.SolutionsSent,
+      'memo',
+      labels('Solutions Sent', '已送出的解決方案'),
+      labels(
+        'The Partner Center solutions last sent to the referral; the reconciliation resends the list when the rows differ.',
+        '最後送至推薦的合作夥伴中心解決方案；列不同時，調節會重新送出清單。',
+      ),
+      { maxLength: 20000 },
+    ),
+    column(
+      naming,
+      OpportunityColumn.SolutionsUnsent,
+      'boolean',
+      labels('Solutions Unsent', '解決方案未送出'),
+      labels(
+        'Yes when the last send of the solutions failed; the hourly reconciliation sends them again.',
+        '上次送出解決方案失敗時為「是」；每小時的調節會再次送出。',
+      ),
+      { defaultValue: false, trueLabel: YES, falseLabel: NO },
     ),
   ];
 }

@@ -52,6 +52,7 @@ import {
   variables,
 } from '../wdl/expr.js';
 import type { Value } from '../wdl/value.js';
+import { listActiveSolutions, solutionsSent, solutionTags } from './solutions-to-partner-center.js';
 
 export const CreateCoSellReferralInput = { OpportunityId: 'text' } as const;
 
@@ -176,14 +177,7 @@ function readReferralSources({ ctx, flow, dv, opportunityId }: ReferralFlow, sco
     yes.add('Keep_account', setVariable('Account', body('Get_account')));
   });
   const account = variables('Account');
-  scope.add(
-    'List_solutions',
-    dataverse.listRows(dv, {
-      entitySet: ctx.solutions.entitySetName,
-      select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-      filter: concat(`_${ctx.solutionColumn('Opportunity')}_value eq `, opportunityId).at,
-    }),
-  );
+  scope.add('List_solutions', listActiveSolutions(ctx, dv, opportunityId));
   scope.condition(
     'If_opportunity_has_contact',
     'The customer contact Partner Center needs when Microsoft help is requested',
@@ -246,14 +240,7 @@ function createReferral(referralFlow: ReferralFlow, valid: Container, sources: R
       Object.fromEntries(outbound(CONTACT_MAP).map((field) => [field.path.join('.'), item().get(column(ctx, flow, field) as string)])),
     ),
   );
-  valid.add(
-    'Solutions',
-    select(body('List_solutions').get('value'), {
-      id: item().get(ctx.solutionColumn('SolutionIdentifier')),
-      name: item().get(ctx.solutionColumn('Name')),
-      type: 'Name',
-    }),
-  );
+  valid.add('Solutions', solutionTags(ctx, body('List_solutions').get('value')));
   valid.add(
     'Help_requested',
     compose(helpAttributes(choiceOf(ctx.model, 'HowCanMicrosoftHelp'), sources.help), "Partner Center's codes for the selected options"),
@@ -390,6 +377,7 @@ function recordOutcome({ ctx, flow, dv, opportunityId }: ReferralFlow, top: Cont
           [ctx.column('LastSyncedOn')]: utcNow(),
           [ctx.column('LastPartnerCenterWrite')]: window,
           [ctx.column('PartnerCenterChangedOn')]: referral.get('updatedDateTime'),
+          [ctx.column('SolutionsSent')]: solutionsSent(body('Solutions')),
           [ctx.column('Audit')]: concat(utcNow(), ' Referral created in Partner Center'),
         }),
       );

@@ -4,11 +4,14 @@ import { EntitySet, flowId, type FlowContext, newFlow } from '../context.js';
 import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, select, setVariable } from '../wdl/actions.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
 import type { ActionDefinition } from '../wdl/types.js';
-import { opportunityFingerprint, sentToPartnerCenter } from '../sync-expressions.js';
+import { WRITE_STARTED } from '../known-events.js';
+import { choiceOf } from '../mapping.js';
+import { opportunityFingerprint, optionValue, sentToPartnerCenter } from '../sync-expressions.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
-import { body, call, concat, equals, item, items, not, outputs, variables } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, item, items, not, or, outputs, variables } from '../wdl/expr.js';
 import { NOT_CREATED_NEEDS_CORRECTION } from './create-cosell-referral.js';
 import { addInboundSync } from './inbound-sync.js';
+import { listActiveSolutions, opportunityLookup, sendSolutions, solutionsSent, solutionTags } from './solutions-to-partner-center.js';
 
 /** Partner Center's organization id for Microsoft (invitedBy / owner of Microsoft's side of a shared referral). */
 const MICROSOFT_ORGANIZATION_ID = 'msft';
@@ -85,6 +88,7 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
   top.add('Initialize_cursor', initializeVariable('Cursor', 'string', outputs('Watermark')));
   top.add('Initialize_skip', initializeVariable('Skip', 'integer', 0));
   top.add('Initialize_more_pages', initializeVariable('MorePages', 'boolean', true));
+  top.add('Initialize_write_started', initializeVariable(WRITE_STARTED, 'string', ''));
   top.until(
     'Until_every_page_is_read',
     'Pages through the referrals changed since the watermark, oldest first',
@@ -134,6 +138,8 @@ export function buildReconciliationFlow(ctx: FlowContext): CloudFlow {
   );
   resendUnsentChanges(top, ctx, flow, dv);
   retryFailedCreates(top, ctx, dv);
+  resendUnsentSolutions(top, ctx, dv, pc);
+  resendUnsentDecisions(top, ctx, dv);
   return flow.toCloudFlow();
 }
 
@@ -211,6 +217,98 @@ function resendUnsentChanges(top: Container, ctx: FlowContext, flow: FlowBuilder
     each.add(
       'Touch_opportunity',
       dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), { name: opportunity.get('name') }),
+    );
+  });
+}
+
+/**
+ * Solutions whose send never landed: an opportunity with a solution row changed since the watermark whose active
+ * rows differ from its Solutions Sent (the solutions flow was off, or its run died), or whose last send failed
+ * (Solutions Unsent, which also covers a removed row: a deleted row leaves nothing to list). Each open, synced
+ * opportunity among them gets its whole active list sent again. A row deleted while the solutions flow was off
+ * leaves no trace to find: it waits for the next change of that opportunity's solutions (README).
+ */
+function resendUnsentSolutions(top: Container, ctx: FlowContext, dv: string, pc: string): void {
+  const lookup = opportunityLookup(ctx);
+  top.add(
+    'List_recently_changed_solutions',
+    dataverse.listRows(dv, {
+      entitySet: ctx.solutions.entitySetName,
+      select: [lookup],
+      filter: concat('modifiedon ge ', outputs('Watermark'), ' and modifiedon lt ', outputs('Settled_before')).at,
+      orderBy: 'modifiedon asc',
+      top: RESEND_LIMIT,
+    }),
+  );
+  top.add('Opportunities_of_changed_solutions', select(body('List_recently_changed_solutions').get('value'), item().get(lookup)));
+  top.add(
+    'Failed_solution_sends',
+    query(body('List_recently_modified_synced_opportunities').get('value'), equals(item().get(ctx.column('SolutionsUnsent')), true)),
+  );
+  top.add('Opportunities_of_failed_sends', select(body('Failed_solution_sends'), item().get('opportunityid')));
+  top.add(
+    'Solution_candidates',
+    compose(call('union', body('Opportunities_of_changed_solutions'), body('Opportunities_of_failed_sends')), 'Each opportunity once'),
+  );
+  top.foreach('For_each_solution_candidate', 'Send the solutions whose send never landed', outputs('Solution_candidates'), (each) => {
+    const id = items('For_each_solution_candidate');
+    each.add(
+      'Get_opportunity_for_solutions',
+      dataverse.getRow(dv, EntitySet.opportunity, id, [
+        'opportunityid',
+        'statecode',
+        ctx.column('SyncWithPartnerCenter'),
+        ctx.column('ReferralIdentifier'),
+        ctx.column('SolutionsSent'),
+        ctx.column('SolutionsUnsent'),
+        ctx.column('Audit'),
+      ]),
+    );
+    const opportunity = body('Get_opportunity_for_solutions');
+    each.add('List_current_solutions', listActiveSolutions(ctx, dv, id));
+    each.add('Current_solution_tags', solutionTags(ctx, body('List_current_solutions').get('value')));
+    each.condition(
+      'If_the_solutions_were_not_sent',
+      'Open and synced, and the rows differ from the list last sent, or the last send failed',
+      and(
+        equals(opportunity.get('statecode'), 0),
+        equals(opportunity.get(ctx.column('SyncWithPartnerCenter')), true),
+        not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))),
+        or(
+          equals(opportunity.get(ctx.column('SolutionsUnsent')), true),
+          not(equals(solutionsSent(body('Current_solution_tags')), call('coalesce', opportunity.get(ctx.column('SolutionsSent')), ''))),
+        ),
+      ),
+      (send) => sendSolutions(send, ctx, { dv, pc, opportunity }, '_reconciled'),
+    );
+  });
+}
+
+/**
+ * A seller's Decision that never reached Partner Center (the decision flow was off, or its run died): Decision set
+ * while the referral is still New as Dynamics knows it. Writing the Decision again, unchanged, fires the decision
+ * flow, which re-reads the referral and sends the answer, or refuses it with Audit when it can no longer be given.
+ * A refusal or a failed send sets the Decision back (referral-decision.ts), so a Decision is touched until it lands
+ * or is refused. Leads have no status columns to tell an unsent Decision from a sent one; they are not retried.
+ */
+function resendUnsentDecisions(top: Container, ctx: FlowContext, dv: string): void {
+  const decision = ctx.column('Decision');
+  top.add(
+    'Unsent_decisions',
+    query(
+      body('List_recently_modified_synced_opportunities').get('value'),
+      and(
+        not(equals(item().get(decision), null)),
+        equals(item().get(ctx.column('ReferralStatus')), optionValue(choiceOf(ctx.model, 'ReferralStatus'), 'New')),
+        equals(item().get('statecode'), 0),
+      ),
+    ),
+  );
+  top.foreach('For_each_unsent_decision', 'Touch the Decision so the decision flow sends it', body('Unsent_decisions'), (each) => {
+    const opportunity = items('For_each_unsent_decision');
+    each.add(
+      'Touch_decision',
+      dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), { [decision]: opportunity.get(decision) }),
     );
   });
 }

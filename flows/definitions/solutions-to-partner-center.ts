@@ -4,12 +4,14 @@ import { EntitySet, type FlowContext, newFlow } from '../context.js';
 import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, select, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
-import { body, call, concat, empty, item, not, triggerOutputs, utcNow } from '../wdl/expr.js';
+import type { ActionDefinition } from '../wdl/types.js';
+import { body, call, concat, empty, type Expr, item, not, outputs, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
  * Dynamics 365 Microsoft Solutions to Partner Center: when a solution row of an opportunity is added,
  * changed or removed, the opportunity's whole solution list replaces the referral's
- * details/requirements/solutions (Partner Center needs at least one on a co-sell referral).
+ * details/requirements/solutions (Partner Center needs at least one on a co-sell referral). The list sent is
+ * recorded, and a failed send is marked, so the reconciliation can send again what never landed.
  */
 export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
   const flow = newFlow('SolutionsToPartnerCenter', "Sends an opportunity's Partner Center solutions to its referral when they change.");
@@ -61,50 +63,86 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
 }
 
 /** The lookup column from a solution row to its opportunity, as the Web API names its value. */
-const opportunityLookup = (ctx: FlowContext): string => `_${ctx.solutionColumn('Opportunity')}_value`;
+export const opportunityLookup = (ctx: FlowContext): string => `_${ctx.solutionColumn('Opportunity')}_value`;
 
 /** Lists the opportunity's active solutions and replaces the referral's solution list with them. */
 function replaceReferralSolutions(ctx: FlowContext, shared: Container, dv: string, pc: string): void {
   const opportunity = body('Get_opportunity');
-  shared.add(
-    'List_solutions',
-    dataverse.listRows(dv, {
-      entitySet: ctx.solutions.entitySetName,
-      select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
-      filter: concat(`${opportunityLookup(ctx)} eq `, opportunity.get('opportunityid'), ' and statecode eq 0').at,
-    }),
-  );
-  shared.add(
-    'Solution_tags',
-    select(body('List_solutions').get('value'), {
-      id: item().get(ctx.solutionColumn('SolutionIdentifier')),
-      name: item().get(ctx.solutionColumn('Name')),
-      type: 'Name',
-    }),
-  );
-  openWriteWindow(shared, ctx, dv, opportunity.get('opportunityid'), 'Replace');
-  shared.add(
-    'Replace_referral_solutions',
-    partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), [
-      { op: 'replace', path: '/details/requirements/solutions', value: body('Solution_tags') },
-    ]),
-  );
-  shared.add(
-    'Record_sync_time',
-    dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-      [ctx.column('LastSyncedOn')]: utcNow(),
-      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
-    }),
-  );
-  // A failed call closes its window too (so events after it are read), and the run still fails.
-  shared.add(
-    'Close_the_write_window',
-    dataverse.updateRow(dv, EntitySet.opportunity, opportunity.get('opportunityid'), {
-      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
-    }),
-    { after: { Replace_referral_solutions: FAILED_OR_TIMED_OUT } },
-  );
+  sendSolutions(shared, ctx, { dv, pc, opportunity });
+  // The run still fails, so its history shows it; the reconciliation sends the list again (SolutionsUnsent).
   shared.add('Fail_the_run', terminate('Failed', { code: 'SolutionsNotSent', message: 'Partner Center did not take the solutions' }), {
-    after: { Close_the_write_window: ['Succeeded', 'Failed'] },
+    after: { Record_solutions_unsent: ['Succeeded', 'Failed'] },
   });
 }
+
+/** The Select of a solution row list into the referral's solution tags. */
+export const solutionTags = (ctx: FlowContext, rows: Expr): ActionDefinition =>
+  select(rows, { id: item().get(ctx.solutionColumn('SolutionIdentifier')), name: item().get(ctx.solutionColumn('Name')), type: 'Name' });
+
+/** What Solutions Sent records of a list of solution tags: the list in solution id order, as text. */
+export const solutionsSent = (tags: Expr): Expr => call('string', call('sort', tags, 'id'));
+
+/**
+ * Sends an opportunity's active solution rows as its referral's whole solution list (JSON Patch replace), inside a
+ * write window (known-events.ts), and records the outcome: Solutions Sent (the list sent) on success; Solutions
+ * Unsent and an Audit line on failure, which the hourly reconciliation retries. `opportunity` is a row with
+ * opportunityid, the Referral Identifier and Audit; `suffix` keeps action names unique; the flow initialises
+ * WRITE_STARTED.
+ */
+export function sendSolutions(
+  container: Container,
+  ctx: FlowContext,
+  source: { dv: string; pc: string; opportunity: Expr },
+  suffix = '',
+): void {
+  const { dv, pc, opportunity } = source;
+  const name = (base: string): string => `${base}${suffix}`;
+  const id = opportunity.get('opportunityid');
+  container.add(name('List_solutions'), listActiveSolutions(ctx, dv, id));
+  container.add(name('Solution_tags'), solutionTags(ctx, body(name('List_solutions')).get('value')));
+  openWriteWindow(container, ctx, dv, id, name('Replace'));
+  const replace = name('Replace_referral_solutions');
+  container.add(
+    replace,
+    partnerCenter.patchReferral(pc, opportunity.get(ctx.column('ReferralIdentifier')), [
+      { op: 'replace', path: '/details/requirements/solutions', value: body(name('Solution_tags')) },
+    ]),
+  );
+  container.add(
+    name('Record_solutions_sent'),
+    dataverse.updateRow(dv, EntitySet.opportunity, id, {
+      [ctx.column('LastSyncedOn')]: utcNow(),
+      [ctx.column('SolutionsSent')]: solutionsSent(body(name('Solution_tags'))),
+      [ctx.column('SolutionsUnsent')]: false,
+      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
+    }),
+  );
+  const error = call(
+    'coalesce',
+    outputs(replace).get('body', 'error', 'message'),
+    concat('Partner Center answered ', call('string', outputs(replace).get('statusCode'))),
+  );
+  container.add(
+    name('Record_solutions_unsent'),
+    dataverse.updateRow(dv, EntitySet.opportunity, id, {
+      [ctx.column('SolutionsUnsent')]: true,
+      [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
+      [ctx.column('Audit')]: concat(
+        utcNow(),
+        ' Solutions not sent: ',
+        error,
+        '\n',
+        call('coalesce', opportunity.get(ctx.column('Audit')), ''),
+      ),
+    }),
+    { after: { [replace]: FAILED_OR_TIMED_OUT } },
+  );
+}
+
+/** The opportunity's active solution rows (a removed solution is a deactivated or deleted row). */
+export const listActiveSolutions = (ctx: FlowContext, dv: string, opportunityId: Expr): ActionDefinition =>
+  dataverse.listRows(dv, {
+    entitySet: ctx.solutions.entitySetName,
+    select: [ctx.solutionColumn('SolutionIdentifier'), ctx.solutionColumn('Name')],
+    filter: concat(`${opportunityLookup(ctx)} eq `, opportunityId, ' and statecode eq 0').at,
+  });

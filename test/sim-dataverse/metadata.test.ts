@@ -35,6 +35,8 @@ describe('M1 the solution model', () => {
       pcs_lastsyncedon: 'datetime',
       pcs_lastpartnercenterwrite: 'string',
       pcs_partnercenterchangedon: 'string',
+      pcs_solutionssent: 'memo',
+      pcs_solutionsunsent: 'boolean',
       pcs_decision: 'picklist',
       pcs_declinereason: 'picklist',
       pcs_respondby: 'datetime',
@@ -148,7 +150,7 @@ describe('M2 every column our flows name exists in the emulator (a column missin
     expect(dynamicFilters).toEqual([
       ['Find_account', ['name', 'address1_postalcode']],
       ['Find_contact', ['emailaddress1']],
-      ['List_solutions', ['_pcs_opportunity_value']],
+      ['List_solutions', ['_pcs_opportunity_value', 'statecode']],
       ['Find_opportunity', ['pcs_referralidentifier']],
       ['Find_opportunity_of_the_referral', ['pcs_referralidentifier']],
       ['Find_opportunity_we_shared', ['opportunityid', 'pcs_referralidentifier']],
@@ -158,6 +160,9 @@ describe('M2 every column our flows name exists in the emulator (a column missin
       ['Find_synced_opportunity_reconciled', ['pcs_referralidentifier']],
       ['List_recently_modified_synced_opportunities', ['pcs_syncwithpartnercenter', 'pcs_referralidentifier', 'modifiedon']],
       ['List_opportunities_without_their_referral', ['pcs_syncwithpartnercenter', 'pcs_referralidentifier', 'statecode', 'modifiedon']],
+      ['List_recently_changed_solutions', ['modifiedon']],
+      ['List_current_solutions', ['_pcs_opportunity_value', 'statecode']],
+      ['List_solutions_reconciled', ['_pcs_opportunity_value', 'statecode']],
     ]);
     expect(checked).toBeGreaterThan(30);
   });

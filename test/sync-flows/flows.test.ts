@@ -328,12 +328,12 @@ describe('loop prevention in Dynamics 365 to Partner Center', () => {
 });
 
 describe('details the Partner Center contract imposes', () => {
-  test('after a PATCH (204, no body) no ETag is written: the inbound echo brings the new one', () => {
+  test('after a PATCH (204, no body) no ETag is written: the next read of the referral brings the new one', () => {
     const actions = allActions(flowNamed('Dynamics 365 to Partner Center').definition);
     expect(actions.Record_sync.inputs.parameters).not.toHaveProperty('item/pcs_partnercenteretag');
     const solutions = allActions(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').definition);
     expect(Object.keys(solutions.Replace_referral_solutions.inputs.parameters).sort()).toEqual(['Referral', 'id']);
-    expect(solutions.Record_sync_time.inputs.parameters).not.toHaveProperty('item/pcs_partnercenteretag');
+    expect(solutions.Record_solutions_sent.inputs.parameters).not.toHaveProperty('item/pcs_partnercenteretag');
   });
 
   test('reconciliation sends Microsoft-owned referrals to the Microsoft updates child', () => {

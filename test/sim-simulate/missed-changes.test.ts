@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { readZip } from '../../core/io/zip.js';
+import { withFlows } from '../../flows/index.js';
+import { buildPackages } from '../../packaging/build-solution.js';
+import { display } from '../../sim/display.js';
+import { worldOf } from '../../sim/simulate/run.js';
+import { markForSync, opportunityByReferral, sellerOpportunity } from '../../sim/simulate/scenarios.js';
+import { Simulation } from '../../sim/simulate/session.js';
+import { defaultModel } from '../support/model.js';
+
+/**
+ * Issue 11, "a failed outbound change is never retried", for the two flows the seeded histories found losing a change
+ * for good: the solutions flow and the decision flow. A change their trigger missed (the flow was off: a row trigger
+ * does not replay what happened meanwhile, sim/runtime/README.md "Turned off") or whose send failed (Partner Center
+ * down: CONTRACT.md, Faults `outage`) reaches Partner Center with the hourly reconciliation.
+ */
+const model = withFlows(defaultModel());
+const [zip] = buildPackages(model, ['managed']);
+const input = { entries: readZip(zip!.bytes, zip!.fileName), label: zip!.fileName, model };
+const world = worldOf(model);
+const HOUR_MS = 60 * 60 * 1000;
+const SOLUTIONS = `${world.prefix}_partnercentersolutions`;
+const SOLUTIONS_FLOW = 'Dynamics 365 Microsoft Solutions to Partner Center';
+
+let sim: Simulation | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+async function started(): Promise<Simulation> {
+  sim = await Simulation.start(input);
+  await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
+  return sim;
+}
+
+async function reconcile(s: Simulation): Promise<void> {
+  s.clock.advance(HOUR_MS);
+  await s.runScheduled();
+  await s.settle();
+}
+
+const referralSolutions = (s: Simulation, referralId: string): string[] =>
+  (
+    (s.partnerCenter.referral(referralId) as { details: { requirements: { solutions: Array<{ id: string }> } } }).details.requirements
+      .solutions ?? []
+  )
+    .map((solution) => solution.id)
+    .sort();
+
+const patches = (s: Simulation): number => s.partnerCenter.calls.filter((call) => call.operation === 'PatchReferralById').length;
+
+function addSolution(s: Simulation, opportunityId: string, solutionId: string): string {
+  const row = s.dataverse.userCreate(SOLUTIONS, {
+    [world.column('Name')]: `Solution ${solutionId}`,
+    [world.column('SolutionIdentifier')]: solutionId,
+    [`${world.prefix}_Opportunity@odata.bind`]: `/opportunities(${opportunityId})`,
+  });
+  return display(row[`${world.prefix}_partnercentersolutionid`]);
+}
+
+async function sharedDeal(s: Simulation): Promise<{ id: string; referralId: string }> {
+  const id = sellerOpportunity(s, world, { name: 'Solutions deal' });
+  const opportunity = await markForSync(s, world, id, false);
+  return { id, referralId: display(opportunity[world.column('ReferralIdentifier')]) };
+}
+
+describe('solutions and decisions that never reached Partner Center are sent by the reconciliation', () => {
+  test('a solution added while the solutions flow is off is sent at the next reconciliation, once', async () => {
+    const s = await started();
+    const { id, referralId } = await sharedDeal(s);
+    const before = referralSolutions(s, referralId);
+    s.turnOff(SOLUTIONS_FLOW, { forMs: 5 * 60_000 });
+    addSolution(s, id, 'SOL-MISSED-1');
+    await s.settle();
+    expect(referralSolutions(s, referralId)).toEqual(before);
+    await reconcile(s);
+    expect(referralSolutions(s, referralId)).toEqual([...before, 'SOL-MISSED-1'].sort());
+    // Sent once: the next pass finds the rows older than the opportunity's Solutions Sent On.
+    const sent = patches(s);
+    await reconcile(s);
+    expect(patches(s)).toBe(sent);
+  }, 60_000);
+
+  test('a solution removed while Partner Center is down: Audit says so, and the reconciliation sends the list without it', async () => {
+    const s = await started();
+    const { id, referralId } = await sharedDeal(s);
+    const extra = addSolution(s, id, 'SOL-EXTRA');
+    await s.settle();
+    expect(referralSolutions(s, referralId)).toContain('SOL-EXTRA');
+    s.partnerCenter.faults.outage({ durationMs: 30 * 60_000, retryAfterSeconds: 30 });
+    s.dataverse.userDelete(SOLUTIONS, extra);
+    await s.settle();
+    const failed = s.dataverse.row('opportunities', id)!;
+    expect(display(failed[world.column('Audit')])).toMatch(/Solutions not sent/);
+    expect(failed[world.column('SolutionsUnsent')]).toBe(true);
+    expect(referralSolutions(s, referralId)).toContain('SOL-EXTRA');
+    await reconcile(s);
+    expect(referralSolutions(s, referralId)).not.toContain('SOL-EXTRA');
+    expect(s.dataverse.row('opportunities', id)![world.column('SolutionsUnsent')]).toBe(false);
+  }, 60_000);
+
+  test("a seller's Accept made while the decision flow is off reaches Partner Center at the next reconciliation", async () => {
+    const s = await started();
+    const referral = s.partnerCenter.shareReferralFromMicrosoft({ name: 'Decision while off' });
+    await s.settle();
+    const referralId = display(referral.id);
+    const opportunity = opportunityByReferral(s, world, referralId)!;
+    s.turnOff("Send the Seller's Decision to Partner Center", { forMs: 5 * 60_000 });
+    s.dataverse.userUpdate('opportunities', display(opportunity.opportunityid), {
+      [world.column('Decision')]: world.option('referraldecision', 'Accept'),
+    });
+    await s.settle();
+    expect(s.partnerCenter.referral(referralId)).toMatchObject({ status: 'New' });
+    await reconcile(s);
+    expect(s.partnerCenter.referral(referralId)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
+  }, 60_000);
+});
