@@ -34,12 +34,18 @@ export interface Violation {
     | 'failure-in-audit'
     | 'lead'
     | 'no-duplicate-lead'
+    | 'no-duplicate-customer'
     | 'solutions';
   readonly detail: string;
 }
 
 export function checkInvariants(sim: Simulation, world: World, state: HistoryState): Violation[] {
-  const violations: Violation[] = [...state.violations, ...duplicateViolations(sim, world), ...leadViolations(sim, world, state)];
+  const violations: Violation[] = [
+    ...state.violations,
+    ...duplicateViolations(sim, world),
+    ...customerViolations(sim, state),
+    ...leadViolations(sim, world, state),
+  ];
   state.deals.forEach((deal, index) => {
     if (deal.origin === 'notCoSell') return; // leadViolations
     if (deal.incomplete) {
@@ -90,6 +96,33 @@ function duplicateViolations(sim: Simulation, world: World): Violation[] {
   }
   for (const [external, count] of countBy(sim.partnerCenter.referrals().map((referral) => referral.externalReferenceId))) {
     if (count > 1) violations.push({ invariant: 'no-duplicate-referral', detail: `${count} referrals for opportunity ${external}` });
+  }
+  return violations;
+}
+
+/**
+ * The customers of referrals shared with us (by Microsoft, or not co-sell) are found, else created, once (README: an
+ * account on company name + postal code, a contact on email). The history makes other accounts itself, for its
+ * sellers' opportunities, so only these customers are counted.
+ */
+function customerViolations(sim: Simulation, state: HistoryState): Violation[] {
+  const violations: Violation[] = [];
+  const accounts = countBy(
+    sim.dataverse.rows('accounts').map((row) => `${display(row.name ?? '')} ${display(row.address1_postalcode ?? '')}`),
+  );
+  const contacts = countBy(sim.dataverse.rows('contacts').map((row) => row.emailaddress1));
+  const seen = new Set<string>();
+  for (const deal of state.deals) {
+    const referral = deal.origin === 'seller' || !deal.referralId ? undefined : sim.partnerCenter.referral(deal.referralId);
+    const customer = referral?.customerProfile as { name?: string; address?: { postalCode?: string }; team?: Row[] } | undefined;
+    if (!customer) continue;
+    const account = `${customer.name ?? ''} ${customer.address?.postalCode ?? ''}`;
+    const email = display(customer.team?.[0]?.email ?? '');
+    if ((accounts.get(account) ?? 0) > 1 && !seen.has(account))
+      violations.push({ invariant: 'no-duplicate-customer', detail: `${accounts.get(account)} accounts for ${account}` });
+    if ((contacts.get(email) ?? 0) > 1 && !seen.has(email))
+      violations.push({ invariant: 'no-duplicate-customer', detail: `${contacts.get(email)} contacts for ${email}` });
+    seen.add(account).add(email);
   }
   return violations;
 }

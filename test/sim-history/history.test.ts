@@ -130,6 +130,20 @@ describe('seeded histories', () => {
     });
   });
 
+  test("the checker sees a referral's customer made twice", async () => {
+    await inRehearsal(undefined, async ({ apply, invariants, sim }) => {
+      await apply({ kind: 'microsoftShares', name: 'Contoso rollout' }, { kind: 'settle' });
+      expect(invariants()).toEqual([]);
+      // Copies made by hand stand in for two runs that each found no customer and created one.
+      sim.dataverse.userCreate('accounts', { name: 'Fabrikam Customer Inc', address1_postalcode: '98052' });
+      sim.dataverse.userCreate('contacts', { lastname: 'Smith', emailaddress1: 'sue.smith@fabrikam.example' });
+      expect(invariants()).toEqual([
+        { invariant: 'no-duplicate-customer', detail: '2 accounts for Fabrikam Customer Inc 98052' },
+        { invariant: 'no-duplicate-customer', detail: '2 contacts for sue.smith@fabrikam.example' },
+      ]);
+    });
+  });
+
   test('with Sync only co-sell Yes, the checker sees a referral that is not co-sell made into a lead or an opportunity', async () => {
     await inRehearsal({ kind: 'syncOnlyCoSell', on: true }, async ({ apply, invariants, sim }) => {
       await apply({ kind: 'notCoSellArrives', name: 'Contoso rollout' }, { kind: 'settle' });
