@@ -26,7 +26,8 @@ export type SolutionId = keyof typeof SOLUTIONS;
 
 /**
  * Flows a history may turn off for a while: those whose missed work the sync heals (Partner Center's redelivery, the
- * reconciliation). Not the solutions and decision flows: a change their trigger misses while off is lost for good today.
+ * reconciliation). Not the lead decision flow: a lead's Decision missed while it is off is not retried (README,
+ * "Solutions and decisions").
  */
 export const SWITCHABLE_FLOWS = [
   Flow.PartnerCenterToDynamics.name,
@@ -34,6 +35,8 @@ export const SWITCHABLE_FLOWS = [
   Flow.OpportunityToPartnerCenter.name,
   Flow.CreateOrGetDetails.name,
   Flow.Reconciliation.name,
+  Flow.SolutionsToPartnerCenter.name,
+  Flow.ReferralDecision.name,
 ] as const;
 export type SwitchableFlow = (typeof SWITCHABLE_FLOWS)[number];
 
