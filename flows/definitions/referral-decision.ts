@@ -244,7 +244,10 @@ function sendDecision(decisionFlow: DecisionFlow, send: Container): void {
   });
 }
 
-/** Success: the new status on the opportunity and an Audit line. Refusal or failure: Audit, and Decision set back. */
+/**
+ * Success: the new status on the opportunity and an Audit line. Refusal: Audit, and Decision set back. Partner Center
+ * unavailable: Audit, and the opportunity's Decision kept, which the reconciliation writes again (it fires this flow).
+ */
 function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
   const { ctx, dv, opportunity, table } = decisionFlow;
   const id = opportunity.get(`${table.entity}id`);
@@ -274,17 +277,56 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
       );
     },
     (refused) => {
-      refused.add(
-        'Record_refusal_and_reset',
-        dataverse.updateRow(dv, table.entitySet, id, {
-          [ctx.column('Decision')]: heldDecision(decisionFlow),
-          [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
-          ...(table.opportunityColumns ? windowColumn(decisionFlow) : {}),
-        }),
+      const reset = (container: Container): void => {
+        container.add(
+          'Record_refusal_and_reset',
+          dataverse.updateRow(dv, table.entitySet, id, {
+            [ctx.column('Decision')]: heldDecision(decisionFlow),
+            [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
+            ...(table.opportunityColumns ? windowColumn(decisionFlow) : {}),
+          }),
+        );
+      };
+      // A lead's Decision is not retried (nothing tells an unsent one from a sent one): the seller decides again.
+      if (!table.opportunityColumns) return reset(refused);
+      refused.condition(
+        'If_Partner_Center_was_unavailable',
+        'Down, throttling or timing out after the connector retries: keep the Decision for the reconciliation to send again',
+        or(unavailable('Get_referral'), unavailable('Patch_referral')),
+        (retry) => {
+          retry.add(
+            'Record_retry',
+            dataverse.updateRow(dv, table.entitySet, id, {
+              [ctx.column('Audit')]: concat(
+                utcNow(),
+                ' Decision not sent yet: ',
+                variables('Outcome'),
+                '; the sync sends it again within the hour',
+                '\n',
+                audit,
+              ),
+              ...windowColumn(decisionFlow),
+            }),
+          );
+        },
+        reset,
       );
     },
   );
 }
+
+/**
+ * The call failed for want of Partner Center (no answer, 429, 5xx, after the connector's own retries), not because
+ * Partner Center refused it: sending it again later can succeed. False for an action that did not run.
+ */
+const unavailable = (action: string): Expr => {
+  const code = outputs(action).get('statusCode');
+  const status = call('actions', action).get('status');
+  return and(
+    or(equals(status, 'Failed'), equals(status, 'TimedOut')),
+    or(equals(code, null), equals(code, 429), call('greaterOrEquals', call('coalesce', code, 0), 500)),
+  );
+};
 
 /** The opportunity's Referral Status / Sub-status after the answer (the inbound echo writes the same). */
 function answerStatus({ ctx }: DecisionFlow, accepting: Expr): Record<string, Expr> {

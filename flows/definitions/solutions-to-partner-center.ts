@@ -5,7 +5,7 @@ import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-even
 import { compose, initializeVariable, select, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
 import type { ActionDefinition } from '../wdl/types.js';
-import { body, call, concat, empty, type Expr, item, not, outputs, triggerOutputs, utcNow } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, type Expr, item, not, outputs, triggerOutputs, utcNow } from '../wdl/expr.js';
 
 /**
  * Dynamics 365 Microsoft Solutions to Partner Center: when a solution row of an opportunity is added,
@@ -38,15 +38,22 @@ export function buildSolutionsToPartnerCenterFlow(ctx: FlowContext): CloudFlow {
         'Get_opportunity',
         dataverse.getRow(dv, EntitySet.opportunity, opportunityId, [
           'opportunityid',
+          'statecode',
+          ctx.column('SyncWithPartnerCenter'),
           ctx.column('ReferralIdentifier'),
           ctx.column('PartnerCenterETag'),
           ctx.column('Audit'),
         ]),
       );
+      const opportunity = body('Get_opportunity');
       known.condition(
-        'If_the_opportunity_has_a_referral',
-        'Only opportunities already shared with Partner Center',
-        not(empty(call('coalesce', body('Get_opportunity').get(ctx.column('ReferralIdentifier')), ''))),
+        'If_the_opportunity_is_synced',
+        'Only open opportunities shared with Partner Center and still synced (a seller who switched Sync off made the deal private)',
+        and(
+          not(empty(call('coalesce', opportunity.get(ctx.column('ReferralIdentifier')), ''))),
+          equals(opportunity.get(ctx.column('SyncWithPartnerCenter')), true),
+          equals(opportunity.get('statecode'), 0),
+        ),
         (shared) => replaceReferralSolutions(ctx, shared, dv, pc),
       );
     },

@@ -35,6 +35,7 @@ const validOpportunity = (): Json => ({
   // options of publisher prefix 10437); Partner Center's codes are the connector swagger's assistanceRequestCode names.
   pcs_howcanmicrosofthelp: '104370000,104370001',
   pcs_referralvisibility: true,
+  pcs_syncwithpartnercenter: true,
   pcs_referralidentifier: REFERRAL_ID,
   pcs_partnercenteretag: 'etag-1',
   pcs_lastsyncedhash: 'old-hash',
@@ -493,7 +494,23 @@ describe('generated flows run as is', () => {
       id: REFERRAL_ID,
       Referral: [{ op: 'replace', path: '/details/requirements/solutions', value: [{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }] }],
     });
-    expect(connectors.called('UpdateOnlyRecord', 'opportunities').at(-1)!.parameters).toHaveProperty('item/pcs_lastsyncedon');
+    expect(connectors.called('UpdateOnlyRecord', 'opportunities').at(-1)!.parameters).toMatchObject({
+      'item/pcs_solutionssent': JSON.stringify([{ id: 'SOL-1', name: 'Azure Migrate', type: 'Name' }]),
+      'item/pcs_solutionsunsent': false,
+    });
+  });
+
+  test('Dynamics 365 Microsoft Solutions to Partner Center sends nothing for an opportunity whose Sync is off', async () => {
+    const { runtime, connectors } = setup({ rows: { opportunities: { ...validOpportunity(), pcs_syncwithpartnercenter: false } } });
+    const run = await runtime.runRowTrigger(flowNamed('Dynamics 365 Microsoft Solutions to Partner Center').id, {
+      message: 1,
+      entity: 'pcs_partnercentersolution',
+      id: 'sol-row',
+      attributes: ['pcs_opportunity'],
+      row: { pcs_partnercentersolutionid: 'sol-row', _pcs_opportunity_value: OPPORTUNITY_ID },
+    });
+    expect(run.status).toBe('Succeeded');
+    expect(connectors.called('PatchReferralById')).toHaveLength(0);
   });
 
   test('Partner Center to Dynamics 365 over HTTP: creates the records through the child flow, then answers 200', async () => {

@@ -115,4 +115,34 @@ describe('solutions and decisions that never reached Partner Center are sent by 
     await reconcile(s);
     expect(s.partnerCenter.referral(referralId)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
   }, 60_000);
+
+  test("a seller's Accept made while Partner Center is down is kept, Audit says so, and the reconciliation sends it", async () => {
+    const s = await started();
+    const referral = s.partnerCenter.shareReferralFromMicrosoft({ name: 'Decision in an outage' });
+    await s.settle();
+    const referralId = display(referral.id);
+    const id = display(opportunityByReferral(s, world, referralId)!.opportunityid);
+    s.partnerCenter.faults.outage({ durationMs: 30 * 60_000, retryAfterSeconds: 30 });
+    const accept = world.option('referraldecision', 'Accept');
+    s.dataverse.userUpdate('opportunities', id, { [world.column('Decision')]: accept });
+    await s.settle();
+    const waiting = s.dataverse.row('opportunities', id)!;
+    expect(waiting[world.column('Decision')]).toBe(accept);
+    expect(display(waiting[world.column('Audit')])).toMatch(/Decision not sent yet: .*the sync sends it again within the hour/);
+    expect(s.partnerCenter.referral(referralId)).toMatchObject({ status: 'New' });
+    await reconcile(s);
+    expect(s.partnerCenter.referral(referralId)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
+  }, 60_000);
 });
+
+test('a solution added to an opportunity whose Sync is off stays in Dynamics (the deal is private)', async () => {
+  const s = await started();
+  const { id, referralId } = await sharedDeal(s);
+  const before = referralSolutions(s, referralId);
+  s.dataverse.userUpdate('opportunities', id, { [world.column('SyncWithPartnerCenter')]: false });
+  await s.settle();
+  addSolution(s, id, 'SOL-PRIVATE');
+  await s.settle();
+  await reconcile(s);
+  expect(referralSolutions(s, referralId)).toEqual(before);
+}, 60_000);
