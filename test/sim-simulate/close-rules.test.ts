@@ -1,11 +1,6 @@
-import { afterEach, expect, test } from '@jest/globals';
-import { readZip } from '../../core/io/zip.js';
-import { withFlows } from '../../flows/index.js';
-import { buildPackages } from '../../packaging/build-solution.js';
-import { worldOf } from '../../sim/simulate/run.js';
-import { markForSync, sellerOpportunity } from '../../sim/simulate/scenarios.js';
-import { Simulation } from '../../sim/simulate/session.js';
-import { defaultModel } from '../support/model.js';
+import { expect, test } from '@jest/globals';
+import type { Simulation } from '../../sim/simulate/session.js';
+import { rehearsalPerTest, sharedDeal } from '../support/rehearsal.js';
 
 /**
  * The README's close rule ("Keys, conflicts, retries"): a close made in Dynamics is the seller's last word. The close
@@ -15,16 +10,7 @@ import { defaultModel } from '../support/model.js';
  * the seller closes the deal Won. Without the first half Partner Center keeps the partner's notes; without the second,
  * the late event writes them into the closed opportunity: either way the two sides end apart.
  */
-const model = withFlows(defaultModel());
-const [zip] = buildPackages(model, ['managed']);
-const input = { entries: readZip(zip!.bytes, zip!.fileName), label: zip!.fileName, model };
-const world = worldOf(model);
-
-let sim: Simulation | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
+const started = rehearsalPerTest();
 
 test.each([
   ['Won', (s: Simulation, id: string) => s.dataverse.userWin(id)],
@@ -32,10 +18,8 @@ test.each([
 ])(
   "a partner edit still on its way when the seller closes the deal %s: both sides end with the seller's values, closed",
   async (outcome, close) => {
-    sim = await Simulation.start(input);
-    await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-    const id = sellerOpportunity(sim, world, { name: 'Closing deal' });
-    const referralId = String((await markForSync(sim, world, id, false))[world.column('ReferralIdentifier')]);
+    const sim = await started();
+    const { id, referralId } = await sharedDeal(sim, 'Closing deal');
     sim.dataverse.userUpdate('opportunities', id, { description: "Seller's notes" });
     await sim.settle();
 

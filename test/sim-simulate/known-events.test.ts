@@ -1,12 +1,6 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { readZip } from '../../core/io/zip.js';
-import { withFlows } from '../../flows/index.js';
-import { buildPackages } from '../../packaging/build-solution.js';
-import { display } from '../../sim/display.js';
-import { worldOf } from '../../sim/simulate/run.js';
-import { markForSync, sellerOpportunity } from '../../sim/simulate/scenarios.js';
-import { Simulation } from '../../sim/simulate/session.js';
-import { defaultModel } from '../support/model.js';
+import { describe, expect, test } from '@jest/globals';
+import type { Simulation } from '../../sim/simulate/session.js';
+import { defaultWorld, reconcileAfterAnHour, rehearsalPerTest, sharedDeal } from '../support/rehearsal.js';
 
 /**
  * Issue 11, Partner Center calls per synced change: the webhook flow does not re-read a referral for an event the sync
@@ -16,23 +10,8 @@ import { defaultModel } from '../support/model.js';
  * raises referral-updated on every change with ResourceChangeUtcDate = the change's time (sim/partner-center/CONTRACT.md,
  * Webhooks "When" and "Payload"; that the date is the change's time is our assumption, see the README).
  */
-const model = withFlows(defaultModel());
-const [zip] = buildPackages(model, ['managed']);
-const input = { entries: readZip(zip!.bytes, zip!.fileName), label: zip!.fileName, model };
-const world = worldOf(model);
-const HOUR_MS = 60 * 60 * 1000;
-
-let sim: Simulation | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
-
-async function started(): Promise<Simulation> {
-  sim = await Simulation.start(input);
-  await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-  return sim;
-}
+const world = defaultWorld();
+const started = rehearsalPerTest();
 
 /** The Partner Center operations called while `act` runs and the world comes to rest. */
 async function callsDuring(s: Simulation, act: () => unknown): Promise<string[]> {
@@ -42,16 +21,10 @@ async function callsDuring(s: Simulation, act: () => unknown): Promise<string[]>
   return s.partnerCenter.calls.slice(before).map((call) => call.operation);
 }
 
-async function sharedDeal(s: Simulation): Promise<{ id: string; referralId: string }> {
-  const id = sellerOpportunity(s, world, { name: 'Known events' });
-  const opportunity = await markForSync(s, world, id, false);
-  return { id, referralId: display(opportunity[world.column('ReferralIdentifier')]) };
-}
-
 describe('known Partner Center events are not read again', () => {
   test("a seller's edit costs one PATCH: its echo is not read", async () => {
     const s = await started();
-    const { id } = await sharedDeal(s);
+    const { id } = await sharedDeal(s, 'Known events');
     const calls = await callsDuring(s, () => s.dataverse.userUpdate('opportunities', id, { estimatedvalue: 123_000 }));
     expect(calls).toEqual(['PatchReferralById']);
     expect(s.partnerCenter.deliveries.at(-1)).toMatchObject({ eventName: 'referral-updated', outcome: 'delivered' });
@@ -59,7 +32,7 @@ describe('known Partner Center events are not read again', () => {
 
   test("a partner user's edit costs one read, also when Partner Center delivers it twice", async () => {
     const s = await started();
-    const { id, referralId } = await sharedDeal(s);
+    const { id, referralId } = await sharedDeal(s, 'Known events');
     s.partnerCenter.faults.duplicateDeliveries(1);
     const calls = await callsDuring(s, () =>
       s.partnerCenter.editAsPartnerUser(referralId, [{ op: 'replace', path: '/details/notes', value: 'Partner note' }]),
@@ -70,7 +43,7 @@ describe('known Partner Center events are not read again', () => {
 
   test('a partner edit that falls inside one of our writes is skipped with the echo, and the reconciliation brings it in', async () => {
     const s = await started();
-    const { id, referralId } = await sharedDeal(s);
+    const { id, referralId } = await sharedDeal(s, 'Known events');
     // As if a PATCH of ours were on its way (its window open since a second ago) when the partner user saves.
     const start = new Date(s.clock.now().getTime() - 1000).toISOString();
     s.dataverse.userUpdate('opportunities', id, { [world.column('LastPartnerCenterWrite')]: `${start}/` });
@@ -79,9 +52,7 @@ describe('known Partner Center events are not read again', () => {
     );
     expect(calls).toEqual([]);
     expect(s.dataverse.row('opportunities', id)?.description).not.toBe('Saved meanwhile');
-    s.clock.advance(HOUR_MS);
-    await s.runScheduled();
-    await s.settle();
+    await reconcileAfterAnHour(s);
     expect(s.dataverse.row('opportunities', id)?.description).toBe('Saved meanwhile');
   }, 30_000);
 });

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, test } from '@jest/globals';
-import { readZip } from '../../core/io/zip.js';
-import { withFlows } from '../../flows/index.js';
-import { buildPackages } from '../../packaging/build-solution.js';
+import { describe, expect, test } from '@jest/globals';
 import { display } from '../../sim/display.js';
-import { worldOf } from '../../sim/simulate/run.js';
-import { markForSync, opportunityByReferral, sellerOpportunity } from '../../sim/simulate/scenarios.js';
-import { Simulation } from '../../sim/simulate/session.js';
-import { defaultModel } from '../support/model.js';
+import { opportunityByReferral } from '../../sim/simulate/scenarios.js';
+import type { Simulation } from '../../sim/simulate/session.js';
+import { defaultWorld, reconcileAfterAnHour as reconcile, rehearsalPerTest, sharedDeal } from '../support/rehearsal.js';
 
 /**
  * Issue 11, "a failed outbound change is never retried", for the two flows the seeded histories found losing a change
@@ -14,31 +10,10 @@ import { defaultModel } from '../support/model.js';
  * does not replay what happened meanwhile, sim/runtime/README.md "Turned off") or whose send failed (Partner Center
  * down: CONTRACT.md, Faults `outage`) reaches Partner Center with the hourly reconciliation.
  */
-const model = withFlows(defaultModel());
-const [zip] = buildPackages(model, ['managed']);
-const input = { entries: readZip(zip!.bytes, zip!.fileName), label: zip!.fileName, model };
-const world = worldOf(model);
-const HOUR_MS = 60 * 60 * 1000;
+const world = defaultWorld();
+const started = rehearsalPerTest();
 const SOLUTIONS = `${world.prefix}_partnercentersolutions`;
 const SOLUTIONS_FLOW = 'Dynamics 365 Microsoft Solutions to Partner Center';
-
-let sim: Simulation | undefined;
-afterEach(async () => {
-  await sim?.stop();
-  sim = undefined;
-});
-
-async function started(): Promise<Simulation> {
-  sim = await Simulation.start(input);
-  await sim.runManual('Partner Center Webhook Registration', { text: sim.webhookUrl, boolean: true });
-  return sim;
-}
-
-async function reconcile(s: Simulation): Promise<void> {
-  s.clock.advance(HOUR_MS);
-  await s.runScheduled();
-  await s.settle();
-}
 
 const referralSolutions = (s: Simulation, referralId: string): string[] =>
   (
@@ -59,16 +34,10 @@ function addSolution(s: Simulation, opportunityId: string, solutionId: string): 
   return display(row[`${world.prefix}_partnercentersolutionid`]);
 }
 
-async function sharedDeal(s: Simulation): Promise<{ id: string; referralId: string }> {
-  const id = sellerOpportunity(s, world, { name: 'Solutions deal' });
-  const opportunity = await markForSync(s, world, id, false);
-  return { id, referralId: display(opportunity[world.column('ReferralIdentifier')]) };
-}
-
 describe('solutions and decisions that never reached Partner Center are sent by the reconciliation', () => {
   test('a solution added while the solutions flow is off is sent at the next reconciliation, once', async () => {
     const s = await started();
-    const { id, referralId } = await sharedDeal(s);
+    const { id, referralId } = await sharedDeal(s, 'Solutions deal');
     const before = referralSolutions(s, referralId);
     s.turnOff(SOLUTIONS_FLOW, { forMs: 5 * 60_000 });
     addSolution(s, id, 'SOL-MISSED-1');
@@ -84,7 +53,7 @@ describe('solutions and decisions that never reached Partner Center are sent by 
 
   test('a solution removed while Partner Center is down: Audit says so, and the reconciliation sends the list without it', async () => {
     const s = await started();
-    const { id, referralId } = await sharedDeal(s);
+    const { id, referralId } = await sharedDeal(s, 'Solutions deal');
     const extra = addSolution(s, id, 'SOL-EXTRA');
     await s.settle();
     expect(referralSolutions(s, referralId)).toContain('SOL-EXTRA');
@@ -137,7 +106,7 @@ describe('solutions and decisions that never reached Partner Center are sent by 
 
 test('a solution added to an opportunity whose Sync is off stays in Dynamics (the deal is private)', async () => {
   const s = await started();
-  const { id, referralId } = await sharedDeal(s);
+  const { id, referralId } = await sharedDeal(s, 'Solutions deal');
   const before = referralSolutions(s, referralId);
   s.dataverse.userUpdate('opportunities', id, { [world.column('SyncWithPartnerCenter')]: false });
   await s.settle();
