@@ -42,6 +42,10 @@ export const unmarkedName = (name: Arg): Expr => {
   return call('if', marked, call('substring', text, 2), text);
 };
 
+/** Audit with a line on top (newest first): the time, then `parts`, then what the row's Audit held. */
+export const withAuditLine = (ctx: FlowContext, row: Expr, ...parts: Arg[]): Expr =>
+  concat(call('utcNow'), ...parts, '\n', call('coalesce', row.get(ctx.column('Audit')), ''));
+
 /** Text cut to a column's maximum length (Dataverse refuses a longer value). */
 export const withinLength = (text: Arg, maxLength: number | undefined): Expr => {
   const value = call('coalesce', text, '');

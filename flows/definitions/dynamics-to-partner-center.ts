@@ -15,6 +15,7 @@ import {
   sentToPartnerCenter,
   sharedFields,
   unmarkedName,
+  withAuditLine,
 } from '../sync-expressions.js';
 import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, query, select, setVariable, terminate } from '../wdl/actions.js';
@@ -204,13 +205,7 @@ function recordOutcome(patchFlow: PatchFlow, top: Container, checkmark: Expr): v
       failed.add(
         'Record_failure',
         dataverse.updateRow(dv, EntitySet.opportunity, id, {
-          [ctx.column('Audit')]: concat(
-            utcNow(),
-            ' Referral not updated: ',
-            variables('Outcome'),
-            '\n',
-            call('coalesce', opportunity.get(ctx.column('Audit')), ''),
-          ),
+          [ctx.column('Audit')]: withAuditLine(ctx, opportunity, ' Referral not updated: ', variables('Outcome')),
           [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(opportunity.get(ctx.column('LastPartnerCenterWrite'))),
         }),
       );

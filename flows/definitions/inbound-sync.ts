@@ -10,10 +10,11 @@ import {
   rowFieldNormalised,
   sharedFields,
   SYNC_BASE_PROPERTY,
+  withAuditLine,
 } from '../sync-expressions.js';
 import { compose, query, runChildFlow } from '../wdl/actions.js';
 import type { Container, FlowBuilder } from '../wdl/builder.js';
-import { and, body, call, concat, empty, equals, item, not, or, outputs, utcNow, type Expr } from '../wdl/expr.js';
+import { and, body, call, concat, empty, equals, item, not, or, outputs, type Expr } from '../wdl/expr.js';
 import { CreateOrGetDetailsInput, RecordType } from './create-or-get-details.js';
 
 /** Partner Center's referral type of a co-sell (shared) referral. */
@@ -221,12 +222,11 @@ function auditConflicts(
       conflict.add(
         name('Audit_conflicts'),
         dataverse.updateRow(dv, EntitySet.opportunity, row.get('opportunityid'), {
-          [ctx.column('Audit')]: concat(
-            utcNow(),
+          [ctx.column('Audit')]: withAuditLine(
+            ctx,
+            row,
             " Changed on both sides since the last sync; the seller's value is kept and sent to Partner Center, which had: ",
             call('join', body(found), ', '),
-            '\n',
-            call('coalesce', row.get(ctx.column('Audit')), ''),
           ),
         }),
       );

@@ -3,7 +3,7 @@ import type { CloudFlow, GlobalChoice } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, type FlowKey, newFlow } from '../context.js';
 import { choiceOf, TERMINAL_SUBSTATUSES } from '../mapping.js';
-import { optionValue } from '../sync-expressions.js';
+import { optionValue, withAuditLine } from '../sync-expressions.js';
 import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, setVariable, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
@@ -251,7 +251,6 @@ function sendDecision(decisionFlow: DecisionFlow, send: Container): void {
 function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
   const { ctx, dv, opportunity, table } = decisionFlow;
   const id = opportunity.get(`${table.entity}id`);
-  const audit = call('coalesce', opportunity.get(ctx.column('Audit')), '');
   const accepting = equals(opportunity.get(ctx.column('Decision')), optionValue(decisionFlow.decision, DecisionOption.Accept));
   top.condition(
     'If_answered',
@@ -262,16 +261,15 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
         'Record_answer',
         dataverse.updateRow(dv, table.entitySet, id, {
           ...(table.opportunityColumns ? { ...answerStatus(decisionFlow, accepting), ...windowColumn(decisionFlow) } : {}),
-          [ctx.column('Audit')]: concat(
-            utcNow(),
+          [ctx.column('Audit')]: withAuditLine(
+            ctx,
+            opportunity,
             call(
               'if',
               accepting,
               ' Referral accepted in Partner Center',
               concat(' Referral declined in Partner Center: ', reasonText(decisionFlow)),
             ),
-            '\n',
-            audit,
           ),
         }),
       );
@@ -282,7 +280,7 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
           'Record_refusal_and_reset',
           dataverse.updateRow(dv, table.entitySet, id, {
             [ctx.column('Decision')]: heldDecision(decisionFlow),
-            [ctx.column('Audit')]: concat(utcNow(), ' Decision not sent: ', variables('Outcome'), '\n', audit),
+            [ctx.column('Audit')]: withAuditLine(ctx, opportunity, ' Decision not sent: ', variables('Outcome')),
             ...(table.opportunityColumns ? windowColumn(decisionFlow) : {}),
           }),
         );
@@ -297,13 +295,12 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
           retry.add(
             'Record_retry',
             dataverse.updateRow(dv, table.entitySet, id, {
-              [ctx.column('Audit')]: concat(
-                utcNow(),
+              [ctx.column('Audit')]: withAuditLine(
+                ctx,
+                opportunity,
                 ' Decision not sent yet: ',
                 variables('Outcome'),
                 '; the sync sends it again within the hour',
-                '\n',
-                audit,
               ),
               ...windowColumn(decisionFlow),
             }),

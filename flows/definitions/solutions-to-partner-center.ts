@@ -1,6 +1,7 @@
 import type { CloudFlow } from '../../solution/model.js';
 import { dataverse, partnerCenter, RowTriggerMessage, RowTriggerRunAs } from '../connectors.js';
 import { EntitySet, type FlowContext, newFlow } from '../context.js';
+import { withAuditLine } from '../sync-expressions.js';
 import { closedWriteWindow, openWriteWindow, WRITE_STARTED } from '../known-events.js';
 import { compose, initializeVariable, select, terminate } from '../wdl/actions.js';
 import { FAILED_OR_TIMED_OUT, type Container } from '../wdl/builder.js';
@@ -134,13 +135,7 @@ export function sendSolutions(
     dataverse.updateRow(dv, EntitySet.opportunity, id, {
       [ctx.column('SolutionsUnsent')]: true,
       [ctx.column('LastPartnerCenterWrite')]: closedWriteWindow(''),
-      [ctx.column('Audit')]: concat(
-        utcNow(),
-        ' Solutions not sent: ',
-        error,
-        '\n',
-        call('coalesce', opportunity.get(ctx.column('Audit')), ''),
-      ),
+      [ctx.column('Audit')]: withAuditLine(ctx, opportunity, ' Solutions not sent: ', error),
     }),
     { after: { [replace]: FAILED_OR_TIMED_OUT } },
   );
