@@ -40,6 +40,7 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
     { weight: 4, arbitrary: edit('partnerEdits') },
     { weight: 1, arbitrary: fc.constant<Step>({ kind: 'reconcile' }) },
     { weight: 1, arbitrary: fc.nat({ max: 5 }).map((deal): Step => ({ kind: 'sellerWins', deal })) },
+    { weight: 1, arbitrary: fc.nat({ max: 5 }).map((deal): Step => ({ kind: 'sellerLoses', deal })) },
     { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'sellerSharesIncomplete', name })) },
     { weight: 1, arbitrary: fc.constantFrom(...NAMES).map((name): Step => ({ kind: 'notCoSellArrives', name })) },
     {
@@ -76,7 +77,13 @@ function stepArbitrary(mix: HistoryMix): fc.Arbitrary<Step> {
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'dropNextWebhook' }) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'duplicateNextWebhook' }) },
       { weight: 2, arbitrary: fc.constant<Step>({ kind: 'settle' }) },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }).map((minutes): Step => ({ kind: 'partnerCenterOutage', minutes })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .record({ minutes: fc.integer({ min: 1, max: 30 }), status: fc.constantFrom<429 | 503>(503, 429) })
+          .map(({ minutes, status }): Step => ({ kind: 'partnerCenterOutage', minutes, status })),
+      },
+      { weight: 1, arbitrary: fc.constant<Step>({ kind: 'partnerCenterCommitThenFail' }) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }).map((seconds): Step => ({ kind: 'dataverseThrottled', seconds })) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 30 }).map((minutes): Step => ({ kind: 'webhooksHeldUp', minutes })) },
       { weight: 1, arbitrary: fc.constant<Step>({ kind: 'webhooksOutOfOrder' }) },

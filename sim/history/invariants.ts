@@ -1,7 +1,7 @@
 /**
  * What must hold after any history, once the world has come to rest and a reconciliation has run: nothing
  * duplicated, both sides agree on every shared field, the value both hold is the one the README's rule gives
- * (per field, the only side that changed it, or the seller's on a conflict), and a deal won stays closed Won on
+ * (per field, the only side that changed it, or the seller's on a conflict), and a deal won (lost) stays closed Won (Lost) on
  * both sides; a referral's solutions are its opportunity's; a referral that is not co-sell is one lead holding its
  * latest fields when Sync only co-sell is No, nothing when Yes, and never an opportunity.
  */
@@ -63,10 +63,15 @@ export function checkInvariants(sim: Simulation, world: World, state: HistorySta
       });
       return;
     }
-    if (deal.won && !deal.syncOff && (referral.status !== 'Closed' || referral.substatus !== 'Won' || opportunity.statecode !== 1)) {
+    const closedState = deal.closed === 'Won' ? 1 : 2;
+    if (
+      deal.closed &&
+      !deal.syncOff &&
+      (referral.status !== 'Closed' || referral.substatus !== deal.closed || opportunity.statecode !== closedState)
+    ) {
       violations.push({
         invariant: 'terminal',
-        detail: `deal ${index} was won in Dynamics: referral ${String(referral.status)}/${String(referral.substatus)}, opportunity state ${String(opportunity.statecode)}`,
+        detail: `deal ${index} was ${deal.closed.toLowerCase()} in Dynamics: referral ${String(referral.status)}/${String(referral.substatus)}, opportunity state ${String(opportunity.statecode)}`,
       });
     }
     const decided = decisionViolation(world, deal, referral, opportunity);

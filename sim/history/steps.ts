@@ -65,7 +65,9 @@ export type Step =
   /** The next webhook delivery arrives twice. */
   | { kind: 'duplicateNextWebhook' }
   /** Partner Center's API answers 503 for a while, asking for a retry in 30 s (the connector's retries run out first). */
-  | { kind: 'partnerCenterOutage'; minutes: number }
+  | { kind: 'partnerCenterOutage'; minutes: number; status?: 429 | 503 }
+  /** Partner Center's next API call is carried out (a write commits) but answers 504, as a gateway time-out would. */
+  | { kind: 'partnerCenterCommitThenFail' }
   /** Dataverse throttles every Web API request for a while (429, Retry-After: the seconds left, as its service protection says). */
   | { kind: 'dataverseThrottled'; seconds: number }
   /** Partner Center holds its webhooks for a while (its dispatcher is down): they go out when it ends. */
@@ -86,6 +88,8 @@ export type Step =
   | { kind: 'microsoftResponds'; deal: number; response: 'Accepted' | 'Declined' }
   /** A seller closes a deal as Won. */
   | { kind: 'sellerWins'; deal: number }
+  /** A seller closes a deal as Lost. */
+  | { kind: 'sellerLoses'; deal: number }
   /** A seller accepts or declines (reason Others) a referral Microsoft shared, from the opportunity (issue 14). */
   | { kind: 'sellerDecides'; deal: number; decision: 'Accept' | 'Decline' }
   /** Everything in flight comes to rest (without it, the next steps overlap the runs still going). */
@@ -100,7 +104,7 @@ export interface Deal {
   /** A referral that is not co-sell: its mapped fields as the history last set them in Partner Center. */
   latest?: Partial<Record<SharedField, unknown>>;
   /** Closed as Won by the seller. */
-  won?: boolean;
+  closed?: 'Won' | 'Lost';
   /** Marked for sync while incomplete: no referral may be made, and Audit must tell the seller what to correct. */
   incomplete?: boolean;
   /** Sync with Partner Center switched off by the seller: nothing flows either way until it is on again. */
@@ -172,6 +176,7 @@ type FaultStep = Extract<
   {
     kind:
       | 'partnerCenterOutage'
+      | 'partnerCenterCommitThenFail'
       | 'dataverseThrottled'
       | 'webhooksHeldUp'
       | 'webhooksOutOfOrder'
@@ -202,7 +207,10 @@ export function endFlowFaults(sim: Simulation): void {
 function applyFault(sim: Simulation, step: FaultStep): void {
   switch (step.kind) {
     case 'partnerCenterOutage':
-      sim.partnerCenter.faults.outage({ durationMs: step.minutes * 60_000, retryAfterSeconds: 30 });
+      sim.partnerCenter.faults.outage({ durationMs: step.minutes * 60_000, retryAfterSeconds: 30, status: step.status ?? 503 });
+      return;
+    case 'partnerCenterCommitThenFail':
+      sim.partnerCenter.faults.add({ afterCommit: true, status: 504, times: 1 });
       return;
     case 'dataverseThrottled':
       sim.dataverse.faults.throttle({ forMs: step.seconds * 1000, retryAfterSeconds: step.seconds });
@@ -237,6 +245,7 @@ function applyFault(sim: Simulation, step: FaultStep): void {
 export async function applyStep(sim: Simulation, world: World, state: HistoryState, step: Step): Promise<void> {
   switch (step.kind) {
     case 'partnerCenterOutage':
+    case 'partnerCenterCommitThenFail':
     case 'dataverseThrottled':
     case 'webhooksHeldUp':
     case 'webhooksOutOfOrder':
@@ -339,20 +348,10 @@ export async function applyStep(sim: Simulation, world: World, state: HistorySta
       deal.microsoftCrmId = crmId;
       return;
     }
-    case 'sellerWins': {
-      const deal = dealOf(state, step.deal);
-      const opportunity = deal && opportunityOf(sim, world, deal);
-      if (!deal || deal.decision === 'Decline' || !referralIdOf(sim, world, deal) || !opportunity || opportunity.statecode !== 0) return;
-      sim.dataverse.userWin(display(opportunity.opportunityid));
-      deal.won = true;
-      // The README's rule: closing sends every shared field as Dynamics holds it (the seller's last word).
-      const index = step.deal % state.deals.length;
-      for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
-        const value = opportunity[SHARED_FIELDS[field].dynamics];
-        pendingOf(state, `${index}:${field}`).seller = typeof value === 'number' ? value : display(value ?? '');
-      }
+    case 'sellerWins':
+    case 'sellerLoses':
+      sellerCloses(sim, world, state, step.deal, step.kind === 'sellerWins' ? 'Won' : 'Lost');
       return;
-    }
     case 'sellerDecides':
       sellerDecides(sim, world, state, step);
       return;
@@ -389,6 +388,23 @@ function sellerDecides(sim: Simulation, world: World, state: HistoryState, step:
     ...(step.decision === 'Decline' ? { [world.column('DeclineReason')]: world.option('declinereason', 'Others') } : {}),
   });
   deal.decision = step.decision;
+}
+
+/** A seller closes an open, synced deal as Won or Lost in Dynamics. */
+function sellerCloses(sim: Simulation, world: World, state: HistoryState, dealIndex: number, outcome: 'Won' | 'Lost'): void {
+  const deal = dealOf(state, dealIndex);
+  const opportunity = deal && opportunityOf(sim, world, deal);
+  if (!deal || deal.decision === 'Decline' || !referralIdOf(sim, world, deal) || !opportunity || opportunity.statecode !== 0) return;
+  const id = display(opportunity.opportunityid);
+  if (outcome === 'Won') sim.dataverse.userWin(id);
+  else sim.dataverse.userLose(id);
+  deal.closed = outcome;
+  // The README's rule: closing sends every shared field as Dynamics holds it (the seller's last word).
+  const index = dealIndex % state.deals.length;
+  for (const field of Object.keys(SHARED_FIELDS) as SharedField[]) {
+    const value = opportunity[SHARED_FIELDS[field].dynamics];
+    pendingOf(state, `${index}:${field}`).seller = typeof value === 'number' ? value : display(value ?? '');
+  }
 }
 
 /** The Partner Center solution rows of an opportunity (active and inactive), as the subgrid lists them. */
@@ -447,7 +463,7 @@ export function describeStep(step: Step): string {
     case 'partnerEdits':
       return `${step.kind} deal ${step.deal}: ${step.field} = ${JSON.stringify(step.value)}`;
     case 'partnerCenterOutage':
-      return `${step.kind} for ${step.minutes} min`;
+      return `${step.kind} (${step.status ?? 503}) for ${step.minutes} min`;
     case 'dataverseThrottled':
       return `${step.kind} for ${step.seconds} s`;
     case 'webhooksHeldUp':
@@ -461,6 +477,7 @@ export function describeStep(step: Step): string {
     case 'sellerSwitchesSync':
       return `${step.kind} deal ${step.deal}: ${step.on ? 'on' : 'off'}`;
     case 'sellerWins':
+    case 'sellerLoses':
       return `${step.kind} deal ${step.deal}`;
     case 'sellerDecides':
       return `${step.kind} deal ${step.deal}: ${step.decision}`;

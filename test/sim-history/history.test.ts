@@ -89,6 +89,17 @@ describe('seeded histories', () => {
     });
   });
 
+  test('the checker sees a deal lost in Dynamics whose close never reached Partner Center (the outbound flow off)', async () => {
+    await inRehearsal(undefined, async ({ apply, invariants, sim }) => {
+      await apply({ kind: 'sellerShares', name: 'Contoso rollout' });
+      sim.turnOff('Dynamics 365 to Partner Center');
+      await apply({ kind: 'sellerLoses', deal: 0 }, { kind: 'settle' });
+      expect(invariants()).toEqual([
+        { invariant: 'terminal', detail: 'deal 0 was lost in Dynamics: referral Active/Accepted, opportunity state 2' },
+      ]);
+    });
+  });
+
   test('the checker sees a lost update: both sides agree, on a value the rule does not give', async () => {
     await inRehearsal(undefined, async ({ apply, invariants, sim, opportunity }) => {
       await apply(
