@@ -49,6 +49,7 @@ export const OpportunityColumn = {
   Decision: 'Decision',
   DeclineReason: 'DeclineReason',
   RespondBy: 'RespondBy',
+  DecisionSent: 'DecisionSent',
 } as const;
 
 /** Stems of the table holding an opportunity's Partner Center solutions and its columns. */
@@ -501,6 +502,17 @@ function decisionColumns(naming: SchemaNaming, choices: CoSellChoices): Column[]
         '若未回覆，合作夥伴中心讓推薦過期的時間；由同步寫入。',
       ),
       {},
+    ),
+    column(
+      naming,
+      OpportunityColumn.DecisionSent,
+      'choice',
+      labels('Decision Sent', '已送出的決定'),
+      labels(
+        'The Decision the sync last sent or found in Partner Center; a Decision that differs is sent again by the reconciliation.',
+        '同步最後送出或在合作夥伴中心找到的決定；不同的決定會由調節再次送出。',
+      ),
+      { multiSelect: false, choice: choices.decision },
     ),
   ];
 }

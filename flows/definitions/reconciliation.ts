@@ -5,8 +5,7 @@ import { compose, initializeVariable, query, recurrenceTrigger, runChildFlow, se
 import type { Container, FlowBuilder } from '../wdl/builder.js';
 import type { ActionDefinition } from '../wdl/types.js';
 import { WRITE_STARTED } from '../known-events.js';
-import { choiceOf } from '../mapping.js';
-import { opportunityFingerprint, optionValue, sentToPartnerCenter } from '../sync-expressions.js';
+import { opportunityFingerprint, sentToPartnerCenter } from '../sync-expressions.js';
 import { MicrosoftUpdatesInput } from './microsoft-referral-updates.js';
 import { and, body, call, concat, empty, equals, item, items, not, or, outputs, variables } from '../wdl/expr.js';
 import { NOT_CREATED_NEEDS_CORRECTION } from './create-cosell-referral.js';
@@ -285,11 +284,12 @@ function resendUnsentSolutions(top: Container, ctx: FlowContext, dv: string, pc:
 }
 
 /**
- * A seller's Decision that never reached Partner Center (the decision flow was off, or its run died): Decision set
- * while the referral is still New as Dynamics knows it. Writing the Decision again, unchanged, fires the decision
- * flow, which re-reads the referral and sends the answer, or refuses it with Audit when it can no longer be given.
- * A refusal or a failed send sets the Decision back (referral-decision.ts), so a Decision is touched until it lands
- * or is refused. Leads have no status columns to tell an unsent Decision from a sent one; they are not retried.
+ * A seller's Decision that never reached Partner Center: it differs from Decision Sent, which the decision flow
+ * records when the answer lands, when Partner Center refuses it (then both are set back to Partner Center's answer)
+ * or already holds it; not when the flow was off, its run died, or Partner Center was unavailable. Writing the
+ * Decision again, unchanged, fires the decision flow, which re-reads the referral and sends the answer, or refuses
+ * it with Audit (a deal closed meanwhile, an expired referral). Leads have no Decision Sent: a lead's Decision is
+ * set back on any failure and not retried.
  */
 function resendUnsentDecisions(top: Container, ctx: FlowContext, dv: string): void {
   const decision = ctx.column('Decision');
@@ -297,11 +297,7 @@ function resendUnsentDecisions(top: Container, ctx: FlowContext, dv: string): vo
     'Unsent_decisions',
     query(
       body('List_recently_modified_synced_opportunities').get('value'),
-      and(
-        not(equals(item().get(decision), null)),
-        equals(item().get(ctx.column('ReferralStatus')), optionValue(choiceOf(ctx.model, 'ReferralStatus'), 'New')),
-        equals(item().get('statecode'), 0),
-      ),
+      and(not(equals(item().get(decision), null)), not(equals(item().get(decision), item().get(ctx.column('DecisionSent'))))),
     ),
   );
   top.foreach('For_each_unsent_decision', 'Touch the Decision so the decision flow sends it', body('Unsent_decisions'), (each) => {

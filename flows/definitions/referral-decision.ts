@@ -151,12 +151,19 @@ const errorOf = (action: string): Expr =>
     concat('Partner Center answered ', call('string', outputs(action).get('statusCode'))),
   );
 
-/** The Decision option Partner Center's sub-status stands for: Accept for Accepted, Decline for Declined, else none. */
+/**
+ * The Decision option the referral's answer stands for: Accept for Accepted, or for a referral closed after it was
+ * accepted (it has an acceptedDateTime: RES); Decline for Declined; else none.
+ */
 function heldDecision({ referral, decision }: DecisionFlow): Expr {
   const substatus = referral.get('substatus');
+  const accepted = or(
+    equals(substatus, DECISION_TRANSITION.accept.substatus),
+    and(equals(referral.get('status'), 'Closed'), not(empty(call('coalesce', referral.get('acceptedDateTime'), '')))),
+  );
   return call(
     'if',
-    equals(substatus, DECISION_TRANSITION.accept.substatus),
+    accepted,
     optionValue(decision, DecisionOption.Accept),
     call('if', equals(substatus, DECISION_TRANSITION.decline.substatus), optionValue(decision, DecisionOption.Decline), null),
   );
@@ -170,6 +177,15 @@ function stopWhenAlreadyHeld(decisionFlow: DecisionFlow, top: Container): void {
     'The referral already has this answer: the write that set it back, or a decision made twice',
     and(equals(variables('Outcome'), ''), equals(opportunity.get(ctx.column('Decision')), heldDecision(decisionFlow))),
     (held) => {
+      // Recorded as sent, so the reconciliation does not send it again (a Decision made while this flow was off, and
+      // given in Partner Center meanwhile).
+      if (decisionFlow.table.opportunityColumns)
+        held.add(
+          'Record_held_answer',
+          dataverse.updateRow(decisionFlow.dv, decisionFlow.table.entitySet, opportunity.get('opportunityid'), {
+            [ctx.column('DecisionSent')]: opportunity.get(ctx.column('Decision')),
+          }),
+        );
       held.add('Stop_already_held', terminate('Succeeded'));
     },
     undefined,
@@ -260,7 +276,13 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
       ok.add(
         'Record_answer',
         dataverse.updateRow(dv, table.entitySet, id, {
-          ...(table.opportunityColumns ? { ...answerStatus(decisionFlow, accepting), ...windowColumn(decisionFlow) } : {}),
+          ...(table.opportunityColumns
+            ? {
+                ...answerStatus(decisionFlow, accepting),
+                ...windowColumn(decisionFlow),
+                [ctx.column('DecisionSent')]: opportunity.get(ctx.column('Decision')),
+              }
+            : {}),
           [ctx.column('Audit')]: withAuditLine(
             ctx,
             opportunity,
@@ -281,7 +303,9 @@ function recordOutcome(decisionFlow: DecisionFlow, top: Container): void {
           dataverse.updateRow(dv, table.entitySet, id, {
             [ctx.column('Decision')]: heldDecision(decisionFlow),
             [ctx.column('Audit')]: withAuditLine(ctx, opportunity, ' Decision not sent: ', variables('Outcome')),
-            ...(table.opportunityColumns ? windowColumn(decisionFlow) : {}),
+            ...(table.opportunityColumns
+              ? { ...windowColumn(decisionFlow), [ctx.column('DecisionSent')]: heldDecision(decisionFlow) }
+              : {}),
           }),
         );
       };

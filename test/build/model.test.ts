@@ -131,7 +131,7 @@ describe('the co-sell solution model', () => {
       label: labels('Extra', ''),
     };
     expect(problems(withOpportunityColumns(model, [column]))).toContain(
-      'tables[0].columns[20].label[1028]: has no label for language 1028',
+      'tables[0].columns[21].label[1028]: has no label for language 1028',
     );
   });
 

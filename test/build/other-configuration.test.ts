@@ -44,7 +44,7 @@ describe('a build from another configuration', () => {
     const columns = "//entity[@Name='Opportunity' or Name='opportunity']//attribute/@PhysicalName";
     const prefixed = (names: string[]) => names.filter((name) => /^[a-z]+_/i.test(name));
     const defaultColumns = prefixed(xpathValues(byDefault, columns));
-    expect(defaultColumns).toHaveLength(20);
+    expect(defaultColumns).toHaveLength(21);
     expect(prefixed(xpathValues(xml, columns))).toEqual(defaultColumns.map((name) => name.replace(/^pcs_/, 'ctso_')));
     const options = '//optionsets/optionset//option/@value';
     expect(xpathValues(xml, options).map(Number)).toEqual(

@@ -40,6 +40,7 @@ describe('M1 the solution model', () => {
       pcs_decision: 'picklist',
       pcs_declinereason: 'picklist',
       pcs_respondby: 'datetime',
+      pcs_decisionsent: 'picklist',
     });
     expect(opportunity.keys).toEqual([
       { logicalName: 'pcs_key_referralidentifier', displayName: 'Referral Identifier key', columns: ['pcs_referralidentifier'] },
